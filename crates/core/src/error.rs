@@ -1,0 +1,214 @@
+//! The core's errors, each with a stable kind and a message in English and German.
+
+use std::collections::BTreeMap;
+
+use cowdesk_model::{ErrorInfo, ErrorKind, Permission};
+
+use crate::secrets::SecretsError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        message: String,
+        message_de: String,
+        fields: BTreeMap<String, String>,
+    },
+    #[error("e-mail address or password is wrong")]
+    InvalidCredentials,
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("the session has ended")]
+    SessionExpired,
+    #[error("the role lacks a permission")]
+    Forbidden { permission: Option<Permission> },
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("rate limited")]
+    RateLimited,
+    #[error("server unreachable: {0}")]
+    Offline(String),
+    #[error("server error: {0}")]
+    Server(String),
+    #[error("refusing to send credentials to {0} without HTTPS")]
+    InsecureServer(String),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error("local cache: {0}")]
+    Storage(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for CoreError {
+    fn from(err: sqlx::Error) -> Self {
+        CoreError::Storage(err.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for CoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        CoreError::Storage(err.to_string())
+    }
+}
+
+impl CoreError {
+    /// A form error on one field.
+    pub fn field(field: &str, message: &str, message_de: &str) -> CoreError {
+        CoreError::InvalidInput {
+            message: message.to_owned(),
+            message_de: message_de.to_owned(),
+            fields: BTreeMap::from([(field.to_owned(), message.to_owned())]),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CoreError::InvalidInput { .. } => ErrorKind::InvalidInput,
+            CoreError::InvalidCredentials => ErrorKind::InvalidCredentials,
+            CoreError::NotSignedIn => ErrorKind::NotSignedIn,
+            CoreError::SessionExpired => ErrorKind::SessionExpired,
+            CoreError::Forbidden { .. } => ErrorKind::Forbidden,
+            CoreError::NotFound => ErrorKind::NotFound,
+            CoreError::Conflict(_) => ErrorKind::Conflict,
+            CoreError::RateLimited => ErrorKind::RateLimited,
+            CoreError::Offline(_) => ErrorKind::Offline,
+            CoreError::Server(_) => ErrorKind::Server,
+            CoreError::InsecureServer(_) => ErrorKind::InsecureServer,
+            CoreError::Secrets(SecretsError::Unavailable(_)) => ErrorKind::KeyringUnavailable,
+            CoreError::Secrets(SecretsError::Failed(_)) => ErrorKind::Internal,
+            CoreError::Storage(_) => ErrorKind::Storage,
+            CoreError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The kind's name, for logs that must not carry details.
+    pub fn kind_name(&self) -> String {
+        format!("{:?}", self.kind())
+    }
+
+    /// What the UI and the command line show.
+    pub fn info(&self) -> ErrorInfo {
+        let (message, message_de, fields) = match self {
+            CoreError::InvalidInput {
+                message,
+                message_de,
+                fields,
+            } => (message.clone(), message_de.clone(), fields.clone()),
+            other => {
+                let (en, de) = other.messages();
+                (en, de, BTreeMap::new())
+            }
+        };
+        ErrorInfo {
+            kind: self.kind(),
+            message,
+            message_de,
+            fields,
+        }
+    }
+
+    fn messages(&self) -> (String, String) {
+        let pair = |en: &str, de: &str| (en.to_owned(), de.to_owned());
+        match self {
+            CoreError::InvalidInput { message, message_de, .. } => {
+                (message.clone(), message_de.clone())
+            }
+            CoreError::InvalidCredentials => pair(
+                "The e-mail address or the password is wrong.",
+                "Die E-Mail-Adresse oder das Passwort ist falsch.",
+            ),
+            CoreError::NotSignedIn => pair(
+                "You are not signed in.",
+                "Sie sind nicht angemeldet.",
+            ),
+            CoreError::SessionExpired => pair(
+                "Your session has ended. Please sign in again.",
+                "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
+            ),
+            CoreError::Forbidden { .. } => pair(
+                "Your role on this account does not allow this. Ask the account owner for more rights.",
+                "Ihre Rolle in diesem Konto erlaubt das nicht. Bitten Sie den Kontoinhaber um weitere Rechte.",
+            ),
+            CoreError::NotFound => pair(
+                "This was not found. It may have been removed.",
+                "Das wurde nicht gefunden. Vielleicht wurde es entfernt.",
+            ),
+            CoreError::Conflict(_) => pair(
+                "This conflicts with a change made elsewhere. Sync and try again.",
+                "Das widerspricht einer anderen Änderung. Bitte synchronisieren und erneut versuchen.",
+            ),
+            CoreError::RateLimited => pair(
+                "The portal asks to slow down. cowdesk will try again shortly.",
+                "Das Portal bittet um eine Pause. cowdesk versucht es gleich erneut.",
+            ),
+            CoreError::Offline(_) => pair(
+                "The customer portal cannot be reached. cowdesk shows the data it has.",
+                "Das Kundenportal ist nicht erreichbar. cowdesk zeigt die vorhandenen Daten.",
+            ),
+            CoreError::Server(_) => pair(
+                "The customer portal answered with an error. Please try again later.",
+                "Das Kundenportal hat mit einem Fehler geantwortet. Bitte später erneut versuchen.",
+            ),
+            CoreError::InsecureServer(_) => pair(
+                "cowdesk talks to the portal over HTTPS only. Check the portal address.",
+                "cowdesk verbindet sich nur per HTTPS mit dem Portal. Bitte prüfen Sie die Portal-Adresse.",
+            ),
+            CoreError::Secrets(SecretsError::Unavailable(_)) => pair(
+                "No system keyring is available, so cowdesk cannot remember your sign-in and asks for your password at each start. Install and unlock GNOME Keyring, KWallet or KeePassXC (Secret Service) to stay signed in.",
+                "Kein System-Schlüsselbund verfügbar: cowdesk kann die Anmeldung nicht speichern und fragt bei jedem Start nach dem Passwort. Installieren und entsperren Sie GNOME Keyring, KWallet oder KeePassXC (Secret Service), um angemeldet zu bleiben.",
+            ),
+            CoreError::Secrets(SecretsError::Failed(_)) => pair(
+                "The system keyring reported an error.",
+                "Der System-Schlüsselbund hat einen Fehler gemeldet.",
+            ),
+            CoreError::Storage(_) => pair(
+                "The local cache could not be read or written.",
+                "Der lokale Zwischenspeicher konnte nicht gelesen oder geschrieben werden.",
+            ),
+            CoreError::Internal(_) => pair(
+                "Something went wrong inside cowdesk.",
+                "In cowdesk ist ein Fehler aufgetreten.",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_both_languages() {
+        let errors = [
+            CoreError::InvalidCredentials,
+            CoreError::NotSignedIn,
+            CoreError::Offline("x".into()),
+            CoreError::InsecureServer("http://x".into()),
+            CoreError::Secrets(SecretsError::Unavailable("no bus".into())),
+            CoreError::Storage("disk".into()),
+        ];
+        for err in errors {
+            let info = err.info();
+            assert!(!info.message.is_empty() && !info.message_de.is_empty());
+            assert_ne!(info.message, info.message_de);
+        }
+    }
+
+    #[test]
+    fn keyring_missing_says_what_to_install() {
+        let info = CoreError::Secrets(SecretsError::Unavailable("x".into())).info();
+        assert_eq!(info.kind, ErrorKind::KeyringUnavailable);
+        assert!(info.message.contains("GNOME Keyring"));
+        assert!(info.message_de.contains("KeePassXC"));
+    }
+
+    #[test]
+    fn field_errors_carry_the_field() {
+        let info = CoreError::field("email", "Bad.", "Schlecht.").info();
+        assert_eq!(info.kind, ErrorKind::InvalidInput);
+        assert_eq!(info.fields.get("email").map(String::as_str), Some("Bad."));
+    }
+}

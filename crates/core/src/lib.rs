@@ -1,0 +1,14 @@
+//! cowdesk-core: everything headless — the portal client, the SQLite cache, sync, the
+//! keyring — behind the `session::Core` facade that the app and the command line share.
+//! No Tauri here.
+
+pub mod error;
+pub mod mailconfig;
+pub mod portal;
+pub mod secrets;
+pub mod session;
+pub mod store;
+pub mod sync;
+pub mod validate;
+
+pub use cowdesk_model as model;

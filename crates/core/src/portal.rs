@@ -1,0 +1,505 @@
+//! The customer portal's HTTP API (docs/portal-api.yaml): sign-in, token refresh,
+//! conditional and paginated reads, retries. Credentials only travel over HTTPS (plain
+//! HTTP is allowed to loopback hosts, for the local sandbox).
+
+use std::fmt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, AUTHORIZATION, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::CoreError;
+use crate::model::{
+    Account, ApiErrorBody, LoginRequest, Page, PasswordResetRequest, Profile, RefreshRequest,
+    Resource, TokenResponse,
+};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+const MAX_ATTEMPTS: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// The largest page the portal serves: fewest round trips for a whole collection.
+const PER_PAGE: u32 = 500;
+
+/// A value that must never reach a log: Debug prints a placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sensitive<T>(T);
+
+impl<T> Sensitive<T> {
+    pub fn new(value: T) -> Sensitive<T> {
+        Sensitive(value)
+    }
+
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sensitive(<redacted>)")
+    }
+}
+
+/// The result of a conditional read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched<T> {
+    /// 304: the server's copy still has the ETag we sent.
+    Unchanged,
+    Fresh {
+        value: T,
+        etag: Option<String>,
+    },
+}
+
+/// What the core needs from the portal.
+pub trait Portal: Send + Sync {
+    /// Signs in and keeps the tokens.
+    fn login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> impl Future<Output = Result<(), CoreError>> + Send;
+    /// Revokes the refresh token (and its access tokens) on the server.
+    fn logout(&self) -> impl Future<Output = Result<(), CoreError>> + Send;
+    fn request_password_reset(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<(), CoreError>> + Send;
+    /// The accounts the login can see (not paginated), or Unchanged when `etag` still
+    /// matches.
+    fn accounts(
+        &self,
+        etag: Option<&str>,
+    ) -> impl Future<Output = Result<Fetched<Vec<Account>>, CoreError>> + Send;
+    /// An account's profile, or Unchanged when `etag` still matches.
+    fn profile(
+        &self,
+        account_id: &str,
+        etag: Option<&str>,
+    ) -> impl Future<Output = Result<Fetched<Profile>, CoreError>> + Send;
+    /// A whole collection (every page), or Unchanged when `etag` still matches.
+    fn collection<T: DeserializeOwned + Send>(
+        &self,
+        account_id: &str,
+        resource: Resource,
+        etag: Option<&str>,
+    ) -> impl Future<Output = Result<Fetched<Vec<T>>, CoreError>> + Send;
+    /// HTTP requests sent so far, retries included.
+    fn requests(&self) -> u32;
+}
+
+/// The portal address without a trailing slash; refuses plain HTTP except to loopback
+/// hosts, before anything is sent.
+pub fn normalise_server(server: &str) -> Result<String, CoreError> {
+    Ok(check_server(server)?
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned())
+}
+
+/// Refuses plain HTTP except to loopback hosts, before anything is sent.
+pub fn check_server(server: &str) -> Result<Url, CoreError> {
+    let trimmed = server.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|_| {
+        CoreError::field(
+            "server",
+            "This is not a valid portal address.",
+            "Das ist keine gültige Portal-Adresse.",
+        )
+    })?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(CoreError::InsecureServer(trimmed.to_owned())),
+        _ => Err(CoreError::field(
+            "server",
+            "The portal address must start with https://.",
+            "Die Portal-Adresse muss mit https:// beginnen.",
+        )),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tokens {
+    access: Option<Sensitive<String>>,
+    refresh: Option<Sensitive<String>>,
+}
+
+/// The portal over HTTPS with reqwest.
+#[derive(Debug)]
+pub struct HttpPortal {
+    base: String,
+    client: reqwest::Client,
+    tokens: Mutex<Tokens>,
+    requests: AtomicU32,
+}
+
+impl HttpPortal {
+    pub fn new(server: &str) -> Result<HttpPortal, CoreError> {
+        let url = check_server(server)?;
+        let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            // A redirect could lead from HTTPS to plain HTTP; the API never redirects.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("cowdesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| CoreError::Internal(format!("HTTP client: {e}")))?;
+        Ok(HttpPortal {
+            base: format!("{}/api/v1", url.as_str().trim_end_matches('/')),
+            client,
+            tokens: Mutex::new(Tokens::default()),
+            requests: AtomicU32::new(0),
+        })
+    }
+
+    /// A portal for a stored login: the refresh token gets an access token on first use.
+    pub fn with_refresh_token(self, refresh_token: String) -> HttpPortal {
+        self.lock().refresh = Some(Sensitive(refresh_token));
+        self
+    }
+
+    /// The current refresh token, for the keyring.
+    pub fn refresh_token(&self) -> Option<String> {
+        self.lock().refresh.as_ref().map(|t| t.expose().clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tokens> {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Sends with retries on 5xx and 429 (honouring Retry-After), none on other answers.
+    async fn send(&self, build: impl Fn() -> RequestBuilder) -> Result<Response, CoreError> {
+        let mut attempt = 1;
+        loop {
+            self.requests.fetch_add(1, Ordering::SeqCst);
+            let response = build().send().await.map_err(transport_error)?;
+            let status = response.status();
+            let retryable = status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS;
+            if !retryable || attempt >= MAX_ATTEMPTS {
+                return Ok(response);
+            }
+            let delay =
+                retry_after(response.headers()).unwrap_or(FIRST_BACKOFF * 2u32.pow(attempt - 1));
+            tracing::debug!(%status, ?delay, attempt, "portal busy, retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn refresh(&self) -> Result<(), CoreError> {
+        let Some(refresh_token) = self.refresh_token() else {
+            return Err(CoreError::NotSignedIn);
+        };
+        let body = RefreshRequest { refresh_token };
+        let url = self.url("/auth/refresh");
+        let response = self.send(|| self.client.post(&url).json(&body)).await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            return Err(CoreError::SessionExpired);
+        }
+        let tokens: TokenResponse = ok_json(response).await?;
+        let mut guard = self.lock();
+        guard.access = Some(Sensitive(tokens.access_token));
+        guard.refresh = Some(Sensitive(tokens.refresh_token));
+        Ok(())
+    }
+
+    /// An authenticated request; on `token_expired` refreshes once and sends again.
+    async fn authed(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response, CoreError> {
+        if self.lock().access.is_none() {
+            self.refresh().await?;
+        }
+        let url = self.url(path);
+        let mut refreshed = false;
+        loop {
+            let access = self.lock().access.clone().ok_or(CoreError::NotSignedIn)?;
+            let response = self
+                .send(|| {
+                    build(self.client.request(method.clone(), &url))
+                        .header(AUTHORIZATION, format!("Bearer {}", access.expose()))
+                })
+                .await?;
+            if response.status() != StatusCode::UNAUTHORIZED {
+                return Ok(response);
+            }
+            let error = error_from(response).await;
+            match error {
+                ApiFailure::TokenExpired if !refreshed => {
+                    refreshed = true;
+                    self.refresh().await?;
+                }
+                _ => return Err(CoreError::SessionExpired),
+            }
+        }
+    }
+
+    /// GET with If-None-Match; the ETag of a 200 comes back with the body.
+    async fn get_conditional<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Fetched<T>, CoreError> {
+        let response = self
+            .authed(Method::GET, path, |request| match etag {
+                Some(tag) => request.header(IF_NONE_MATCH, tag),
+                None => request,
+            })
+            .await?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::Unchanged);
+        }
+        let etag = response_etag(response.headers());
+        let data = ok_json(response).await?;
+        Ok(Fetched::Fresh { value: data, etag })
+    }
+
+    /// Every page of a collection; only page 1 is conditional (one ETag per collection).
+    /// Should the collection change between pages, the next sync sees a new ETag and
+    /// fetches it again.
+    async fn get_collection<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Fetched<Vec<T>>, CoreError> {
+        let (mut page, mut etag) = match self
+            .get_conditional::<Page<T>>(&page_path(path, 1), etag)
+            .await?
+        {
+            Fetched::Unchanged => return Ok(Fetched::Unchanged),
+            Fetched::Fresh { value, etag } => (value, etag),
+        };
+        let mut items = Vec::new();
+        loop {
+            items.append(&mut page.items);
+            let Some(next) = page.next_page else { break };
+            let response = self
+                .authed(Method::GET, &page_path(path, next), |r| r)
+                .await?;
+            if response_etag(response.headers()) != etag {
+                // Changed between pages: keep no ETag, so the next sync fetches it whole.
+                etag = None;
+            }
+            page = ok_json(response).await?;
+        }
+        Ok(Fetched::Fresh { value: items, etag })
+    }
+}
+
+fn account_path(account_id: &str, rest: &str) -> String {
+    let id: String = url::form_urlencoded::byte_serialize(account_id.as_bytes()).collect();
+    format!("/accounts/{id}/{rest}")
+}
+
+fn page_path(path: &str, page: u32) -> String {
+    format!("{path}?page={page}&per_page={PER_PAGE}")
+}
+
+fn response_etag(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+}
+
+fn transport_error(err: reqwest::Error) -> CoreError {
+    // reqwest's message names the URL, never headers or bodies, so no token leaks.
+    if err.is_connect() || err.is_timeout() || err.is_request() {
+        CoreError::Offline(err.to_string())
+    } else {
+        CoreError::Server(err.to_string())
+    }
+}
+
+enum ApiFailure {
+    TokenExpired,
+    Other(CoreError),
+}
+
+async fn error_from(response: Response) -> ApiFailure {
+    let status = response.status();
+    let body: Option<ApiErrorBody> = response.json().await.ok();
+    let error = body.map(|b| b.error);
+    let code = error.as_ref().map(|e| e.code.as_str()).unwrap_or("");
+    if status == StatusCode::UNAUTHORIZED && code == "token_expired" {
+        return ApiFailure::TokenExpired;
+    }
+    ApiFailure::Other(match status {
+        StatusCode::UNAUTHORIZED if code == "invalid_credentials" => CoreError::InvalidCredentials,
+        StatusCode::UNAUTHORIZED => CoreError::SessionExpired,
+        StatusCode::FORBIDDEN => CoreError::Forbidden {
+            permission: error.as_ref().and_then(|e| e.permission),
+        },
+        StatusCode::NOT_FOUND => CoreError::NotFound,
+        StatusCode::CONFLICT => CoreError::Conflict(error.map(|e| e.message).unwrap_or_default()),
+        StatusCode::UNPROCESSABLE_ENTITY => CoreError::InvalidInput {
+            message: "Please check the highlighted fields.".to_owned(),
+            message_de: "Bitte prüfen Sie die markierten Felder.".to_owned(),
+            fields: error.map(|e| e.fields).unwrap_or_default(),
+        },
+        StatusCode::TOO_MANY_REQUESTS => CoreError::RateLimited,
+        other => CoreError::Server(format!("HTTP {}", other.as_u16())),
+    })
+}
+
+async fn fail(response: Response) -> CoreError {
+    match error_from(response).await {
+        ApiFailure::TokenExpired => CoreError::SessionExpired,
+        ApiFailure::Other(err) => err,
+    }
+}
+
+async fn ok_json<T: DeserializeOwned>(response: Response) -> Result<T, CoreError> {
+    if !response.status().is_success() {
+        return Err(fail(response).await);
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| CoreError::Server(format!("unexpected answer: {e}")))
+}
+
+impl Portal for HttpPortal {
+    async fn login(&self, email: &str, password: &str) -> Result<(), CoreError> {
+        let body = LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        let url = self.url("/auth/login");
+        let response = self.send(|| self.client.post(&url).json(&body)).await?;
+        let tokens: TokenResponse = ok_json(response).await?;
+        let mut guard = self.lock();
+        guard.access = Some(Sensitive(tokens.access_token));
+        guard.refresh = Some(Sensitive(tokens.refresh_token));
+        Ok(())
+    }
+
+    async fn logout(&self) -> Result<(), CoreError> {
+        let Some(refresh_token) = self.refresh_token() else {
+            return Ok(());
+        };
+        let body = RefreshRequest { refresh_token };
+        let response = self
+            .authed(Method::POST, "/auth/logout", |r| r.json(&body))
+            .await;
+        *self.lock() = Tokens::default();
+        let response = response?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(fail(response).await)
+        }
+    }
+
+    async fn request_password_reset(&self, email: &str) -> Result<(), CoreError> {
+        let body = PasswordResetRequest {
+            email: email.to_owned(),
+        };
+        let url = self.url("/auth/password-reset");
+        let response = self.send(|| self.client.post(&url).json(&body)).await?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(fail(response).await)
+        }
+    }
+
+    async fn accounts(&self, etag: Option<&str>) -> Result<Fetched<Vec<Account>>, CoreError> {
+        self.get_conditional("/accounts", etag).await
+    }
+
+    async fn profile(
+        &self,
+        account_id: &str,
+        etag: Option<&str>,
+    ) -> Result<Fetched<Profile>, CoreError> {
+        self.get_conditional(&account_path(account_id, Resource::Profile.path()), etag)
+            .await
+    }
+
+    async fn collection<T: DeserializeOwned + Send>(
+        &self,
+        account_id: &str,
+        resource: Resource,
+        etag: Option<&str>,
+    ) -> Result<Fetched<Vec<T>>, CoreError> {
+        self.get_collection(&account_path(account_id, resource.path()), etag)
+            .await
+    }
+
+    fn requests(&self) -> u32 {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ErrorKind;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(check_server("https://cp.servercow.de").is_ok());
+        assert!(check_server("http://127.0.0.1:8080").is_ok());
+        assert!(check_server("http://localhost:8080/").is_ok());
+        assert!(check_server("http://[::1]:8080").is_ok());
+        let err = check_server("http://example.com").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InsecureServer);
+        assert_eq!(
+            check_server("ftp://example.com").unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+    }
+
+    #[test]
+    fn sensitive_values_are_redacted_in_debug() {
+        let secret = Sensitive::new("hunter2".to_owned());
+        assert!(!format!("{secret:?}").contains("hunter2"));
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn retry_after_is_capped() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "3600".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(MAX_RETRY_AFTER));
+        headers.insert(RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
+    }
+}

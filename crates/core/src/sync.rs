@@ -1,0 +1,124 @@
+//! Sync of one account: fetch every resource the role may read (conditionally, with the
+//! ETag of the last sync), then write all of it in one transaction. Any failure before
+//! the write leaves the previous cache exactly as it was.
+
+use chrono::Utc;
+use cowdesk_model::{Account, Resource, SyncOutcome, SyncProgress};
+
+use crate::error::CoreError;
+use crate::portal::{Fetched, Portal};
+use crate::store::{ResourceData, ResourceUpdate, Store};
+
+pub async fn sync_account<P: Portal>(
+    portal: &P,
+    store: &Store,
+    account: &Account,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> SyncOutcome {
+    let requests_before = portal.requests();
+    let result = fetch_and_write(portal, store, account, progress).await;
+    let requests = portal.requests().saturating_sub(requests_before);
+    let mut outcome = SyncOutcome {
+        account_id: account.id.clone(),
+        changed: Vec::new(),
+        unchanged: Vec::new(),
+        not_permitted: Vec::new(),
+        requests,
+        error: None,
+    };
+    match result {
+        Ok(updates) => {
+            for update in updates {
+                match update {
+                    ResourceUpdate::Changed { data, .. } => outcome.changed.push(data.resource()),
+                    ResourceUpdate::Unchanged(r) => outcome.unchanged.push(r),
+                    ResourceUpdate::NotPermitted(r) => outcome.not_permitted.push(r),
+                }
+            }
+        }
+        Err(err) => {
+            tracing::warn!(account = %account.id, kind = ?err.kind(), "sync failed: {err}");
+            outcome.error = Some(err.info());
+        }
+    }
+    outcome
+}
+
+async fn fetch_and_write<P: Portal>(
+    portal: &P,
+    store: &Store,
+    account: &Account,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<Vec<ResourceUpdate>, CoreError> {
+    let states = store.sync_states(&account.id).await?;
+    let total = Resource::ALL.len() as u32;
+    let mut updates = Vec::with_capacity(Resource::ALL.len());
+    for (done, resource) in Resource::ALL.into_iter().enumerate() {
+        progress(SyncProgress {
+            account_id: account.id.clone(),
+            resource,
+            done: done as u32,
+            total,
+        });
+        if !account.role.allows(resource.permission()) {
+            updates.push(ResourceUpdate::NotPermitted(resource));
+            continue;
+        }
+        // Only a version we hold rows for may be answered with "unchanged".
+        let etag = states
+            .get(&resource)
+            .filter(|s| s.permitted)
+            .and_then(|s| s.etag.clone());
+        match fetch(portal, &account.id, resource, etag.as_deref()).await {
+            Ok(update) => updates.push(update),
+            // The server knows better than the cached role: treat as not permitted.
+            Err(CoreError::Forbidden { .. }) => {
+                updates.push(ResourceUpdate::NotPermitted(resource))
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    store.apply_sync(&account.id, &updates, Utc::now()).await?;
+    progress(SyncProgress {
+        account_id: account.id.clone(),
+        resource: Resource::Tickets,
+        done: total,
+        total,
+    });
+    Ok(updates)
+}
+
+async fn fetch<P: Portal>(
+    portal: &P,
+    account_id: &str,
+    resource: Resource,
+    etag: Option<&str>,
+) -> Result<ResourceUpdate, CoreError> {
+    macro_rules! collection {
+        ($variant:ident) => {
+            match portal.collection(account_id, resource, etag).await? {
+                Fetched::Unchanged => ResourceUpdate::Unchanged(resource),
+                Fetched::Fresh { value, etag } => ResourceUpdate::Changed {
+                    data: ResourceData::$variant(value),
+                    etag,
+                },
+            }
+        };
+    }
+    Ok(match resource {
+        Resource::Profile => match portal.profile(account_id, etag).await? {
+            Fetched::Unchanged => ResourceUpdate::Unchanged(resource),
+            Fetched::Fresh { value, etag } => ResourceUpdate::Changed {
+                data: ResourceData::Profile(Box::new(value)),
+                etag,
+            },
+        },
+        Resource::Invoices => collection!(Invoices),
+        Resource::Mandates => collection!(Mandates),
+        Resource::Services => collection!(Services),
+        Resource::Domains => collection!(Domains),
+        Resource::Mailboxes => collection!(Mailboxes),
+        Resource::Users => collection!(Users),
+        Resource::Tickets => collection!(Tickets),
+    })
+}

@@ -1,0 +1,76 @@
+//! Input rules, in one place, each failing with a message that names the problem.
+
+use crate::error::CoreError;
+
+const MAX_EMAIL: usize = 254;
+
+/// A plausible e-mail address: one `@`, a local part, a domain with a dot, no spaces.
+pub fn email(value: &str) -> Result<&str, CoreError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(CoreError::field(
+            "email",
+            "Enter the e-mail address of your Servercow account.",
+            "Geben Sie die E-Mail-Adresse Ihres Servercow-Kontos ein.",
+        ));
+    }
+    let well_formed = value.len() <= MAX_EMAIL
+        && !value.chars().any(char::is_whitespace)
+        && match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            }
+            None => false,
+        };
+    if well_formed {
+        Ok(value)
+    } else {
+        Err(CoreError::field(
+            "email",
+            "This is not a valid e-mail address (name@example.de).",
+            "Das ist keine gültige E-Mail-Adresse (name@beispiel.de).",
+        ))
+    }
+}
+
+pub fn password(value: &str) -> Result<&str, CoreError> {
+    if value.is_empty() {
+        Err(CoreError::field(
+            "password",
+            "Enter your password.",
+            "Geben Sie Ihr Passwort ein.",
+        ))
+    } else {
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email(" anna@mueller-webdesign.de ").unwrap(),
+            "anna@mueller-webdesign.de"
+        );
+        for bad in [
+            "", "anna", "anna@", "@x.de", "a@b", "a b@c.de", "a@b..de", "a@.de", "a@b.de.",
+        ] {
+            assert!(email(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(email(&format!("{}@x.de", "a".repeat(260))).is_err());
+    }
+
+    #[test]
+    fn empty_password_is_refused() {
+        assert!(password("").is_err());
+        assert!(password(" x ").is_ok());
+    }
+}
