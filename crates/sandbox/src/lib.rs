@@ -1,0 +1,133 @@
+//! cowdesk-sandbox: a local simulator of the Servercow customer portal, speaking
+//! cowdesk's portal contract (docs/portal-api.yaml) over HTTP on loopback only.
+//! Demo mode runs it in-process; tests use it as a real server with knobs and faults.
+
+mod data;
+mod pdf;
+mod routes;
+mod state;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use data::AccountData;
+pub use routes::ROUTES;
+pub use state::{Fault, SandboxHandle};
+
+/// The demo login.
+pub const DEMO_EMAIL: &str = "demo@cowdesk.example";
+pub const DEMO_PASSWORD: &str = "cowdesk-demo";
+/// A second login, owner of an account the demo user cannot see.
+pub const OTHER_EMAIL: &str = "other@cowdesk.example";
+pub const OTHER_PASSWORD: &str = "other-password";
+
+/// Size and shape of the generated data. Same (seed, today, sizes) -> same data.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub seed: u64,
+    /// Further accounts shared with the demo user (Full Access), for scale tests.
+    pub extra_accounts: u32,
+    /// Per account.
+    pub invoices: u32,
+    pub domains: u32,
+    pub mailboxes: u32,
+    pub token_ttl: Duration,
+    pub today: NaiveDate,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            seed: 1,
+            extra_accounts: 0,
+            invoices: 24,
+            domains: 6,
+            mailboxes: 12,
+            token_ttl: Duration::from_secs(15 * 60),
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// A running sandbox; stops when shut down or dropped.
+pub struct Sandbox {
+    addr: SocketAddr,
+    handle: SandboxHandle,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Serves on 127.0.0.1 with a random free port.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        Sandbox::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Serves on `addr`, which must be a loopback address: the sandbox holds sample
+    /// credentials and must never be reachable from the network.
+    pub async fn start_on(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Sandbox> {
+        if !addr.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the sandbox listens on loopback addresses only",
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let handle = SandboxHandle::new(config);
+        let app = routes::router(handle.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::warn!("sandbox stopped: {err}");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            handle,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// "http://127.0.0.1:PORT", without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn handle(&self) -> SandboxHandle {
+        self.handle.clone()
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // Keep-alive connections would hold a graceful shutdown open; cut them.
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
