@@ -1,0 +1,110 @@
+//! Reads of one account's cached data. Every command takes the account explicitly, so a
+//! view can never be filled with another account's rows.
+
+use cowdesk_core::model::{
+    AccountSummary, Dashboard, Domain, Invoice, Listing, Mailbox, Mandate, Service,
+};
+use tauri::State;
+
+use super::error::{from_core, invalid_input};
+use super::{input, CmdResult};
+use crate::AppState;
+
+const SELECTED_ACCOUNT: &str = "selected_account";
+
+#[tauri::command]
+pub async fn list_accounts(state: State<'_, AppState>) -> CmdResult<Vec<AccountSummary>> {
+    state
+        .core()
+        .await
+        .accounts()
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+/// The account shown last, if it is still one the login can see; else the first.
+#[tauri::command]
+pub async fn get_selected_account(state: State<'_, AppState>) -> CmdResult<Option<String>> {
+    let core = state.core().await;
+    let accounts = core.accounts().await.map_err(|e| from_core(&e))?;
+    let stored = core
+        .setting(SELECTED_ACCOUNT)
+        .await
+        .map_err(|e| from_core(&e))?;
+    let still_visible = stored.filter(|id| accounts.iter().any(|a| &a.account.id == id));
+    Ok(still_visible.or_else(|| accounts.first().map(|a| a.account.id.clone())))
+}
+
+#[tauri::command]
+pub async fn select_account(state: State<'_, AppState>, account_id: String) -> CmdResult<()> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    let accounts = core.accounts().await.map_err(|e| from_core(&e))?;
+    if !accounts.iter().any(|a| a.account.id == account_id) {
+        return Err(invalid_input(
+            "accountId",
+            "This account is not available to your login.",
+            "Dieses Konto ist für Ihre Anmeldung nicht verfügbar.",
+        ));
+    }
+    core.set_setting(SELECTED_ACCOUNT, account_id)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn dashboard(state: State<'_, AppState>, account_id: String) -> CmdResult<Dashboard> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.dashboard(account_id).await.map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn list_invoices(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<Listing<Invoice>> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.invoices(account_id).await.map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn list_mandates(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<Listing<Mandate>> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.mandates(account_id).await.map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn list_services(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<Listing<Service>> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.services(account_id).await.map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn list_domains(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<Listing<Domain>> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.domains(account_id).await.map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn list_mailboxes(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<Listing<Mailbox>> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.mailboxes(account_id).await.map_err(|e| from_core(&e))
+}

@@ -1,0 +1,70 @@
+//! App-level commands: language, first paint, the mail client table.
+
+use cowdesk_core::model::{AppInfo, MailClientConfig};
+use tauri::{AppHandle, Runtime, State};
+
+use super::error::from_core;
+use super::{input, CmdResult};
+use crate::AppState;
+
+const LANGUAGE: &str = "language";
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+    let language = state
+        .core()
+        .await
+        .setting(LANGUAGE)
+        .await
+        .map_err(|e| from_core(&e))?
+        .unwrap_or_else(|| "system".to_owned());
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        system_locale: system_language(sys_locale::get_locale().as_deref()).to_owned(),
+        language,
+    })
+}
+
+#[tauri::command]
+pub async fn set_language(state: State<'_, AppState>, language: String) -> CmdResult<()> {
+    let language = input::language(&language)?;
+    state
+        .core()
+        .await
+        .set_setting(LANGUAGE, language)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+/// The UI has painted its first screen: show the window, then start network sync.
+#[tauri::command]
+pub fn ui_ready<R: Runtime>(app: AppHandle<R>) {
+    crate::window::first_paint(&app);
+}
+
+#[tauri::command]
+pub fn mail_client_config() -> MailClientConfig {
+    cowdesk_core::mailconfig::hosted_mailcow()
+}
+
+/// German for any German locale (de-DE, de-AT, de-CH), English otherwise.
+fn system_language(locale: Option<&str>) -> &'static str {
+    match locale {
+        Some(l) if l.to_ascii_lowercase().starts_with("de") => "de",
+        _ => "en",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::system_language;
+
+    #[test]
+    fn german_locales_map_to_german() {
+        assert_eq!(system_language(Some("de-DE")), "de");
+        assert_eq!(system_language(Some("de_AT.UTF-8")), "de");
+        assert_eq!(system_language(Some("en-US")), "en");
+        assert_eq!(system_language(Some("fr-FR")), "en");
+        assert_eq!(system_language(None), "en");
+    }
+}

@@ -1,0 +1,118 @@
+//! Checks on IPC arguments before anything reaches the core: the webview is not trusted
+//! to send well-formed values.
+
+use super::error::invalid_input;
+use super::CmdResult;
+
+const MAX_ACCOUNT_ID: usize = 64;
+const MAX_EMAIL: usize = 254;
+const MAX_PASSWORD: usize = 1024;
+const MAX_URL: usize = 2048;
+
+pub fn account_id(value: &str) -> CmdResult<&str> {
+    let well_formed = !value.is_empty()
+        && value.len() <= MAX_ACCOUNT_ID
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if well_formed {
+        Ok(value)
+    } else {
+        Err(invalid_input(
+            "accountId",
+            "This account id is not valid.",
+            "Diese Konto-ID ist ungültig.",
+        ))
+    }
+}
+
+pub fn language(value: &str) -> CmdResult<&str> {
+    match value {
+        "system" | "en" | "de" => Ok(value),
+        _ => Err(invalid_input(
+            "language",
+            "Choose System, English or German.",
+            "Wählen Sie System, Englisch oder Deutsch.",
+        )),
+    }
+}
+
+pub fn email(value: &str) -> CmdResult<&str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid_input(
+            "email",
+            "Enter the e-mail address of your Servercow account.",
+            "Geben Sie die E-Mail-Adresse Ihres Servercow-Kontos ein.",
+        ));
+    }
+    if value.len() > MAX_EMAIL {
+        return Err(invalid_input(
+            "email",
+            "This e-mail address is too long.",
+            "Diese E-Mail-Adresse ist zu lang.",
+        ));
+    }
+    Ok(value)
+}
+
+pub fn password(value: &str) -> CmdResult<&str> {
+    if value.is_empty() {
+        return Err(invalid_input(
+            "password",
+            "Enter your password.",
+            "Geben Sie Ihr Passwort ein.",
+        ));
+    }
+    if value.len() > MAX_PASSWORD {
+        return Err(invalid_input(
+            "password",
+            "This password is too long.",
+            "Dieses Passwort ist zu lang.",
+        ));
+    }
+    Ok(value)
+}
+
+pub fn server(value: &str) -> CmdResult<&str> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > MAX_URL {
+        return Err(invalid_input(
+            "server",
+            "Enter the address of the customer portal.",
+            "Geben Sie die Adresse des Kundenportals ein.",
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_ids_are_checked() {
+        assert!(account_id("acc-100001").is_ok());
+        assert!(account_id("").is_err());
+        assert!(account_id("../etc").is_err());
+        assert!(account_id("acc 1").is_err());
+        assert!(account_id(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn only_known_languages_are_accepted() {
+        assert!(language("de").is_ok());
+        assert!(language("system").is_ok());
+        assert!(language("fr").is_err());
+    }
+
+    #[test]
+    fn empty_credentials_name_the_field() {
+        let err = email("  ").unwrap_err();
+        assert!(err.fields.contains_key("email"));
+        let err = password("").unwrap_err();
+        assert!(err.fields.contains_key("password"));
+        assert!(password(&"x".repeat(1025)).is_err());
+        assert_eq!(email(" a@b.de ").unwrap(), "a@b.de");
+    }
+}

@@ -1,0 +1,72 @@
+//! The cowdesk desktop app: a thin Tauri shell over `cowdesk-core`, plus the headless
+//! command line (`cowdesk <subcommand>`) over the same core.
+
+mod cli;
+mod commands;
+mod paths;
+mod state;
+mod window;
+
+use clap::Parser;
+use tauri::{Builder, Runtime};
+
+pub use state::AppState;
+
+/// Registers plugins, commands and state on a builder. Tests pass
+/// `tauri::test::mock_builder()` here; the app passes `tauri::Builder::default()`.
+pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(commands::handler())
+        .setup(|app| {
+            window::show_when_painted(app.handle());
+            Ok(())
+        })
+}
+
+/// Entry point of the binary: a subcommand runs headless, no subcommand opens the window.
+pub fn main_entry() -> i32 {
+    let args = cli::Args::parse();
+    init_logging();
+    match args.command {
+        Some(command) => cli::run(command, args.data_dir),
+        None => run_app(args.demo, args.data_dir),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COWDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,cowdesk=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn run_app(demo: bool, data_dir: Option<std::path::PathBuf>) -> i32 {
+    let data_dir = paths::data_dir(data_dir);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("cowdesk: cannot start the async runtime: {err}");
+            return 1;
+        }
+    };
+    tauri::async_runtime::set(runtime.handle().clone());
+    // The cache is opened before the window exists, so the first paint reads real data.
+    let state = match runtime.block_on(AppState::open(data_dir, demo)) {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("cowdesk: {}", err.message);
+            return 1;
+        }
+    };
+    let result = setup(Builder::default(), state).run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("cowdesk: {err}");
+            1
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! What the window's commands share: the active core (the signed-in login's cache, or the
+//! demo's) and, in demo mode, the in-process sandbox.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use cowdesk_core::model::{ErrorInfo, LoginInfo};
+use cowdesk_core::secrets::{KeyringSecretStore, MemorySecretStore, SecretStore};
+use cowdesk_core::session::Core;
+use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use tokio::sync::{Mutex, RwLock};
+
+use crate::commands::error::from_core;
+
+/// Cache file of a real login.
+const PROFILE_DEFAULT: &str = "default";
+/// Cache file of the demo; kept apart so demo rows never mix with a real login's.
+const PROFILE_DEMO: &str = "demo";
+
+pub struct AppState {
+    data_dir: PathBuf,
+    active: RwLock<Active>,
+    /// One sync at a time, whoever asks for it.
+    sync_gate: Mutex<()>,
+    /// `--demo`: sign in to the sandbox as soon as the window asks for the session.
+    start_in_demo: bool,
+    first_paint_seen: AtomicBool,
+}
+
+struct Active {
+    core: Arc<Core>,
+    sandbox: Option<Sandbox>,
+}
+
+impl AppState {
+    pub async fn open(data_dir: PathBuf, start_in_demo: bool) -> Result<AppState, ErrorInfo> {
+        let core = open_default(&data_dir).await?;
+        Ok(AppState {
+            data_dir,
+            active: RwLock::new(Active {
+                core: Arc::new(core),
+                sandbox: None,
+            }),
+            sync_gate: Mutex::new(()),
+            start_in_demo,
+            first_paint_seen: AtomicBool::new(false),
+        })
+    }
+
+    pub async fn core(&self) -> Arc<Core> {
+        self.active.read().await.core.clone()
+    }
+
+    /// True the first time only: the first paint starts the first network sync.
+    pub fn mark_first_paint(&self) -> bool {
+        !self.first_paint_seen.swap(true, Ordering::SeqCst)
+    }
+
+    pub fn sync_gate(&self) -> &Mutex<()> {
+        &self.sync_gate
+    }
+
+    /// Restores the stored login at start; with `--demo`, signs in to a fresh sandbox.
+    pub async fn resume(&self) -> Result<Option<LoginInfo>, ErrorInfo> {
+        if self.start_in_demo && self.active.read().await.sandbox.is_none() {
+            return self.start_demo().await.map(Some);
+        }
+        self.core().await.resume().await.map_err(|e| from_core(&e))
+    }
+
+    /// Starts the sandbox on a random loopback port and signs in as the demo user.
+    pub async fn start_demo(&self) -> Result<LoginInfo, ErrorInfo> {
+        let mut active = self.active.write().await;
+        if let Some(sandbox) = active.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+        let sandbox = Sandbox::start(SandboxConfig::default())
+            .await
+            .map_err(|e| crate::commands::error::internal(&format!("demo server: {e}")))?;
+        // The demo's secrets are throw-away: they stay in memory, never in the keyring.
+        let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+        let core = Core::open(&self.data_dir, PROFILE_DEMO, secrets)
+            .await
+            .map_err(|e| from_core(&e))?;
+        // A previous demo's cache is stale: its sandbox is gone.
+        core.logout().await.map_err(|e| from_core(&e))?;
+        let info = core
+            .login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, true)
+            .await
+            .map_err(|e| from_core(&e))?;
+        *active = Active {
+            core: Arc::new(core),
+            sandbox: Some(sandbox),
+        };
+        Ok(info)
+    }
+
+    /// Signs out; leaving the demo also stops its sandbox and returns to the real profile.
+    pub async fn logout(&self) -> Result<(), ErrorInfo> {
+        let mut active = self.active.write().await;
+        active.core.logout().await.map_err(|e| from_core(&e))?;
+        if let Some(sandbox) = active.sandbox.take() {
+            sandbox.shutdown().await;
+            active.core = Arc::new(open_default(&self.data_dir).await?);
+        }
+        Ok(())
+    }
+}
+
+async fn open_default(data_dir: &std::path::Path) -> Result<Core, ErrorInfo> {
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecretStore::new());
+    Core::open(data_dir, PROFILE_DEFAULT, secrets)
+        .await
+        .map_err(|e| from_core(&e))
+}

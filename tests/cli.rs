@@ -1,0 +1,181 @@
+//! The headless command line over the real core: a sandbox in one process, login, sync and
+//! reads in others, with the sign-in kept in the real Secret Service in between.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct SandboxProcess(Child);
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn cowdesk(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cowdesk"));
+    command.arg("--data-dir").arg(data_dir);
+    command.env_remove("COWDESK_PASSWORD");
+    command
+}
+
+fn json_of(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "command failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+fn start_sandbox(data_dir: &std::path::Path) -> (SandboxProcess, Value) {
+    let mut child = cowdesk(data_dir)
+        .args(["sandbox", "--port", "0", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = SandboxProcess(child);
+    // The JSON object is printed once the port is bound.
+    let mut text = String::new();
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("sandbox output");
+        text.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    (guard, serde_json::from_str(&text).expect("sandbox JSON"))
+}
+
+fn login(data_dir: &std::path::Path, server: &str, email: &str, password: &str) -> Output {
+    let mut child = cowdesk(data_dir)
+        .args(["login", "--server", server, "--email", email])
+        .args(["--password-stdin", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("login runs");
+    writeln!(child.stdin.take().expect("stdin"), "{password}").expect("password written");
+    child.wait_with_output().expect("login ends")
+}
+
+#[test]
+fn cli_login_sync_and_read_the_cache() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (_sandbox, info) = start_sandbox(data.path());
+    let server = info["base_url"].as_str().expect("base_url");
+    let email = info["email"].as_str().expect("email");
+    let password = info["password"].as_str().expect("password");
+
+    let wrong = login(data.path(), server, email, "not-the-password");
+    assert_eq!(wrong.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&wrong.stdout).expect("error as JSON");
+    assert_eq!(error["kind"], "invalid_credentials");
+
+    let login_info = json_of(&login(data.path(), server, email, password));
+    assert_eq!(login_info["email"], email);
+    if login_info["remembered"] != true {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI provides a Secret Service, yet the sign-in was not stored"
+        );
+        eprintln!("skipping the rest: no Secret Service on this session bus");
+        return;
+    }
+
+    let outcomes = json_of(
+        &cowdesk(data.path())
+            .args(["sync", "--json"])
+            .output()
+            .unwrap(),
+    );
+    let outcomes = outcomes.as_array().expect("outcomes");
+    assert!(
+        outcomes.len() >= 2,
+        "both demo accounts synced: {outcomes:?}"
+    );
+    assert!(outcomes.iter().all(|o| o["error"].is_null()));
+
+    let accounts = json_of(
+        &cowdesk(data.path())
+            .args(["accounts", "--json"])
+            .output()
+            .unwrap(),
+    );
+    let ids: Vec<&str> = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|s| s["account"]["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"acc-100001") && ids.contains(&"acc-200002"));
+
+    let own = json_of(
+        &cowdesk(data.path())
+            .args(["invoices", "--json"])
+            .output()
+            .unwrap(),
+    );
+    let shared = json_of(
+        &cowdesk(data.path())
+            .args(["invoices", "--account", "acc-200002", "--json"])
+            .output()
+            .unwrap(),
+    );
+    let numbers = |listing: &Value| -> Vec<String> {
+        listing["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["number"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (own, shared) = (numbers(&own), numbers(&shared));
+    assert!(!own.is_empty() && !shared.is_empty());
+    assert!(
+        own.iter().all(|n| !shared.contains(n)),
+        "accounts share rows"
+    );
+
+    let status = json_of(
+        &cowdesk(data.path())
+            .args(["status", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(status["login"]["email"], email);
+
+    json_of(
+        &cowdesk(data.path())
+            .args(["logout", "--json"])
+            .output()
+            .unwrap(),
+    );
+    let after = cowdesk(data.path())
+        .args(["accounts", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        after.status.code(),
+        Some(1),
+        "signed out: no cached accounts"
+    );
+    let error: Value = serde_json::from_slice(&after.stdout).expect("error as JSON");
+    assert_eq!(error["kind"], "not_signed_in");
+}
+
+#[test]
+fn cli_refuses_plain_http_to_a_remote_server() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let output = login(data.path(), "http://portal.example.com", "a@b.de", "pw");
+    assert_eq!(output.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&output.stdout).expect("error as JSON");
+    assert_eq!(error["kind"], "insecure_server");
+}

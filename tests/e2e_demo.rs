@@ -1,0 +1,123 @@
+//! The real app binary under Xvfb, driven through WebDriver: start the demo, see the
+//! overdue invoice on the dashboard, switch to the shared account, and see only that
+//! account's invoices.
+#![cfg(target_os = "linux")]
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use cowdesk_core::model::{Invoice, InvoiceStatus};
+use cowdesk_sandbox::{Sandbox, SandboxConfig};
+use support::driver::{skip_or_fail, wait_until, AppUnderTest};
+
+const OWN: &str = "acc-100001";
+const SHARED: &str = "acc-200002";
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The demo data is deterministic for (seed, today): a sandbox started here with the
+/// defaults holds exactly what the app's in-process demo sandbox serves.
+fn expected_invoices(sandbox: &Sandbox, account: &str) -> Vec<Invoice> {
+    sandbox
+        .handle()
+        .with_account(account, |data| data.invoices.clone())
+        .expect("demo account exists")
+}
+
+#[test]
+fn demo_dashboard_then_shared_account_invoices() {
+    if skip_or_fail("demo_dashboard_then_shared_account_invoices") {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .expect("sandbox");
+    let own_invoices = expected_invoices(&sandbox, OWN);
+    let shared_numbers: BTreeSet<String> = expected_invoices(&sandbox, SHARED)
+        .into_iter()
+        .map(|i| i.number)
+        .collect();
+    let own_numbers: BTreeSet<String> = own_invoices.iter().map(|i| i.number.clone()).collect();
+    let overdue_with_reminder: BTreeSet<String> = own_invoices
+        .iter()
+        .filter(|i| i.status == InvoiceStatus::Overdue && i.dunning_level > 0)
+        .map(|i| i.number.clone())
+        .collect();
+    assert!(
+        !overdue_with_reminder.is_empty(),
+        "demo data lacks a reminder"
+    );
+    assert!(own_numbers.is_disjoint(&shared_numbers));
+
+    let app = AppUnderTest::launch("demo", &[]).expect("app starts under tauri-driver");
+    let d = app.driver();
+
+    // Login screen -> demo.
+    let demo = d.find("[data-testid=demo-button]").expect("login screen");
+    app.screenshot("01-login").expect("screenshot");
+    d.click(&demo).expect("click demo");
+
+    // The dashboard of the own account lists the overdue invoice with its reminder.
+    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
+        .expect("dashboard of the own account");
+    let shown: BTreeSet<String> = wait_until(PATIENCE, "attention invoices", || {
+        let rows = d.find_all("[data-testid=attention-invoice]")?;
+        let numbers = rows
+            .iter()
+            .filter_map(|r| d.attribute(r, "data-number").ok().flatten())
+            .collect::<BTreeSet<_>>();
+        Ok((!numbers.is_empty()).then_some(numbers))
+    })
+    .expect("overdue invoices on the dashboard");
+    assert!(
+        overdue_with_reminder.is_subset(&shown),
+        "dashboard shows {shown:?}, expected at least {overdue_with_reminder:?}"
+    );
+    let overdue_total = d
+        .text(
+            &d.find("[data-testid=overdue-total]")
+                .expect("overdue total"),
+        )
+        .expect("text");
+    assert!(
+        overdue_total.chars().any(|c| c.is_ascii_digit()),
+        "overdue total shows no amount: {overdue_total:?}"
+    );
+    app.screenshot("02-dashboard").expect("screenshot");
+
+    // Switch to the shared account, open its invoices.
+    d.click(&d.find("[data-testid=account-switcher]").expect("switcher"))
+        .expect("open switcher");
+    let option = d
+        .find(&format!(
+            "[data-testid=account-option][data-account-id={SHARED}]"
+        ))
+        .expect("shared account in the switcher");
+    d.click(&option).expect("choose shared account");
+    d.find(&format!(
+        "[data-testid=dashboard][data-account-id={SHARED}]"
+    ))
+    .expect("dashboard of the shared account");
+    d.click(&d.find("[data-testid=nav-invoices]").expect("nav"))
+        .expect("open invoices");
+    d.find(&format!(
+        "[data-testid=invoice-list][data-account-id={SHARED}]"
+    ))
+    .expect("invoice list of the shared account");
+    let listed: BTreeSet<String> = wait_until(PATIENCE, "the shared account's invoices", || {
+        let rows = d.find_all("[data-testid=invoice-row]")?;
+        let numbers = rows
+            .iter()
+            .filter_map(|r| d.attribute(r, "data-number").ok().flatten())
+            .collect::<BTreeSet<_>>();
+        Ok((numbers == shared_numbers).then_some(numbers))
+    })
+    .unwrap_or_else(|e| panic!("{e}: expected exactly {shared_numbers:?}"));
+    assert!(listed.is_disjoint(&own_numbers), "own invoices leaked");
+    app.screenshot("03-shared-invoices").expect("screenshot");
+
+    drop(app);
+    runtime.block_on(sandbox.shutdown());
+}

@@ -1,0 +1,174 @@
+//! Starts tauri-driver (which starts WebKitWebDriver, which starts the app) and makes sure
+//! all of it is stopped again, also when a test fails half-way.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::webdriver::WebDriver;
+
+pub struct AppUnderTest {
+    pub driver: Option<WebDriver>,
+    tauri_driver: Child,
+    pub artifacts: PathBuf,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Why the end-to-end tests cannot run here, if they cannot.
+pub fn missing_prerequisite() -> Option<String> {
+    if std::env::var_os("DISPLAY").is_none() {
+        return Some("no DISPLAY (run under Xvfb: scripts/test.sh does)".into());
+    }
+    for tool in ["tauri-driver", "WebKitWebDriver"] {
+        if which(tool).is_none() {
+            return Some(format!(
+                "{tool} is not installed (scripts/test.sh installs it)"
+            ));
+        }
+    }
+    None
+}
+
+/// On a developer's machine a missing display or driver skips with a reason; in CI it is
+/// a failure, so the end-to-end tests can never silently not run there.
+pub fn skip_or_fail(test: &str) -> bool {
+    match missing_prerequisite() {
+        None => false,
+        Some(reason) if std::env::var_os("CI").is_some() => {
+            panic!("{test} must run in CI but cannot: {reason}")
+        }
+        Some(reason) => {
+            eprintln!("skipping {test}: {reason}");
+            true
+        }
+    }
+}
+
+impl AppUnderTest {
+    /// Launches the app binary with `args` and a fresh, empty data folder.
+    pub fn launch(name: &str, args: &[&str]) -> Result<AppUnderTest, String> {
+        let data_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let tauri_driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("COWDESK_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        let artifacts = artifacts_dir(name);
+        let mut app = AppUnderTest {
+            driver: None,
+            tauri_driver,
+            artifacts,
+            _data_dir: data_dir,
+        };
+        let driver_url = format!("http://127.0.0.1:{port}");
+        wait_for_status(&driver_url, Duration::from_secs(30))?;
+        let capabilities = json!({
+            "browserName": "wry",
+            "tauri:options": {
+                "application": env!("CARGO_BIN_EXE_cowdesk"),
+                "args": args,
+            }
+        });
+        let driver = WebDriver::new_session(&driver_url, capabilities)?;
+        driver.set_implicit_wait(Duration::from_secs(20))?;
+        app.driver = Some(driver);
+        Ok(app)
+    }
+
+    pub fn driver(&self) -> &WebDriver {
+        self.driver.as_ref().expect("session is open until drop")
+    }
+
+    /// Saves a screenshot as a test artifact and returns its path.
+    pub fn screenshot(&self, label: &str) -> Result<PathBuf, String> {
+        let png = self.driver().screenshot()?;
+        let path = self.artifacts.join(format!("{label}.png"));
+        std::fs::write(&path, png).map_err(|e| e.to_string())?;
+        eprintln!("screenshot: {}", path.display());
+        Ok(path)
+    }
+}
+
+impl Drop for AppUnderTest {
+    fn drop(&mut self) {
+        if let Some(driver) = self.driver.take() {
+            let _ = driver.close();
+        }
+        // SIGTERM lets tauri-driver stop WebKitWebDriver (and with it the app); SIGKILL
+        // would leave them running.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.tauri_driver.id().to_string()])
+            .status();
+        let _ = self.tauri_driver.wait();
+    }
+}
+
+/// Polls `condition` until it holds or `limit` passes: waiting on a state, not a guess.
+pub fn wait_until<T>(
+    limit: Duration,
+    what: &str,
+    mut condition: impl FnMut() -> Result<Option<T>, String>,
+) -> Result<T, String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = condition()? {
+            return Ok(value);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn wait_for_status(driver_url: &str, limit: Duration) -> Result<(), String> {
+    let http = reqwest::blocking::Client::new();
+    wait_until(limit, "tauri-driver to listen", || {
+        Ok(http
+            .get(format!("{driver_url}/status"))
+            .send()
+            .ok()
+            .filter(|r| r.status().is_success())
+            .map(|_| ()))
+    })
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+/// `$COWDESK_ARTIFACTS/<test>` or `artifacts/e2e/<test>` in the repository.
+fn artifacts_dir(test: &str) -> PathBuf {
+    let root = std::env::var_os("COWDESK_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e"));
+    let dir = root.join(test);
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
