@@ -1,0 +1,75 @@
+# Installs what cowdesk needs on Debian/Ubuntu, skipping what is already there.
+# Sourced by scripts/demo.sh and scripts/test.sh.
+
+set -euo pipefail
+
+COWDESK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export COWDESK_ROOT
+# One target folder outside the clone, reused by every clone and CI run on this machine.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cowdesk-target}"
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  # build: Tauri 2 on Linux
+  build-essential pkg-config curl file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev librsvg2-bin
+  # tests: a display, WebDriver, a session bus with a Secret Service, screenshots
+  xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
+  imagemagick x11-utils xdotool fonts-dejavu-core
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_apt_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+require_toolchains() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    log "installing the Rust toolchain (rustup)"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt
+    # shellcheck disable=SC1091
+    . "$HOME/.cargo/env"
+  fi
+  if ! command -v node >/dev/null 2>&1; then
+    log "installing Node.js"
+    $SUDO apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  local node_major
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$node_major" -lt 20 ]; then
+    echo "cowdesk's UI build needs Node.js 20 or newer; this machine has $(node --version)." >&2
+    exit 1
+  fi
+}
+
+install_tauri_driver() {
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    log "installing tauri-driver"
+    cargo install tauri-driver --locked --quiet
+  fi
+}
+
+install_ui_packages() {
+  # npm ci only when the lock file changed since the last install.
+  local stamp="$COWDESK_ROOT/ui/node_modules/.cowdesk-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$COWDESK_ROOT/ui/package-lock.json" "$stamp"; then
+    log "installing UI packages"
+    (cd "$COWDESK_ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$COWDESK_ROOT/ui/package-lock.json" "$stamp"
+  fi
+}
+
+build_ui() {
+  log "building the UI"
+  (cd "$COWDESK_ROOT/ui" && npm run --silent build)
+}
