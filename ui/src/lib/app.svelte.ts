@@ -1,0 +1,172 @@
+// The state of the whole window: who is signed in, the accounts, the selected account
+// and view, and the sync status. Views load their own rows (see guard.ts).
+
+import { api, asErrorInfo, events } from "./api";
+import type { AccountSummary } from "./bindings/AccountSummary";
+import type { ErrorInfo } from "./bindings/ErrorInfo";
+import type { LoginInfo } from "./bindings/LoginInfo";
+import type { SyncOutcome } from "./bindings/SyncOutcome";
+import { locale, resolveLanguage, setLanguage } from "./i18n.svelte";
+
+export type View =
+  | "dashboard"
+  | "invoices"
+  | "mandates"
+  | "services"
+  | "domains"
+  | "mailboxes"
+  | "mailsettings";
+
+export const VIEWS: View[] = [
+  "dashboard",
+  "invoices",
+  "mandates",
+  "services",
+  "domains",
+  "mailboxes",
+  "mailsettings",
+];
+
+interface AppState {
+  phase: "booting" | "login" | "ready";
+  login: LoginInfo | null;
+  accounts: AccountSummary[];
+  selected: string | null;
+  view: View;
+  syncing: boolean;
+  progress: { done: number; total: number } | null;
+  /** The last sync's outcome for each account. */
+  outcomes: SyncOutcome[];
+  /** Bumped after each sync so views re-read the cache. */
+  generation: number;
+  languageChoice: string;
+  systemLocale: string;
+  fatal: ErrorInfo | null;
+}
+
+export const app = $state<AppState>({
+  phase: "booting",
+  login: null,
+  accounts: [],
+  selected: null,
+  view: "dashboard",
+  syncing: false,
+  progress: null,
+  outcomes: [],
+  generation: 0,
+  languageChoice: "system",
+  systemLocale: "en",
+  fatal: null,
+});
+
+/** The message of an error in the current language. */
+export function errorText(info: ErrorInfo): string {
+  return locale.lang === "de" ? info.message_de : info.message;
+}
+
+export async function boot(): Promise<void> {
+  try {
+    const info = await api.appInfo();
+    app.systemLocale = info.system_locale;
+    app.languageChoice = info.language;
+    setLanguage(resolveLanguage(info.language, info.system_locale));
+    await listenToSync();
+    const login = await api.sessionStatus();
+    if (login) {
+      await enter(login);
+    } else {
+      app.phase = "login";
+    }
+  } catch (err) {
+    app.fatal = asErrorInfo(err);
+    app.phase = "login";
+  }
+}
+
+async function listenToSync(): Promise<void> {
+  await events.syncStarted(() => {
+    app.syncing = true;
+    app.progress = null;
+  });
+  await events.syncProgress((p) => {
+    // Progress over all accounts: finished accounts count fully.
+    const index = Math.max(0, app.accounts.findIndex((a) => a.account.id === p.account_id));
+    const total = Math.max(1, app.accounts.length) * p.total;
+    app.progress = { done: index * p.total + p.done, total };
+  });
+  await events.syncFinished(async (outcomes) => {
+    app.outcomes = outcomes;
+    app.syncing = false;
+    app.progress = null;
+    await refreshAccounts();
+    app.generation += 1;
+  });
+}
+
+/** Signed in (or resumed): show the cached accounts at once; sync runs in the background. */
+export async function enter(login: LoginInfo): Promise<void> {
+  app.login = login;
+  await refreshAccounts();
+  const selected = await api.getSelectedAccount();
+  app.selected = selected ?? app.accounts[0]?.account.id ?? null;
+  app.view = "dashboard";
+  app.phase = "ready";
+}
+
+export async function refreshAccounts(): Promise<void> {
+  app.accounts = await api.listAccounts();
+  if (app.selected && !app.accounts.some((a) => a.account.id === app.selected)) {
+    app.selected = app.accounts[0]?.account.id ?? null;
+  }
+  if (!app.selected) app.selected = app.accounts[0]?.account.id ?? null;
+}
+
+export async function selectAccount(accountId: string): Promise<void> {
+  if (accountId === app.selected) return;
+  app.selected = accountId;
+  await api.selectAccount(accountId);
+}
+
+export async function syncNow(): Promise<void> {
+  if (app.syncing) return;
+  app.syncing = true;
+  try {
+    await api.syncNow();
+  } catch (err) {
+    app.outcomes = app.accounts.map((a) => ({
+      account_id: a.account.id,
+      changed: [],
+      unchanged: [],
+      not_permitted: [],
+      requests: 0,
+      error: asErrorInfo(err),
+    }));
+    app.syncing = false;
+  }
+}
+
+export async function logout(): Promise<void> {
+  await api.logout();
+  app.login = null;
+  app.accounts = [];
+  app.selected = null;
+  app.outcomes = [];
+  app.phase = "login";
+}
+
+export async function chooseLanguage(choice: string): Promise<void> {
+  app.languageChoice = choice;
+  setLanguage(resolveLanguage(choice, app.systemLocale));
+  await api.setLanguage(choice);
+}
+
+/** The selected account's summary, if any. */
+export function selectedSummary(): AccountSummary | undefined {
+  return app.accounts.find((a) => a.account.id === app.selected);
+}
+
+/** The last sync error of the selected account (or of all, when the sync never started). */
+export function lastSyncError(): ErrorInfo | null {
+  const outcome = app.outcomes.find((o) => o.account_id === app.selected);
+  return outcome?.error ?? null;
+}
