@@ -278,7 +278,11 @@ fn account_data(
         Mandate {
             id: format!("{}-m1", company.id),
             kind: MandateKind::Sepa,
-            label: format!("DE89 **** **** **** **{:02} {:02}", rng.below(100), rng.below(100)),
+            label: format!(
+                "DE89 **** **** **** **{:02} {:02}",
+                rng.below(100),
+                rng.below(100)
+            ),
             status: MandateStatus::Active,
             is_default: true,
             created_on: today - Days::days(400),
@@ -418,7 +422,10 @@ mod tests {
             assert_eq!(x.invoices, y.invoices);
             assert_eq!(x.mailboxes, y.mailboxes);
         }
-        let (c, _) = generate(&SandboxConfig { seed: 2, ..config() });
+        let (c, _) = generate(&SandboxConfig {
+            seed: 2,
+            ..config()
+        });
         assert_ne!(a[0].invoices, c[0].invoices);
     }
 

@@ -61,7 +61,10 @@ pub fn router(handle: SandboxHandle) -> Router {
         )
         .route("/api/v1/accounts/{account_id}/{resource}", get(collection))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found", "No such resource.") })
-        .layer(middleware::from_fn_with_state(handle.clone(), count_and_fault))
+        .layer(middleware::from_fn_with_state(
+            handle.clone(),
+            count_and_fault,
+        ))
         .with_state(handle)
 }
 
@@ -125,7 +128,9 @@ async fn login(State(h): State<SandboxHandle>, body: Bytes) -> Response {
         );
     }
     let refresh_token = random_token();
-    state.refresh_tokens.insert(refresh_token.clone(), email.clone());
+    state
+        .refresh_tokens
+        .insert(refresh_token.clone(), email.clone());
     let tokens = issue_access(&h, &mut state.access_tokens, email, refresh_token);
     Json(tokens).into_response()
 }
@@ -415,7 +420,11 @@ fn authorised(
         .into_iter()
         .find(|a| a.id == account_id)
     else {
-        return Err(error(StatusCode::NOT_FOUND, "not_found", "No such account."));
+        return Err(error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No such account.",
+        ));
     };
     if !account.role.allows(permission) {
         return Err(respond(
@@ -439,8 +448,15 @@ fn authorised(
 // ----- helpers ----------------------------------------------------------------------------
 
 /// Answers 304 when the client already has this version, else renders with an ETag.
-fn with_etag<T: Serialize>(headers: &HeaderMap, value: &T, render: impl FnOnce(&T) -> Response) -> Response {
-    let etag = format!("\"{:016x}\"", fnv1a(&serde_json::to_vec(value).unwrap_or_default()));
+fn with_etag<T: Serialize>(
+    headers: &HeaderMap,
+    value: &T,
+    render: impl FnOnce(&T) -> Response,
+) -> Response {
+    let etag = format!(
+        "\"{:016x}\"",
+        fnv1a(&serde_json::to_vec(value).unwrap_or_default())
+    );
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -520,7 +536,10 @@ fn string_field(body: &serde_json::Map<String, Value>, name: &str) -> Option<Str
 fn plausible_email(email: &str) -> bool {
     match email.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         }
         None => false,
     }

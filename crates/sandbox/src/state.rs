@@ -138,7 +138,10 @@ impl State {
             .iter()
             .filter(|g| g.email == email)
             .filter_map(|g| {
-                let data = self.accounts.iter().find(|a| a.account.id == g.account_id)?;
+                let data = self
+                    .accounts
+                    .iter()
+                    .find(|a| a.account.id == g.account_id)?;
                 Some(Account {
                     is_own: g.is_own,
                     role: g.role.clone(),
