@@ -11,8 +11,9 @@ install_tauri_driver
 install_ui_packages
 build_ui
 
+results="$(mktemp)"
 log "UI: svelte-check, eslint, vitest"
-(cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
+(cd ui && npm run --silent check && npm run --silent lint && npm run --silent test -- --reporter=default --reporter=json --outputFile.json="$results.vitest.json")
 
 log "Rust: rustfmt, clippy"
 cargo fmt --all --check
@@ -24,7 +25,7 @@ session_dir="$(mktemp -d)"
 export COWDESK_ARTIFACTS="${COWDESK_ARTIFACTS:-$COWDESK_ROOT/artifacts/e2e}"
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$session_dir/display" 2>/dev/null &
 xvfb_pid=$!
-trap 'kill "$xvfb_pid" 2>/dev/null; rm -rf "$session_dir"' EXIT
+trap 'kill "$xvfb_pid" 2>/dev/null; rm -rf "$session_dir" "$results" "$results".*' EXIT
 # Xvfb writes the display number once it accepts connections.
 while [ ! -s "$session_dir/display" ]; do
   kill -0 "$xvfb_pid" 2>/dev/null || { echo "Xvfb did not start" >&2; exit 1; }
@@ -41,7 +42,7 @@ dbus-run-session -- bash -c '
   eval "$(printf %s cowdesk-test | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
   cargo test --workspace --quiet
-'
+' 2>&1 | tee "$results.cargo"
 
 log "IPC bindings are up to date"
 if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then
@@ -49,4 +50,10 @@ if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; the
   echo "The TypeScript bindings differ from the Rust types: commit ui/src/lib/bindings." >&2
   exit 1
 fi
+# One closing line over every runner: Rust tests plus UI tests.
+rust_passed=$(grep -Eo '[0-9]+ passed' "$results.cargo" | awk '{s += $1} END {print s + 0}')
+rust_failed=$(grep -Eo '[0-9]+ failed' "$results.cargo" | awk '{s += $1} END {print s + 0}')
+ui_passed=$(node -p "require('$results.vitest.json').numPassedTests")
+ui_failed=$(node -p "require('$results.vitest.json').numFailedTests")
 log "all checks passed"
+echo "tests: $((rust_passed + ui_passed)) passed, $((rust_failed + ui_failed)) failed"
