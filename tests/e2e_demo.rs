@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use cowdesk_core::model::{Invoice, InvoiceStatus};
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::driver::{skip_or_fail, wait_until, AppUnderTest};
+use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
 
 const OWN: &str = "acc-100001";
 const SHARED: &str = "acc-200002";
@@ -51,7 +51,16 @@ fn demo_dashboard_then_shared_account_invoices() {
     );
     assert!(own_numbers.is_disjoint(&shared_numbers));
 
-    let app = AppUnderTest::launch("demo", &[]).expect("app starts under tauri-driver");
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let app = AppUnderTest::launch(
+        "demo",
+        Launch {
+            data_dir: Some(data_dir.path()),
+            env: &[("LANG", "en_GB.UTF-8")],
+            ..Launch::default()
+        },
+    )
+    .expect("app starts under tauri-driver");
     let d = app.driver();
 
     // Login screen -> demo.

@@ -14,7 +14,16 @@ pub struct AppUnderTest {
     pub driver: Option<WebDriver>,
     tauri_driver: Child,
     pub artifacts: PathBuf,
-    _data_dir: tempfile::TempDir,
+}
+
+/// How to start the app.
+#[derive(Default)]
+pub struct Launch<'a> {
+    pub args: &'a [&'a str],
+    /// The cache folder the app uses (`COWDESK_DATA_DIR`).
+    pub data_dir: Option<&'a Path>,
+    /// Extra environment, e.g. `LANG` to pick the system language.
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 /// Why the end-to-end tests cannot run here, if they cannot.
@@ -48,15 +57,19 @@ pub fn skip_or_fail(test: &str) -> bool {
 }
 
 impl AppUnderTest {
-    /// Launches the app binary with `args` and a fresh, empty data folder.
-    pub fn launch(name: &str, args: &[&str]) -> Result<AppUnderTest, String> {
-        let data_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    /// Launches the app binary as `launch` says; `name` names the screenshot folder.
+    pub fn launch(name: &str, launch: Launch<'_>) -> Result<AppUnderTest, String> {
         let port = free_port()?;
         let native_port = free_port()?;
-        let tauri_driver = Command::new("tauri-driver")
+        let mut command = Command::new("tauri-driver");
+        command
             .args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .env("COWDESK_DATA_DIR", data_dir.path())
+            .args(["--native-port", &native_port.to_string()]);
+        if let Some(dir) = launch.data_dir {
+            command.env("COWDESK_DATA_DIR", dir);
+        }
+        command.envs(launch.env.iter().copied());
+        let tauri_driver = command
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -66,7 +79,6 @@ impl AppUnderTest {
             driver: None,
             tauri_driver,
             artifacts,
-            _data_dir: data_dir,
         };
         let driver_url = format!("http://127.0.0.1:{port}");
         wait_for_status(&driver_url, Duration::from_secs(30))?;
@@ -74,7 +86,7 @@ impl AppUnderTest {
             "browserName": "wry",
             "tauri:options": {
                 "application": env!("CARGO_BIN_EXE_cowdesk"),
-                "args": args,
+                "args": launch.args,
             }
         });
         let driver = WebDriver::new_session(&driver_url, capabilities)?;

@@ -1,2 +1,5 @@
+// Shared by several test binaries, each of which uses only part of it.
+#![allow(dead_code)]
+
 pub mod driver;
 pub mod webdriver;

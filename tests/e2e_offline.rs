@@ -1,0 +1,113 @@
+//! The app starts from its cache when the portal cannot be reached: the dashboard shows
+//! the cached data at once and a banner says how old it is. Run with a German system
+//! language, so the German UI is exercised too.
+#![cfg(target_os = "linux")]
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+
+const OWN: &str = "acc-100001";
+
+fn cowdesk(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cowdesk"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("cowdesk runs")
+}
+
+#[test]
+fn offline_start_shows_the_cache_and_its_age() {
+    if skip_or_fail("offline_start_shows_the_cache_and_its_age") {
+        return;
+    }
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .expect("sandbox");
+    let overdue = sandbox
+        .handle()
+        .with_account(OWN, |d| {
+            d.invoices
+                .iter()
+                .find(|i| i.dunning_level > 0)
+                .map(|i| i.number.clone())
+        })
+        .flatten()
+        .expect("demo reminder");
+
+    // Sign in and sync through the command line, keeping the sign-in in the keyring.
+    let mut login = Command::new(env!("CARGO_BIN_EXE_cowdesk"))
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args([
+            "login",
+            "--server",
+            &sandbox.base_url(),
+            "--email",
+            DEMO_EMAIL,
+        ])
+        .args(["--password-stdin", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("login");
+    writeln!(login.stdin.take().expect("stdin"), "{DEMO_PASSWORD}").expect("password");
+    let login = login.wait_with_output().expect("login ends");
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stdout)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&login.stdout).expect("JSON");
+    if info["remembered"] != true {
+        assert!(std::env::var_os("CI").is_none(), "CI has a Secret Service");
+        eprintln!("skipping: no Secret Service on this session bus");
+        return;
+    }
+    assert!(cowdesk(data_dir.path(), &["sync"]).status.success());
+
+    // The portal goes away.
+    runtime.block_on(sandbox.shutdown());
+
+    let app = AppUnderTest::launch(
+        "offline-de",
+        Launch {
+            data_dir: Some(data_dir.path()),
+            env: &[("LANG", "de_DE.UTF-8")],
+            ..Launch::default()
+        },
+    )
+    .expect("app starts");
+    let d = app.driver();
+    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
+        .expect("dashboard from the cache, without a server");
+    let row = d
+        .find(&format!(
+            "[data-testid=attention-invoice][data-number=\"{overdue}\"]"
+        ))
+        .expect("cached reminder on the dashboard");
+    assert!(d.text(&row).expect("text").contains("Zahlungserinnerung"));
+    let banner = wait_until(Duration::from_secs(30), "the offline banner", || {
+        let found = d.find_all("[data-testid=offline-banner]")?;
+        match found.first() {
+            Some(el) => Ok(Some(d.text(el)?)),
+            None => Ok(None),
+        }
+    })
+    .expect("offline banner");
+    assert!(banner.starts_with("Offline"), "banner: {banner}");
+    assert!(
+        banner.chars().any(|c| c.is_ascii_digit()),
+        "the banner says how old the data is: {banner}"
+    );
+    app.screenshot("01-dashboard-offline").expect("screenshot");
+}
