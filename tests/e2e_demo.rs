@@ -1,6 +1,6 @@
 //! The real app binary under Xvfb, driven through WebDriver: start the demo, see the
 //! overdue invoice on the dashboard, switch to the shared account, and see only that
-//! account's invoices.
+//! account's invoices; then leave the demo.
 #![cfg(target_os = "linux")]
 
 mod support;
@@ -126,6 +126,26 @@ fn demo_dashboard_then_shared_account_invoices() {
     .unwrap_or_else(|e| panic!("{e}: expected exactly {shared_numbers:?}"));
     assert!(listed.is_disjoint(&own_numbers), "own invoices leaked");
     app.screenshot("03-shared-invoices").expect("screenshot");
+
+    // Leaving the demo asks first, then returns to the sign-in screen.
+    d.click(&d.find("[data-testid=logout-button]").expect("sign out"))
+        .expect("ask to sign out");
+    d.click(
+        &d.find("[data-testid=logout-confirm]")
+            .expect("confirmation"),
+    )
+    .expect("confirm");
+    d.find("[data-testid=demo-button]")
+        .expect("back on the sign-in screen");
+    // Nothing of the demo's data is left on screen. Asked of the page directly: a find
+    // for what must be absent would sit out the whole implicit wait.
+    let leftovers = d
+        .execute(
+            "return document.querySelectorAll(\
+             '[data-testid=dashboard], [data-testid=account-switcher]').length",
+        )
+        .expect("script");
+    assert_eq!(leftovers, serde_json::json!(0));
 
     drop(app);
     runtime.block_on(sandbox.shutdown());

@@ -67,6 +67,11 @@ impl WebDriver {
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Runs a script in the page and returns its result.
+    pub fn execute(&self, script: &str) -> Result<Value, String> {
+        self.post("execute/sync", json!({ "script": script, "args": [] }))
+    }
+
     /// A PNG of the window.
     pub fn screenshot(&self) -> Result<Vec<u8>, String> {
         use base64::Engine as _;
