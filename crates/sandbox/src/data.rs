@@ -24,6 +24,26 @@ pub struct AccountData {
     pub tickets: Vec<Ticket>,
 }
 
+impl AccountData {
+    /// Puts every collection in the contract's order, so pages stay stable whatever a
+    /// test changed.
+    pub(crate) fn sort(&mut self) {
+        self.invoices.sort_by(|a, b| {
+            b.issue_date
+                .cmp(&a.issue_date)
+                .then_with(|| b.number.cmp(&a.number))
+        });
+        self.mandates.sort_by(|a, b| a.id.cmp(&b.id));
+        self.services.sort_by(|a, b| a.id.cmp(&b.id));
+        self.domains.sort_by(|a, b| a.name.cmp(&b.name));
+        self.mailboxes.sort_by(|a, b| a.address.cmp(&b.address));
+        self.users.sort_by(|a, b| a.email.cmp(&b.email));
+        // Stable: tickets opened in the same instant keep their newest-first order.
+        self.tickets
+            .sort_by_key(|t| std::cmp::Reverse(t.created_at));
+    }
+}
+
 /// Who may see which account, with which role.
 #[derive(Debug, Clone)]
 pub struct Grant {
@@ -338,7 +358,6 @@ fn account_data(
             status: "active".to_owned(),
         });
     }
-    domains.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut mailboxes = Vec::with_capacity(config.mailboxes as usize);
     for i in 0..config.mailboxes {
@@ -364,7 +383,6 @@ fn account_data(
             active: i % 11 != 10,
         });
     }
-    mailboxes.sort_by(|a, b| a.address.cmp(&b.address));
 
     let mut users = vec![AccountUser {
         email: owner.to_owned(),
@@ -376,16 +394,15 @@ fn account_data(
             role: accounting(),
         });
     }
-    users.sort_by(|a, b| a.email.cmp(&b.email));
 
     let tickets = vec![Ticket {
         id: format!("{}-t1", company.id),
         subject: "Frage zur Rechnung".to_owned(),
         status: TicketStatus::Answered,
-        created_at: midnight(today - Days::days(20)),
+        created_at: morning(today - Days::days(20)),
     }];
 
-    AccountData {
+    let mut data = AccountData {
         account,
         profile,
         invoices,
@@ -395,10 +412,12 @@ fn account_data(
         mailboxes,
         users,
         tickets,
-    }
+    };
+    data.sort();
+    data
 }
 
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
+fn morning(day: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(9, 30, 0).unwrap_or_default())
 }
 

@@ -48,10 +48,12 @@ impl Default for SandboxConfig {
             domains: 6,
             mailboxes: 12,
             token_ttl: Duration::from_secs(15 * 60),
-            today: chrono::Local::now().date_naive(),
+            today: chrono::Utc::now().date_naive(),
         }
     }
 }
+
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// A running sandbox; stops when shut down or dropped.
 pub struct Sandbox {
@@ -116,10 +118,16 @@ impl Sandbox {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            // Keep-alive connections would hold a graceful shutdown open; cut them.
-            task.abort();
-            let _ = task.await;
+        if let Some(mut task) = self.task.take() {
+            // Open keep-alive connections may hold a graceful shutdown open; give them
+            // a moment, then cut them.
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+                let _ = task.await;
+            }
         }
     }
 }

@@ -105,7 +105,11 @@ impl SandboxHandle {
             .accounts
             .iter_mut()
             .find(|a| a.account.id == account_id)
-            .map(f)
+            .map(|data| {
+                let result = f(data);
+                data.sort();
+                result
+            })
     }
 
     pub fn inject_fault(&self, fault: Fault) {

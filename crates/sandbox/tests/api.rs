@@ -370,3 +370,329 @@ async fn sandbox_injects_faults_then_recovers() {
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.headers()["retry-after"], "7");
 }
+
+async fn login(http: &Client, base: &str, body: Value) -> (StatusCode, Value) {
+    let response = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn sandbox_login_accepts_only_the_right_password() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (http, base) = (Client::new(), sandbox.base_url());
+    assert!(!base.ends_with('/') && base.starts_with("http://127.0.0.1:"));
+
+    let (status, tokens) = login(
+        &http,
+        &base,
+        json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["expires_in"], 15 * 60);
+    let access = tokens["access_token"].as_str().unwrap();
+    assert!(access.len() >= 32);
+    assert_ne!(tokens["access_token"], tokens["refresh_token"]);
+
+    let (status, again) = login(
+        &http,
+        &base,
+        json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(
+        again["access_token"], tokens["access_token"],
+        "fresh tokens"
+    );
+
+    let (status, body) = login(
+        &http,
+        &base,
+        json!({"email": DEMO_EMAIL, "password": "cowdesk-dem0"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "invalid_credentials");
+    assert!(
+        !body.to_string().contains("cowdesk-dem0"),
+        "no secret echoed"
+    );
+
+    let (status, body) = login(&http, &base, json!({"email": "not-an-address"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "validation");
+    assert!(body["error"]["fields"]["email"].is_string());
+    assert!(body["error"]["fields"]["password"].is_string());
+
+    let (status, body) = login(&http, &base, json!({"password": "x"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["email"].is_string());
+    assert!(body["error"]["fields"].get("password").is_none());
+
+    let anonymous = http
+        .get(format!("{base}/api/v1/accounts"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = anonymous.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let forged = http
+        .get(format!("{base}/api/v1/accounts"))
+        .bearer_auth("0".repeat(64))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sandbox_logout_revokes_the_access_token_too() {
+    let s = Session::start(SandboxConfig::default()).await;
+    let logout = s
+        .http
+        .post(format!("{}/api/v1/auth/logout", s.sandbox.base_url()))
+        .bearer_auth(&s.access)
+        .json(&json!({"refresh_token": s.refresh}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let after = s.get("/accounts").await;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = after.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn sandbox_password_reset_does_not_reveal_accounts() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let http = Client::new();
+    let reset = |email: &str| {
+        http.post(format!("{}/api/v1/auth/password-reset", sandbox.base_url()))
+            .json(&json!({ "email": email }))
+            .send()
+    };
+    for email in [DEMO_EMAIL, "nobody@nowhere.example"] {
+        let response = reset(email).await.unwrap();
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{email}");
+        assert_eq!(response.json::<Value>().await.unwrap(), json!({}));
+    }
+    let malformed = reset("nobody").await.unwrap();
+    assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn sandbox_other_login_sees_only_its_own_account() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (http, base) = (Client::new(), sandbox.base_url());
+    let (status, tokens) = login(
+        &http,
+        &base,
+        json!({"email": "other@cowdesk.example", "password": "other-password"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let token = tokens["access_token"].as_str().unwrap();
+    let get = |path: String| {
+        http.get(format!("{base}/api/v1{path}"))
+            .bearer_auth(token)
+            .send()
+    };
+    let accounts: Value = get("/accounts".into()).await.unwrap().json().await.unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 1);
+    assert_eq!(accounts[0]["is_own"], true);
+    let own = accounts[0]["id"].as_str().unwrap().to_owned();
+    assert_ne!(own, OWN);
+    assert_eq!(
+        get(format!("/accounts/{own}/invoices"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // The demo user's accounts look exactly like accounts that do not exist.
+    for path in [
+        format!("/accounts/{OWN}/invoices"),
+        format!("/accounts/{SHARED}/profile"),
+        "/accounts/acc-999999/invoices".to_owned(),
+    ] {
+        let response = get(path.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    // And the demo user cannot see the other account either.
+    let s = Session::start(SandboxConfig::default()).await;
+    let hidden = s.get(&format!("/accounts/{own}/profile")).await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let forbidden: Value = s
+        .get(&format!("/accounts/{SHARED}/domains"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(forbidden["error"]["code"], "forbidden");
+    assert_eq!(forbidden["error"]["permission"], "domains");
+}
+
+#[tokio::test]
+async fn sandbox_etag_is_the_same_on_every_page_and_304_is_empty() {
+    let s = Session::start(SandboxConfig::default()).await;
+    let mut etags = BTreeSet::new();
+    for page in 1..=3 {
+        let response = s
+            .get(&format!("/accounts/{OWN}/mailboxes?page={page}&per_page=4"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        etags.insert(response.headers()["etag"].to_str().unwrap().to_owned());
+    }
+    assert_eq!(etags.len(), 1, "{etags:?}");
+    let etag = etags.into_iter().next().unwrap();
+    assert!(etag.starts_with('"') && etag.ends_with('"'));
+    let other = s.get(&format!("/accounts/{OWN}/domains")).await;
+    assert_ne!(other.headers()["etag"].to_str().unwrap(), etag);
+
+    for path in ["/accounts".to_owned(), format!("/accounts/{OWN}/profile")] {
+        let first = s.get(&path).await;
+        let tag = first.headers()["etag"].clone();
+        let again = s
+            .http
+            .get(format!("{}/api/v1{path}", s.sandbox.base_url()))
+            .bearer_auth(&s.access)
+            .header("If-None-Match", tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert!(again.bytes().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn sandbox_is_deterministic_for_seed_and_date() {
+    let config = || SandboxConfig {
+        today: today(),
+        ..SandboxConfig::default()
+    };
+    let a = Session::start(config()).await;
+    let b = Session::start(config()).await;
+    let c = Session::start(SandboxConfig {
+        seed: 99,
+        ..config()
+    })
+    .await;
+    for resource in ["invoices", "mandates", "domains", "mailboxes", "services"] {
+        let path = format!("/accounts/{OWN}/{resource}?per_page=500");
+        let (ra, rb) = (a.get(&path).await, b.get(&path).await);
+        assert_eq!(ra.headers()["etag"], rb.headers()["etag"], "{resource}");
+        let (va, vb): (Value, Value) = (ra.json().await.unwrap(), rb.json().await.unwrap());
+        assert_eq!(va, vb, "{resource}");
+    }
+    let path = format!("/accounts/{OWN}/invoices?per_page=500");
+    let (va, vc): (Value, Value) = (
+        a.get(&path).await.json().await.unwrap(),
+        c.get(&path).await.json().await.unwrap(),
+    );
+    assert_ne!(va, vc, "another seed gives other data");
+}
+
+#[tokio::test]
+async fn sandbox_scales_to_thousands_of_items() {
+    let s = Session::start(SandboxConfig {
+        invoices: 5_000,
+        mailboxes: 10_000,
+        extra_accounts: 3,
+        today: today(),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let accounts: Value = s.get("/accounts").await.json().await.unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 5);
+    assert!(accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .all(|a| a["is_own"] == false));
+    for (resource, key, expected) in [
+        ("invoices", "number", 5_000),
+        ("mailboxes", "address", 10_000),
+    ] {
+        let mut seen = BTreeSet::new();
+        let mut previous: Option<Value> = None;
+        let mut page = Some(1);
+        let mut etags = BTreeSet::new();
+        while let Some(n) = page {
+            let response = s
+                .get(&format!("/accounts/{OWN}/{resource}?page={n}&per_page=500"))
+                .await;
+            etags.insert(response.headers()["etag"].to_str().unwrap().to_owned());
+            let body: Value = response.json().await.unwrap();
+            for item in body["items"].as_array().unwrap() {
+                assert!(seen.insert(item[key].as_str().unwrap().to_owned()));
+                if resource == "mailboxes" {
+                    if let Some(prev) = &previous {
+                        assert!(prev[key].as_str() < item[key].as_str(), "sorted by address");
+                    }
+                }
+                previous = Some(item.clone());
+            }
+            page = body["next_page"].as_u64();
+        }
+        assert_eq!(seen.len(), expected, "{resource}");
+        assert_eq!(etags.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn sandbox_faults_carry_error_bodies_and_stop_after_shutdown() {
+    let s = Session::start(SandboxConfig::default()).await;
+    s.sandbox.handle().inject_fault(Fault {
+        path_contains: "/invoices".into(),
+        status: 500,
+        retry_after: None,
+        times: 1,
+    });
+    let failed = s.get(&format!("/accounts/{OWN}/invoices")).await;
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = failed.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "server_error");
+    // A fault on another path leaves this one alone.
+    s.sandbox.handle().inject_fault(Fault {
+        path_contains: "/mandates".into(),
+        status: 503,
+        retry_after: None,
+        times: 1,
+    });
+    assert_eq!(
+        s.get(&format!("/accounts/{OWN}/invoices")).await.status(),
+        StatusCode::OK
+    );
+    let wrong_method = s
+        .http
+        .delete(format!("{}/api/v1/accounts", s.sandbox.base_url()))
+        .bearer_auth(&s.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(wrong_method.json::<Value>().await.unwrap()["error"]["code"].is_string());
+
+    let Session { sandbox, http, .. } = s;
+    let base = sandbox.base_url();
+    sandbox.shutdown().await;
+    let gone = Client::new()
+        .get(format!("{base}/api/v1/accounts"))
+        .send()
+        .await;
+    assert!(gone.is_err(), "still answering after shutdown");
+    drop(http);
+}

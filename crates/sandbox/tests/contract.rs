@@ -181,6 +181,174 @@ fn contract_routes_match_the_document() {
     assert_eq!(documented, served);
 }
 
+/// Properties a schema documents but the server may leave out: exactly the model's
+/// `skip_serializing_if` fields. Every other documented property must be required, so a
+/// property added to the document alone shows up as "missing" in the answers.
+const OPTIONAL: &[(&str, &str)] = &[("error", "permission"), ("error", "fields")];
+
+fn object_schemas<'a>(name: &str, schema: &'a Value, out: &mut Vec<(String, &'a Value)>) {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        out.push((name.to_owned(), schema));
+        for (field, sub) in properties {
+            object_schemas(field, sub, out);
+        }
+    }
+}
+
+#[test]
+fn contract_documents_every_property_as_required() {
+    let doc = document();
+    let mut objects = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+        object_schemas(name, schema, &mut objects);
+    }
+    assert!(objects.len() > 20, "{} object schemas", objects.len());
+    for (name, schema) in objects {
+        assert_eq!(
+            schema["additionalProperties"],
+            json!(false),
+            "{name} must forbid undocumented fields"
+        );
+        let required: BTreeSet<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let properties: BTreeSet<&str> = schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| !OPTIONAL.contains(&(name.as_str(), *k)))
+            .collect();
+        assert_eq!(required, properties, "{name}: required vs properties");
+    }
+}
+
+/// The request bodies the model serialises fit the document's request schemas.
+#[test]
+fn contract_request_bodies_match_the_model() {
+    use cowdesk_model::{LoginRequest, NewTicket, PasswordResetRequest, RefreshRequest};
+    let doc = document();
+    let bodies = [
+        (
+            "LoginRequest",
+            serde_json::to_value(LoginRequest {
+                email: "a@b.de".into(),
+                password: "x".into(),
+            }),
+        ),
+        (
+            "RefreshRequest",
+            serde_json::to_value(RefreshRequest {
+                refresh_token: "r".into(),
+            }),
+        ),
+        (
+            "PasswordResetRequest",
+            serde_json::to_value(PasswordResetRequest {
+                email: "a@b.de".into(),
+            }),
+        ),
+        (
+            "NewTicket",
+            serde_json::to_value(NewTicket {
+                subject: "s".into(),
+                body: "b".into(),
+            }),
+        ),
+    ];
+    for (name, body) in bodies {
+        let schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let mut errors = Vec::new();
+        validate(&doc, &schema, &body.unwrap(), name, &mut errors);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+}
+
+/// Every value of the model's enums is documented, and nothing else.
+#[test]
+fn contract_enums_match_the_model() {
+    use cowdesk_model::{InvoiceStatus, MandateKind, MandateStatus, Permission, ServiceStatus};
+    let doc = document();
+    let documented = |pointer: &str| -> BTreeSet<String> {
+        doc.pointer(pointer)
+            .and_then(Value::as_array)
+            .unwrap_or_else(|| panic!("{pointer}"))
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    fn names<T: serde::Serialize>(values: &[T]) -> BTreeSet<String> {
+        values
+            .iter()
+            .map(|v| {
+                serde_json::to_value(v)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+    use cowdesk_model::TicketStatus;
+    let s = "/components/schemas";
+    assert_eq!(
+        documented(&format!("{s}/Permission/enum")),
+        names(&Permission::ALL)
+    );
+    assert_eq!(
+        documented(&format!("{s}/Invoice/properties/status/enum")),
+        names(&[
+            InvoiceStatus::Open,
+            InvoiceStatus::Paid,
+            InvoiceStatus::Overdue,
+            InvoiceStatus::Cancelled
+        ])
+    );
+    assert_eq!(
+        documented(&format!("{s}/Mandate/properties/kind/enum")),
+        names(&[MandateKind::Sepa, MandateKind::Paypal, MandateKind::Card])
+    );
+    assert_eq!(
+        documented(&format!("{s}/Mandate/properties/status/enum")),
+        names(&[
+            MandateStatus::Pending,
+            MandateStatus::Active,
+            MandateStatus::Failed,
+            MandateStatus::Cancelled
+        ])
+    );
+    assert_eq!(
+        documented(&format!("{s}/Service/properties/status/enum")),
+        names(&[
+            ServiceStatus::Active,
+            ServiceStatus::Suspended,
+            ServiceStatus::Cancelled,
+            ServiceStatus::Terminated
+        ])
+    );
+    assert_eq!(
+        documented(&format!("{s}/Ticket/properties/status/enum")),
+        names(&[
+            TicketStatus::Open,
+            TicketStatus::Answered,
+            TicketStatus::Closed
+        ])
+    );
+}
+
+#[test]
+fn contract_says_it_is_cowdesks_own() {
+    let doc = document();
+    assert_eq!(doc["openapi"].as_str().map(|v| &v[..3]), Some("3.1"));
+    let description = doc["info"]["description"].as_str().unwrap_or_default();
+    assert!(description.contains("Servercow publishes no API"));
+    assert!(description.contains("cowdesk-sandbox"));
+}
+
 #[test]
 fn contract_validator_catches_drift() {
     let doc = document();
@@ -201,6 +369,54 @@ fn contract_validator_catches_drift() {
     let mut wrong = good.clone();
     wrong["expires_on"] = json!("01.12.2026");
     assert!(!check(&wrong).is_empty(), "a malformed date passed");
+    let mut null = good.clone();
+    null["name"] = Value::Null;
+    assert!(
+        !check(&null).is_empty(),
+        "null passed for a non-optional field"
+    );
+
+    // The document side: a renamed property makes the model's JSON fail.
+    let model = serde_json::to_value(cowdesk_model::Domain {
+        name: "a.de".into(),
+        expires_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        transfer_lock: true,
+        auto_renew: false,
+        status: "active".into(),
+    })
+    .unwrap();
+    assert!(check(&model).is_empty());
+    let mut renamed = doc.clone();
+    let domain = &mut renamed["components"]["schemas"]["Domain"];
+    let field = domain["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("auto_renew")
+        .unwrap();
+    domain["properties"]["autorenew"] = field;
+    domain["required"] = json!(["name", "expires_on", "transfer_lock", "autorenew", "status"]);
+    let mut errors = Vec::new();
+    validate(&renamed, &schema, &model, "$", &mut errors);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+
+    // Options are `[X, "null"]`: both values of the model pass.
+    let invoice = json!({ "$ref": "#/components/schemas/Invoice" });
+    let mut paid = serde_json::to_value(cowdesk_model::Invoice {
+        number: "RE-2026-000001".into(),
+        issue_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        due_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+        amount_cents: 1190,
+        currency: "EUR".into(),
+        status: cowdesk_model::InvoiceStatus::Paid,
+        dunning_level: 0,
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 5),
+    })
+    .unwrap();
+    let mut errors = Vec::new();
+    validate(&doc, &invoice, &paid, "$", &mut errors);
+    paid["paid_on"] = Value::Null;
+    validate(&doc, &invoice, &paid, "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[tokio::test]
@@ -356,6 +572,21 @@ async fn contract_answers_match_the_schemas() {
         "post",
         409,
         &conflict.json().await.unwrap(),
+    );
+
+    let reset = http
+        .post(format!("{base}/api/v1/auth/password-reset"))
+        .json(&json!({"email": "someone@example.de"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 202);
+    assert_valid(
+        &doc,
+        "/api/v1/auth/password-reset",
+        "post",
+        202,
+        &reset.json().await.unwrap(),
     );
 
     sandbox.shutdown().await;
