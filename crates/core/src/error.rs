@@ -157,8 +157,8 @@ impl CoreError {
                 "cowdesk verbindet sich nur per HTTPS mit dem Portal. Bitte prüfen Sie die Portal-Adresse.",
             ),
             CoreError::Secrets(SecretsError::Unavailable(_)) => pair(
-                "No system keyring is available, so cowdesk cannot remember your sign-in and asks for your password at each start. Install and unlock GNOME Keyring, KWallet or KeePassXC (Secret Service) to stay signed in.",
-                "Kein System-Schlüsselbund verfügbar: cowdesk kann die Anmeldung nicht speichern und fragt bei jedem Start nach dem Passwort. Installieren und entsperren Sie GNOME Keyring, KWallet oder KeePassXC (Secret Service), um angemeldet zu bleiben.",
+                "No system keyring is available, so you sign in at each start. Install and unlock GNOME Keyring, KWallet or KeePassXC, and cowdesk will remember your sign-in.",
+                "Kein System-Schlüsselbund verfügbar, daher melden Sie sich bei jedem Start an. Installieren und entsperren Sie GNOME Keyring, KWallet oder KeePassXC, dann merkt sich cowdesk Ihre Anmeldung.",
             ),
             CoreError::Secrets(SecretsError::Failed(_)) => pair(
                 "The system keyring reported an error.",
@@ -201,8 +201,12 @@ mod tests {
     fn keyring_missing_says_what_to_install() {
         let info = CoreError::Secrets(SecretsError::Unavailable("x".into())).info();
         assert_eq!(info.kind, ErrorKind::KeyringUnavailable);
-        assert!(info.message.contains("GNOME Keyring"));
-        assert!(info.message_de.contains("KeePassXC"));
+        for name in ["GNOME Keyring", "KWallet", "KeePassXC"] {
+            assert!(info.message.contains(name) && info.message_de.contains(name));
+        }
+        assert!(info.message.contains("remember your sign-in"));
+        assert!(info.message.contains("at each start"));
+        assert!(info.message_de.contains("bei jedem Start"));
     }
 
     #[test]

@@ -324,7 +324,7 @@ impl Core {
             .domains(account_id)
             .await?
             .into_iter()
-            .filter(|d| (d.expires_on - today).num_days() <= EXPIRY_WINDOW_DAYS)
+            .filter(|d| expires_soon(d, today))
             .collect();
         expiring_domains.sort_by_key(|d| d.expires_on);
         let mut mailboxes_near_quota: Vec<Mailbox> = self
@@ -461,6 +461,11 @@ fn is_overdue(invoice: &Invoice, today: NaiveDate) -> bool {
         || (invoice.status == InvoiceStatus::Open && invoice.due_date < today)
 }
 
+/// Expires within the window around today: soon, or lately (still restorable).
+fn expires_soon(domain: &Domain, today: NaiveDate) -> bool {
+    (domain.expires_on - today).num_days().abs() <= EXPIRY_WINDOW_DAYS
+}
+
 /// Overdue, or unpaid with a reminder.
 fn needs_attention(invoice: &Invoice, today: NaiveDate) -> bool {
     is_overdue(invoice, today)
@@ -497,6 +502,23 @@ mod tests {
             dunning_level: dunning,
             paid_on: None,
         }
+    }
+
+    #[test]
+    fn expiring_means_within_thirty_days_of_today() {
+        let today: NaiveDate = "2026-11-25".parse().unwrap();
+        let domain = |expires: &str| Domain {
+            name: "mueller-webdesign.de".into(),
+            expires_on: expires.parse().unwrap(),
+            transfer_lock: true,
+            auto_renew: false,
+            status: "active".into(),
+        };
+        assert!(expires_soon(&domain("2026-11-25"), today));
+        assert!(expires_soon(&domain("2026-12-25"), today));
+        assert!(!expires_soon(&domain("2026-12-26"), today));
+        assert!(expires_soon(&domain("2026-10-26"), today));
+        assert!(!expires_soon(&domain("2025-11-25"), today));
     }
 
     #[test]
