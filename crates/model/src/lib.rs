@@ -311,7 +311,7 @@ pub struct Page<T> {
 }
 
 /// `POST /auth/login` and `POST /auth/refresh` answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
     pub refresh_token: String,
@@ -320,13 +320,43 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+// Written by hand so that passwords and tokens can never reach a log through `{:?}`.
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"<redacted>")
+            .field("refresh_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshRequest")
+            .field("refresh_token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -578,6 +608,27 @@ mod tests {
         assert_eq!(mailbox.percent_used(), Some(95.0));
         mailbox.quota_bytes = 0;
         assert_eq!(mailbox.percent_used(), None);
+    }
+
+    #[test]
+    fn secrets_do_not_print_in_debug_output() {
+        let request = LoginRequest {
+            email: "a@b.de".into(),
+            password: "hunter2".into(),
+        };
+        let printed = format!("{request:?}");
+        assert!(printed.contains("a@b.de") && !printed.contains("hunter2"));
+        let tokens = TokenResponse {
+            access_token: "acc-secret".into(),
+            refresh_token: "ref-secret".into(),
+            token_type: "Bearer".into(),
+            expires_in: 900,
+        };
+        let refresh = RefreshRequest {
+            refresh_token: "ref-secret".into(),
+        };
+        let printed = format!("{tokens:?} {refresh:?}");
+        assert!(!printed.contains("secret") && printed.contains("900"));
     }
 
     #[test]
