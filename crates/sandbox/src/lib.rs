@@ -2,7 +2,12 @@
 //! cowdesk's portal contract (docs/portal-api.yaml) over HTTP on loopback only.
 //! Demo mode runs it in-process; tests use it as a real server with knobs and faults.
 
+mod auth;
+mod config;
 mod data;
+mod faults;
+mod generate;
+mod http;
 mod pdf;
 mod routes;
 mod state;
@@ -10,13 +15,14 @@ mod state;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use config::SandboxConfig;
 pub use data::AccountData;
+pub use faults::Fault;
 pub use routes::ROUTES;
-pub use state::{Fault, SandboxHandle};
+pub use state::SandboxHandle;
 
 /// The demo login.
 pub const DEMO_EMAIL: &str = "demo@cowdesk.example";
@@ -24,34 +30,6 @@ pub const DEMO_PASSWORD: &str = "cowdesk-demo";
 /// A second login, owner of an account the demo user cannot see.
 pub const OTHER_EMAIL: &str = "other@cowdesk.example";
 pub const OTHER_PASSWORD: &str = "other-password";
-
-/// Size and shape of the generated data. Same (seed, today, sizes) -> same data.
-#[derive(Debug, Clone)]
-pub struct SandboxConfig {
-    pub seed: u64,
-    /// Further accounts shared with the demo user (Full Access), for scale tests.
-    pub extra_accounts: u32,
-    /// Per account.
-    pub invoices: u32,
-    pub domains: u32,
-    pub mailboxes: u32,
-    pub token_ttl: Duration,
-    pub today: NaiveDate,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        SandboxConfig {
-            seed: 1,
-            extra_accounts: 0,
-            invoices: 24,
-            domains: 6,
-            mailboxes: 12,
-            token_ttl: Duration::from_secs(15 * 60),
-            today: chrono::Utc::now().date_naive(),
-        }
-    }
-}
 
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
@@ -80,7 +58,7 @@ impl Sandbox {
         }
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let handle = SandboxHandle::new(config);
+        let handle = SandboxHandle::new(&config);
         let app = routes::router(handle.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -1,45 +1,34 @@
-//! The sandbox's mutable state: accounts, grants, issued tokens, faults and counters.
+//! The sandbox's mutable state: accounts, grants, sessions, faults and counters.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use cowdesk_model::{Account, Ticket};
+use cowdesk_model::{Account, Resource, Ticket};
 
-use crate::data::{generate, AccountData, Grant};
+use crate::auth::Sessions;
+use crate::data::{AccountData, Grant};
+use crate::faults::{Fault, Faults};
+use crate::generate::generate;
 use crate::{SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD};
-
-/// Answer `status` to the next `times` requests whose path contains `path_contains`.
-#[derive(Debug, Clone)]
-pub struct Fault {
-    pub path_contains: String,
-    pub status: u16,
-    /// Sent as `Retry-After` (seconds) with the faulty answer.
-    pub retry_after: Option<u64>,
-    pub times: u32,
-}
 
 /// A cheap, cloneable handle on a running sandbox, for tests to read and change it.
 #[derive(Clone)]
 pub struct SandboxHandle {
-    pub(crate) inner: Arc<Shared>,
+    inner: Arc<Shared>,
 }
 
-pub(crate) struct Shared {
-    pub config: SandboxConfig,
-    pub requests: AtomicU64,
-    pub state: Mutex<State>,
+struct Shared {
+    token_ttl: Duration,
+    requests: AtomicU64,
+    state: Mutex<State>,
 }
 
-pub(crate) struct AccessToken {
-    pub email: String,
-    pub refresh_token: String,
-    pub expires: Instant,
-}
-
+/// A ticket created under an `Idempotency-Key`, with the body it was created from.
 pub(crate) struct IdempotentTicket {
-    pub body: (String, String),
+    pub subject: String,
+    pub body: String,
     pub ticket: Ticket,
 }
 
@@ -47,42 +36,44 @@ pub(crate) struct State {
     pub passwords: HashMap<String, String>,
     pub accounts: Vec<AccountData>,
     pub grants: Vec<Grant>,
-    pub access_tokens: HashMap<String, AccessToken>,
-    /// refresh token -> e-mail of the login
-    pub refresh_tokens: HashMap<String, String>,
-    pub faults: Vec<Fault>,
+    pub sessions: Sessions,
+    pub faults: Faults,
+    /// (account id, Idempotency-Key) -> the ticket it created.
     pub idempotency: HashMap<(String, String), IdempotentTicket>,
     pub ticket_seq: u64,
+    /// ETags of whole collections, dropped whenever their data changes: a 10,000-item
+    /// collection is hashed once, not on every page.
+    etags: HashMap<(String, Resource), String>,
 }
 
 impl SandboxHandle {
-    pub(crate) fn new(config: SandboxConfig) -> SandboxHandle {
-        let (accounts, grants) = generate(&config);
+    pub(crate) fn new(config: &SandboxConfig) -> SandboxHandle {
+        let (accounts, grants) = generate(config);
         let passwords = HashMap::from([
             (DEMO_EMAIL.to_owned(), DEMO_PASSWORD.to_owned()),
             (OTHER_EMAIL.to_owned(), OTHER_PASSWORD.to_owned()),
         ]);
         SandboxHandle {
             inner: Arc::new(Shared {
-                config,
+                token_ttl: config.token_ttl,
                 requests: AtomicU64::new(0),
                 state: Mutex::new(State {
                     passwords,
                     accounts,
                     grants,
-                    access_tokens: HashMap::new(),
-                    refresh_tokens: HashMap::new(),
-                    faults: Vec::new(),
+                    sessions: Sessions::default(),
+                    faults: Faults::default(),
                     idempotency: HashMap::new(),
                     ticket_seq: 1000,
+                    etags: HashMap::new(),
                 }),
             }),
         }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking handler cannot leave the data half-changed in a way that matters
-        // to a simulator, so a poisoned lock is still usable.
+        // Handlers change the state in single steps, so a lock poisoned by a panic still
+        // holds consistent data.
         self.inner
             .state
             .lock()
@@ -90,7 +81,11 @@ impl SandboxHandle {
     }
 
     pub(crate) fn token_ttl(&self) -> Duration {
-        self.inner.config.token_ttl
+        self.inner.token_ttl
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.inner.requests.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Reads or changes one account's data; `None` for an unknown account.
@@ -101,51 +96,40 @@ impl SandboxHandle {
         f: impl FnOnce(&mut AccountData) -> R,
     ) -> Option<R> {
         let mut state = self.lock();
-        state
+        let data = state
             .accounts
             .iter_mut()
-            .find(|a| a.account.id == account_id)
-            .map(|data| {
-                let result = f(data);
-                data.sort();
-                result
-            })
+            .find(|a| a.account.id == account_id)?;
+        let result = f(data);
+        data.sort();
+        state.forget_etags(account_id, None);
+        Some(result)
     }
 
     pub fn inject_fault(&self, fault: Fault) {
         self.lock().faults.push(fault);
     }
 
-    /// Requests served so far (faulty answers included).
+    /// Requests served so far, faulty answers included.
     pub fn request_count(&self) -> u64 {
         self.inner.requests.load(Ordering::SeqCst)
     }
 
     /// Every access token issued so far now answers `token_expired`.
     pub fn expire_access_tokens(&self) {
-        let now = Instant::now();
-        for token in self.lock().access_tokens.values_mut() {
-            token.expires = now;
-        }
-    }
-
-    pub(crate) fn count_request(&self) {
-        self.inner.requests.fetch_add(1, Ordering::SeqCst);
+        self.lock().sessions.expire_all(Instant::now());
     }
 }
 
 impl State {
-    /// The accounts `email` may see, own first, then shared by name.
+    /// The accounts `email` may see, with its role on each: own first, then shared by name.
     pub fn visible_accounts(&self, email: &str) -> Vec<Account> {
         let mut visible: Vec<Account> = self
             .grants
             .iter()
             .filter(|g| g.email == email)
             .filter_map(|g| {
-                let data = self
-                    .accounts
-                    .iter()
-                    .find(|a| a.account.id == g.account_id)?;
+                let data = self.account(&g.account_id)?;
                 Some(Account {
                     is_own: g.is_own,
                     role: g.role.clone(),
@@ -157,18 +141,35 @@ impl State {
         visible
     }
 
-    /// The next matching fault, counted down.
-    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let position = self
-            .faults
-            .iter()
-            .position(|f| f.times > 0 && path.contains(&f.path_contains))?;
-        let fault = &mut self.faults[position];
-        fault.times -= 1;
-        let taken = fault.clone();
-        if fault.times == 0 {
-            self.faults.remove(position);
-        }
-        Some(taken)
+    /// The role `email` holds on `account_id`, or `None` when it cannot see the account.
+    pub fn visible_account(&self, email: &str, account_id: &str) -> Option<Account> {
+        self.visible_accounts(email)
+            .into_iter()
+            .find(|a| a.id == account_id)
+    }
+
+    pub fn account(&self, account_id: &str) -> Option<&AccountData> {
+        self.accounts.iter().find(|a| a.account.id == account_id)
+    }
+
+    /// The account's data with the ETag of one of its collections (cached).
+    pub fn account_with_etag(
+        &mut self,
+        account_id: &str,
+        resource: Resource,
+    ) -> Option<(&AccountData, String)> {
+        let data = self.accounts.iter().find(|a| a.account.id == account_id)?;
+        let etag = self
+            .etags
+            .entry((account_id.to_owned(), resource))
+            .or_insert_with(|| data.etag(resource))
+            .clone();
+        Some((data, etag))
+    }
+
+    /// Drops cached ETags of one account: all of them, or of one resource.
+    pub fn forget_etags(&mut self, account_id: &str, resource: Option<Resource>) {
+        self.etags
+            .retain(|(id, r), _| id != account_id || resource.is_some_and(|only| only != *r));
     }
 }

@@ -169,16 +169,66 @@ async fn sandbox_pages_cover_every_item_once() {
                 .map(|i| i["number"].as_str().unwrap().to_owned()),
         );
         assert_eq!(body["total"], 23);
+        assert_eq!(body["page"], n);
+        assert_eq!(body["per_page"], 5);
         page = body["next_page"].as_u64();
+        if n == 5 {
+            assert!(body["items"].as_array().unwrap().len() == 3);
+            assert!(
+                body["next_page"].is_null(),
+                "null, not missing, on the last page"
+            );
+        } else {
+            assert_eq!(page, Some(n + 1));
+        }
     }
+    let beyond: Value = s
+        .get(&format!("/accounts/{OWN}/invoices?page=9&per_page=5"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(beyond["items"], json!([]));
+    assert!(beyond["next_page"].is_null());
+    let defaults: Value = s
+        .get(&format!("/accounts/{OWN}/invoices"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (defaults["page"].as_u64(), defaults["per_page"].as_u64()),
+        (Some(1), Some(100))
+    );
+    let largest = s
+        .get(&format!("/accounts/{OWN}/invoices?per_page=500"))
+        .await;
+    assert_eq!(largest.status(), StatusCode::OK);
+    // A stranger gets 401 before any word about the parameters.
+    let anonymous = s
+        .http
+        .get(format!(
+            "{}/api/v1/accounts/{OWN}/invoices?per_page=0",
+            s.sandbox.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let unique: BTreeSet<_> = seen.iter().collect();
     assert_eq!((seen.len(), unique.len()), (23, 23));
-    for bad in ["per_page=0", "per_page=501", "page=0", "page=x"] {
-        let status = s
-            .get(&format!("/accounts/{OWN}/invoices?{bad}"))
-            .await
-            .status();
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    for (bad, field) in [
+        ("per_page=0", "per_page"),
+        ("per_page=501", "per_page"),
+        ("per_page=-1", "per_page"),
+        ("page=0", "page"),
+        ("page=x", "page"),
+    ] {
+        let response = s.get(&format!("/accounts/{OWN}/invoices?{bad}")).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "validation");
+        assert!(body["error"]["fields"][field].is_string(), "{bad}: {body}");
     }
 }
 
@@ -239,15 +289,72 @@ async fn sandbox_tickets_are_idempotent() {
         fields["error"]["fields"]["subject"].is_string()
             && fields["error"]["fields"]["body"].is_string()
     );
-    let listed: Value = s
-        .get(&format!("/accounts/{OWN}/tickets"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed = s.get(&format!("/accounts/{OWN}/tickets")).await;
+    let etag = listed.headers()["etag"].clone();
+    let listed: Value = listed.json().await.unwrap();
     assert_eq!(
         listed["items"][0]["id"], first["id"],
         "newest ticket first, once"
+    );
+    let ids: Vec<&Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["id"])
+        .collect();
+    assert_eq!(ids.iter().filter(|id| ***id == first["id"]).count(), 1);
+
+    // A new ticket changes the collection's ETag; the same key on another account is
+    // another ticket.
+    assert_eq!(
+        post("c", "Neu", "Text").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let after = s
+        .http
+        .get(format!(
+            "{}/api/v1/accounts/{OWN}/tickets",
+            s.sandbox.base_url()
+        ))
+        .bearer_auth(&s.access)
+        .header("If-None-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::OK);
+    let shared = s
+        .http
+        .post(format!(
+            "{}/api/v1/accounts/{SHARED}/tickets",
+            s.sandbox.base_url()
+        ))
+        .bearer_auth(&s.access)
+        .header("Idempotency-Key", "a")
+        .json(&json!({"subject": "Zahlung", "body": "Bezahlt am 1.3."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shared.status(), StatusCode::CREATED);
+    assert_ne!(shared.json::<Value>().await.unwrap()["id"], first["id"]);
+    // Without a key every post is a new ticket.
+    let plain = |subject: &'static str| {
+        s.http
+            .post(format!(
+                "{}/api/v1/accounts/{OWN}/tickets",
+                s.sandbox.base_url()
+            ))
+            .bearer_auth(&s.access)
+            .json(&json!({"subject": subject, "body": "x"}))
+            .send()
+    };
+    let (a, b) = (plain("Eins").await.unwrap(), plain("Eins").await.unwrap());
+    assert_eq!(
+        (a.status(), b.status()),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_ne!(
+        a.json::<Value>().await.unwrap()["id"],
+        b.json::<Value>().await.unwrap()["id"]
     );
 }
 
@@ -262,7 +369,12 @@ async fn sandbox_serves_real_pdfs() {
     let response = s
         .get(&format!("/accounts/{OWN}/invoices/{number}/pdf"))
         .await;
+    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&number));
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.ends_with(b"%%EOF\n"));
@@ -278,8 +390,35 @@ async fn sandbox_serves_real_pdfs() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(text[xref_at..].starts_with("xref"));
-    assert!(text.contains(&format!("{:010} 00000 n", text.find("1 0 obj").unwrap())));
+    assert!(text[xref_at..].starts_with("xref\n0 6\n"));
+    // Every in-use xref entry points at exactly its object.
+    let entries: Vec<&str> = text[xref_at..]
+        .lines()
+        .skip(3)
+        .take_while(|l| l.ends_with(" n "))
+        .collect();
+    assert_eq!(entries.len(), 5);
+    for (n, entry) in entries.iter().enumerate() {
+        let offset: usize = entry[..10].parse().unwrap();
+        assert!(
+            text[offset..].starts_with(&format!("{} 0 obj", n + 1)),
+            "object {} not at {offset}",
+            n + 1
+        );
+    }
+    // The content stream is as long as it says.
+    let stream_at = text.find("stream\n").unwrap() + "stream\n".len();
+    let end_at = text.find("endstream").unwrap();
+    let length: usize = text[..stream_at]
+        .rsplit("/Length ")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(end_at - stream_at, length);
     assert_eq!(
         s.get(&format!("/accounts/{OWN}/invoices/RE-0/pdf"))
             .await
@@ -429,6 +568,26 @@ async fn sandbox_login_accepts_only_the_right_password() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "validation");
     assert!(body["error"]["fields"]["email"].is_string());
+    assert!(body["error"]["fields"]["password"].is_string());
+
+    // The password counts as typed: no trimming.
+    let (status, body) = login(
+        &http,
+        &base,
+        json!({"email": DEMO_EMAIL, "password": format!(" {DEMO_PASSWORD} ")}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "invalid_credentials");
+    let (status, _) = login(
+        &http,
+        &base,
+        json!({"email": "nobody@cowdesk.example", "password": DEMO_PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = login(&http, &base, json!({"email": DEMO_EMAIL, "password": ""})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["fields"]["password"].is_string());
 
     let (status, body) = login(&http, &base, json!({"password": "x"})).await;
@@ -695,4 +854,54 @@ async fn sandbox_faults_carry_error_bodies_and_stop_after_shutdown() {
         .await;
     assert!(gone.is_err(), "still answering after shutdown");
     drop(http);
+}
+
+#[tokio::test]
+async fn sandbox_token_ttl_sets_the_access_token_lifetime() {
+    let s = Session::start(SandboxConfig {
+        token_ttl: std::time::Duration::ZERO,
+        ..SandboxConfig::default()
+    })
+    .await;
+    // A zero lifetime: the token is past its ttl as soon as it is issued.
+    let response = s.get("/accounts").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "token_expired");
+
+    let long = Sandbox::start(SandboxConfig {
+        token_ttl: std::time::Duration::from_secs(3600),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let (_, tokens) = login(
+        &Client::new(),
+        &long.base_url(),
+        json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}),
+    )
+    .await;
+    assert_eq!(tokens["expires_in"], 3600);
+}
+
+#[tokio::test]
+async fn sandbox_pdfs_are_scoped_to_their_account() {
+    let s = Session::start(SandboxConfig::default()).await;
+    let shared_number = s
+        .sandbox
+        .handle()
+        .with_account(SHARED, |d| d.invoices[0].number.clone())
+        .unwrap();
+    let wrong_account = s
+        .get(&format!("/accounts/{OWN}/invoices/{shared_number}/pdf"))
+        .await;
+    assert_eq!(wrong_account.status(), StatusCode::NOT_FOUND);
+    let right_account = s
+        .get(&format!("/accounts/{SHARED}/invoices/{shared_number}/pdf"))
+        .await;
+    assert_eq!(right_account.status(), StatusCode::OK);
+    let hidden = s
+        .get("/accounts/acc-300003/invoices/RE-2026-000001/pdf")
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, ROUTES};
+use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, ROUTES};
 use serde_json::{json, Value};
 
 const OWN: &str = "acc-100001";
@@ -32,19 +32,87 @@ fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
     }
 }
 
-/// The JSON schema of `method path` answering `status`.
-fn response_schema<'a>(doc: &'a Value, path: &str, method: &str, status: u16) -> &'a Value {
+/// The documented response of `method path` for `status`: the exact status, else its
+/// range ("5XX"), else `default`. Success answers must be documented exactly.
+fn documented_response<'a>(doc: &'a Value, path: &str, method: &str, status: u16) -> &'a Value {
     let operation = &doc["paths"][path][method];
     assert!(
         operation.is_object(),
         "{method} {path} is not in the document"
     );
-    let response = resolve(doc, &operation["responses"][status.to_string()]);
-    assert!(
-        response.is_object(),
-        "{method} {path} documents no {status}"
-    );
-    resolve(doc, &response["content"]["application/json"]["schema"])
+    let responses = &operation["responses"];
+    let mut keys = vec![status.to_string()];
+    if status >= 400 {
+        keys.push(format!("{}XX", status / 100));
+        keys.push("default".to_owned());
+    }
+    let response = keys
+        .iter()
+        .map(|key| &responses[key.as_str()])
+        .find(|r| r.is_object())
+        .unwrap_or_else(|| panic!("{method} {path} documents no {status}"));
+    resolve(doc, response)
+}
+
+/// Checks a real answer against the document: its status is documented, the headers the
+/// document requires are there (integers where it says so), and the body is what the
+/// document describes (a JSON body valid against its schema, a PDF, or nothing). Returns
+/// the status and the JSON body, if any.
+async fn conforms(
+    doc: &Value,
+    path: &str,
+    method: &str,
+    response: reqwest::Response,
+) -> (u16, Option<Value>) {
+    let status = response.status().as_u16();
+    let documented = documented_response(doc, path, method, status);
+    let headers = response.headers().clone();
+    let at = format!("{method} {path} {status}");
+    for (name, header) in documented["headers"].as_object().into_iter().flatten() {
+        let header = resolve(doc, header);
+        let value = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
+        if header["required"] == json!(true) {
+            assert!(value.is_some(), "{at}: header {name} is missing");
+        }
+        if let (Some(value), "integer") = (value, header["schema"]["type"].as_str().unwrap_or("")) {
+            assert!(
+                value.parse::<u64>().is_ok(),
+                "{at}: {name}: {value:?} is no integer"
+            );
+        }
+    }
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = response.bytes().await.unwrap();
+    let content = documented["content"].as_object();
+    match content {
+        None => {
+            assert!(bytes.is_empty(), "{at}: a body where none is documented");
+            (status, None)
+        }
+        Some(content) if content.contains_key("application/json") => {
+            assert!(
+                content_type.starts_with("application/json"),
+                "{at}: {content_type}"
+            );
+            let body: Value = serde_json::from_slice(&bytes).expect("a JSON body");
+            let mut errors = Vec::new();
+            let schema = &content["application/json"]["schema"];
+            validate(doc, schema, &body, "$", &mut errors);
+            assert!(errors.is_empty(), "{at}:\n{}", errors.join("\n"));
+            (status, Some(body))
+        }
+        Some(content) => {
+            assert!(
+                content.contains_key(content_type.as_str()),
+                "{at}: {content_type} is not documented"
+            );
+            (status, None)
+        }
+    }
 }
 
 fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
@@ -139,22 +207,6 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
             validate(doc, item_schema, item, &format!("{at}[{i}]"), errors);
         }
     }
-}
-
-fn assert_valid(doc: &Value, path: &str, method: &str, status: u16, body: &Value) {
-    let mut errors = Vec::new();
-    validate(
-        doc,
-        response_schema(doc, path, method, status),
-        body,
-        "$",
-        &mut errors,
-    );
-    assert!(
-        errors.is_empty(),
-        "{method} {path} {status}:\n{}",
-        errors.join("\n")
-    );
 }
 
 #[test]
@@ -419,175 +471,286 @@ fn contract_validator_catches_drift() {
     assert!(errors.is_empty(), "{errors:?}");
 }
 
+/// Every `{name}` in a path is a documented path parameter of each of its operations,
+/// and every documented path parameter appears in the path.
+#[test]
+fn contract_path_parameters_match_the_paths() {
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let in_path: BTreeSet<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        for (method, operation) in item.as_object().expect("path item") {
+            let declared: BTreeSet<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| resolve(&doc, p))
+                .filter(|p| p["in"] == "path")
+                .inspect(|p| assert_eq!(p["required"], json!(true), "{method} {path}"))
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            assert_eq!(declared, in_path, "{method} {path}");
+        }
+    }
+}
+
+/// Every operation but login, refresh and password reset needs the bearer token, as the
+/// sandbox enforces.
+#[test]
+fn contract_security_matches_the_sandbox() {
+    let doc = document();
+    assert_eq!(doc["security"], json!([{"bearer": []}]));
+    for (method, path) in ROUTES {
+        let operation = &doc["paths"][*path][*method];
+        let public = operation["security"] == json!([]);
+        let expected_public = [
+            "/api/v1/auth/login",
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/password-reset",
+        ]
+        .contains(path);
+        assert_eq!(public, expected_public, "{method} {path}");
+    }
+}
+
+fn concrete(template: &str, account: &str) -> String {
+    template.replace("{account_id}", account)
+}
+
 #[tokio::test]
 async fn contract_answers_match_the_schemas() {
     let doc = document();
     let sandbox = Sandbox::start(SandboxConfig::default())
         .await
         .expect("sandbox");
+    let handle = sandbox.handle();
     let base = sandbox.base_url();
     let http = reqwest::Client::new();
+    let send = |request: reqwest::RequestBuilder| async move { request.send().await.unwrap() };
 
-    let bad_login = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": DEMO_EMAIL, "password": "wrong"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad_login.status(), 401);
-    assert_valid(
+    let login = "/api/v1/auth/login";
+    let post_login = |body: Value| send(http.post(format!("{base}{login}")).json(&body));
+    let (status, _) = conforms(
         &doc,
-        "/api/v1/auth/login",
+        login,
         "post",
-        401,
-        &bad_login.json().await.unwrap(),
-    );
-
-    let invalid = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "no-at-sign"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(invalid.status(), 422);
-    assert_valid(
+        post_login(json!({"email": DEMO_EMAIL, "password": "wrong"})).await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _) = conforms(
         &doc,
-        "/api/v1/auth/login",
+        login,
         "post",
-        422,
-        &invalid.json().await.unwrap(),
-    );
+        post_login(json!({"email": "no-at-sign"})).await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, tokens) = conforms(
+        &doc,
+        login,
+        "post",
+        post_login(json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD})).await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let tokens = tokens.unwrap();
 
-    let tokens: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
-        .send()
-        .await
+    let refresh = "/api/v1/auth/refresh";
+    let post_refresh = |token: Value| {
+        send(
+            http.post(format!("{base}{refresh}"))
+                .json(&json!({"refresh_token": token})),
+        )
+    };
+    let (status, refreshed) = conforms(
+        &doc,
+        refresh,
+        "post",
+        post_refresh(tokens["refresh_token"].clone()).await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = conforms(
+        &doc,
+        refresh,
+        "post",
+        post_refresh(json!("not-a-token")).await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let token = refreshed.unwrap()["access_token"]
+        .as_str()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_valid(&doc, "/api/v1/auth/login", "post", 200, &tokens);
-    let refreshed: Value = http
-        .post(format!("{base}/api/v1/auth/refresh"))
-        .json(&json!({"refresh_token": tokens["refresh_token"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_valid(&doc, "/api/v1/auth/refresh", "post", 200, &refreshed);
-    let token = refreshed["access_token"].as_str().unwrap().to_owned();
+        .to_owned();
 
-    let get = |path: String| {
-        let request = http.get(format!("{base}{path}")).bearer_auth(&token);
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            (status, response.json::<Value>().await.unwrap())
+    let get = |path: String, etag: Option<String>| {
+        let mut request = http.get(format!("{base}{path}")).bearer_auth(&token);
+        if let Some(etag) = etag {
+            request = request.header("If-None-Match", etag);
         }
+        send(request)
     };
 
-    // Every GET the sandbox serves, on the own account (Full Access), and a second page.
-    for (method, template) in ROUTES
-        .iter()
-        .filter(|(m, p)| *m == "get" && !p.ends_with("/pdf"))
-    {
-        for query in ["", "?page=1&per_page=2"] {
-            let path = format!("{}{query}", template.replace("{account_id}", OWN));
-            let (status, body) = get(path.clone()).await;
-            assert_eq!(status, 200, "{path}: {body}");
-            assert_valid(&doc, template, method, 200, &body);
+    // Every GET the sandbox serves, on both of the demo login's accounts: the first page,
+    // a short second page, and the same again with its ETag (304, no body).
+    for account in [OWN, SHARED] {
+        for (method, template) in ROUTES.iter().filter(|(m, _)| *m == "get") {
+            let path = concrete(template, account);
+            if template.ends_with("/pdf") {
+                let number = handle
+                    .with_account(account, |d| d.invoices[0].number.clone())
+                    .unwrap();
+                let pdf = get(path.replace("{number}", &number), None).await;
+                let (status, _) = conforms(&doc, template, method, pdf).await;
+                assert_eq!(status, 200);
+                let missing = get(path.replace("{number}", "RE-0000-000000"), None).await;
+                assert_eq!(conforms(&doc, template, method, missing).await.0, 404);
+                continue;
+            }
+            for query in ["", "?page=2&per_page=1"] {
+                let response = get(format!("{path}{query}"), None).await;
+                let etag = response
+                    .headers()
+                    .get("etag")
+                    .map(|v| v.to_str().unwrap().to_owned());
+                let (status, _) = conforms(&doc, template, method, response).await;
+                if status == 403 {
+                    assert_eq!(account, SHARED, "{path}");
+                    continue;
+                }
+                assert_eq!(status, 200, "{path}{query}");
+                let again = get(format!("{path}{query}"), etag).await;
+                assert_eq!(
+                    conforms(&doc, template, method, again).await.0,
+                    304,
+                    "{path}"
+                );
+            }
         }
     }
 
-    let (status, body) = get(format!("/api/v1/accounts/{SHARED}/domains")).await;
-    assert_eq!(status, 403);
-    assert_valid(
+    let template = "/api/v1/accounts/{account_id}/domains";
+    let (status, body) = conforms(
         &doc,
-        "/api/v1/accounts/{account_id}/domains",
+        template,
         "get",
-        403,
-        &body,
+        get(concrete(template, SHARED), None).await,
+    )
+    .await;
+    assert_eq!(
+        (status, &body.unwrap()["error"]["permission"]),
+        (403, &json!("domains"))
     );
-    assert_eq!(body["error"]["permission"], "domains");
-
-    let (status, body) = get(format!("/api/v1/accounts/{INVISIBLE}/invoices")).await;
+    let template = "/api/v1/accounts/{account_id}/invoices";
+    let (status, _) = conforms(
+        &doc,
+        template,
+        "get",
+        get(concrete(template, INVISIBLE), None).await,
+    )
+    .await;
     assert_eq!(status, 404);
-    assert_valid(
-        &doc,
-        "/api/v1/accounts/{account_id}/invoices",
-        "get",
-        404,
-        &body,
+    let template = "/api/v1/accounts/{account_id}/mailboxes";
+    let per_page_zero = get(format!("{}?per_page=0", concrete(template, OWN)), None).await;
+    assert_eq!(conforms(&doc, template, "get", per_page_zero).await.0, 422);
+
+    let anonymous = send(http.get(format!("{base}/api/v1/accounts"))).await;
+    assert_eq!(
+        conforms(&doc, "/api/v1/accounts", "get", anonymous).await.0,
+        401
     );
 
-    let (status, body) = get(format!("/api/v1/accounts/{OWN}/mailboxes?per_page=0")).await;
-    assert_eq!(status, 422);
-    assert_valid(
-        &doc,
-        "/api/v1/accounts/{account_id}/mailboxes",
-        "get",
-        422,
-        &body,
-    );
-
-    let anonymous = http
-        .get(format!("{base}/api/v1/accounts"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anonymous.status(), 401);
-    assert_valid(
-        &doc,
-        "/api/v1/accounts",
-        "get",
-        401,
-        &anonymous.json().await.unwrap(),
-    );
-
-    let ticket_path = format!("{base}/api/v1/accounts/{OWN}/tickets");
+    let tickets = "/api/v1/accounts/{account_id}/tickets";
     let post_ticket = |subject: &str| {
-        http.post(&ticket_path)
-            .bearer_auth(&token)
-            .header("Idempotency-Key", "k-1")
-            .json(&json!({"subject": subject, "body": "Bitte prüfen."}))
-            .send()
+        send(
+            http.post(format!("{base}{}", concrete(tickets, OWN)))
+                .bearer_auth(&token)
+                .header("Idempotency-Key", "k-1")
+                .json(&json!({"subject": subject, "body": "Bitte prüfen."})),
+        )
     };
-    let created = post_ticket("Frage").await.unwrap();
-    assert_eq!(created.status(), 201);
-    assert_valid(
-        &doc,
-        "/api/v1/accounts/{account_id}/tickets",
-        "post",
-        201,
-        &created.json().await.unwrap(),
+    assert_eq!(
+        conforms(&doc, tickets, "post", post_ticket("Frage").await)
+            .await
+            .0,
+        201
     );
-    let conflict = post_ticket("Andere Frage").await.unwrap();
-    assert_eq!(conflict.status(), 409);
-    assert_valid(
-        &doc,
-        "/api/v1/accounts/{account_id}/tickets",
-        "post",
-        409,
-        &conflict.json().await.unwrap(),
+    assert_eq!(
+        conforms(&doc, tickets, "post", post_ticket("Frage").await)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        conforms(&doc, tickets, "post", post_ticket("Andere Frage").await)
+            .await
+            .0,
+        409
+    );
+    assert_eq!(
+        conforms(&doc, tickets, "post", post_ticket("").await)
+            .await
+            .0,
+        422
     );
 
-    let reset = http
-        .post(format!("{base}/api/v1/auth/password-reset"))
-        .json(&json!({"email": "someone@example.de"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reset.status(), 202);
-    assert_valid(
-        &doc,
-        "/api/v1/auth/password-reset",
-        "post",
-        202,
-        &reset.json().await.unwrap(),
+    let reset = "/api/v1/auth/password-reset";
+    for (email, expected) in [("someone@example.de", 202), ("someone", 422)] {
+        let response = send(
+            http.post(format!("{base}{reset}"))
+                .json(&json!({ "email": email })),
+        )
+        .await;
+        assert_eq!(conforms(&doc, reset, "post", response).await.0, expected);
+    }
+
+    // Faults look like the documented 429 and 5XX answers, on any operation.
+    for (status, retry_after) in [(429, Some(30)), (503, Some(5)), (500, None)] {
+        handle.inject_fault(Fault {
+            path_contains: "/profile".into(),
+            status,
+            retry_after,
+            times: 1,
+        });
+        let template = "/api/v1/accounts/{account_id}/profile";
+        let response = get(concrete(template, OWN), None).await;
+        let (answered, body) = conforms(&doc, template, "get", response).await;
+        assert_eq!(answered, status);
+        let code = if status == 429 {
+            "rate_limited"
+        } else {
+            "server_error"
+        };
+        assert_eq!(body.unwrap()["error"]["code"], code);
+    }
+
+    // An expired access token, and logout.
+    handle.expire_access_tokens();
+    let expired = get("/api/v1/accounts".into(), None).await;
+    let (status, body) = conforms(&doc, "/api/v1/accounts", "get", expired).await;
+    assert_eq!(
+        (status, &body.unwrap()["error"]["code"]),
+        (401, &json!("token_expired"))
     );
+    let (_, fresh) = conforms(
+        &doc,
+        refresh,
+        "post",
+        post_refresh(tokens["refresh_token"].clone()).await,
+    )
+    .await;
+    let fresh = fresh.unwrap()["access_token"].as_str().unwrap().to_owned();
+    let logout = "/api/v1/auth/logout";
+    let response = send(
+        http.post(format!("{base}{logout}"))
+            .bearer_auth(&fresh)
+            .json(&json!({"refresh_token": tokens["refresh_token"]})),
+    )
+    .await;
+    assert_eq!(conforms(&doc, logout, "post", response).await.0, 204);
 
     sandbox.shutdown().await;
 }
