@@ -98,7 +98,8 @@ async function listenToSync(): Promise<void> {
     app.outcomes = outcomes;
     app.syncing = false;
     app.progress = null;
-    await refreshAccounts();
+    if (app.phase !== "ready") return;
+    await refreshAccounts().catch(() => {});
     app.generation += 1;
   });
 }
@@ -106,6 +107,7 @@ async function listenToSync(): Promise<void> {
 /** Signed in (or resumed): show the cached accounts at once; sync runs in the background. */
 export async function enter(login: LoginInfo): Promise<void> {
   app.login = login;
+  app.fatal = null;
   await refreshAccounts();
   const selected = await api.getSelectedAccount();
   app.selected = selected ?? app.accounts[0]?.account.id ?? null;
@@ -124,40 +126,59 @@ export async function refreshAccounts(): Promise<void> {
 export async function selectAccount(accountId: string): Promise<void> {
   if (accountId === app.selected) return;
   app.selected = accountId;
-  await api.selectAccount(accountId);
+  // Remembering the choice for the next start is best effort.
+  await api.selectAccount(accountId).catch(() => {});
 }
 
 export async function syncNow(): Promise<void> {
   if (app.syncing) return;
   app.syncing = true;
+  app.progress = null;
   try {
-    await api.syncNow();
+    // `sync-finished` carries the same outcomes; taking them here too keeps the button
+    // honest should the event be missed.
+    app.outcomes = await api.syncNow();
   } catch (err) {
+    const error = asErrorInfo(err);
     app.outcomes = app.accounts.map((a) => ({
       account_id: a.account.id,
       changed: [],
       unchanged: [],
       not_permitted: [],
       requests: 0,
-      error: asErrorInfo(err),
+      error,
     }));
+  } finally {
     app.syncing = false;
+    app.progress = null;
   }
+  await refreshAccounts().catch(() => {});
+  app.generation += 1;
 }
 
 export async function logout(): Promise<void> {
-  await api.logout();
+  try {
+    await api.logout();
+    app.fatal = null;
+  } catch (err) {
+    // The login screen says what went wrong; signing out locally still happens.
+    app.fatal = asErrorInfo(err);
+  }
   app.login = null;
   app.accounts = [];
   app.selected = null;
   app.outcomes = [];
+  app.syncing = false;
+  app.progress = null;
+  app.view = "dashboard";
   app.phase = "login";
 }
 
 export async function chooseLanguage(choice: string): Promise<void> {
   app.languageChoice = choice;
   setLanguage(resolveLanguage(choice, app.systemLocale));
-  await api.setLanguage(choice);
+  // The choice applies now either way; storing it for the next start is best effort.
+  await api.setLanguage(choice).catch(() => {});
 }
 
 /** The selected account's summary, if any. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, bytes, date, daysUntil, money, percent } from "./format";
+import { ago, bytes, date, dateTime, daysUntil, money, percent, percentText } from "./format";
 
 // Intl may use a narrow no-break space; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
@@ -14,6 +14,15 @@ describe("format", () => {
   it("formats calendar days without shifting them across time zones", () => {
     expect(date("2026-03-31", "de-DE")).toBe("31.03.2026");
     expect(date("2026-03-31", "en-GB")).toBe("31 Mar 2026");
+  });
+
+  it("formats instants in the local time zone", () => {
+    const instant = "2026-11-25T08:05:00Z";
+    const local = new Date(instant);
+    const hhmm = `${String(local.getHours()).padStart(2, "0")}:${String(local.getMinutes()).padStart(2, "0")}`;
+    expect(plain(dateTime(instant, "de-DE"))).toContain(hhmm);
+    expect(plain(dateTime(instant, "en-GB"))).toContain(hhmm);
+    expect(plain(dateTime(instant, "en-GB"))).toContain("2026");
   });
 
   it("counts whole days", () => {
@@ -39,5 +48,7 @@ describe("format", () => {
     expect(percent(94, 100)).toBe(94);
     expect(percent(5, 0)).toBeNull();
     expect(percent(150, 100)).toBe(100);
+    expect(plain(percentText(94.4, "en-GB"))).toBe("94%");
+    expect(plain(percentText(94.4, "de-DE"))).toBe("94 %");
   });
 });

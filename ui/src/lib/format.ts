@@ -53,3 +53,8 @@ export function bytes(value: number, locale: string): string {
 export function percent(used: number, quota: number): number | null {
   return quota > 0 ? Math.min(100, (used * 100) / quota) : null;
 }
+
+/** 94 -> "94%" / "94 %". */
+export function percentText(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(value / 100);
+}

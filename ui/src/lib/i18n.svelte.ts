@@ -21,8 +21,8 @@ const en = {
   "nav.main": "Main navigation",
   "nav.dashboard": "Dashboard",
   "nav.invoices": "Invoices",
-  "nav.mandates": "Payment methods",
-  "nav.services": "Contracts",
+  "nav.mandates": "Mandates",
+  "nav.services": "Services",
   "nav.domains": "Domains",
   "nav.mailboxes": "Mailboxes",
   "nav.mailsettings": "Mail settings",
@@ -31,6 +31,8 @@ const en = {
   "switcher.shared": "Shared · {role}",
   "switcher.customerNumber": "Customer no. {number}",
   "switcher.overdue": "{count} overdue",
+  "role.Full Access": "Full Access",
+  "role.Accounting": "Accounting",
   "sync.now": "Sync now",
   "sync.running": "Syncing… {done}/{total}",
   "sync.never": "Not synced yet",
@@ -62,6 +64,7 @@ const en = {
   "dash.invoiceOne": "1 invoice",
   "dash.attention": "Needs attention",
   "dash.nothingOverdue": "Nothing overdue. All invoices are paid on time.",
+  "dash.nothingOverdueShort": "Nothing overdue",
   "dash.suspended": "Suspended services",
   "dash.noSuspended": "All services are running.",
   "dash.expiring": "Domains expiring within 30 days",
@@ -94,8 +97,9 @@ const en = {
   "inv.due": "Due",
   "inv.amount": "Amount",
   "inv.status": "Status",
+  "inv.dunning": "Reminder",
   "inv.empty": "No invoices yet.",
-  "man.title": "Payment methods",
+  "man.title": "Payment mandates",
   "man.kind": "Type",
   "man.account": "Account",
   "man.status": "Status",
@@ -105,7 +109,7 @@ const en = {
   "man.sepa": "SEPA direct debit",
   "man.paypal": "PayPal",
   "man.card": "Credit card",
-  "svc.title": "Contracts",
+  "svc.title": "Services and contracts",
   "svc.product": "Product",
   "svc.kind": "Kind",
   "svc.status": "Status",
@@ -113,7 +117,7 @@ const en = {
   "svc.periodEnd": "Period ends",
   "svc.months": "{count} months",
   "svc.month": "1 month",
-  "svc.empty": "No contracts.",
+  "svc.empty": "No services.",
   "dom.title": "Domains",
   "dom.name": "Domain",
   "dom.expires": "Expires",
@@ -148,6 +152,21 @@ const en = {
   "mail.authPassword": "Normal password (sent encrypted)",
   "mail.appleTitle": "Apple Mail cannot send?",
   "mail.appleText": "Apple Mail sometimes changes these settings on its own: the SMTP port flips to 25 and password authentication is turned off. Open the account’s SMTP server settings, turn off “Automatically manage connection settings”, and set port 587 with STARTTLS or 465 with SSL/TLS, authentication “Password”, and the full e-mail address as username.",
+  "common.loadFailed": "This could not be loaded: {message}",
+  "common.retry": "Try again",
+  "common.busy": "Please wait",
+  "login.fieldsHint": "Please check the marked fields.",
+  "nav.account": "Account",
+  "sync.progress": "Sync progress",
+  "sync.offlineShort": "Offline",
+  "kind.webhosting": "Web hosting",
+  "kind.mail": "E-mail",
+  "kind.domain": "Domain",
+  "kind.server": "Server",
+  "kind.ssl": "SSL certificate",
+  "kind.backup": "Backup",
+  "mail.copyValue": "Copy {value}",
+  "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -172,7 +191,7 @@ const de: Record<MessageKey, string> = {
   "nav.main": "Hauptnavigation",
   "nav.dashboard": "Übersicht",
   "nav.invoices": "Rechnungen",
-  "nav.mandates": "Zahlungsarten",
+  "nav.mandates": "Mandate",
   "nav.services": "Verträge",
   "nav.domains": "Domains",
   "nav.mailboxes": "Postfächer",
@@ -182,11 +201,13 @@ const de: Record<MessageKey, string> = {
   "switcher.shared": "Geteilt · {role}",
   "switcher.customerNumber": "Kundennr. {number}",
   "switcher.overdue": "{count} überfällig",
+  "role.Full Access": "Vollzugriff",
+  "role.Accounting": "Buchhaltung",
   "sync.now": "Jetzt synchronisieren",
   "sync.running": "Synchronisiere… {done}/{total}",
   "sync.never": "Noch nicht synchronisiert",
   "sync.last": "Zuletzt synchronisiert {when}",
-  "sync.offline": "Offline — Daten vom {when}.",
+  "sync.offline": "Offline — angezeigt werden Daten vom {when}.",
   "sync.offlineNever": "Offline — es wurden noch keine Daten synchronisiert.",
   "sync.failed": "Die letzte Synchronisierung ist fehlgeschlagen: {message}",
   "time.justNow": "gerade eben",
@@ -213,9 +234,10 @@ const de: Record<MessageKey, string> = {
   "dash.invoiceOne": "1 Rechnung",
   "dash.attention": "Handlungsbedarf",
   "dash.nothingOverdue": "Nichts überfällig. Alle Rechnungen sind fristgerecht bezahlt.",
+  "dash.nothingOverdueShort": "Nichts überfällig",
   "dash.suspended": "Gesperrte Dienste",
   "dash.noSuspended": "Alle Dienste laufen.",
-  "dash.expiring": "Domains, die in 30 Tagen ablaufen",
+  "dash.expiring": "Domains, die innerhalb von 30 Tagen ablaufen",
   "dash.noExpiring": "Keine Domain läuft in den nächsten 30 Tagen ab.",
   "dash.quota": "Postfächer nahe am Speicherlimit",
   "dash.noQuota": "Alle Postfächer haben genug Platz.",
@@ -245,8 +267,9 @@ const de: Record<MessageKey, string> = {
   "inv.due": "Fällig",
   "inv.amount": "Betrag",
   "inv.status": "Status",
+  "inv.dunning": "Mahnstufe",
   "inv.empty": "Noch keine Rechnungen.",
-  "man.title": "Zahlungsarten",
+  "man.title": "Zahlungsmandate",
   "man.kind": "Art",
   "man.account": "Konto",
   "man.status": "Status",
@@ -256,7 +279,7 @@ const de: Record<MessageKey, string> = {
   "man.sepa": "SEPA-Lastschrift",
   "man.paypal": "PayPal",
   "man.card": "Kreditkarte",
-  "svc.title": "Verträge",
+  "svc.title": "Verträge und Dienste",
   "svc.product": "Produkt",
   "svc.kind": "Art",
   "svc.status": "Status",
@@ -269,7 +292,7 @@ const de: Record<MessageKey, string> = {
   "dom.name": "Domain",
   "dom.expires": "Läuft ab",
   "dom.lock": "Transfersperre",
-  "dom.autoRenew": "Automatisch verlängern",
+  "dom.autoRenew": "Auto-Verlängerung",
   "dom.locked": "Gesperrt",
   "dom.unlocked": "Entsperrt",
   "dom.empty": "Keine Domains.",
@@ -299,6 +322,21 @@ const de: Record<MessageKey, string> = {
   "mail.authPassword": "Normales Passwort (verschlüsselt übertragen)",
   "mail.appleTitle": "Apple Mail sendet nicht?",
   "mail.appleText": "Apple Mail ändert diese Einstellungen manchmal selbst: Der SMTP-Port springt auf 25 und die Passwort-Authentifizierung wird abgeschaltet. Öffnen Sie die SMTP-Server-Einstellungen des Accounts, deaktivieren Sie „Verbindungseinstellungen automatisch verwalten“ und stellen Sie Port 587 mit STARTTLS oder 465 mit SSL/TLS, Authentifizierung „Passwort“ und die vollständige E-Mail-Adresse als Benutzername ein.",
+  "common.loadFailed": "Das konnte nicht geladen werden: {message}",
+  "common.retry": "Erneut versuchen",
+  "common.busy": "Bitte warten",
+  "login.fieldsHint": "Bitte prüfen Sie die markierten Felder.",
+  "nav.account": "Konto",
+  "sync.progress": "Fortschritt der Synchronisierung",
+  "sync.offlineShort": "Offline",
+  "kind.webhosting": "Webhosting",
+  "kind.mail": "E-Mail",
+  "kind.domain": "Domain",
+  "kind.server": "Server",
+  "kind.ssl": "SSL-Zertifikat",
+  "kind.backup": "Backup",
+  "mail.copyValue": "{value} kopieren",
+  "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
 };
 
 export const dictionaries = { en, de } as const;
@@ -317,12 +355,23 @@ export function setLanguage(lang: Language): void {
   document.documentElement.lang = lang;
 }
 
+/** Whether `key` names a message (for keys built from data, such as a status). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in en;
+}
+
 /** The message for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template: string = dictionaries[locale.lang][key];
+  // A key built from unexpected data falls back to English, then to the key itself.
+  const template: string = dictionaries[locale.lang][key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
+}
+
+/** The message for a key built from data (a status, a kind), or `fallback` if unknown. */
+export function tOr(key: string, fallback: string): string {
+  return hasMessage(key) ? t(key) : fallback;
 }
 
 /** BCP 47 tag for Intl formatting. */

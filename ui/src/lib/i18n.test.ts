@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dictionaries, locale, resolveLanguage, t } from "./i18n.svelte";
+import { dictionaries, hasMessage, locale, resolveLanguage, t } from "./i18n.svelte";
+import { VIEWS } from "./app.svelte";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -27,5 +28,31 @@ describe("i18n", () => {
     expect(resolveLanguage("en", "de")).toBe("en");
     expect(resolveLanguage("de", "en")).toBe("de");
     expect(resolveLanguage("fr", "fr")).toBe("en");
+  });
+
+  it("has a message for every code the views turn into a key", () => {
+    const codes = [
+      ...VIEWS.map((v) => `nav.${v}`),
+      ...["open", "paid", "overdue", "cancelled"].map((s) => `status.${s}`),
+      ...["active", "suspended", "cancelled", "terminated"].map((s) => `status.${s}`),
+      ...["pending", "active", "failed", "cancelled"].map((s) => `status.${s}`),
+      ...["active", "expired", "transfer_pending"].map((s) => `status.${s}`),
+      ...["sepa", "paypal", "card"].map((k) => `man.${k}`),
+      "dunning.1",
+      "dunning.2",
+      "dunning.3",
+    ];
+    for (const code of codes) expect(hasMessage(code), code).toBe(true);
+  });
+
+  it("uses the German terms of the portal", () => {
+    locale.lang = "de";
+    expect(t("nav.invoices")).toBe("Rechnungen");
+    expect(t("nav.mailboxes")).toBe("Postfächer");
+    expect(t("nav.mailsettings")).toBe("E-Mail-Einstellungen");
+    expect(t("dunning.1")).toBe("Zahlungserinnerung");
+    expect(t("status.overdue")).toBe("Überfällig");
+    expect(t("sync.last", { when: "vor 5 Minuten" })).toBe("Zuletzt synchronisiert vor 5 Minuten");
+    locale.lang = "en";
   });
 });

@@ -6,35 +6,50 @@ import { app } from "./app.svelte";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import { forSelected, type ForAccount } from "./guard";
 
+export interface Loaded<T> {
+  /** The data of the current account, or null while it loads. */
+  readonly data: T | null;
+  /** Why loading the current account's data failed, if it did. */
+  readonly error: ErrorInfo | null;
+  retry(): void;
+}
+
 export function loadForAccount<T>(
   accountId: () => string,
   load: (accountId: string) => Promise<T>,
-): { readonly data: T | null; readonly error: ErrorInfo | null } {
-  const state = $state<{ loaded: ForAccount<T> | null; error: ErrorInfo | null }>({
+): Loaded<T> {
+  const state = $state<{ loaded: ForAccount<T> | null; failed: ForAccount<ErrorInfo> | null }>({
     loaded: null,
-    error: null,
+    failed: null,
   });
+  let attempt = $state(0);
+
   $effect(() => {
     const id = accountId();
     void app.generation;
+    void attempt;
     load(id)
       .then((data) => {
         // A slower answer for an account no longer shown is dropped.
         if (id === accountId()) {
           state.loaded = { accountId: id, data };
-          state.error = null;
+          state.failed = null;
         }
       })
       .catch((err) => {
-        if (id === accountId()) state.error = asErrorInfo(err);
+        if (id === accountId()) state.failed = { accountId: id, data: asErrorInfo(err) };
       });
   });
+
   return {
     get data() {
       return forSelected(state.loaded, accountId());
     },
     get error() {
-      return state.error;
+      return forSelected(state.failed, accountId());
+    },
+    retry() {
+      attempt += 1;
     },
   };
 }

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { flushSync, mount, unmount } from "svelte";
+import { mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Invoices from "./Invoices.svelte";
 import type { Invoice } from "../lib/bindings/Invoice";
 import type { Listing } from "../lib/bindings/Listing";
+import { until } from "../test/util";
 
 function invoice(number: string): Invoice {
   return {
@@ -23,15 +24,6 @@ const data: Record<string, Listing<Invoice>> = {
   "acc-2": { items: [invoice("RE-2026-000099")], permitted: true, last_synced: null },
   "acc-3": { items: [], permitted: false, last_synced: null },
 };
-
-/** Resolves once the UI has settled on a condition. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 50 && !condition(); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    flushSync();
-  }
-  expect(condition()).toBe(true);
-}
 
 function numbers(target: HTMLElement): string[] {
   return [...target.querySelectorAll("[data-testid=invoice-row]")].map(

@@ -1,0 +1,303 @@
+// A stand-in for the Rust side, for looking at the screens in a plain browser
+// (`npm run dev:mock`, or `vite build --mode preview`). main.ts loads it only in the
+// "preview" mode, so production builds do not contain it.
+//
+// URL parameters: ?login=0 (show the login screen), ?lang=en|de, ?view=invoices|...,
+// ?account=acc-200002, ?offline=1 (the last sync failed offline), ?switcher=1 (open the
+// account list), ?logout=1 (ask to sign out), ?sync=1 (start a sync),
+// ?submit=1 (submit the empty login form).
+
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import type { Account } from "../lib/bindings/Account";
+import type { AccountSummary } from "../lib/bindings/AccountSummary";
+import type { Dashboard } from "../lib/bindings/Dashboard";
+import type { Domain } from "../lib/bindings/Domain";
+import type { ErrorInfo } from "../lib/bindings/ErrorInfo";
+import type { Invoice } from "../lib/bindings/Invoice";
+import type { Listing } from "../lib/bindings/Listing";
+import type { LoginInfo } from "../lib/bindings/LoginInfo";
+import type { MailClientConfig } from "../lib/bindings/MailClientConfig";
+import type { Mailbox } from "../lib/bindings/Mailbox";
+import type { Mandate } from "../lib/bindings/Mandate";
+import type { Permission } from "../lib/bindings/Permission";
+import type { Resource } from "../lib/bindings/Resource";
+import type { Service } from "../lib/bindings/Service";
+import type { SyncOutcome } from "../lib/bindings/SyncOutcome";
+
+const params = new URLSearchParams(location.search);
+const GB = 1024 ** 3;
+
+function day(offset: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+const ALL: Permission[] = ["profile", "invoices", "mandates", "services", "domains", "mailboxes", "users", "tickets"];
+
+const accounts: Account[] = [
+  {
+    id: "acc-100001",
+    customer_number: "100001",
+    name: "Müller Webdesign",
+    is_own: true,
+    role: { name: "Full Access", permissions: ALL },
+  },
+  {
+    id: "acc-200002",
+    customer_number: "200002",
+    name: "Bäckerei Schmidt GmbH",
+    is_own: false,
+    role: { name: "Accounting", permissions: ["profile", "invoices", "mandates", "tickets"] },
+  },
+  {
+    id: "acc-300003",
+    customer_number: "300003",
+    name: "Kanzlei Berger & Partner",
+    is_own: false,
+    role: { name: "Full Access", permissions: ALL },
+  },
+];
+
+interface Data {
+  invoices: Invoice[];
+  mandates: Mandate[];
+  services: Service[];
+  domains: Domain[];
+  mailboxes: Mailbox[];
+}
+
+function invoice(n: number, issued: number, cents: number, status: Invoice["status"], dunning = 0): Invoice {
+  return {
+    number: `RE-2026-${String(n).padStart(6, "0")}`,
+    issue_date: day(issued),
+    due_date: day(issued + 14),
+    amount_cents: cents,
+    currency: "EUR",
+    status,
+    dunning_level: dunning,
+    paid_on: status === "paid" ? day(issued + 5) : null,
+  };
+}
+
+const data: Record<string, Data> = {
+  "acc-100001": {
+    invoices: [
+      invoice(123, -3, 1773, "open"),
+      invoice(118, -34, 4641, "overdue", 1),
+      invoice(107, -64, 2380, "overdue", 2),
+      ...Array.from({ length: 9 }, (_, i) => invoice(100 - i * 4, -95 - i * 30, 1773 + (i % 3) * 1190, "paid")),
+    ],
+    mandates: [
+      { id: "m-1", kind: "sepa", label: "DE89 **** **** **** **30 00", status: "active", is_default: true, created_on: day(-400) },
+      { id: "m-2", kind: "paypal", label: "buchhaltung@mueller-webdesign.de", status: "cancelled", is_default: false, created_on: day(-700) },
+    ],
+    services: [
+      { id: "s-1", kind: "webhosting", product: "Webhosting Business", status: "active", term_months: 12, period_end: day(140), status_reason: null },
+      { id: "s-2", kind: "mail", product: "Managed mailcow", status: "suspended", term_months: 1, period_end: day(9), status_reason: "Unpaid invoice RE-2026-000107" },
+      { id: "s-3", kind: "domain", product: "Domain .de", status: "active", term_months: 12, period_end: day(12), status_reason: null },
+      { id: "s-4", kind: "server", product: "vServer S", status: "active", term_months: 1, period_end: day(21), status_reason: null },
+      { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null },
+    ],
+    domains: [
+      { name: "mueller-webdesign.de", expires_on: day(12), transfer_lock: true, auto_renew: false, status: "active" },
+      { name: "mueller-webdesign.com", expires_on: day(190), transfer_lock: true, auto_renew: true, status: "active" },
+      { name: "mueller-shop.de", expires_on: day(27), transfer_lock: false, auto_renew: true, status: "active" },
+      { name: "webdesign-mueller.eu", expires_on: day(300), transfer_lock: true, auto_renew: true, status: "transfer_pending" },
+    ],
+    mailboxes: [
+      { address: "info@mueller-webdesign.de", name: "Info", quota_bytes: 5 * GB, used_bytes: 4.71 * GB, active: true },
+      { address: "anna.mueller@mueller-webdesign.de", name: "Anna Müller", quota_bytes: 10 * GB, used_bytes: 3.2 * GB, active: true },
+      { address: "buchhaltung@mueller-webdesign.de", name: "Buchhaltung", quota_bytes: 2 * GB, used_bytes: 1.9 * GB, active: true },
+      { address: "alt@mueller-webdesign.de", name: "Altes Postfach", quota_bytes: 1 * GB, used_bytes: 0.1 * GB, active: false },
+    ],
+  },
+  "acc-200002": {
+    invoices: [
+      invoice(124, -5, 8925, "open"),
+      ...Array.from({ length: 6 }, (_, i) => invoice(99 - i * 4, -40 - i * 30, 8925, "paid")),
+    ],
+    mandates: [{ id: "m-9", kind: "sepa", label: "DE12 **** **** **** **45 67", status: "active", is_default: true, created_on: day(-900) }],
+    services: [],
+    domains: [],
+    mailboxes: [],
+  },
+  "acc-300003": { invoices: [], mandates: [], services: [], domains: [], mailboxes: [] },
+};
+
+const offline = params.get("offline") === "1";
+const offlineError: ErrorInfo = {
+  kind: "offline",
+  message: "cowdesk cannot reach the portal. Check the internet connection.",
+  message_de: "cowdesk erreicht das Portal nicht. Prüfen Sie die Internetverbindung.",
+  fields: {},
+};
+const lastSynced = new Date(Date.now() - (offline ? 3 * 3600_000 : 4 * 60_000)).toISOString();
+
+function permitted(accountId: string, resource: Resource): boolean {
+  return accounts.find((a) => a.id === accountId)?.role.permissions.includes(resource as Permission) ?? false;
+}
+
+function listing<K extends keyof Data>(accountId: string, key: K): Listing<Data[K][number]> {
+  const ok = permitted(accountId, key);
+  return { items: ok ? (data[accountId]?.[key] ?? []) : [], permitted: ok, last_synced: lastSynced };
+}
+
+const isOverdue = (i: Invoice) => i.status === "overdue" || (i.status === "open" && i.due_date < day(0));
+
+function dashboard(accountId: string): Dashboard {
+  const account = accounts.find((a) => a.id === accountId);
+  const d = data[accountId];
+  if (!account || !d) throw { kind: "not_found", message: "Not found.", message_de: "Nicht gefunden.", fields: {} };
+  const invoices = permitted(accountId, "invoices") ? d.invoices : [];
+  const open = invoices.filter((i) => i.status === "open" || i.status === "overdue");
+  const overdue = invoices.filter(isOverdue);
+  const sum = (list: Invoice[]) => list.reduce((total, i) => total + i.amount_cents, 0);
+  const resources: Resource[] = ["invoices", "mandates", "services", "domains", "mailboxes"];
+  return {
+    account,
+    last_synced: lastSynced,
+    open_total_cents: sum(open),
+    open_count: open.length,
+    overdue_total_cents: sum(overdue),
+    overdue_count: overdue.length,
+    attention_invoices: invoices
+      .filter((i) => isOverdue(i) || (i.dunning_level > 0 && i.status !== "paid"))
+      .sort((a, b) => b.dunning_level - a.dunning_level),
+    suspended_services: permitted(accountId, "services") ? d.services.filter((s) => s.status === "suspended") : [],
+    expiring_domains: permitted(accountId, "domains") ? d.domains.filter((x) => x.expires_on <= day(30)) : [],
+    mailboxes_near_quota: permitted(accountId, "mailboxes")
+      ? d.mailboxes.filter((m) => m.used_bytes / m.quota_bytes >= 0.9)
+      : [],
+    not_permitted: resources.filter((r) => !permitted(accountId, r)),
+  };
+}
+
+function summaries(): AccountSummary[] {
+  return accounts.map((account) => ({
+    account,
+    last_synced: lastSynced,
+    overdue_count: (data[account.id]?.invoices ?? []).filter(isOverdue).length,
+  }));
+}
+
+function outcomes(error: ErrorInfo | null): SyncOutcome[] {
+  return accounts.map((a) => ({
+    account_id: a.id,
+    changed: [],
+    unchanged: ["profile", "invoices"],
+    not_permitted: [],
+    requests: 3,
+    error,
+  }));
+}
+
+const mailConfig: MailClientConfig = {
+  servers: [
+    { protocol: "imap", host: "hosted.mailcow.de", port: 993, security: "tls", recommended: true },
+    { protocol: "smtp", host: "hosted.mailcow.de", port: 465, security: "tls", recommended: true },
+    { protocol: "imap", host: "hosted.mailcow.de", port: 143, security: "starttls", recommended: false },
+    { protocol: "smtp", host: "hosted.mailcow.de", port: 587, security: "starttls", recommended: false },
+  ],
+  username_rule: "The full e-mail address",
+  authentication: "password",
+};
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function fakeSync(): Promise<SyncOutcome[]> {
+  await emit("sync-started");
+  for (const a of accounts) {
+    for (let done = 1; done <= 8; done++) {
+      await pause(120);
+      await emit("sync-progress", { account_id: a.id, resource: "invoices", done, total: 8 });
+    }
+  }
+  const result = outcomes(offline ? offlineError : null);
+  await emit("sync-finished", result);
+  return result;
+}
+
+export function installMock(): void {
+  let signedIn = params.get("login") !== "0";
+  let selected = params.get("account") ?? accounts[0]?.id ?? null;
+  const login: LoginInfo = { server: "http://127.0.0.1:7777", email: "demo@cowdesk.example", demo: true, remembered: true };
+
+  mockIPC(
+    async (cmd, args) => {
+      const a = (args ?? {}) as Record<string, string>;
+      await pause(30);
+      switch (cmd) {
+        case "app_info":
+          return { version: "0.1.0", system_locale: params.get("lang") ?? "en", language: "system" };
+        case "set_language":
+        case "ui_ready":
+          return null;
+        case "session_status":
+          return signedIn ? login : null;
+        case "login":
+          if (!a.email) {
+            throw {
+              kind: "invalid_input",
+              message: "Enter your e-mail address.",
+              message_de: "Bitte geben Sie Ihre E-Mail-Adresse ein.",
+              fields: { email: "Enter your e-mail address." },
+            };
+          }
+          if (a.password !== "cowdesk-demo") {
+            throw { kind: "invalid_credentials", message: "The e-mail address or the password is wrong.", message_de: "Die E-Mail-Adresse oder das Passwort ist falsch.", fields: {} };
+          }
+          signedIn = true;
+          return { ...login, demo: false, email: a.email };
+        case "start_demo":
+          await pause(600);
+          signedIn = true;
+          return login;
+        case "logout":
+          signedIn = false;
+          return null;
+        case "request_password_reset":
+          return null;
+        case "list_accounts":
+          return summaries();
+        case "get_selected_account":
+          return selected;
+        case "select_account":
+          selected = a.accountId ?? null;
+          return null;
+        case "dashboard":
+          return dashboard(a.accountId ?? "");
+        case "list_invoices":
+          return listing(a.accountId ?? "", "invoices");
+        case "list_mandates":
+          return listing(a.accountId ?? "", "mandates");
+        case "list_services":
+          return listing(a.accountId ?? "", "services");
+        case "list_domains":
+          return listing(a.accountId ?? "", "domains");
+        case "list_mailboxes":
+          return listing(a.accountId ?? "", "mailboxes");
+        case "mail_client_config":
+          return mailConfig;
+        case "sync_now":
+          return fakeSync();
+        default:
+          throw { kind: "internal", message: `unknown command ${cmd}`, message_de: `unbekannter Befehl ${cmd}`, fields: {} };
+      }
+    },
+    { shouldMockEvents: true },
+  );
+
+  // Drive the UI into the state the URL asks for, once it has rendered.
+  const click = (selector: string) => (document.querySelector(selector) as HTMLElement | null)?.click();
+  setTimeout(() => {
+    if (offline) void emit("sync-finished", outcomes(offlineError));
+    const view = params.get("view");
+    if (view) click(`[data-testid=nav-${view}]`);
+    if (params.get("switcher") === "1") click("[data-testid=account-switcher]");
+    if (params.get("logout") === "1") click("[data-testid=logout-button]");
+    if (params.get("sync") === "1") click("[data-testid=sync-button]");
+    if (params.get("submit") === "1") click("[data-testid=login-submit]");
+  }, 400);
+}

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { flushSync, mount, unmount } from "svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import Shell from "./Shell.svelte";
+import { app } from "../lib/app.svelte";
+import type { ErrorInfo } from "../lib/bindings/ErrorInfo";
+import { until } from "../test/util";
+
+const offline: ErrorInfo = {
+  kind: "offline",
+  message: "cowdesk cannot reach the portal.",
+  message_de: "cowdesk erreicht das Portal nicht.",
+  fields: {},
+};
+
+function setUp(error: ErrorInfo | null) {
+  const synced = new Date(Date.now() - 5 * 60_000).toISOString();
+  app.phase = "ready";
+  app.login = { server: "https://cp.servercow.de", email: "demo@cowdesk.example", demo: false, remembered: true };
+  app.accounts = [
+    {
+      account: {
+        id: "acc-100001",
+        customer_number: "100001",
+        name: "Müller Webdesign",
+        is_own: true,
+        role: { name: "Full Access", permissions: [] },
+      },
+      last_synced: synced,
+      overdue_count: 0,
+    },
+  ];
+  app.selected = "acc-100001";
+  app.view = "mailsettings";
+  app.outcomes = [
+    { account_id: "acc-100001", changed: [], unchanged: [], not_permitted: [], requests: 0, error },
+  ];
+  mockIPC((cmd) =>
+    cmd === "mail_client_config" ? { servers: [], username_rule: "", authentication: "password" } : null,
+  );
+}
+
+afterEach(() => clearMocks());
+
+describe("shell", () => {
+  it("says when it shows old data because the portal is out of reach", async () => {
+    setUp(offline);
+    const target = document.createElement("div");
+    const component = mount(Shell, { target });
+    await until(() => target.querySelector("[data-testid=offline-banner]") !== null);
+    expect(target.querySelector("[data-testid=offline-banner]")?.textContent).toContain("Offline — showing data from");
+    expect(target.querySelector("[data-testid=last-synced]")?.textContent?.trim()).toBe("Last synced 5 minutes ago");
+    unmount(component);
+  });
+
+  it("shows other sync errors readably, without the offline banner", async () => {
+    setUp({ ...offline, kind: "server", message: "The portal had a problem (HTTP 503)." });
+    const target = document.createElement("div");
+    const component = mount(Shell, { target });
+    flushSync();
+    expect(target.querySelector("[data-testid=offline-banner]")).toBeNull();
+    expect(target.querySelector("[role=alert]")?.textContent).toContain("The portal had a problem (HTTP 503).");
+    unmount(component);
+  });
+});
