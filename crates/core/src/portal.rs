@@ -27,6 +27,9 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// The largest page the portal serves: fewest round trips for a whole collection.
 const PER_PAGE: u32 = 500;
+/// The largest JSON answer read: a full page is well under 1 MB, so anything near this
+/// is a broken server or proxy, and reading on would only exhaust memory.
+pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 
 /// A value that must never reach a log: Debug prints a placeholder.
 #[derive(Clone, PartialEq, Eq)]
@@ -149,6 +152,7 @@ pub struct HttpPortal {
     client: reqwest::Client,
     tokens: Mutex<Tokens>,
     requests: AtomicU32,
+    request_timeout: Duration,
 }
 
 impl HttpPortal {
@@ -167,7 +171,14 @@ impl HttpPortal {
             client,
             tokens: Mutex::new(Tokens::default()),
             requests: AtomicU32::new(0),
+            request_timeout: REQUEST_TIMEOUT,
         })
+    }
+
+    /// Gives up on a request (body included) after `timeout` instead of the default 20 s.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> HttpPortal {
+        self.request_timeout = timeout;
+        self
     }
 
     /// A portal for a stored login: the refresh token gets an access token on first use.
@@ -194,7 +205,11 @@ impl HttpPortal {
         let mut attempt = 1;
         loop {
             self.requests.fetch_add(1, Ordering::SeqCst);
-            let response = build().send().await.map_err(transport_error)?;
+            let response = build()
+                .timeout(self.request_timeout)
+                .send()
+                .await
+                .map_err(transport_error)?;
             let status = response.status();
             let retryable = status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS;
             if !retryable || attempt >= MAX_ATTEMPTS {
@@ -389,10 +404,25 @@ async fn ok_json<T: DeserializeOwned>(response: Response) -> Result<T, CoreError
     if !response.status().is_success() {
         return Err(fail(response).await);
     }
-    response
-        .json()
-        .await
-        .map_err(|e| CoreError::Server(format!("unexpected answer: {e}")))
+    let body = read_capped(response, MAX_JSON_BYTES).await?;
+    serde_json::from_slice(&body).map_err(|e| CoreError::Server(format!("unexpected answer: {e}")))
+}
+
+/// The body, refused as soon as it is known to exceed `limit` bytes (before reading it
+/// when the length is announced, otherwise while it streams in).
+async fn read_capped(mut response: Response, limit: usize) -> Result<Vec<u8>, CoreError> {
+    let too_large = || CoreError::Server(format!("the answer is larger than {limit} bytes"));
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl Portal for HttpPortal {

@@ -103,6 +103,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Waits for open connections to finish and checkpoints the WAL into the file.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

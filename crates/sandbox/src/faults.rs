@@ -1,9 +1,13 @@
-//! Injected failures: the next N matching requests answer a chosen status instead.
+//! Injected failures: the next N matching requests answer a chosen status instead, or
+//! are disrupted on the wire (late, cut off, garbled, oversized).
 
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::http::error;
 use crate::state::SandboxHandle;
@@ -18,30 +22,89 @@ pub struct Fault {
     pub times: u32,
 }
 
+/// Disrupt the next `times` requests whose path contains `path_contains` in the way
+/// `kind` says, as a flaky network or a broken server would.
+#[derive(Debug, Clone)]
+pub struct Disruption {
+    pub path_contains: String,
+    pub kind: DisruptionKind,
+    pub times: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DisruptionKind {
+    /// Answer only after this long (past a client's timeout).
+    Delay(Duration),
+    /// Send the head and the first bytes of the body, then drop the connection.
+    ResetMidBody,
+    /// The real answer cut in half: a complete HTTP message with an incomplete JSON body.
+    Truncated,
+    /// A 200 whose body is not JSON at all.
+    Malformed,
+    /// The real answer with every number turned into a string.
+    WrongTypes,
+    /// A syntactically valid JSON answer of this many bytes.
+    Oversized(usize),
+}
+
+/// What a waiting fault does to one request.
+#[derive(Debug, Clone)]
+enum Action {
+    Status(Fault),
+    Disrupt(DisruptionKind),
+}
+
+struct Waiting {
+    path_contains: String,
+    times: u32,
+    action: Action,
+}
+
 /// The faults still waiting for requests, oldest first.
 #[derive(Default)]
-pub(crate) struct Faults(Vec<Fault>);
+pub(crate) struct Faults(Vec<Waiting>);
 
 impl Faults {
     pub fn push(&mut self, fault: Fault) {
-        if fault.times > 0 {
-            self.0.push(fault);
+        self.wait(
+            fault.path_contains.clone(),
+            fault.times,
+            Action::Status(fault),
+        );
+    }
+
+    pub fn push_disruption(&mut self, disruption: Disruption) {
+        let Disruption {
+            path_contains,
+            kind,
+            times,
+        } = disruption;
+        self.wait(path_contains, times, Action::Disrupt(kind));
+    }
+
+    fn wait(&mut self, path_contains: String, times: u32, action: Action) {
+        if times > 0 {
+            self.0.push(Waiting {
+                path_contains,
+                times,
+                action,
+            });
         }
     }
 
     /// The first fault matching `path`, counted down (and dropped when used up).
-    pub fn take(&mut self, path: &str) -> Option<Fault> {
+    fn take(&mut self, path: &str) -> Option<Action> {
         let position = self
             .0
             .iter()
             .position(|f| path.contains(&f.path_contains))?;
-        let fault = &mut self.0[position];
-        fault.times = fault.times.saturating_sub(1);
-        let taken = fault.clone();
-        if fault.times == 0 {
+        let waiting = &mut self.0[position];
+        waiting.times -= 1;
+        let action = waiting.action.clone();
+        if waiting.times == 0 {
             self.0.remove(position);
         }
-        Some(taken)
+        Some(action)
     }
 }
 
@@ -52,10 +115,15 @@ pub(crate) async fn count_and_fault(
     next: Next,
 ) -> Response {
     h.count_request();
-    let fault = h.lock().faults.take(request.uri().path());
-    let Some(fault) = fault else {
-        return next.run(request).await;
-    };
+    let action = h.lock().faults.take(request.uri().path());
+    match action {
+        None => next.run(request).await,
+        Some(Action::Status(fault)) => status_answer(&fault),
+        Some(Action::Disrupt(kind)) => disrupted(kind, request, next).await,
+    }
+}
+
+fn status_answer(fault: &Fault) -> Response {
     let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = error(status, code_for(status), "Injected fault.");
     if let Some(seconds) = fault.retry_after {
@@ -64,6 +132,77 @@ pub(crate) async fn count_and_fault(
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
+}
+
+/// The largest real answer a disruption rewrites; every sandbox answer is far smaller.
+const REWRITE_LIMIT: usize = 64 * 1024 * 1024;
+
+async fn disrupted(kind: DisruptionKind, request: Request, next: Next) -> Response {
+    match kind {
+        DisruptionKind::Delay(delay) => {
+            tokio::time::sleep(delay).await;
+            next.run(request).await
+        }
+        DisruptionKind::Malformed => json_body(Bytes::from_static(b"<html>Bad Gateway</html>")),
+        DisruptionKind::Oversized(size) => json_body(Bytes::from(oversized_json(size))),
+        DisruptionKind::ResetMidBody => {
+            let real = real_body(request, next).await;
+            let head = real.slice(..real.len() / 2);
+            let chunks: [Result<Bytes, std::io::Error>; 2] = [
+                Ok(head),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "injected connection reset",
+                )),
+            ];
+            let body = Body::from_stream(futures_util::stream::iter(chunks));
+            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        DisruptionKind::Truncated => {
+            let real = real_body(request, next).await;
+            json_body(real.slice(..real.len() / 2))
+        }
+        DisruptionKind::WrongTypes => {
+            let real = real_body(request, next).await;
+            let mut value: serde_json::Value =
+                serde_json::from_slice(&real).unwrap_or(serde_json::Value::Null);
+            numbers_to_strings(&mut value);
+            json_body(Bytes::from(value.to_string()))
+        }
+    }
+}
+
+async fn real_body(request: Request, next: Next) -> Bytes {
+    let response = next.run(request).await;
+    axum::body::to_bytes(response.into_body(), REWRITE_LIMIT)
+        .await
+        .unwrap_or_default()
+}
+
+fn json_body(bytes: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+/// `{"items":[],"padding":"xxx…"}` of exactly `size` bytes (or the shortest such object).
+fn oversized_json(size: usize) -> Vec<u8> {
+    let prefix = br#"{"items":[],"padding":""#;
+    let suffix = br#""}"#;
+    let padding = size.saturating_sub(prefix.len() + suffix.len());
+    let mut body = Vec::with_capacity(prefix.len() + padding + suffix.len());
+    body.extend_from_slice(prefix);
+    body.resize(prefix.len() + padding, b'x');
+    body.extend_from_slice(suffix);
+    body
+}
+
+fn numbers_to_strings(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => *value = Value::String(n.to_string()),
+        Value::Array(items) => items.iter_mut().for_each(numbers_to_strings),
+        Value::Object(fields) => fields.values_mut().for_each(numbers_to_strings),
+        _ => {}
+    }
 }
 
 /// The contract's error code for a status, so an injected fault looks like the real one.
@@ -98,11 +237,48 @@ mod tests {
             retry_after: None,
             times: 0,
         });
+        let status = |action: Option<Action>| match action {
+            Some(Action::Status(fault)) => Some(fault.status),
+            _ => None,
+        };
         assert!(faults.take("/api/v1/accounts").is_none());
-        assert_eq!(faults.take("/a/domains").map(|f| f.status), Some(503));
-        assert_eq!(faults.take("/a/domains").map(|f| f.status), Some(503));
+        assert_eq!(status(faults.take("/a/domains")), Some(503));
+        assert_eq!(status(faults.take("/a/domains")), Some(503));
         assert!(faults.take("/a/domains").is_none());
         assert!(faults.take("/never").is_none(), "zero times is no fault");
+    }
+
+    #[test]
+    fn disruptions_wait_in_line_with_status_faults() {
+        let mut faults = Faults::default();
+        faults.push_disruption(Disruption {
+            path_contains: "/invoices".into(),
+            kind: DisruptionKind::Truncated,
+            times: 1,
+        });
+        assert!(matches!(
+            faults.take("/a/invoices"),
+            Some(Action::Disrupt(DisruptionKind::Truncated))
+        ));
+        assert!(faults.take("/a/invoices").is_none());
+    }
+
+    #[test]
+    fn oversized_answers_are_valid_json_of_the_asked_size() {
+        let body = oversized_json(1_000_000);
+        assert_eq!(body.len(), 1_000_000);
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["items"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn wrong_types_turn_every_number_into_a_string() {
+        let mut value = serde_json::json!({"items": [{"amount_cents": 1190, "name": "x"}], "next_page": null, "total": 1});
+        numbers_to_strings(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"items": [{"amount_cents": "1190", "name": "x"}], "next_page": null, "total": "1"})
+        );
     }
 
     #[test]

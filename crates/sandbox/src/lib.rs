@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 pub use config::SandboxConfig;
 pub use data::AccountData;
-pub use faults::Fault;
+pub use faults::{Disruption, DisruptionKind, Fault};
 pub use routes::ROUTES;
 pub use state::SandboxHandle;
 

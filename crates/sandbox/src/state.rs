@@ -9,7 +9,7 @@ use cowdesk_model::{Account, Resource, Ticket};
 
 use crate::auth::Sessions;
 use crate::data::{AccountData, Grant};
-use crate::faults::{Fault, Faults};
+use crate::faults::{Disruption, Fault, Faults};
 use crate::generate::generate;
 use crate::{SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD};
 
@@ -108,6 +108,10 @@ impl SandboxHandle {
 
     pub fn inject_fault(&self, fault: Fault) {
         self.lock().faults.push(fault);
+    }
+
+    pub fn inject_disruption(&self, disruption: Disruption) {
+        self.lock().faults.push_disruption(disruption);
     }
 
     /// Requests served so far, faulty answers included.
