@@ -1,0 +1,130 @@
+//! The window's privileges, checked from the files that grant them (docs/SECURITY.md):
+//! the capability grants exactly cowdesk's own commands, and the CSP no remote origin.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The quoted names in `build.rs`'s command list.
+fn commands_in_build_rs() -> BTreeSet<String> {
+    let text = read("src-tauri/build.rs");
+    let list = text
+        .split("fn cowdesk_commands()")
+        .nth(1)
+        .expect("build.rs lists the commands");
+    let list = &list[list.find("\n    &[").expect("a slice") + 7..];
+    let list = &list[..list.find(']').expect("its end")];
+    list.split(',')
+        .map(|item| item.trim().trim_matches('"').to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+/// The functions registered with `generate_handler!`, without their module.
+fn commands_in_handler() -> BTreeSet<String> {
+    let text = read("src-tauri/commands/mod.rs");
+    let list = text
+        .split("generate_handler![")
+        .nth(1)
+        .expect("commands/mod.rs registers a handler");
+    let list = &list[..list.find(']').expect("its end")];
+    list.split(',')
+        .map(|item| item.trim().rsplit("::").next().unwrap_or("").to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+fn capability() -> Value {
+    serde_json::from_str(&read("src-tauri/capabilities/main.json")).expect("capability JSON")
+}
+
+/// The only non-command permissions the window may hold: listening to cowdesk's events.
+const ALLOWED_CORE: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
+
+mod security {
+    use super::*;
+
+    #[test]
+    fn the_capability_grants_exactly_the_registered_commands() {
+        let registered = commands_in_handler();
+        assert!(registered.len() > 10, "parsed the handler: {registered:?}");
+        assert_eq!(commands_in_build_rs(), registered);
+
+        let capability = capability();
+        assert_eq!(capability["windows"], serde_json::json!(["main"]));
+        let mut granted = BTreeSet::new();
+        for permission in capability["permissions"].as_array().expect("a list") {
+            let name = permission
+                .as_str()
+                .expect("plain permission names, no scopes");
+            if ALLOWED_CORE.contains(&name) {
+                continue;
+            }
+            let command = name
+                .strip_prefix("allow-")
+                .unwrap_or_else(|| panic!("{name} is not one of cowdesk's own commands"));
+            granted.insert(command.replace('-', "_"));
+        }
+        assert_eq!(granted, registered);
+    }
+
+    #[test]
+    fn no_other_capability_file_widens_the_window() {
+        let files: Vec<String> = std::fs::read_dir(format!("{ROOT}/src-tauri/capabilities"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files, ["main.json"]);
+    }
+
+    #[test]
+    fn the_csp_allows_no_remote_origin() {
+        let config: Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
+        let csp = config["app"]["security"]["csp"]
+            .as_str()
+            .expect("a CSP is set");
+        let allowed = [
+            "'self'",
+            "'none'",
+            "ipc:",
+            "http://ipc.localhost",
+            "data:",
+            // Svelte sets element styles; no script is inline.
+            "'unsafe-inline'",
+        ];
+        let mut directives = BTreeSet::new();
+        for directive in csp.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+            let mut parts = directive.split_whitespace();
+            let name = parts.next().unwrap();
+            directives.insert(name);
+            for source in parts {
+                assert!(allowed.contains(&source), "{name} allows {source}");
+                if source == "'unsafe-inline'" {
+                    assert_eq!(name, "style-src", "inline code only for styles");
+                }
+            }
+        }
+        for required in ["default-src", "script-src", "connect-src", "object-src"] {
+            assert!(directives.contains(required), "the CSP sets {required}");
+        }
+        assert!(config["app"]["security"]["dangerousDisableAssetCspModification"].is_null());
+        assert!(
+            config["app"]["withGlobalTauri"].is_null() || config["app"]["withGlobalTauri"] == false
+        );
+    }
+
+    #[test]
+    fn the_window_loads_only_the_bundled_ui() {
+        let config: Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
+        for window in config["app"]["windows"].as_array().unwrap() {
+            assert!(window["url"].is_null(), "no window opens a remote address");
+        }
+        assert_eq!(config["build"]["frontendDist"], "ui/dist");
+    }
+}
