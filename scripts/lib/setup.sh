@@ -19,6 +19,16 @@ APT_PACKAGES=(
   imagemagick x11-utils xdotool fonts-dejavu-core
 )
 
+# What the calling script started or wrote and must stop or remove when it exits.
+CLEANUP_PIDS=()
+CLEANUP_PATHS=()
+cleanup() {
+  local pid
+  for pid in "${CLEANUP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "${CLEANUP_PATHS[@]}"
+}
+trap cleanup EXIT
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 install_apt_packages() {
@@ -72,4 +82,35 @@ install_ui_packages() {
 build_ui() {
   log "building the UI"
   (cd "$COWDESK_ROOT/ui" && npm run --silent build)
+}
+
+# A private X display (Xvfb) and private XDG folders, stopped and removed when the calling
+# script exits. Run what needs a session bus and a keyring under `run_in_private_session`.
+start_private_display() {
+  session_dir="$(mktemp -d)"
+  export COWDESK_ARTIFACTS="${COWDESK_ARTIFACTS:-$COWDESK_ROOT/artifacts/e2e}"
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$session_dir/display" 2>/dev/null &
+  xvfb_pid=$!
+  CLEANUP_PIDS+=("$xvfb_pid")
+  CLEANUP_PATHS+=("$session_dir")
+  # Xvfb writes the display number once it accepts connections.
+  while [ ! -s "$session_dir/display" ]; do
+    kill -0 "$xvfb_pid" 2>/dev/null || { echo "Xvfb did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  export DISPLAY=":$(head -n1 "$session_dir/display")"
+  export XDG_DATA_HOME="$session_dir/data" XDG_CACHE_HOME="$session_dir/cache"
+  export XDG_RUNTIME_DIR="$session_dir/runtime"
+  mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+}
+
+# Runs "$@" on a private session bus with an unlocked, throw-away gnome-keyring: nothing
+# of the user's desktop is touched.
+run_in_private_session() {
+  dbus-run-session -- bash -c '
+    set -euo pipefail
+    eval "$(printf %s cowdesk-test | gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL
+    "$@"
+  ' _ "$@"
 }

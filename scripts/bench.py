@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Measures cowdesk and prints the figures recorded in docs/PERFORMANCE.md.
+
+Run through scripts/bench.sh, which builds the release binaries and provides a display,
+a session bus and a keyring. Everything runs on loopback; nothing here is a test: the
+figures are printed (and written as JSON), never asserted.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+COWDESK = Path(os.environ["COWDESK_BIN"])
+BARE = Path(os.environ["BARE_BIN"])
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE", "3"))
+OUT = Path(os.environ.get("BENCH_OUT", "artifacts/bench.json"))
+
+LARGE = {"invoices": 5000, "domains": 1000, "mailboxes": 10000}
+PERMISSION_PATHS = {
+    "profile": "profile",
+    "invoices": "invoices",
+    "mandates": "mandates",
+    "services": "services",
+    "domains": "domains",
+    "mailboxes": "mailboxes",
+    "users": "users",
+    "tickets": "tickets",
+}
+
+
+def log(message):
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+class Sandbox:
+    """`cowdesk sandbox` in the background, with the address and login it prints."""
+
+    def __init__(self, sizes):
+        args = [str(COWDESK), "sandbox", "--port", "0", "--json"]
+        for key, value in sizes.items():
+            args += [f"--{key}", str(value)]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        text = ""
+        for line in self.process.stdout:
+            text += line
+            if line.rstrip() == "}":
+                break
+        self.info = json.loads(text)
+        self.url = self.info["base_url"]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def cowdesk(data_dir, *args, stdin=None):
+    result = subprocess.run(
+        [str(COWDESK), "--data-dir", str(data_dir), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"cowdesk {' '.join(args)} failed: {result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def login(data_dir, sandbox):
+    cowdesk(
+        data_dir,
+        "login",
+        "--server",
+        sandbox.url,
+        "--email",
+        sandbox.info["email"],
+        "--password-stdin",
+        "--json",
+        stdin=sandbox.info["password"] + "\n",
+    )
+
+
+def timed_sync(data_dir):
+    started = time.perf_counter()
+    outcomes = json.loads(cowdesk(data_dir, "sync", "--json"))
+    elapsed = time.perf_counter() - started
+    if isinstance(outcomes, dict):
+        outcomes = outcomes.get("outcomes", outcomes.get("accounts", []))
+    for outcome in outcomes:
+        if outcome.get("error"):
+            raise SystemExit(f"sync failed: {outcome['error']}")
+    requests = sum(o.get("requests", 0) for o in outcomes)
+    return elapsed, requests
+
+
+def api(sandbox, path, token=None, body=None):
+    request = urllib.request.Request(sandbox.url + "/api/v1" + path)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        request.data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def sync_urls(sandbox):
+    """Every URL a full sync downloads (the account list, then each permitted page)."""
+    token = api(
+        sandbox,
+        "/auth/login",
+        body={"email": sandbox.info["email"], "password": sandbox.info["password"]},
+    )["access_token"]
+    urls = [sandbox.url + "/api/v1/accounts"]
+    for account in api(sandbox, "/accounts", token):
+        for permission in account["role"]["permissions"]:
+            path = f"/accounts/{account['id']}/{PERMISSION_PATHS[permission]}"
+            if permission == "profile":
+                urls.append(sandbox.url + "/api/v1" + path)
+                continue
+            page = 1
+            while page:
+                query = f"{path}?page={page}&per_page=500"
+                urls.append(sandbox.url + "/api/v1" + query)
+                page = api(sandbox, query, token).get("next_page")
+    return token, urls
+
+
+def curl_download(token, urls):
+    args = ["curl", "-sS", "--fail", "-H", f"Authorization: Bearer {token}"]
+    for url in urls:
+        args += [url, "-o", "/dev/null"]
+    started = time.perf_counter()
+    subprocess.run(args, check=True)
+    return time.perf_counter() - started
+
+
+def descendants(pid):
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        tree.append(current)
+        queue.extend(children.get(current, []))
+    return tree
+
+
+def memory_of_tree(pid):
+    """(RSS, PSS) in MiB summed over the process and its descendants (webview included)."""
+    rss = pss = 0
+    names = []
+    for member in descendants(pid):
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+            names.append(Path(f"/proc/{member}/comm").read_text().strip())
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    return rss / 1024, pss / 1024, names
+
+
+def window_visible(title):
+    return (
+        subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+
+
+def launch(args, title, env):
+    """Seconds from exec to the window being mapped, and the tree's memory after it settled."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not window_visible(title):
+            if process.poll() is not None:
+                raise SystemExit(f"{args[0]} exited before showing its window")
+            if time.perf_counter() - started > 30:
+                raise SystemExit(f"{title}: no window after 30 s")
+        shown = time.perf_counter() - started
+        time.sleep(SETTLE_SECONDS)
+        rss, pss, names = memory_of_tree(process.pid)
+        return shown, rss, pss, names
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def main():
+    figures = {}
+    work = Path(tempfile.mkdtemp(prefix="cowdesk-bench-"))
+
+    log(f"sync of a large account ({LARGE})")
+    large = Sandbox(LARGE)
+    try:
+        full_times, full_requests = [], 0
+        for run in range(3):
+            data = work / f"large-{run}"
+            login(data, large)
+            elapsed, full_requests = timed_sync(data)
+            full_times.append(elapsed)
+        incremental = [timed_sync(work / "large-0") for _ in range(RUNS)]
+        # What any command costs before it touches the network: process start, opening
+        # the cache, reading the keyring.
+        status_times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            cowdesk(work / "large-0", "status", "--json")
+            status_times.append(time.perf_counter() - started)
+        token, urls = sync_urls(large)
+        curl_times = [curl_download(token, urls) for _ in range(3)]
+    finally:
+        large.stop()
+    figures["sync_full_s"] = median(full_times)
+    figures["sync_full_requests"] = full_requests
+    figures["curl_download_s"] = median(curl_times)
+    figures["curl_urls"] = len(urls)
+    figures["sync_full_ratio_to_curl"] = figures["sync_full_s"] / figures["curl_download_s"]
+    figures["sync_incremental_s"] = median(t for t, _ in incremental)
+    figures["sync_incremental_requests"] = incremental[-1][1]
+    figures["cli_status_s"] = median(status_times)
+
+    log("cold start and memory against a bare Tauri window")
+    small = Sandbox({})
+    try:
+        data = work / "warm"
+        login(data, small)
+        timed_sync(data)
+        env = dict(os.environ, COWDESK_LOG="warn")
+        app, bare = [], []
+        for _ in range(RUNS):
+            app.append(launch([str(COWDESK), "--data-dir", str(data)], "cowdesk", env))
+            bare.append(launch([str(BARE)], "bare-window", env))
+    finally:
+        small.stop()
+    figures["start_app_s"] = median(r[0] for r in app)
+    figures["start_bare_s"] = median(r[0] for r in bare)
+    figures["start_ratio"] = figures["start_app_s"] / figures["start_bare_s"]
+    figures["rss_app_mib"] = median(r[1] for r in app)
+    figures["rss_bare_mib"] = median(r[1] for r in bare)
+    figures["pss_app_mib"] = median(r[2] for r in app)
+    figures["pss_bare_mib"] = median(r[2] for r in bare)
+    figures["rss_ratio"] = figures["rss_app_mib"] / figures["rss_bare_mib"]
+    figures["pss_ratio"] = figures["pss_app_mib"] / figures["pss_bare_mib"]
+    figures["app_processes"] = sorted(app[-1][3])
+
+    figures["binary_mib"] = COWDESK.stat().st_size / 2**20
+    figures["bare_binary_mib"] = BARE.stat().st_size / 2**20
+    deb = os.environ.get("DEB_FILE")
+    if deb:
+        figures["deb_mib"] = Path(deb).stat().st_size / 2**20
+        installed_kib = subprocess.run(
+            ["dpkg-deb", "-f", deb, "Installed-Size"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        figures["deb_installed_mib"] = int(installed_kib) / 1024
+
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(figures, indent=2) + "\n")
+    rows = [
+        ("full sync, large account", f"{figures['sync_full_s']:.2f} s, {full_requests} requests"),
+        ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {len(urls)} URLs"),
+        ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
+        ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
+        ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
+        ("start to first dashboard paint", f"{figures['start_app_s']:.3f} s"),
+        ("start of a bare Tauri window", f"{figures['start_bare_s']:.3f} s"),
+        ("start ratio", f"{figures['start_ratio']:.2f}x"),
+        ("memory after load (RSS, PSS)", f"{figures['rss_app_mib']:.0f} MiB, {figures['pss_app_mib']:.0f} MiB"),
+        ("bare window (RSS, PSS)", f"{figures['rss_bare_mib']:.0f} MiB, {figures['pss_bare_mib']:.0f} MiB"),
+        ("memory ratio (RSS, PSS)", f"{figures['rss_ratio']:.2f}x, {figures['pss_ratio']:.2f}x"),
+        ("release binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"),
+    ]
+    if deb:
+        rows.append((".deb package (file, installed)", f"{figures['deb_mib']:.1f} MiB, {figures['deb_installed_mib']:.1f} MiB"))
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    print(f"(median of {RUNS} runs where repeated; JSON in {OUT})")
+
+
+if __name__ == "__main__":
+    main()

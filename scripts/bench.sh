@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds cowdesk and a bare Tauri window in release mode, bundles the .deb, then prints
+# the figures of docs/PERFORMANCE.md (start, memory, sync, sizes). Figures, not tests:
+# nothing here passes or fails on a number. Set BENCH_RUNS to change the repetitions.
+source "$(dirname "$0")/lib/setup.sh"
+cd "$COWDESK_ROOT"
+
+install_apt_packages
+require_toolchains
+install_ui_packages
+
+log "release build and .deb bundle of cowdesk"
+# The Tauri CLI runs the UI build (beforeBuildCommand) and cargo in release mode.
+ui/node_modules/.bin/tauri build --bundles deb >/dev/null
+deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
+
+log "release build of the bare window (the baseline)"
+# The same lock file, so both use the very same Tauri and WebKit bindings.
+cp Cargo.lock benches/bare-window/Cargo.lock
+cargo build --quiet --release --manifest-path benches/bare-window/Cargo.toml
+
+start_private_display
+log "measuring (display $DISPLAY, private D-Bus session, gnome-keyring)"
+export COWDESK_BIN="$CARGO_TARGET_DIR/release/cowdesk"
+export BARE_BIN="$CARGO_TARGET_DIR/release/bare-window"
+export DEB_FILE="$deb"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+run_in_private_session python3 scripts/bench.py
