@@ -37,7 +37,17 @@ fn demo_invoices() -> Vec<Invoice> {
     invoices
 }
 
-fn start_demo(app: &AppUnderTest) {
+/// Starts the app on a fresh cache, enters the demo and opens the invoice list.
+fn launch_demo(name: &str, data_dir: &std::path::Path, env: &[(&str, &str)]) -> AppUnderTest {
+    let app = AppUnderTest::launch(
+        name,
+        Launch {
+            data_dir: Some(data_dir),
+            env,
+            ..Launch::default()
+        },
+    )
+    .expect("app starts");
     let d = app.driver();
     d.click(&d.find("[data-testid=demo-button]").expect("login screen"))
         .expect("start the demo");
@@ -49,6 +59,7 @@ fn start_demo(app: &AppUnderTest) {
         "[data-testid=invoice-list][data-account-id={OWN}]"
     ))
     .expect("invoice list");
+    app
 }
 
 /// Sets a form control's value the way typing would (Svelte listens to input/change).
@@ -72,6 +83,31 @@ fn count(d: &WebDriver, css: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Filters the invoice list to overdue invoices and waits until it shows only those;
+/// returns their numbers.
+fn show_only_overdue(d: &WebDriver) -> BTreeSet<String> {
+    d.click(
+        &d.find("[data-testid=invoice-filter-overdue]")
+            .expect("filter"),
+    )
+    .expect("filter overdue");
+    wait_until(PATIENCE, "only overdue invoices", || {
+        let rows = d.find_all("[data-testid=invoice-row]")?;
+        let mut numbers = BTreeSet::new();
+        for row in &rows {
+            // A row replaced while being read (stale) just means: look again.
+            let status = d.attribute(row, "data-status").ok().flatten();
+            let number = d.attribute(row, "data-number").ok().flatten();
+            match (status.as_deref(), number) {
+                (Some("overdue"), Some(number)) => numbers.insert(number),
+                _ => return Ok(None),
+            };
+        }
+        Ok((!numbers.is_empty()).then_some(numbers))
+    })
+    .expect("filtered list")
+}
+
 #[test]
 fn billing_e2e_overdue_invoice_already_paid_files_a_ticket() {
     if skip_or_fail("billing_e2e_overdue_invoice_already_paid_files_a_ticket") {
@@ -88,38 +124,15 @@ fn billing_e2e_overdue_invoice_already_paid_files_a_ticket() {
     let proof = proof_dir.path().join("kontoauszug.pdf");
     std::fs::write(&proof, b"%PDF-1.4\n% proof of payment\n%%EOF\n").expect("proof file");
 
-    let app = AppUnderTest::launch(
+    let app = launch_demo(
         "billing-already-paid",
-        Launch {
-            data_dir: Some(data_dir.path()),
-            env: &[("LANG", "en_GB.UTF-8")],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts");
+        data_dir.path(),
+        &[("LANG", "en_GB.UTF-8")],
+    );
     let d = app.driver();
-    start_demo(&app);
 
     // Only overdue invoices, then open the one with the reminder.
-    d.click(
-        &d.find("[data-testid=invoice-filter-overdue]")
-            .expect("filter"),
-    )
-    .expect("filter overdue");
-    let shown: BTreeSet<String> = wait_until(PATIENCE, "the overdue invoices", || {
-        let rows = d.find_all("[data-testid=invoice-row]")?;
-        let statuses: Vec<String> = rows
-            .iter()
-            .filter_map(|r| d.attribute(r, "data-status").ok().flatten())
-            .collect();
-        let numbers: BTreeSet<String> = rows
-            .iter()
-            .filter_map(|r| d.attribute(r, "data-number").ok().flatten())
-            .collect();
-        let only_overdue = !statuses.is_empty() && statuses.iter().all(|s| s == "overdue");
-        Ok((only_overdue && numbers.len() < invoices.len()).then_some(numbers))
-    })
-    .expect("filtered list");
+    let shown = show_only_overdue(d);
     assert!(shown.contains(&overdue.number), "{shown:?}");
     app.screenshot("01-overdue-filter").expect("screenshot");
     let open = d
@@ -239,17 +252,12 @@ fn billing_e2e_exports_a_year_of_invoices() {
     let out = tempfile::tempdir().expect("tempdir");
     let out_path = out.path().display().to_string();
 
-    let app = AppUnderTest::launch(
+    let app = launch_demo(
         "billing-export",
-        Launch {
-            data_dir: Some(data_dir.path()),
-            env: &[("LANG", "de_DE.UTF-8"), ("COWDESK_E2E_SAVE_DIR", &out_path)],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts");
+        data_dir.path(),
+        &[("LANG", "de_DE.UTF-8"), ("COWDESK_E2E_SAVE_DIR", &out_path)],
+    );
     let d = app.driver();
-    start_demo(&app);
 
     d.find("[data-testid=export-panel]").expect("export panel");
     set_value(d, "[data-testid=export-period]", &year.to_string());
@@ -316,17 +324,12 @@ fn billing_e2e_contracts_settings_and_role_limits() {
         return;
     }
     let data_dir = tempfile::tempdir().expect("tempdir");
-    let app = AppUnderTest::launch(
+    let app = launch_demo(
         "billing-contracts",
-        Launch {
-            data_dir: Some(data_dir.path()),
-            env: &[("LANG", "en_GB.UTF-8")],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts");
+        data_dir.path(),
+        &[("LANG", "en_GB.UTF-8")],
+    );
     let d = app.driver();
-    start_demo(&app);
 
     // Contracts with their notice deadlines.
     d.click(&d.find("[data-testid=nav-services]").expect("nav"))
@@ -473,18 +476,7 @@ fn billing_e2e_contracts_settings_and_role_limits() {
         "[data-testid=invoice-list][data-account-id={SHARED}]"
     ))
     .expect("invoice list");
-    d.click(
-        &d.find("[data-testid=invoice-filter-overdue]")
-            .expect("filter"),
-    )
-    .expect("filter");
-    // Once the list holds only overdue invoices, open the first.
-    wait_until(PATIENCE, "the shared account's overdue invoices", || {
-        let all = count(d, "[data-testid=invoice-row]");
-        let overdue = count(d, "[data-testid=invoice-row][data-status=overdue]");
-        Ok((all > 0 && all == overdue).then_some(()))
-    })
-    .expect("filtered");
+    show_only_overdue(d);
     d.click(
         &d.find("[data-testid=invoice-row] [data-testid=invoice-open]")
             .expect("row"),

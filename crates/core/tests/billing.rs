@@ -7,9 +7,10 @@ use base64::Engine as _;
 use chrono::{Datelike, NaiveDate};
 use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{
-    CancellationRequest, ErrorKind, ExportProgress, ExtensionRequest, InvoiceFilter, InvoiceQuery,
-    InvoiceSort, InvoiceStatus, PaymentMethod, PaymentNotice, Permission, PostalAddress,
-    ProfileUpdate, RestoreRequest, ServiceStatus, SyncProgress, TicketAttachment, TicketCategory,
+    CancellationRequest, ErrorKind, ExportProgress, ExtensionRequest, InvoiceFilter, InvoiceList,
+    InvoiceQuery, InvoiceSort, InvoiceStatus, PaymentMethod, PaymentNotice, Permission,
+    PostalAddress, ProfileUpdate, RestoreRequest, ServiceStatus, SyncProgress, TicketAttachment,
+    TicketCategory,
 };
 use cowdesk_core::portal::HttpPortal;
 use cowdesk_core::portal::Portal;
@@ -67,20 +68,19 @@ fn all() -> InvoiceQuery {
     }
 }
 
+/// The cached overdue invoices of an account.
+async fn overdue(f: &Fixture, account: &str) -> InvoiceList {
+    let query = InvoiceQuery {
+        filter: InvoiceFilter::Overdue,
+        ..all()
+    };
+    f.core.invoice_list(account, &query).await.unwrap()
+}
+
 /// The overdue invoice with a reminder the demo data guarantees.
 async fn overdue_number(f: &Fixture) -> String {
-    let overdue = f
-        .core
-        .invoice_list(
-            OWN,
-            &InvoiceQuery {
-                filter: InvoiceFilter::Overdue,
-                ..all()
-            },
-        )
+    overdue(f, OWN)
         .await
-        .unwrap();
-    overdue
         .items
         .iter()
         .find(|r| r.invoice.dunning_level > 0)
@@ -133,17 +133,7 @@ async fn billing_invoice_list_filters_searches_and_totals_from_the_cache() {
         assert_eq!(year.total_cents, expected, "{}", year.year);
         assert_eq!(year.paid_cents + year.unpaid_cents, year.total_cents);
     }
-    let overdue = f
-        .core
-        .invoice_list(
-            OWN,
-            &InvoiceQuery {
-                filter: InvoiceFilter::Overdue,
-                ..all()
-            },
-        )
-        .await
-        .unwrap();
+    let overdue = overdue(&f, OWN).await;
     assert!(!overdue.items.is_empty() && overdue.items.iter().all(|r| r.overdue));
     let target = &served[5];
     let euros = format!(
@@ -475,17 +465,7 @@ async fn billing_role_without_services_cannot_cancel_and_403_is_explained() {
         "refused before sending"
     );
     // The shared role may still report a payment and read its invoices.
-    let shared_overdue = f
-        .core
-        .invoice_list(
-            SHARED,
-            &InvoiceQuery {
-                filter: InvoiceFilter::Overdue,
-                ..all()
-            },
-        )
-        .await
-        .unwrap();
+    let shared_overdue = overdue(&f, SHARED).await;
     let invoice = &shared_overdue.items[0].invoice;
     f.core
         .send_payment_notice(SHARED, &notice(&invoice.number, invoice.amount_cents))

@@ -2,6 +2,7 @@
 // (src-tauri/commands/billing.rs), the detail views' routes, the role's permissions and
 // the forms' field problems.
 
+import "../components/billing/billing.css";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { app } from "./app.svelte";
@@ -117,9 +118,15 @@ export function fieldProblem(error: ErrorInfo | null, field: string): string | u
   return error.fields[field];
 }
 
-/** Whether an error names form fields (then the form shows them next to the inputs). */
-export function hasFieldProblems(error: ErrorInfo | null): boolean {
-  return !!error && Object.keys(error.fields).length > 0;
+/**
+ * What a form says above its buttons when sending failed: every field problem in the
+ * current language (they are also shown next to their fields), else the error's message
+ * (offline, a role the server refused, ...). Never a raw error.
+ */
+export function formErrorText(error: ErrorInfo): string {
+  const names = Object.keys(error.fields).filter((name) => !name.endsWith("@de"));
+  if (names.length === 0) return locale.lang === "de" ? error.message_de : error.message;
+  return names.map((name) => fieldProblem(error, name) ?? "").join(" ");
 }
 
 /** Proof of payment at most this large, all files together (the portal's limit too). */

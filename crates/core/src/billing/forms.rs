@@ -160,8 +160,15 @@ fn yes_no(value: bool) -> &'static str {
     }
 }
 
-/// Lines "label: value" plus an optional note, the body of every billing ticket.
-fn body(customer_number: &str, lines: &[(&str, String)], note: &Option<String>) -> String {
+/// A billing ticket: lines "label: value" after the customer number, then the note.
+fn ticket(
+    category: TicketCategory,
+    reference: &str,
+    subject: String,
+    customer_number: &str,
+    lines: &[(&str, String)],
+    note: &Option<String>,
+) -> NewTicket {
     let mut text = format!("Kundennummer / Customer number: {customer_number}\n");
     for (label, value) in lines {
         text.push_str(&format!("{label}: {value}\n"));
@@ -170,7 +177,29 @@ fn body(customer_number: &str, lines: &[(&str, String)], note: &Option<String>) 
         text.push_str(&format!("\nNachricht / Note:\n{note}\n"));
     }
     text.push_str("\n-- sent with cowdesk");
-    text
+    NewTicket {
+        subject,
+        body: text,
+        category: Some(category),
+        reference: Some(reference.to_owned()),
+        attachments: Vec::new(),
+    }
+}
+
+/// The invoice or service a form names is not one of the selected account's.
+fn not_in_account(problems: &mut Problems, field: &str) {
+    let (en, de) = if field == "invoice_number" {
+        (
+            "This invoice is not in the selected account.",
+            "Diese Rechnung gehört nicht zum gewählten Konto.",
+        )
+    } else {
+        (
+            "This service is not in the selected account.",
+            "Dieser Dienst gehört nicht zum gewählten Konto.",
+        )
+    };
+    problems.add(field, en, de);
 }
 
 /// "I already paid": the checked form as a ticket.
@@ -182,11 +211,7 @@ pub fn payment_notice(
 ) -> Result<NewTicket, CoreError> {
     let mut problems = Problems::default();
     if invoice.is_none() {
-        problems.add(
-            "invoice_number",
-            "This invoice is not in the selected account.",
-            "Diese Rechnung gehört nicht zum gewählten Konto.",
-        );
+        not_in_account(&mut problems, "invoice_number");
     }
     if notice.payment_date > today {
         problems.add(
@@ -271,13 +296,6 @@ pub fn payment_notice(
     };
     lines.push(("Zahlungsnachweis / Proof of payment", proof));
     Ok(NewTicket {
-        subject: format!(
-            "Zahlung bereits geleistet / Payment already made: {}",
-            notice.invoice_number
-        ),
-        body: body(customer_number, &lines, &notice.note),
-        category: Some(TicketCategory::PaymentMade),
-        reference: Some(notice.invoice_number.clone()),
         attachments: notice
             .attachments
             .iter()
@@ -286,6 +304,17 @@ pub fn payment_notice(
                 ..a.clone()
             })
             .collect(),
+        ..ticket(
+            TicketCategory::PaymentMade,
+            &notice.invoice_number,
+            format!(
+                "Zahlung bereits geleistet / Payment already made: {}",
+                notice.invoice_number
+            ),
+            customer_number,
+            &lines,
+            &notice.note,
+        )
     })
 }
 
@@ -300,11 +329,7 @@ pub fn payment_extension(
 ) -> Result<NewTicket, CoreError> {
     let mut problems = Problems::default();
     match invoice {
-        None => problems.add(
-            "invoice_number",
-            "This invoice is not in the selected account.",
-            "Diese Rechnung gehört nicht zum gewählten Konto.",
-        ),
+        None => not_in_account(&mut problems, "invoice_number"),
         Some(invoice) if !super::query::is_unpaid(invoice) => problems.add(
             "invoice_number",
             "This invoice is not open: there is nothing to extend.",
@@ -341,16 +366,17 @@ pub fn payment_extension(
         lines.push(("Betrag / Amount", euros(invoice.amount_cents)));
         lines.push(("Fällig am / Due on", invoice.due_date.to_string()));
     }
-    Ok(NewTicket {
-        subject: format!(
+    Ok(ticket(
+        TicketCategory::PaymentExtension,
+        &request.invoice_number,
+        format!(
             "Bitte um Zahlungsaufschub / Payment extension: {}",
             request.invoice_number
         ),
-        body: body(customer_number, &lines, &request.note),
-        category: Some(TicketCategory::PaymentExtension),
-        reference: Some(request.invoice_number.clone()),
-        attachments: Vec::new(),
-    })
+        customer_number,
+        &lines,
+        &request.note,
+    ))
 }
 
 pub fn cancellation(
@@ -362,11 +388,7 @@ pub fn cancellation(
 ) -> Result<NewTicket, CoreError> {
     let mut problems = Problems::default();
     match service {
-        None => problems.add(
-            "service_id",
-            "This service is not in the selected account.",
-            "Dieser Dienst gehört nicht zum gewählten Konto.",
-        ),
+        None => not_in_account(&mut problems, "service_id"),
         Some(s)
             if matches!(
                 s.status,
@@ -423,13 +445,14 @@ pub fn cancellation(
             ));
         }
     }
-    Ok(NewTicket {
-        subject: format!("Kündigung / Cancellation: {}", service.product),
-        body: body(customer_number, &lines, &request.note),
-        category: Some(TicketCategory::Cancellation),
-        reference: Some(service.id.clone()),
-        attachments: Vec::new(),
-    })
+    Ok(ticket(
+        TicketCategory::Cancellation,
+        &service.id,
+        format!("Kündigung / Cancellation: {}", service.product),
+        customer_number,
+        &lines,
+        &request.note,
+    ))
 }
 
 pub fn restore(
@@ -440,11 +463,7 @@ pub fn restore(
 ) -> Result<NewTicket, CoreError> {
     let mut problems = Problems::default();
     match service {
-        None => problems.add(
-            "service_id",
-            "This service is not in the selected account.",
-            "Dieser Dienst gehört nicht zum gewählten Konto.",
-        ),
+        None => not_in_account(&mut problems, "service_id"),
         Some(s) if s.status != ServiceStatus::Terminated => problems.add(
             "service_id",
             "Only a terminated service can be restored.",
@@ -488,13 +507,14 @@ pub fn restore(
             yes_no(request.invoices_settled).to_owned(),
         ),
     ];
-    Ok(NewTicket {
-        subject: format!("Wiederherstellung / Restore: {}", service.product),
-        body: body(customer_number, &lines, &request.note),
-        category: Some(TicketCategory::Restore),
-        reference: Some(service.id.clone()),
-        attachments: Vec::new(),
-    })
+    Ok(ticket(
+        TicketCategory::Restore,
+        &service.id,
+        format!("Wiederherstellung / Restore: {}", service.product),
+        customer_number,
+        &lines,
+        &request.note,
+    ))
 }
 
 #[cfg(test)]
