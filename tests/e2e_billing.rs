@@ -314,6 +314,33 @@ fn billing_e2e_exports_a_year_of_invoices() {
         let pdf_file = line.rsplit(';').next().unwrap_or_default();
         assert!(pdf_file.ends_with(".pdf"), "{line}");
     }
+
+    // "Save as…" of one invoice: the seam's folder stands in for the dialog.
+    let newest = invoices.first().expect("an invoice").number.clone();
+    d.click(
+        &d.find(&format!(
+            "[data-testid=invoice-row][data-number=\"{newest}\"] [data-testid=invoice-open]"
+        ))
+        .expect("the newest invoice"),
+    )
+    .expect("open it");
+    d.click(&d.find("[data-testid=pdf-save]").expect("save as"))
+        .expect("save as");
+    let note = d
+        .text(&d.find("[data-testid=pdf-note]").expect("saved note"))
+        .expect("text");
+    let saved = out.path().join(format!("{newest}.pdf"));
+    assert!(note.contains(&saved.display().to_string()), "{note}");
+    assert!(std::fs::read(&saved)
+        .expect("saved PDF")
+        .starts_with(b"%PDF-"));
+    // Downloaded once, the PDF is now in the cache (it opens offline).
+    wait_until(PATIENCE, "the cached mark", || {
+        let text = d.text(&d.find("[data-testid=pdf-cached]")?)?;
+        Ok(text.contains("auf diesem Computer").then_some(()))
+    })
+    .expect("cached");
+    app.screenshot("02-saved-as").expect("screenshot");
 }
 
 /// Contracts, suspension, cancellation, restore and billing settings, then the shared

@@ -68,9 +68,15 @@ impl Core {
         let permitted = self.permitted(&account, Resource::Invoices).await?;
         let invoices = self.store().invoices(account_id).await?;
         let today = self.today();
+        // One look at the folder instead of one file check per row.
+        let cached = files::cached_pdfs(self.files_dir(), account_id);
         let items = query::select(&invoices, query, today)
             .into_iter()
-            .map(|invoice| self.row(account_id, invoice, today))
+            .map(|invoice| InvoiceRow {
+                overdue: query::is_overdue(invoice, today),
+                pdf_cached: cached.contains(&invoice.number),
+                invoice: invoice.clone(),
+            })
             .collect();
         Ok(InvoiceList {
             items,
@@ -79,14 +85,6 @@ impl Core {
             permitted,
             last_synced: self.store().last_synced(account_id).await?,
         })
-    }
-
-    fn row(&self, account_id: &str, invoice: &Invoice, today: NaiveDate) -> InvoiceRow {
-        InvoiceRow {
-            overdue: query::is_overdue(invoice, today),
-            pdf_cached: self.pdf_cached(account_id, &invoice.number),
-            invoice: invoice.clone(),
-        }
     }
 
     fn pdf_cached(&self, account_id: &str, number: &str) -> bool {
@@ -166,6 +164,16 @@ impl Core {
         if self.cached_invoice(account_id, number).await?.is_none() {
             return Err(CoreError::NotFound);
         }
+        self.fetch_invoice_pdf(account_id, number, path).await
+    }
+
+    /// Fetches an invoice's PDF into the cache at `path`.
+    async fn fetch_invoice_pdf(
+        &self,
+        account_id: &str,
+        number: &str,
+        path: std::path::PathBuf,
+    ) -> Result<PdfResult, CoreError> {
         let bytes = self
             .portal()?
             .fetch_pdf(account_id, &invoice_pdf_path(number))
@@ -257,7 +265,19 @@ impl Core {
                 total,
                 number: invoice.number.clone(),
             });
-            let file = match self.invoice_pdf(account_id, &invoice.number).await {
+            // The invoices come from the cache and the permission is checked: straight to
+            // the file (or the portal), no lookup per invoice.
+            let path = files::invoice_pdf_path(self.files_dir(), account_id, &invoice.number)?;
+            let pdf = if path.is_file() {
+                Ok(PdfResult {
+                    path: path.display().to_string(),
+                    from_cache: true,
+                })
+            } else {
+                self.fetch_invoice_pdf(account_id, &invoice.number, path)
+                    .await
+            };
+            let file = match pdf {
                 Ok(pdf) => {
                     let name = format!("{}.pdf", invoice.number);
                     let target = folder.join(&name);

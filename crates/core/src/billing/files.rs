@@ -37,6 +37,23 @@ pub fn invoice_pdf_path(
         .join(format!("{stem}.pdf")))
 }
 
+/// The invoice numbers whose PDFs are in the cache of an account.
+pub fn cached_pdfs(files_dir: &Path, account_id: &str) -> std::collections::HashSet<String> {
+    let Ok(dir) = account_dir(files_dir, account_id) else {
+        return Default::default();
+    };
+    let Ok(entries) = std::fs::read_dir(dir.join("invoices")) else {
+        return Default::default();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".pdf").map(str::to_owned)
+        })
+        .collect()
+}
+
 pub fn dpa_path(files_dir: &Path, account_id: &str) -> Result<PathBuf, CoreError> {
     Ok(account_dir(files_dir, account_id)?.join("data-processing-agreement.pdf"))
 }
