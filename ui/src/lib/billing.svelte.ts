@@ -63,9 +63,16 @@ export const billingRoute = $state<{
   service: { accountId: string; id: string } | null;
 }>({ invoice: null, service: null });
 
+/** Back to the lists: the nav entry of a view shows its list, not the detail last open. */
+export function closeDetails(): void {
+  billingRoute.invoice = null;
+  billingRoute.service = null;
+}
+
 /** Shows the detail of an invoice of the selected account (by its number). */
 export function openInvoice(number: string): void {
   if (!app.selected) return;
+  closeDetails();
   billingRoute.invoice = { accountId: app.selected, number };
   app.view = "invoices";
 }
@@ -73,6 +80,7 @@ export function openInvoice(number: string): void {
 /** Shows the detail of a service of the selected account (by its id). */
 export function openService(id: string): void {
   if (!app.selected) return;
+  closeDetails();
   billingRoute.service = { accountId: app.selected, id };
   app.view = "services";
 }
