@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "./app.svelte";
 import { deniedReason, fieldProblem, formErrorText, isValidEmail, parseAmount } from "./billing.svelte";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
-import { locale } from "./i18n.svelte";
+import { hasMessage, locale } from "./i18n.svelte";
 
 describe("billing helpers", () => {
   it("reads amounts in German and English notation", () => {
@@ -65,5 +65,18 @@ describe("billing helpers", () => {
     locale.lang = "en";
     app.accounts = [];
     app.selected = null;
+  });
+
+  it("has a message for every code the billing views turn into a key", () => {
+    const codes = [
+      ...["general", "payment_made", "payment_extension", "cancellation", "restore"].map((c) => `bill.cat.${c}`),
+      ...["bank_transfer", "sepa", "paypal", "card"].map((m) => `bill.method.${m}`),
+      ...["all", "open", "overdue", "paid", "cancelled"].map((f) => `bill.filter.${f}`),
+      ...["issue_date", "due_date", "amount", "number", "status"].map((s) => `bill.sort.${s}`),
+      ...["open", "answered", "closed"].map((s) => `status.${s}`),
+      ...["profile", "invoices", "mandates", "services", "domains", "mailboxes", "users", "tickets"].map((p) => `bill.perm.${p}`),
+      "nav.billing",
+    ];
+    for (const code of codes) expect(hasMessage(code), code).toBe(true);
   });
 });
