@@ -31,5 +31,18 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "list_domains",
         "list_mailboxes",
         "sync_now",
+        "billing_invoices",
+        "billing_invoice",
+        "billing_invoice_pdf",
+        "billing_dpa",
+        "billing_export",
+        "billing_payment_notice",
+        "billing_payment_extension",
+        "billing_services",
+        "billing_service",
+        "billing_cancel",
+        "billing_restore",
+        "billing_settings",
+        "billing_update_settings",
     ]
 }

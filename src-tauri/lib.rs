@@ -17,6 +17,9 @@ pub use state::AppState;
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
+        // Dialogs are opened from Rust only (save as, export folder); the window is granted
+        // no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
         .setup(|app| {
             window::show_when_painted(app.handle());

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod app;
+pub mod billing;
 pub mod error;
 mod input;
 mod session;
@@ -34,5 +35,18 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         accounts::list_domains,
         accounts::list_mailboxes,
         sync::sync_now,
+        billing::billing_invoices,
+        billing::billing_invoice,
+        billing::billing_invoice_pdf,
+        billing::billing_dpa,
+        billing::billing_export,
+        billing::billing_payment_notice,
+        billing::billing_payment_extension,
+        billing::billing_services,
+        billing::billing_service,
+        billing::billing_cancel,
+        billing::billing_restore,
+        billing::billing_settings,
+        billing::billing_update_settings,
     ]
 }

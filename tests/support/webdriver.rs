@@ -57,6 +57,15 @@ impl WebDriver {
             .map(|_| ())
     }
 
+    /// Types `text` into an element; for a file input, `text` is the path of the file.
+    pub fn send_keys(&self, element: &Element, text: &str) -> Result<(), String> {
+        self.post(
+            &format!("element/{}/value", element.0),
+            json!({ "text": text }),
+        )
+        .map(|_| ())
+    }
+
     pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, String> {
         let value = self.get(&format!("element/{}/attribute/{name}", element.0))?;
         Ok(value.as_str().map(str::to_owned))

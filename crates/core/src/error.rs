@@ -128,7 +128,16 @@ impl CoreError {
                 "Your session has ended. Please sign in again.",
                 "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
             ),
-            CoreError::Forbidden { .. } => pair(
+            CoreError::Forbidden {
+                permission: Some(permission),
+            } => {
+                let (en, de) = permission_names(*permission);
+                (
+                    format!("Your role on this account does not include “{en}”. Ask the account owner for this right."),
+                    format!("Ihre Rolle in diesem Konto umfasst „{de}“ nicht. Bitten Sie den Kontoinhaber um dieses Recht."),
+                )
+            }
+            CoreError::Forbidden { permission: None } => pair(
                 "Your role on this account does not allow this. Ask the account owner for more rights.",
                 "Ihre Rolle in diesem Konto erlaubt das nicht. Bitten Sie den Kontoinhaber um weitere Rechte.",
             ),
@@ -173,6 +182,20 @@ impl CoreError {
                 "In cowdesk ist ein Fehler aufgetreten.",
             ),
         }
+    }
+}
+
+/// A permission as the portal's role editor names it, in English and German.
+pub fn permission_names(permission: Permission) -> (&'static str, &'static str) {
+    match permission {
+        Permission::Profile => ("Profile", "Profil"),
+        Permission::Invoices => ("Invoices", "Rechnungen"),
+        Permission::Mandates => ("Mandates", "Mandate"),
+        Permission::Services => ("Services", "Verträge"),
+        Permission::Domains => ("Domains", "Domains"),
+        Permission::Mailboxes => ("Mailboxes", "Postfächer"),
+        Permission::Users => ("Users", "Benutzer"),
+        Permission::Tickets => ("Support tickets", "Support-Tickets"),
     }
 }
 

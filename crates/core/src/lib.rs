@@ -2,6 +2,7 @@
 //! keyring — behind the `session::Core` facade that the app and the command line share.
 //! No Tauri here.
 
+pub mod billing;
 pub mod error;
 pub mod mailconfig;
 pub mod portal;

@@ -15,6 +15,10 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::CoreError;
+
+mod billing;
+pub(crate) use billing::invoice_pdf_path;
+
 use crate::model::{
     Account, ApiErrorBody, LoginRequest, Page, PasswordResetRequest, Profile, RefreshRequest,
     Resource, TokenResponse,
@@ -387,6 +391,17 @@ async fn error_from(response: Response) -> ApiFailure {
             message: "Please check the highlighted fields.".to_owned(),
             message_de: "Bitte prüfen Sie die markierten Felder.".to_owned(),
             fields: error.map(|e| e.fields).unwrap_or_default(),
+        },
+        StatusCode::PAYLOAD_TOO_LARGE => CoreError::InvalidInput {
+            message: "The attachments are too large for the portal.".to_owned(),
+            message_de: "Die Anhänge sind zu groß für das Portal.".to_owned(),
+            fields: match error.map(|e| e.fields) {
+                Some(fields) if !fields.is_empty() => fields,
+                _ => std::collections::BTreeMap::from([(
+                    "attachments".to_owned(),
+                    "The attachments are too large for the portal.".to_owned(),
+                )]),
+            },
         },
         StatusCode::TOO_MANY_REQUESTS => CoreError::RateLimited,
         other => CoreError::Server(format!("HTTP {}", other.as_u16())),

@@ -1,7 +1,7 @@
 //! `Core`: the one facade the window and the command line use. It owns the cache, the
 //! keyring and the signed-in portal session; every read comes from the cache.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{Local, NaiveDate};
@@ -27,6 +27,8 @@ pub struct Core {
     session: Mutex<Option<Session>>,
     /// Fixed "today" for tests; the local date otherwise.
     today: Mutex<Option<NaiveDate>>,
+    /// Downloaded files of this profile (invoice PDFs), removed with the cached data.
+    files_dir: PathBuf,
 }
 
 #[derive(Clone)]
@@ -48,6 +50,7 @@ impl Core {
             secrets,
             session: Mutex::new(None),
             today: Mutex::new(None),
+            files_dir: data_dir.join(format!("{profile}-files")),
         })
     }
 
@@ -56,7 +59,7 @@ impl Core {
         *lock(&self.today) = Some(day);
     }
 
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         lock(&self.today).unwrap_or_else(|| Local::now().date_naive())
     }
 
@@ -64,7 +67,7 @@ impl Core {
         lock(&self.session).as_ref().map(|s| s.info.clone())
     }
 
-    fn portal(&self) -> Result<Arc<HttpPortal>, CoreError> {
+    pub(crate) fn portal(&self) -> Result<Arc<HttpPortal>, CoreError> {
         lock(&self.session)
             .as_ref()
             .map(|s| s.portal.clone())
@@ -199,7 +202,25 @@ impl Core {
         if let Some(stored) = self.store.login().await? {
             self.forget(&stored).await;
         }
+        self.remove_files();
         self.store.clear_login_and_cache().await
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn files_dir(&self) -> &Path {
+        &self.files_dir
+    }
+
+    /// Downloaded files go with the cached rows.
+    fn remove_files(&self) {
+        match std::fs::remove_dir_all(&self.files_dir) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => tracing::warn!("downloaded files not removed: {err}"),
+        }
     }
 
     async fn forget(&self, login: &StoredLogin) {
@@ -212,6 +233,7 @@ impl Core {
         if let Err(err) = self.store.clear_login_and_cache().await {
             tracing::warn!("cache not cleared: {err}");
         }
+        self.remove_files();
     }
 
     /// Refreshes the account list, then syncs each account in turn.

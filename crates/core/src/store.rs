@@ -17,6 +17,8 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::CoreError;
 
+mod billing;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 const MAX_CONNECTIONS: u32 = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

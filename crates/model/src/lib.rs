@@ -8,6 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod billing;
+pub use billing::*;
+
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
 
@@ -366,10 +369,31 @@ pub struct PasswordResetRequest {
     pub email: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTicket {
     pub subject: String,
     pub body: String,
+    /// What the ticket is about; a plain question when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketCategory>,
+    /// The invoice number or service id it concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<TicketAttachment>,
+}
+
+impl NewTicket {
+    /// A plain ticket: subject and text only.
+    pub fn plain(subject: impl Into<String>, body: impl Into<String>) -> NewTicket {
+        NewTicket {
+            subject: subject.into(),
+            body: body.into(),
+            category: None,
+            reference: None,
+            attachments: Vec::new(),
+        }
+    }
 }
 
 /// Every non-2xx answer of the portal: `{"error": {...}}`.

@@ -2,7 +2,8 @@
 //!
 //! Guarantees the dashboard and the tests rely on, in every account with at least two
 //! invoices, one domain and one mailbox: the newest invoice is open and not yet due; the
-//! second newest is overdue with a payment reminder and a suspended service names it; the
+//! second newest is overdue with a payment reminder and a suspended service names it, and
+//! a fifth service is terminated; the
 //! first domain expires in 12 days; the `info@` mailbox is 94 % full. Invoice numbers are
 //! unique across all accounts.
 
@@ -254,16 +255,26 @@ fn account_data(
 
     let services = PRODUCTS
         .iter()
-        .take(4)
+        .take(5)
         .enumerate()
         .map(|(n, (kind, product, _))| {
-            // The vServer is suspended over the overdue invoice.
+            // The vServer is suspended over the overdue invoice; the old starter package
+            // was terminated two months ago.
             let (status, status_reason) = match (n, &overdue_number) {
                 (3, Some(number)) => (
                     ServiceStatus::Suspended,
                     Some(format!("Unpaid invoice {number}")),
                 ),
+                (4, _) => (
+                    ServiceStatus::Terminated,
+                    Some("Terminated at the end of the term".to_owned()),
+                ),
                 _ => (ServiceStatus::Active, None),
+            };
+            let period_end = if n == 4 {
+                before(today, 60)
+            } else {
+                after(today, 20 + 45 * n as u64)
             };
             Service {
                 id: format!("{}-s{}", company.id, n + 1),
@@ -271,7 +282,7 @@ fn account_data(
                 product: (*product).to_owned(),
                 status,
                 term_months: if n % 2 == 0 { 12 } else { 1 },
-                period_end: after(today, 20 + 45 * n as u64),
+                period_end,
                 status_reason,
             }
         })

@@ -53,6 +53,25 @@ pub(crate) fn validation(fields: BTreeMap<String, String>) -> Response {
     )
 }
 
+/// An error body with every detail chosen by the caller.
+pub(crate) fn respond_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    permission: Option<Permission>,
+    fields: BTreeMap<String, String>,
+) -> Response {
+    respond(
+        status,
+        ApiError {
+            code: code.into(),
+            message: message.into(),
+            permission,
+            fields,
+        },
+    )
+}
+
 fn respond(status: StatusCode, error: ApiError) -> Response {
     (status, Json(ApiErrorBody { error })).into_response()
 }

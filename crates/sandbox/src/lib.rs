@@ -3,6 +3,7 @@
 //! Demo mode runs it in-process; tests use it as a real server with knobs and faults.
 
 mod auth;
+mod billing;
 mod config;
 mod data;
 mod faults;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use billing::MAX_ATTACHMENT_BYTES;
 pub use config::SandboxConfig;
 pub use data::AccountData;
 pub use faults::{Disruption, DisruptionKind, Fault};

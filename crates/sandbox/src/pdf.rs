@@ -3,6 +3,17 @@
 
 use cowdesk_model::Invoice;
 
+/// The data processing agreement (Auftragsverarbeitungsvertrag) of an account.
+pub fn dpa(account_name: &str, customer_number: &str) -> Vec<u8> {
+    document(&[
+        "Servercow - Auftragsverarbeitungsvertrag (AVV)".to_owned(),
+        "Data Processing Agreement (Art. 28 GDPR)".to_owned(),
+        format!("Auftraggeber: {}", ascii(account_name)),
+        format!("Kundennummer: {customer_number}"),
+        "Sample document of the cowdesk sandbox.".to_owned(),
+    ])
+}
+
 pub fn invoice(invoice: &Invoice, account_name: &str) -> Vec<u8> {
     let euros = format!(
         "{}.{:02} {}",
@@ -19,8 +30,13 @@ pub fn invoice(invoice: &Invoice, account_name: &str) -> Vec<u8> {
         format!("Betrag: {euros}"),
         "Sample document of the cowdesk sandbox.".to_owned(),
     ];
+    document(&lines)
+}
+
+/// A one-page PDF with one line of text per entry.
+fn document(lines: &[String]) -> Vec<u8> {
     let mut content = String::from("BT /F1 14 Tf 72 760 Td 18 TL\n");
-    for line in &lines {
+    for line in lines {
         content.push_str(&format!("({}) Tj T*\n", escape(line)));
     }
     content.push_str("ET\n");

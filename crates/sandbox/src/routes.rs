@@ -3,16 +3,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::{Json, Router};
-use cowdesk_model::{Permission, Resource, Ticket, TicketStatus};
+use cowdesk_model::{NewTicket, Permission, Resource, Ticket, TicketStatus};
 use serde::Serialize;
 
 use crate::auth::{self, authenticate, authorise};
+use crate::billing::{self, ticket_extras, MAX_REQUEST_BYTES};
 use crate::faults::count_and_fault;
 use crate::http::{
     error, etag_of, json_object, not_found, paging, present_field, string_field, validation,
@@ -39,6 +41,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/accounts/{account_id}/users"),
     ("get", "/api/v1/accounts/{account_id}/tickets"),
     ("post", "/api/v1/accounts/{account_id}/tickets"),
+    ("put", "/api/v1/accounts/{account_id}/profile"),
+    ("get", "/api/v1/accounts/{account_id}/dpa"),
 ];
 
 pub(crate) fn router(handle: SandboxHandle) -> Router {
@@ -68,6 +72,8 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
                 "This resource does not answer that method.",
             )
         })
+        // Tickets carry attachments (base64): more than axum's default 2 MB.
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(middleware::from_fn_with_state(
             handle.clone(),
             count_and_fault,
@@ -86,6 +92,8 @@ fn endpoint(method: &str, path: &str) -> Option<MethodRouter<SandboxHandle>> {
         ("get", "/accounts/{account_id}/profile") => get(profile),
         ("get", "/accounts/{account_id}/invoices/{number}/pdf") => get(invoice_pdf),
         ("post", "/accounts/{account_id}/tickets") => post(create_ticket),
+        ("put", "/accounts/{account_id}/profile") => put(billing::update_profile),
+        ("get", "/accounts/{account_id}/dpa") => get(billing::dpa),
         ("get", rest) => {
             let segment = rest.strip_prefix("/accounts/{account_id}/")?;
             let resource = Resource::ALL
@@ -228,9 +236,10 @@ async fn create_ticket(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = authorise(&h, &headers, &account_id, Permission::Tickets) {
-        return response;
-    }
+    let account = match authorise(&h, &headers, &account_id, Permission::Tickets) {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
     let body = match json_object(&body) {
         Ok(body) => body,
         Err(response) => return response,
@@ -247,6 +256,17 @@ async fn create_ticket(
         }
         return validation(fields);
     };
+    let extras = match ticket_extras(&h, &account, &body) {
+        Ok(extras) => extras,
+        Err(response) => return response,
+    };
+    let request = NewTicket {
+        subject: subject.clone(),
+        body: text,
+        category: extras.category,
+        reference: extras.reference,
+        attachments: extras.attachments,
+    };
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -256,7 +276,7 @@ async fn create_ticket(
 
     let mut state = h.lock();
     if let Some(earlier) = key.as_ref().and_then(|k| state.idempotency.get(k)) {
-        if earlier.subject == subject && earlier.body == text {
+        if earlier.request == request {
             return (StatusCode::OK, Json(earlier.ticket.clone())).into_response();
         }
         return error(
@@ -282,12 +302,14 @@ async fn create_ticket(
     data.tickets.insert(0, ticket.clone());
     data.sort();
     state.forget_etags(&account_id, Some(Resource::Tickets));
+    state
+        .received
+        .push((account_id.clone(), ticket.id.clone(), request.clone()));
     if let Some(key) = key {
         state.idempotency.insert(
             key,
             IdempotentTicket {
-                subject,
-                body: text,
+                request,
                 ticket: ticket.clone(),
             },
         );

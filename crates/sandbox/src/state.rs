@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use cowdesk_model::{Account, Resource, Ticket};
+use cowdesk_model::{Account, NewTicket, Resource, Ticket};
 
 use crate::auth::Sessions;
 use crate::data::{AccountData, Grant};
@@ -25,10 +25,9 @@ struct Shared {
     state: Mutex<State>,
 }
 
-/// A ticket created under an `Idempotency-Key`, with the body it was created from.
+/// A ticket created under an `Idempotency-Key`, with the request it was created from.
 pub(crate) struct IdempotentTicket {
-    pub subject: String,
-    pub body: String,
+    pub request: NewTicket,
     pub ticket: Ticket,
 }
 
@@ -41,6 +40,8 @@ pub(crate) struct State {
     /// (account id, Idempotency-Key) -> the ticket it created.
     pub idempotency: HashMap<(String, String), IdempotentTicket>,
     pub ticket_seq: u64,
+    /// Every ticket request received: (account id, ticket id, request), oldest first.
+    pub received: Vec<(String, String, NewTicket)>,
     /// ETags of whole collections, dropped whenever their data changes: a 10,000-item
     /// collection is hashed once, not on every page.
     etags: HashMap<(String, Resource), String>,
@@ -65,6 +66,7 @@ impl SandboxHandle {
                     faults: Faults::default(),
                     idempotency: HashMap::new(),
                     ticket_seq: 1000,
+                    received: Vec::new(),
                     etags: HashMap::new(),
                 }),
             }),
@@ -104,6 +106,17 @@ impl SandboxHandle {
         data.sort();
         state.forget_etags(account_id, None);
         Some(result)
+    }
+
+    /// The ticket requests an account received, oldest first, with the ids of the
+    /// tickets they created: what support would read, attachments included.
+    pub fn received_tickets(&self, account_id: &str) -> Vec<(String, NewTicket)> {
+        self.lock()
+            .received
+            .iter()
+            .filter(|(account, _, _)| account == account_id)
+            .map(|(_, id, request)| (id.clone(), request.clone()))
+            .collect()
     }
 
     pub fn inject_fault(&self, fault: Fault) {

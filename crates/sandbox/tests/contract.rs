@@ -236,7 +236,13 @@ fn contract_routes_match_the_document() {
 /// Properties a schema documents but the server may leave out: exactly the model's
 /// `skip_serializing_if` fields. Every other documented property must be required, so a
 /// property added to the document alone shows up as "missing" in the answers.
-const OPTIONAL: &[(&str, &str)] = &[("error", "permission"), ("error", "fields")];
+const OPTIONAL: &[(&str, &str)] = &[
+    ("error", "permission"),
+    ("error", "fields"),
+    ("NewTicket", "category"),
+    ("NewTicket", "reference"),
+    ("NewTicket", "attachments"),
+];
 
 fn object_schemas<'a>(name: &str, schema: &'a Value, out: &mut Vec<(String, &'a Value)>) {
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
@@ -305,9 +311,33 @@ fn contract_request_bodies_match_the_model() {
         ),
         (
             "NewTicket",
+            serde_json::to_value(NewTicket::plain("s", "b")),
+        ),
+        (
+            "NewTicket",
             serde_json::to_value(NewTicket {
-                subject: "s".into(),
-                body: "b".into(),
+                category: Some(cowdesk_model::TicketCategory::PaymentMade),
+                reference: Some("RE-2026-000001".into()),
+                attachments: vec![cowdesk_model::TicketAttachment {
+                    file_name: "beleg.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    data_base64: "JVBERi0=".into(),
+                }],
+                ..NewTicket::plain("s", "b")
+            }),
+        ),
+        (
+            "ProfileUpdate",
+            serde_json::to_value(cowdesk_model::ProfileUpdate {
+                address: cowdesk_model::PostalAddress {
+                    company: None,
+                    name: "Anna Müller".into(),
+                    street: "Lindenstraße 12".into(),
+                    postal_code: "49074".into(),
+                    city: "Osnabrück".into(),
+                    country: "DE".into(),
+                },
+                billing_emails: vec!["rechnung@mueller-webdesign.de".into()],
             }),
         ),
     ];
@@ -345,8 +375,18 @@ fn contract_enums_match_the_model() {
             })
             .collect()
     }
-    use cowdesk_model::TicketStatus;
+    use cowdesk_model::{TicketCategory, TicketStatus};
     let s = "/components/schemas";
+    assert_eq!(
+        documented(&format!("{s}/TicketCategory/enum")),
+        names(&[
+            TicketCategory::General,
+            TicketCategory::PaymentMade,
+            TicketCategory::PaymentExtension,
+            TicketCategory::Cancellation,
+            TicketCategory::Restore
+        ])
+    );
     assert_eq!(
         documented(&format!("{s}/Permission/enum")),
         names(&Permission::ALL)
@@ -599,6 +639,11 @@ async fn contract_answers_match_the_schemas() {
     for account in [OWN, SHARED] {
         for (method, template) in ROUTES.iter().filter(|(m, _)| *m == "get") {
             let path = concrete(template, account);
+            if template.ends_with("/dpa") {
+                let (status, _) = conforms(&doc, template, method, get(path, None).await).await;
+                assert_eq!(status, 200);
+                continue;
+            }
             if template.ends_with("/pdf") {
                 let number = handle
                     .with_account(account, |d| d.invoices[0].number.clone())
@@ -752,5 +797,141 @@ async fn contract_answers_match_the_schemas() {
     .await;
     assert_eq!(conforms(&doc, logout, "post", response).await.0, 204);
 
+    sandbox.shutdown().await;
+}
+
+/// The billing operations: profile update, DPA, tickets with category, reference and
+/// attachments, and their refusals (413, 403, 422), all as documented.
+#[tokio::test]
+async fn contract_billing_answers_match_the_schemas() {
+    use base64::Engine as _;
+    let doc = document();
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox");
+    let base = sandbox.base_url();
+    let http = reqwest::Client::new();
+    let tokens: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+
+    let profile = "/api/v1/accounts/{account_id}/profile";
+    let put_profile = |account: &str, body: Value| {
+        http.put(format!("{base}{}", concrete(profile, account)))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let address = json!({"company": null, "name": "Anna Müller", "street": "Neue Straße 1",
+        "postal_code": "49076", "city": "Osnabrück", "country": "DE"});
+    let good = json!({"address": address, "billing_emails": ["a@mueller.de", "b@mueller.de"]});
+    let (status, body) = conforms(
+        &doc,
+        profile,
+        "put",
+        put_profile(OWN, good.clone()).await.unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let body = body.unwrap();
+    assert_eq!(body["address"]["street"], "Neue Straße 1");
+    assert_eq!(
+        body["billing_emails"],
+        json!(["a@mueller.de", "b@mueller.de"])
+    );
+    let mut bad = good.clone();
+    bad["billing_emails"] = json!(["a@mueller.de", "kein-at"]);
+    bad["address"]["postal_code"] = json!("123");
+    let (status, body) = conforms(&doc, profile, "put", put_profile(OWN, bad).await.unwrap()).await;
+    assert_eq!(status, 422);
+    let fields = &body.unwrap()["error"]["fields"];
+    assert!(fields["billing_emails"].is_string() && fields["address.postal_code"].is_string());
+    assert_eq!(
+        conforms(
+            &doc,
+            profile,
+            "put",
+            put_profile(INVISIBLE, good).await.unwrap()
+        )
+        .await
+        .0,
+        404
+    );
+
+    let tickets = "/api/v1/accounts/{account_id}/tickets";
+    let post = |account: &str, body: Value| {
+        http.post(format!("{base}{}", concrete(tickets, account)))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let b64 = |n: usize| base64::engine::general_purpose::STANDARD.encode(vec![b'%'; n]);
+    let invoice = sandbox
+        .handle()
+        .with_account(OWN, |d| d.invoices[1].number.clone())
+        .unwrap();
+    let paid = json!({"subject": "Zahlung", "body": "Bezahlt.", "category": "payment_made",
+        "reference": invoice,
+        "attachments": [{"file_name": "beleg.pdf", "content_type": "application/pdf", "data_base64": b64(1000)}]});
+    let (status, _) = conforms(
+        &doc,
+        tickets,
+        "post",
+        post(OWN, paid.clone()).await.unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let received = sandbox.handle().received_tickets(OWN);
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].1.attachments[0].file_name, "beleg.pdf");
+
+    let mut too_large = paid.clone();
+    too_large["attachments"][0]["data_base64"] =
+        json!(b64(cowdesk_sandbox::MAX_ATTACHMENT_BYTES + 1));
+    let (status, body) = conforms(&doc, tickets, "post", post(OWN, too_large).await.unwrap()).await;
+    assert_eq!(status, 413);
+    assert!(body.unwrap()["error"]["fields"]["attachments"]
+        .as_str()
+        .unwrap()
+        .contains("5 MB"));
+
+    let mut unknown = paid.clone();
+    unknown["reference"] = json!("RE-0000-000000");
+    assert_eq!(
+        conforms(&doc, tickets, "post", post(OWN, unknown).await.unwrap())
+            .await
+            .0,
+        422
+    );
+
+    // The shared account's role (Accounting) has tickets but not services.
+    let cancel = json!({"subject": "Kündigung", "body": "Bitte kündigen.", "category": "cancellation",
+        "reference": "acc-200002-s1"});
+    let (status, body) = conforms(&doc, tickets, "post", post(SHARED, cancel).await.unwrap()).await;
+    assert_eq!(
+        (status, &body.unwrap()["error"]["permission"]),
+        (403, &json!("services"))
+    );
+    assert_eq!(
+        sandbox.handle().received_tickets(SHARED).len(),
+        0,
+        "nothing filed"
+    );
+
+    let dpa = "/api/v1/accounts/{account_id}/dpa";
+    let response = http
+        .get(format!("{base}{}", concrete(dpa, SHARED)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conforms(&doc, dpa, "get", response).await.0, 200);
     sandbox.shutdown().await;
 }

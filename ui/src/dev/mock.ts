@@ -9,6 +9,7 @@
 
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
+import { billingAnswer } from "./billing-mock";
 import type { Account } from "../lib/bindings/Account";
 import type { AccountSummary } from "../lib/bindings/AccountSummary";
 import type { Dashboard } from "../lib/bindings/Dashboard";
@@ -282,8 +283,14 @@ export function installMock(): void {
           return mailConfig;
         case "sync_now":
           return fakeSync();
-        default:
+        default: {
+          const answer = billingAnswer(cmd, a, {
+            invoices: (id) => listing(id, "invoices"),
+            services: (id) => listing(id, "services"),
+          });
+          if (answer !== undefined) return answer;
           throw { kind: "internal", message: `unknown command ${cmd}`, message_de: `unbekannter Befehl ${cmd}`, fields: {} };
+        }
       }
     },
     { shouldMockEvents: true },

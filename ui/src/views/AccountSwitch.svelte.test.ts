@@ -7,6 +7,7 @@ import Invoices from "./Invoices.svelte";
 import Dashboard from "./Dashboard.svelte";
 import type { Dashboard as DashboardData } from "../lib/bindings/Dashboard";
 import type { Invoice } from "../lib/bindings/Invoice";
+import type { InvoiceList } from "../lib/bindings/InvoiceList";
 import type { Listing } from "../lib/bindings/Listing";
 import { deferred, until } from "../test/util";
 
@@ -31,6 +32,17 @@ function rows(target: HTMLElement): string[] {
   return [...target.querySelectorAll("[data-testid=invoice-row]")].map((row) => row.getAttribute("data-number") ?? "");
 }
 
+/** The billing view's answer for a plain listing. */
+function asList(listing: Listing<Invoice>): InvoiceList {
+  return {
+    items: listing.items.map((invoice) => ({ invoice, overdue: invoice.status === "overdue", pdf_cached: false })),
+    total_count: listing.items.length,
+    years: [],
+    permitted: listing.permitted,
+    last_synced: listing.last_synced,
+  };
+}
+
 afterEach(() => clearMocks());
 
 describe("account switch", () => {
@@ -38,8 +50,8 @@ describe("account switch", () => {
     const second = deferred<Listing<Invoice>>();
     mockIPC((cmd, args) => {
       const id = (args as { accountId: string }).accountId;
-      if (cmd !== "list_invoices") return undefined;
-      return id === "acc-1" ? listing("RE-2026-000001", "RE-2026-000002") : second.promise;
+      if (cmd !== "billing_invoices") return undefined;
+      return id === "acc-1" ? asList(listing("RE-2026-000001", "RE-2026-000002")) : second.promise.then(asList);
     });
     const target = document.createElement("div");
     const props = $state({ accountId: "acc-1" });
@@ -65,8 +77,8 @@ describe("account switch", () => {
     const first = deferred<Listing<Invoice>>();
     mockIPC((cmd, args) => {
       const id = (args as { accountId: string }).accountId;
-      if (cmd !== "list_invoices") return undefined;
-      return id === "acc-1" ? first.promise : listing("RE-2026-000099");
+      if (cmd !== "billing_invoices") return undefined;
+      return id === "acc-1" ? first.promise.then(asList) : asList(listing("RE-2026-000099"));
     });
     const target = document.createElement("div");
     const props = $state({ accountId: "acc-1" });

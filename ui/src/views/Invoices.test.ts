@@ -3,6 +3,7 @@ import { mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Invoices from "./Invoices.svelte";
 import type { Invoice } from "../lib/bindings/Invoice";
+import type { InvoiceList } from "../lib/bindings/InvoiceList";
 import type { Listing } from "../lib/bindings/Listing";
 import { until } from "../test/util";
 
@@ -31,12 +32,23 @@ function numbers(target: HTMLElement): string[] {
   );
 }
 
+/** The billing view's answer for a plain listing. */
+function asList(listing: Listing<Invoice>): InvoiceList {
+  return {
+    items: listing.items.map((invoice) => ({ invoice, overdue: invoice.status === "overdue", pdf_cached: false })),
+    total_count: listing.items.length,
+    years: [],
+    permitted: listing.permitted,
+    last_synced: listing.last_synced,
+  };
+}
+
 afterEach(() => clearMocks());
 
 describe("invoice list", () => {
   it("lists the account's invoices with their reminder", async () => {
     mockIPC((cmd, args) => {
-      if (cmd === "list_invoices") return data[(args as { accountId: string }).accountId];
+      if (cmd === "billing_invoices") return asList(data[(args as { accountId: string }).accountId]!);
     });
     const target = document.createElement("div");
     const component = mount(Invoices, { target, props: { accountId: "acc-1" } });
@@ -48,7 +60,7 @@ describe("invoice list", () => {
   });
 
   it("says when the role does not include invoices", async () => {
-    mockIPC((cmd) => (cmd === "list_invoices" ? data["acc-3"] : undefined));
+    mockIPC((cmd) => (cmd === "billing_invoices" ? asList(data["acc-3"]!) : undefined));
     const target = document.createElement("div");
     const component = mount(Invoices, { target, props: { accountId: "acc-3" } });
     await until(() => target.querySelector("[data-testid=not-permitted]") !== null);
