@@ -2,6 +2,8 @@
 //! keyring — behind the `session::Core` facade that the app and the command line share.
 //! No Tauri here.
 
+pub mod activity;
+pub mod domains;
 pub mod error;
 pub mod mailconfig;
 pub mod portal;

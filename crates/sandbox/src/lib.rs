@@ -5,6 +5,7 @@
 mod auth;
 mod config;
 mod data;
+mod domains;
 mod faults;
 mod generate;
 mod http;

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::{Json, Router};
 use cowdesk_model::{Permission, Resource, Ticket, TicketStatus};
 use serde::Serialize;
@@ -18,8 +18,8 @@ use crate::http::{
     error, etag_of, json_object, not_found, paging, present_field, string_field, validation,
     with_etag,
 };
-use crate::pdf;
 use crate::state::{IdempotentTicket, SandboxHandle};
+use crate::{domains, pdf};
 
 /// Every (method, path) the sandbox serves. The router is built from this list, and the
 /// contract test compares it with the OpenAPI document.
@@ -39,6 +39,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/accounts/{account_id}/users"),
     ("get", "/api/v1/accounts/{account_id}/tickets"),
     ("post", "/api/v1/accounts/{account_id}/tickets"),
+    // Domain transfer (issue 5).
+    (
+        "put",
+        "/api/v1/accounts/{account_id}/domains/{name}/transfer-lock",
+    ),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/domains/{name}/authcode",
+    ),
 ];
 
 pub(crate) fn router(handle: SandboxHandle) -> Router {
@@ -86,6 +95,12 @@ fn endpoint(method: &str, path: &str) -> Option<MethodRouter<SandboxHandle>> {
         ("get", "/accounts/{account_id}/profile") => get(profile),
         ("get", "/accounts/{account_id}/invoices/{number}/pdf") => get(invoice_pdf),
         ("post", "/accounts/{account_id}/tickets") => post(create_ticket),
+        ("put", "/accounts/{account_id}/domains/{name}/transfer-lock") => {
+            put(domains::set_transfer_lock)
+        }
+        ("post", "/accounts/{account_id}/domains/{name}/authcode") => {
+            post(domains::generate_authcode)
+        }
         ("get", rest) => {
             let segment = rest.strip_prefix("/accounts/{account_id}/")?;
             let resource = Resource::ALL

@@ -405,7 +405,8 @@ fn contract_says_it_is_cowdesks_own() {
 fn contract_validator_catches_drift() {
     let doc = document();
     let schema = json!({ "$ref": "#/components/schemas/Domain" });
-    let good = json!({"name": "a.de", "expires_on": "2026-12-01", "transfer_lock": true, "auto_renew": false, "status": "active"});
+    let good = json!({"name": "a.de", "expires_on": "2026-12-01", "transfer_lock": true, "auto_renew": false, "status": "active",
+        "lock_changed_at": null, "service_ids": [], "invoice_numbers": []});
     let check = |value: &Value| {
         let mut errors = Vec::new();
         validate(&doc, &schema, value, "$", &mut errors);
@@ -435,6 +436,9 @@ fn contract_validator_catches_drift() {
         transfer_lock: true,
         auto_renew: false,
         status: "active".into(),
+        lock_changed_at: None,
+        service_ids: vec!["s-1".into()],
+        invoice_numbers: Vec::new(),
     })
     .unwrap();
     assert!(check(&model).is_empty());
@@ -752,5 +756,111 @@ async fn contract_answers_match_the_schemas() {
     .await;
     assert_eq!(conforms(&doc, logout, "post", response).await.0, 204);
 
+    sandbox.shutdown().await;
+}
+
+/// Domain transfer: the lock and the authcode answer as documented, including the 409
+/// while locked and the 403 of a role without domains.
+#[tokio::test]
+async fn contract_domain_transfer_answers_match_the_schemas() {
+    let doc = document();
+    let mut errors = Vec::new();
+    let lock_body = serde_json::to_value(cowdesk_model::TransferLockRequest { locked: false });
+    let schema = json!({ "$ref": "#/components/schemas/TransferLockRequest" });
+    validate(&doc, &schema, &lock_body.unwrap(), "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox");
+    let base = sandbox.base_url();
+    let http = reqwest::Client::new();
+    let tokens: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let (locked, unlocked) = sandbox
+        .handle()
+        .with_account(OWN, |d| {
+            let locked = d.domains.iter().find(|x| x.transfer_lock).unwrap();
+            let unlocked = d.domains.iter().find(|x| !x.transfer_lock).unwrap();
+            (locked.name.clone(), unlocked.name.clone())
+        })
+        .unwrap();
+    let lock = "/api/v1/accounts/{account_id}/domains/{name}/transfer-lock";
+    let authcode = "/api/v1/accounts/{account_id}/domains/{name}/authcode";
+    let at = |template: &str, account: &str, name: &str| {
+        format!(
+            "{base}{}",
+            concrete(template, account).replace("{name}", name)
+        )
+    };
+
+    let code = http
+        .post(at(authcode, OWN, &locked))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conforms(&doc, authcode, "post", code).await.0, 409);
+    let code = http
+        .post(at(authcode, OWN, &unlocked))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code.headers().get("cache-control").unwrap(), "no-store");
+    let (status, body) = conforms(&doc, authcode, "post", code).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.unwrap()["domain"], json!(unlocked));
+
+    let put = |account: &'static str, name: String, body: Value| {
+        http.put(at(lock, account, &name))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let (status, body) = conforms(
+        &doc,
+        lock,
+        "put",
+        put(OWN, locked.clone(), json!({"locked": false}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let body = body.unwrap();
+    assert_eq!(body["transfer_lock"], json!(false));
+    assert!(body["lock_changed_at"].is_string());
+    for (account, name, payload, expected) in [
+        (OWN, locked.clone(), json!({"locked": "no"}), 422),
+        (OWN, "nope.de".to_owned(), json!({"locked": true}), 404),
+        (
+            SHARED,
+            "baeckerei-schmidt.de".to_owned(),
+            json!({"locked": true}),
+            403,
+        ),
+        (
+            INVISIBLE,
+            "weber-consulting.de".to_owned(),
+            json!({"locked": true}),
+            404,
+        ),
+    ] {
+        let response = put(account, name.clone(), payload).await.unwrap();
+        assert_eq!(
+            conforms(&doc, lock, "put", response).await.0,
+            expected,
+            "{account} {name}"
+        );
+    }
     sandbox.shutdown().await;
 }
