@@ -31,5 +31,12 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "list_domains",
         "list_mailboxes",
         "sync_now",
+        "domain_checklist",
+        "set_transfer_lock",
+        "generate_authcode",
+        "copy_authcode",
+        "forget_authcode",
+        "domains_needing_relock",
+        "list_activity",
     ]
 }

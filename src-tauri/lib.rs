@@ -2,6 +2,7 @@
 //! command line (`cowdesk <subcommand>`) over the same core.
 
 mod cli;
+mod clipboard;
 mod commands;
 mod paths;
 mod state;
@@ -17,6 +18,7 @@ pub use state::AppState;
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
+        .manage(clipboard::SecretClipboard::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
             window::show_when_painted(app.handle());
@@ -37,10 +39,23 @@ pub fn main_entry() -> i32 {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("COWDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,cowdesk=info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // `COWDESK_LOG_FILE`: append the log to a file instead of stderr (the end-to-end
+    // tests scan it for secrets).
+    let file = std::env::var_os("COWDESK_LOG_FILE").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
+    match file {
+        Some(file) => builder
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        None => builder.with_writer(std::io::stderr).init(),
+    }
 }
 
 fn run_app(demo: bool, data_dir: Option<std::path::PathBuf>) -> i32 {

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod app;
+mod domains;
 pub mod error;
 mod input;
 mod session;
@@ -34,5 +35,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         accounts::list_domains,
         accounts::list_mailboxes,
         sync::sync_now,
+        domains::domain_checklist,
+        domains::set_transfer_lock,
+        domains::generate_authcode,
+        domains::copy_authcode,
+        domains::forget_authcode,
+        domains::domains_needing_relock,
+        domains::list_activity,
     ]
 }

@@ -12,8 +12,8 @@ use axum::Json;
 use cowdesk_model::{AuthcodeAnswer, Permission, Resource};
 use serde_json::Value;
 
-use crate::auth::authorise;
-use crate::http::{error, json_object, not_found, validation};
+use crate::auth::{authorise, authorise_body};
+use crate::http::{error, not_found, validation};
 use crate::state::SandboxHandle;
 
 /// Characters of a generated authcode: no look-alikes (0/O, 1/l/I).
@@ -27,10 +27,7 @@ pub(crate) async fn set_transfer_lock(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = authorise(&h, &headers, &account_id, Permission::Domains) {
-        return response;
-    }
-    let body = match json_object(&body) {
+    let body = match authorise_body(&h, &headers, &account_id, Permission::Domains, &body) {
         Ok(body) => body,
         Err(response) => return response,
     };

@@ -759,6 +759,20 @@ async fn contract_answers_match_the_schemas() {
     sandbox.shutdown().await;
 }
 
+/// Signs in as the demo login and returns the access token.
+async fn demo_access_token(http: &reqwest::Client, base: &str) -> String {
+    let tokens: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
 /// Domain transfer: the lock and the authcode answer as documented, including the 409
 /// while locked and the 403 of a role without domains.
 #[tokio::test]
@@ -775,16 +789,7 @@ async fn contract_domain_transfer_answers_match_the_schemas() {
         .expect("sandbox");
     let base = sandbox.base_url();
     let http = reqwest::Client::new();
-    let tokens: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let token = demo_access_token(&http, &base).await;
     let (locked, unlocked) = sandbox
         .handle()
         .with_account(OWN, |d| {

@@ -1,3 +1,5 @@
+import * as domainMessages from "./messages/domains";
+
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
 
@@ -167,6 +169,7 @@ const en = {
   "kind.backup": "Backup",
   "mail.copyValue": "Copy {value}",
   "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
+  ...domainMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -337,6 +340,7 @@ const de: Record<MessageKey, string> = {
   "kind.backup": "Backup",
   "mail.copyValue": "{value} kopieren",
   "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
+  ...domainMessages.de,
 };
 
 export const dictionaries = { en, de } as const;
