@@ -6,6 +6,7 @@ pub mod activity;
 pub mod domains;
 pub mod error;
 pub mod mailconfig;
+pub mod mandates;
 pub mod portal;
 pub mod secrets;
 pub mod session;

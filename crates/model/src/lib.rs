@@ -579,6 +579,9 @@ pub struct AppInfo {
 
 mod domains;
 pub use domains::*;
+pub mod iban;
+mod mandates;
+pub use mandates::*;
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ mod domains;
 mod faults;
 mod generate;
 mod http;
+mod mandates;
 mod pdf;
 mod routes;
 mod state;
@@ -22,6 +23,7 @@ use tokio::task::JoinHandle;
 pub use config::SandboxConfig;
 pub use data::AccountData;
 pub use faults::Fault;
+pub use mandates::NO_DEBIT_IBAN;
 pub use routes::ROUTES;
 pub use state::SandboxHandle;
 

@@ -19,7 +19,7 @@ use crate::http::{
     with_etag,
 };
 use crate::state::{IdempotentTicket, SandboxHandle};
-use crate::{domains, pdf};
+use crate::{domains, mandates, pdf};
 
 /// Every (method, path) the sandbox serves. The router is built from this list, and the
 /// contract test compares it with the OpenAPI document.
@@ -48,6 +48,24 @@ pub const ROUTES: &[(&str, &str)] = &[
         "post",
         "/api/v1/accounts/{account_id}/domains/{name}/authcode",
     ),
+    // Payment mandates (issue 4).
+    ("post", "/api/v1/accounts/{account_id}/mandates"),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/mandates/{mandate_id}/default",
+    ),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/mandates/{mandate_id}/cancel",
+    ),
+    (
+        "get",
+        "/api/v1/accounts/{account_id}/mandate-approvals/{approval_id}",
+    ),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/mandate-approvals/{approval_id}/cancel",
+    ),
 ];
 
 pub(crate) fn router(handle: SandboxHandle) -> Router {
@@ -69,6 +87,8 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
         .fold(Router::new(), |router, (path, endpoint)| {
             router.route(path, endpoint)
         })
+        // The payment provider's approval page: not part of the portal contract.
+        .merge(mandates::provider_router())
         .fallback(|| async { not_found("No such resource.") })
         .method_not_allowed_fallback(|| async {
             error(
@@ -100,6 +120,17 @@ fn endpoint(method: &str, path: &str) -> Option<MethodRouter<SandboxHandle>> {
         }
         ("post", "/accounts/{account_id}/domains/{name}/authcode") => {
             post(domains::generate_authcode)
+        }
+        ("post", "/accounts/{account_id}/mandates") => post(mandates::create),
+        ("post", "/accounts/{account_id}/mandates/{mandate_id}/default") => {
+            post(mandates::make_default)
+        }
+        ("post", "/accounts/{account_id}/mandates/{mandate_id}/cancel") => post(mandates::cancel),
+        ("get", "/accounts/{account_id}/mandate-approvals/{approval_id}") => {
+            get(mandates::approval)
+        }
+        ("post", "/accounts/{account_id}/mandate-approvals/{approval_id}/cancel") => {
+            post(mandates::cancel_approval)
         }
         ("get", rest) => {
             let segment = rest.strip_prefix("/accounts/{account_id}/")?;

@@ -41,6 +41,8 @@ pub(crate) struct State {
     /// (account id, Idempotency-Key) -> the ticket it created.
     pub idempotency: HashMap<(String, String), IdempotentTicket>,
     pub ticket_seq: u64,
+    /// Approvals at the payment provider and idempotent mandate requests.
+    pub mandates: crate::mandates::MandateState,
     /// ETags of whole collections, dropped whenever their data changes: a 10,000-item
     /// collection is hashed once, not on every page.
     etags: HashMap<(String, Resource), String>,
@@ -65,6 +67,7 @@ impl SandboxHandle {
                     faults: Faults::default(),
                     idempotency: HashMap::new(),
                     ticket_seq: 1000,
+                    mandates: Default::default(),
                     etags: HashMap::new(),
                 }),
             }),
