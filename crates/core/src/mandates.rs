@@ -156,6 +156,7 @@ impl Core {
             &format!("mandate-approvals/{}", segment(object_id(&approval.id)?)),
         );
         let deadline = tokio::time::Instant::now() + limit;
+        let mut listening = true;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let (_, current): (_, MandateApproval) =
@@ -194,19 +195,29 @@ impl Core {
                 ));
             }
             let pause = APPROVAL_POLL.min(left);
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                changed = cancel.wait_for(|stop| *stop) => {
-                    if changed.is_ok() {
-                        self.cancel_approval(account_id, &approval.id).await;
-                        return Err(refused(
-                            "You stopped waiting for the approval. Nothing was added.",
-                            "Sie haben das Warten auf die Freigabe beendet. Es wurde nichts hinzugefügt.",
-                        ));
-                    }
-                    // The sender is gone: keep polling until the time limit.
+            // Some(true): the user stopped; Some(false): nobody can stop any more.
+            let stopped = if listening {
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => None,
+                    changed = cancel.wait_for(|stop| *stop) => Some(changed.is_ok()),
+                }
+            } else {
+                tokio::time::sleep(pause).await;
+                None
+            };
+            match stopped {
+                Some(true) => {
+                    self.cancel_approval(account_id, &approval.id).await;
+                    return Err(refused(
+                        "You stopped waiting for the approval. Nothing was added.",
+                        "Sie haben das Warten auf die Freigabe beendet. Es wurde nichts hinzugefügt.",
+                    ));
+                }
+                Some(false) => {
+                    listening = false;
                     tokio::time::sleep(pause).await;
                 }
+                None => {}
             }
         }
     }
