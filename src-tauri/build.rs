@@ -38,5 +38,13 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "forget_authcode",
         "domains_needing_relock",
         "list_activity",
+        "check_sepa",
+        "add_sepa_mandate",
+        "add_provider_mandate",
+        "cancel_mandate_approval",
+        "reopen_mandate_approval",
+        "mandate_impact",
+        "set_default_mandate",
+        "cancel_mandate",
     ]
 }

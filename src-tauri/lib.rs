@@ -1,6 +1,7 @@
 //! The cowdesk desktop app: a thin Tauri shell over `cowdesk-core`, plus the headless
 //! command line (`cowdesk <subcommand>`) over the same core.
 
+mod browser;
 mod cli;
 mod clipboard;
 mod commands;
@@ -19,6 +20,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
         .manage(clipboard::SecretClipboard::default())
+        .manage(commands::mandates::ApprovalWait::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
             window::show_when_painted(app.handle());

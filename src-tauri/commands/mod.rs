@@ -6,6 +6,7 @@ mod app;
 mod domains;
 pub mod error;
 mod input;
+pub mod mandates;
 mod session;
 pub mod sync;
 
@@ -42,5 +43,13 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         domains::forget_authcode,
         domains::domains_needing_relock,
         domains::list_activity,
+        mandates::check_sepa,
+        mandates::add_sepa_mandate,
+        mandates::add_provider_mandate,
+        mandates::cancel_mandate_approval,
+        mandates::reopen_mandate_approval,
+        mandates::mandate_impact,
+        mandates::set_default_mandate,
+        mandates::cancel_mandate,
     ]
 }

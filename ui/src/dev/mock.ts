@@ -282,6 +282,8 @@ export function installMock(): void {
           return mailConfig;
         case "sync_now":
           return fakeSync();
+        case "check_sepa":
+          return { iban_grouped: (a.iban ?? "").replace(/\s/g, "").replace(/(.{4})/g, "$1 ").trim(), iban_country: null, problems: [] };
         case "domains_needing_relock":
         case "list_activity":
           return [];
