@@ -44,7 +44,6 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "cancel_mandate_approval",
         "reopen_mandate_approval",
         "mandate_impact",
-        "set_default_mandate",
-        "cancel_mandate",
+        "change_mandate",
     ]
 }

@@ -195,30 +195,28 @@ pub async fn mandate_impact(
         .map_err(|e| from_core(&e))
 }
 
+/// Makes a mandate the default for new invoices (`action` "default") or cancels it
+/// ("cancel").
 #[tauri::command]
-pub async fn set_default_mandate(
+pub async fn change_mandate(
     state: State<'_, AppState>,
     account_id: String,
     mandate_id: String,
+    action: String,
 ) -> CmdResult<Mandate> {
     let account_id = input::account_id(&account_id)?;
     let mandate_id = self::mandate_id(&mandate_id)?;
     let core = state.core().await;
-    core.set_default_mandate(account_id, mandate_id)
-        .await
-        .map_err(|e| from_core(&e))
-}
-
-#[tauri::command]
-pub async fn cancel_mandate(
-    state: State<'_, AppState>,
-    account_id: String,
-    mandate_id: String,
-) -> CmdResult<Mandate> {
-    let account_id = input::account_id(&account_id)?;
-    let mandate_id = self::mandate_id(&mandate_id)?;
-    let core = state.core().await;
-    core.cancel_mandate(account_id, mandate_id)
-        .await
-        .map_err(|e| from_core(&e))
+    let changed = match action.as_str() {
+        "default" => core.set_default_mandate(account_id, mandate_id).await,
+        "cancel" => core.cancel_mandate(account_id, mandate_id).await,
+        _ => {
+            return Err(invalid_input(
+                "action",
+                "Choose to make the mandate the default or to cancel it.",
+                "Wählen Sie, ob das Mandat Standard werden oder gekündigt werden soll.",
+            ))
+        }
+    };
+    changed.map_err(|e| from_core(&e))
 }

@@ -49,7 +49,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         mandates::cancel_mandate_approval,
         mandates::reopen_mandate_approval,
         mandates::mandate_impact,
-        mandates::set_default_mandate,
-        mandates::cancel_mandate,
+        mandates::change_mandate,
     ]
 }

@@ -48,14 +48,14 @@ describe("mandate confirmation", () => {
     mockIPC((cmd) => {
       calls.push(cmd);
       if (cmd === "mandate_impact") return impact(false);
-      if (cmd === "set_default_mandate") return { ...sepa, is_default: true };
+      if (cmd === "change_mandate") return { ...sepa, is_default: true };
       return null;
     });
     let done: Mandate | null = null;
     const view = render("default", (m) => (done = m));
     await until(() => view.target.querySelector("[data-testid=impact-invoice]") !== null);
     expect(view.target.textContent).toContain("Only new invoices");
-    expect(calls).not.toContain("set_default_mandate");
+    expect(calls).not.toContain("change_mandate");
     view.target.querySelector<HTMLElement>("[data-testid=mandate-confirm-button]")?.click();
     await until(() => done !== null);
     view.done();

@@ -17,9 +17,9 @@ export const mandatesApi = {
   stopWaiting: () => invoke<void>("cancel_mandate_approval"),
   reopenApproval: () => invoke<void>("reopen_mandate_approval"),
   impact: (accountId: string, mandateId: string) => invoke<MandateImpact>("mandate_impact", { accountId, mandateId }),
-  makeDefault: (accountId: string, mandateId: string) =>
-    invoke<Mandate>("set_default_mandate", { accountId, mandateId }),
-  cancel: (accountId: string, mandateId: string) => invoke<Mandate>("cancel_mandate", { accountId, mandateId }),
+  /** Makes the mandate the default for new invoices, or cancels it. */
+  change: (accountId: string, mandateId: string, action: "default" | "cancel") =>
+    invoke<Mandate>("change_mandate", { accountId, mandateId, action }),
   onApproval: (f: (p: ApprovalProgress) => void): Promise<UnlistenFn> =>
     listen<ApprovalProgress>("mandate-approval", (e) => f(e.payload)),
 };
