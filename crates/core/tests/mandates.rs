@@ -51,7 +51,7 @@ fn cache_bytes(dir: &std::path::Path) -> Vec<u8> {
     let mut all = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         if entry.path().is_file() {
-            all.extend(std::fs::read(entry.path()).unwrap());
+            all.extend(std::fs::read(entry.path()).unwrap_or_default());
         }
     }
     all
