@@ -1,7 +1,9 @@
 //! The cowdesk desktop app: a thin Tauri shell over `cowdesk-core`, plus the headless
 //! command line (`cowdesk <subcommand>`) over the same core.
 
+mod browser;
 mod cli;
+mod clipboard;
 mod commands;
 mod paths;
 mod state;
@@ -20,6 +22,8 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         // Dialogs are opened from Rust only (save as, export folder); the window is granted
         // no dialog permission.
         .plugin(tauri_plugin_dialog::init())
+        .manage(clipboard::SecretClipboard::default())
+        .manage(commands::mandates::ApprovalWait::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
             window::show_when_painted(app.handle());
@@ -40,10 +44,23 @@ pub fn main_entry() -> i32 {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("COWDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,cowdesk=info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // `COWDESK_LOG_FILE`: append the log to a file instead of stderr (the end-to-end
+    // tests scan it for secrets).
+    let file = std::env::var_os("COWDESK_LOG_FILE").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
+    match file {
+        Some(file) => builder
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        None => builder.with_writer(std::io::stderr).init(),
+    }
 }
 
 fn run_app(demo: bool, data_dir: Option<std::path::PathBuf>) -> i32 {

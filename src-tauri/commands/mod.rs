@@ -4,8 +4,10 @@
 mod accounts;
 mod app;
 pub mod billing;
+mod domains;
 pub mod error;
 mod input;
+pub mod mandates;
 mod session;
 pub mod sync;
 
@@ -48,5 +50,19 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         billing::billing_restore,
         billing::billing_settings,
         billing::billing_update_settings,
+        domains::domain_checklist,
+        domains::set_transfer_lock,
+        domains::generate_authcode,
+        domains::copy_authcode,
+        domains::forget_authcode,
+        domains::domains_needing_relock,
+        domains::list_activity,
+        mandates::check_sepa,
+        mandates::add_sepa_mandate,
+        mandates::add_provider_mandate,
+        mandates::cancel_mandate_approval,
+        mandates::reopen_mandate_approval,
+        mandates::mandate_impact,
+        mandates::change_mandate,
     ]
 }

@@ -26,6 +26,10 @@ pub enum CoreError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The server refused because of the object's state; the message says why and what
+    /// to do (e.g. "disable the transfer lock first").
+    #[error("refused: {message}")]
+    Refused { message: String, message_de: String },
     #[error("rate limited")]
     RateLimited,
     #[error("server unreachable: {0}")]
@@ -72,7 +76,7 @@ impl CoreError {
             CoreError::SessionExpired => ErrorKind::SessionExpired,
             CoreError::Forbidden { .. } => ErrorKind::Forbidden,
             CoreError::NotFound => ErrorKind::NotFound,
-            CoreError::Conflict(_) => ErrorKind::Conflict,
+            CoreError::Conflict(_) | CoreError::Refused { .. } => ErrorKind::Conflict,
             CoreError::RateLimited => ErrorKind::RateLimited,
             CoreError::Offline(_) => ErrorKind::Offline,
             CoreError::Server(_) => ErrorKind::Server,
@@ -113,9 +117,8 @@ impl CoreError {
     fn messages(&self) -> (String, String) {
         let pair = |en: &str, de: &str| (en.to_owned(), de.to_owned());
         match self {
-            CoreError::InvalidInput { message, message_de, .. } => {
-                (message.clone(), message_de.clone())
-            }
+            CoreError::InvalidInput { message, message_de, .. }
+            | CoreError::Refused { message, message_de } => (message.clone(), message_de.clone()),
             CoreError::InvalidCredentials => pair(
                 "The e-mail address or the password is wrong.",
                 "Die E-Mail-Adresse oder das Passwort ist falsch.",

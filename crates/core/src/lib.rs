@@ -2,9 +2,12 @@
 //! keyring — behind the `session::Core` facade that the app and the command line share.
 //! No Tauri here.
 
+pub mod activity;
 pub mod billing;
+pub mod domains;
 pub mod error;
 pub mod mailconfig;
+pub mod mandates;
 pub mod portal;
 pub mod secrets;
 pub mod session;

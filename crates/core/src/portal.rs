@@ -10,8 +10,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, AUTHORIZATION, ETAG, IF_NONE_MATCH, RETRY_AFTER};
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
+pub(crate) use reqwest::Method;
+use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use url::Url;
 
 use crate::error::CoreError;
@@ -328,11 +330,41 @@ impl HttpPortal {
         }
         Ok(Fetched::Fresh { value: items, etag })
     }
+
+    /// An authenticated request with an optional JSON body, answered with JSON: the
+    /// status (a write may answer 200, 201 or 202) and the body. An `idempotency_key`
+    /// makes a retried POST safe. Error answers become `CoreError`s.
+    pub(crate) async fn call<B: Serialize + ?Sized + Sync, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<(StatusCode, T), CoreError> {
+        let response = self
+            .authed(method, path, |request| {
+                let request = match idempotency_key {
+                    Some(key) => request.header("Idempotency-Key", key),
+                    None => request,
+                };
+                match body {
+                    Some(body) => request.json(body),
+                    None => request,
+                }
+            })
+            .await?;
+        let status = response.status();
+        Ok((status, ok_json(response).await?))
+    }
 }
 
-fn account_path(account_id: &str, rest: &str) -> String {
-    let id: String = url::form_urlencoded::byte_serialize(account_id.as_bytes()).collect();
-    format!("/accounts/{id}/{rest}")
+pub(crate) fn account_path(account_id: &str, rest: &str) -> String {
+    format!("/accounts/{}/{rest}", segment(account_id))
+}
+
+/// One path segment, percent-encoded.
+pub(crate) fn segment(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 fn page_path(path: &str, page: u32) -> String {

@@ -63,6 +63,10 @@ impl Core {
         lock(&self.today).unwrap_or_else(|| Local::now().date_naive())
     }
 
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     pub fn login_info(&self) -> Option<LoginInfo> {
         lock(&self.session).as_ref().map(|s| s.info.clone())
     }
@@ -204,10 +208,6 @@ impl Core {
         }
         self.remove_files();
         self.store.clear_login_and_cache().await
-    }
-
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
     }
 
     pub(crate) fn files_dir(&self) -> &Path {
@@ -478,7 +478,7 @@ pub fn secret_key(server: &str, email: &str) -> String {
 }
 
 /// Past its due date and unpaid.
-fn is_overdue(invoice: &Invoice, today: NaiveDate) -> bool {
+pub(crate) fn is_overdue(invoice: &Invoice, today: NaiveDate) -> bool {
     invoice.status == InvoiceStatus::Overdue
         || (invoice.status == InvoiceStatus::Open && invoice.due_date < today)
 }
@@ -535,6 +535,9 @@ mod tests {
             transfer_lock: true,
             auto_renew: false,
             status: "active".into(),
+            lock_changed_at: None,
+            service_ids: Vec::new(),
+            invoice_numbers: Vec::new(),
         };
         assert!(expires_soon(&domain("2026-11-25"), today));
         assert!(expires_soon(&domain("2026-12-25"), today));

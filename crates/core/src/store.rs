@@ -17,7 +17,9 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::CoreError;
 
+mod activity;
 mod billing;
+mod domains;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 const MAX_CONNECTIONS: u32 = 4;
@@ -480,7 +482,8 @@ impl Store {
 
     pub async fn domains(&self, account_id: &str) -> Result<Vec<Domain>, CoreError> {
         let rows = sqlx::query!(
-            "SELECT name, expires_on, transfer_lock, auto_renew, status
+            "SELECT name, expires_on, transfer_lock, auto_renew, status, lock_changed_at,
+                    service_ids, invoice_numbers
              FROM domains WHERE account_id = ? ORDER BY name",
             account_id
         )
@@ -494,6 +497,9 @@ impl Store {
                     transfer_lock: r.transfer_lock != 0,
                     auto_renew: r.auto_renew != 0,
                     status: r.status,
+                    lock_changed_at: r.lock_changed_at.as_deref().map(timestamp).transpose()?,
+                    service_ids: from_json(&r.service_ids)?,
+                    invoice_numbers: from_json(&r.invoice_numbers)?,
                 })
             })
             .collect()
@@ -635,15 +641,21 @@ async fn insert_resource(
         ResourceData::Domains(items) => {
             for d in items {
                 let expires = d.expires_on.to_string();
+                let lock_changed = d.lock_changed_at.map(|t| t.to_rfc3339());
+                let (services, invoices) = (to_json(&d.service_ids)?, to_json(&d.invoice_numbers)?);
                 sqlx::query!(
-                    "INSERT INTO domains (account_id, name, expires_on, transfer_lock, auto_renew, status)
-                     VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO domains (account_id, name, expires_on, transfer_lock, auto_renew,
+                         status, lock_changed_at, service_ids, invoice_numbers)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     account_id,
                     d.name,
                     expires,
                     d.transfer_lock,
                     d.auto_renew,
-                    d.status
+                    d.status,
+                    lock_changed,
+                    services,
+                    invoices
                 )
                 .execute(&mut **tx)
                 .await?;

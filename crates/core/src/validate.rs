@@ -2,6 +2,8 @@
 
 use crate::error::CoreError;
 
+pub mod sepa;
+
 const MAX_EMAIL: usize = 254;
 
 /// A plausible e-mail address: one `@`, a local part, a domain with a dot, no spaces.

@@ -630,10 +630,13 @@ async fn a_pending_migration_first_backs_up_the_cache() {
     // Named after the newest migration, whichever that is.
     let backup = std::fs::read_dir(dir.path())
         .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().contains("default.sqlite.before-v"))
-        .expect("a backup");
-    assert!(backup.exists());
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("default.sqlite.before-v"))
+        })
+        .expect("a backup before migrating");
     assert!(cached_rows(&backup).await > 0);
 }
 

@@ -199,6 +199,13 @@ pub struct Domain {
     pub auto_renew: bool,
     /// "active", "expired", "transfer_pending"
     pub status: String,
+    /// When the transfer lock last changed (RFC 3339); `None` when never changed since
+    /// registration. A domain unlocked for more than 7 days without a transfer is flagged.
+    pub lock_changed_at: Option<DateTime<Utc>>,
+    /// Ids of the services this domain belongs to (its registration, hosting, mail).
+    pub service_ids: Vec<String>,
+    /// Numbers of the invoices that bill this domain (registration and renewals).
+    pub invoice_numbers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -593,6 +600,12 @@ pub struct AppInfo {
     /// The user's choice: "system", "en" or "de".
     pub language: String,
 }
+
+mod domains;
+pub use domains::*;
+pub mod iban;
+mod mandates;
+pub use mandates::*;
 
 #[cfg(test)]
 mod tests {

@@ -272,6 +272,19 @@ pub(crate) fn authorise(
     Ok(account)
 }
 
+/// What a write endpoint checks first: `authorise`, then a JSON object body (else 422).
+#[allow(clippy::result_large_err)] // an axum Response is the error to send
+pub(crate) fn authorise_body(
+    h: &SandboxHandle,
+    headers: &HeaderMap,
+    account_id: &str,
+    permission: Permission,
+    body: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, Response> {
+    authorise(h, headers, account_id, permission)?;
+    json_object(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

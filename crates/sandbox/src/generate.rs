@@ -253,7 +253,7 @@ fn account_data(
         },
     ];
 
-    let services = PRODUCTS
+    let services: Vec<Service> = PRODUCTS
         .iter()
         .take(5)
         .enumerate()
@@ -297,12 +297,17 @@ fn account_data(
             };
             // The first domain expires within 30 days; the rest spread over the year.
             let expires_in = if i == 0 { 12 } else { 40 + rng.below(320) };
+            let transfer_lock = i % 5 != 4;
             Domain {
                 name,
                 expires_on: after(today, expires_in),
-                transfer_lock: i % 5 != 4,
+                transfer_lock,
                 auto_renew: i % 3 != 2,
                 status: "active".to_owned(),
+                // Unlocked ten days ago and forgotten: the re-lock reminder's case.
+                lock_changed_at: Some(morning(before(today, if transfer_lock { 400 } else { 10 }))),
+                service_ids: domain_services(&services, i),
+                invoice_numbers: domain_invoices(&invoices, i),
             }
         })
         .collect();
@@ -375,6 +380,30 @@ fn account_data(
     };
     data.sort();
     data
+}
+
+/// The domain service bills every domain; the first domain also carries the web hosting.
+fn domain_services(services: &[Service], index: u32) -> Vec<String> {
+    services
+        .iter()
+        .filter(|s| s.kind == "domain" || (index == 0 && s.kind == "webhosting"))
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// The first domain's renewal is on the overdue invoice (so the transfer checklist has an
+/// invoice to pay first); the others were billed on a paid one.
+fn domain_invoices(invoices: &[Invoice], index: u32) -> Vec<String> {
+    let pick = if index == 0 {
+        invoices.iter().find(|i| i.status == InvoiceStatus::Overdue)
+    } else {
+        let paid: Vec<&Invoice> = invoices
+            .iter()
+            .filter(|i| i.status == InvoiceStatus::Paid)
+            .collect();
+        (!paid.is_empty()).then(|| paid[index as usize % paid.len()])
+    };
+    pick.map(|i| vec![i.number.clone()]).unwrap_or_default()
 }
 
 /// Invoices going back from 15 days ago, monthly while they fit into ten years, denser

@@ -20,8 +20,8 @@ use crate::http::{
     error, etag_of, json_object, not_found, paging, present_field, string_field, validation,
     with_etag,
 };
-use crate::pdf;
 use crate::state::{IdempotentTicket, SandboxHandle};
+use crate::{domains, mandates, pdf};
 
 /// Every (method, path) the sandbox serves. The router is built from this list, and the
 /// contract test compares it with the OpenAPI document.
@@ -43,6 +43,33 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/accounts/{account_id}/tickets"),
     ("put", "/api/v1/accounts/{account_id}/profile"),
     ("get", "/api/v1/accounts/{account_id}/dpa"),
+    // Domain transfer (issue 5).
+    (
+        "put",
+        "/api/v1/accounts/{account_id}/domains/{name}/transfer-lock",
+    ),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/domains/{name}/authcode",
+    ),
+    // Payment mandates (issue 4).
+    ("post", "/api/v1/accounts/{account_id}/mandates"),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/mandates/{mandate_id}/default",
+    ),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/mandates/{mandate_id}/cancel",
+    ),
+    (
+        "get",
+        "/api/v1/accounts/{account_id}/mandate-approvals/{approval_id}",
+    ),
+    (
+        "post",
+        "/api/v1/accounts/{account_id}/mandate-approvals/{approval_id}/cancel",
+    ),
 ];
 
 pub(crate) fn router(handle: SandboxHandle) -> Router {
@@ -64,6 +91,8 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
         .fold(Router::new(), |router, (path, endpoint)| {
             router.route(path, endpoint)
         })
+        // The payment provider's approval page: not part of the portal contract.
+        .merge(mandates::provider_router())
         .fallback(|| async { not_found("No such resource.") })
         .method_not_allowed_fallback(|| async {
             error(
@@ -94,6 +123,23 @@ fn endpoint(method: &str, path: &str) -> Option<MethodRouter<SandboxHandle>> {
         ("post", "/accounts/{account_id}/tickets") => post(create_ticket),
         ("put", "/accounts/{account_id}/profile") => put(billing::update_profile),
         ("get", "/accounts/{account_id}/dpa") => get(billing::dpa),
+        ("put", "/accounts/{account_id}/domains/{name}/transfer-lock") => {
+            put(domains::set_transfer_lock)
+        }
+        ("post", "/accounts/{account_id}/domains/{name}/authcode") => {
+            post(domains::generate_authcode)
+        }
+        ("post", "/accounts/{account_id}/mandates") => post(mandates::create),
+        ("post", "/accounts/{account_id}/mandates/{mandate_id}/default") => {
+            post(mandates::make_default)
+        }
+        ("post", "/accounts/{account_id}/mandates/{mandate_id}/cancel") => post(mandates::cancel),
+        ("get", "/accounts/{account_id}/mandate-approvals/{approval_id}") => {
+            get(mandates::approval)
+        }
+        ("post", "/accounts/{account_id}/mandate-approvals/{approval_id}/cancel") => {
+            post(mandates::cancel_approval)
+        }
         ("get", rest) => {
             let segment = rest.strip_prefix("/accounts/{account_id}/")?;
             let resource = Resource::ALL

@@ -42,6 +42,8 @@ pub(crate) struct State {
     pub ticket_seq: u64,
     /// Every ticket request received: (account id, ticket id, request), oldest first.
     pub received: Vec<(String, String, NewTicket)>,
+    /// Approvals at the payment provider and idempotent mandate requests.
+    pub mandates: crate::mandates::MandateState,
     /// ETags of whole collections, dropped whenever their data changes: a 10,000-item
     /// collection is hashed once, not on every page.
     etags: HashMap<(String, Resource), String>,
@@ -67,6 +69,7 @@ impl SandboxHandle {
                     idempotency: HashMap::new(),
                     ticket_seq: 1000,
                     received: Vec::new(),
+                    mandates: Default::default(),
                     etags: HashMap::new(),
                 }),
             }),

@@ -102,10 +102,10 @@ const data: Record<string, Data> = {
       { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null },
     ],
     domains: [
-      { name: "mueller-webdesign.de", expires_on: day(12), transfer_lock: true, auto_renew: false, status: "active" },
-      { name: "mueller-webdesign.com", expires_on: day(190), transfer_lock: true, auto_renew: true, status: "active" },
-      { name: "mueller-shop.de", expires_on: day(27), transfer_lock: false, auto_renew: true, status: "active" },
-      { name: "webdesign-mueller.eu", expires_on: day(300), transfer_lock: true, auto_renew: true, status: "transfer_pending" },
+      { name: "mueller-webdesign.de", expires_on: day(12), transfer_lock: true, auto_renew: false, status: "active", lock_changed_at: null, service_ids: [], invoice_numbers: [] },
+      { name: "mueller-webdesign.com", expires_on: day(190), transfer_lock: true, auto_renew: true, status: "active", lock_changed_at: null, service_ids: [], invoice_numbers: [] },
+      { name: "mueller-shop.de", expires_on: day(27), transfer_lock: false, auto_renew: true, status: "active", lock_changed_at: null, service_ids: [], invoice_numbers: [] },
+      { name: "webdesign-mueller.eu", expires_on: day(300), transfer_lock: true, auto_renew: true, status: "transfer_pending", lock_changed_at: null, service_ids: [], invoice_numbers: [] },
     ],
     mailboxes: [
       { address: "info@mueller-webdesign.de", name: "Info", quota_bytes: 5 * GB, used_bytes: 4.71 * GB, active: true },
@@ -283,6 +283,11 @@ export function installMock(): void {
           return mailConfig;
         case "sync_now":
           return fakeSync();
+        case "check_sepa":
+          return { iban_grouped: (a.iban ?? "").replace(/\s/g, "").replace(/(.{4})/g, "$1 ").trim(), iban_country: null, problems: [] };
+        case "domains_needing_relock":
+        case "list_activity":
+          return [];
         default: {
           const answer = billingAnswer(cmd, a, {
             invoices: (id) => listing(id, "invoices"),

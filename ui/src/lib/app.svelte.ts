@@ -16,7 +16,8 @@ export type View =
   | "domains"
   | "mailboxes"
   | "mailsettings"
-  | "billing";
+  | "billing"
+  | "activity";
 
 export const VIEWS: View[] = [
   "dashboard",
@@ -27,6 +28,7 @@ export const VIEWS: View[] = [
   "mailboxes",
   "mailsettings",
   "billing",
+  "activity",
 ];
 
 interface AppState {

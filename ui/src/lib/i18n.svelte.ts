@@ -1,3 +1,6 @@
+import * as domainMessages from "./messages/domains";
+import * as mandateMessages from "./messages/mandates";
+
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
 
@@ -170,6 +173,8 @@ const en = {
   "mail.copyValue": "Copy {value}",
   "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
   ...billing.en,
+  ...domainMessages.en,
+  ...mandateMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -341,6 +346,8 @@ const de: Record<MessageKey, string> = {
   "mail.copyValue": "{value} kopieren",
   "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
   ...billing.de,
+  ...domainMessages.de,
+  ...mandateMessages.de,
 };
 
 export const dictionaries = { en, de } as const;

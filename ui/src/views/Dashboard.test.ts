@@ -51,7 +51,7 @@ const own: DashboardData = {
     },
   ],
   expiring_domains: [
-    { name: "mueller-webdesign.de", expires_on: inDays(12), transfer_lock: true, auto_renew: false, status: "active" },
+    { name: "mueller-webdesign.de", expires_on: inDays(12), transfer_lock: true, auto_renew: false, status: "active", lock_changed_at: null, service_ids: [], invoice_numbers: [] },
   ],
   mailboxes_near_quota: [
     { address: "info@mueller-webdesign.de", name: "Info", quota_bytes: 100, used_bytes: 94, active: true },

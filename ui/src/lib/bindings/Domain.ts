@@ -4,4 +4,17 @@ export type Domain = { name: string, expires_on: string, transfer_lock: boolean,
 /**
  * "active", "expired", "transfer_pending"
  */
-status: string, };
+status: string, 
+/**
+ * When the transfer lock last changed (RFC 3339); `None` when never changed since
+ * registration. A domain unlocked for more than 7 days without a transfer is flagged.
+ */
+lock_changed_at: string | null, 
+/**
+ * Ids of the services this domain belongs to (its registration, hosting, mail).
+ */
+service_ids: Array<string>, 
+/**
+ * Numbers of the invoices that bill this domain (registration and renewals).
+ */
+invoice_numbers: Array<string>, };

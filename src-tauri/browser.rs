@@ -1,0 +1,68 @@
+//! Opens an address in the system browser, from Rust: the window has no opener
+//! permission. Only HTTPS addresses (or plain HTTP to loopback, for the sandbox) open.
+//!
+//! Seam for tests and unusual desktops: `COWDESK_BROWSER` names a program that is run
+//! with the address as its only argument instead of the platform's opener (the
+//! end-to-end test uses it to receive the approval address and "click" on the page).
+
+use std::process::{Command, Stdio};
+
+pub const BROWSER_ENV: &str = "COWDESK_BROWSER";
+
+pub fn open(url: &str) -> Result<(), String> {
+    let checked = cowdesk_core::portal::check_server(url).map_err(|e| e.kind_name())?;
+    let url = checked.as_str();
+    let mut command = match std::env::var_os(BROWSER_ENV).filter(|v| !v.is_empty()) {
+        Some(program) => {
+            let mut command = Command::new(program);
+            command.arg(url);
+            command
+        }
+        None => platform_opener(url),
+    };
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the browser: {e}"))?;
+    // Reap the opener when it ends, without making anyone wait for it.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn platform_opener(url: &str) -> Command {
+    let mut command = Command::new("xdg-open");
+    command.arg(url);
+    command
+}
+
+#[cfg(target_os = "macos")]
+fn platform_opener(url: &str) -> Command {
+    let mut command = Command::new("open");
+    command.arg(url);
+    command
+}
+
+#[cfg(target_os = "windows")]
+fn platform_opener(url: &str) -> Command {
+    // rundll32 takes the address as one argument: no shell parses it.
+    let mut command = Command::new("rundll32");
+    command.args(["url.dll,FileProtocolHandler", url]);
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mandate_browser_refuses_addresses_that_are_not_https() {
+        assert!(open("http://example.com/approve").is_err());
+        assert!(open("file:///etc/passwd").is_err());
+        assert!(open("javascript:alert(1)").is_err());
+    }
+}

@@ -1,0 +1,232 @@
+//! Copying a secret (an authcode) to the system clipboard, from Rust: the window has no
+//! clipboard permission and never hands the code back. The code is held in memory only,
+//! for the copy button, and the clipboard is cleared after a while if it still holds it.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a copied secret stays on the clipboard.
+pub const CLEAR_AFTER: Duration = Duration::from_secs(60);
+/// How long a generated authcode is held for the copy button.
+const HOLD_FOR: Duration = Duration::from_secs(15 * 60);
+/// Tests shorten the delay with this (whole seconds); the app never sets it.
+const CLEAR_AFTER_ENV: &str = "COWDESK_CLIPBOARD_CLEAR_SECONDS";
+
+/// What the clearing logic needs from a clipboard; the system one and a fake for tests.
+pub trait Clipboard: Send {
+    fn text(&mut self) -> Option<String>;
+    fn set_text(&mut self, text: &str) -> Result<(), String>;
+    fn clear(&mut self) -> Result<(), String>;
+}
+
+struct SystemClipboard(arboard::Clipboard);
+
+impl Clipboard for SystemClipboard {
+    fn text(&mut self) -> Option<String> {
+        self.0.get_text().ok()
+    }
+    fn set_text(&mut self, text: &str) -> Result<(), String> {
+        self.0.set_text(text).map_err(|e| e.to_string())
+    }
+    fn clear(&mut self) -> Result<(), String> {
+        self.0.clear().map_err(|e| e.to_string())
+    }
+}
+
+/// The held secret; deliberately without Debug, so it cannot reach a log.
+struct Held {
+    account_id: String,
+    subject: String,
+    secret: String,
+    since: Instant,
+}
+
+/// App state: the clipboard (kept open: on X11 the copied text lives as long as the
+/// owner does) and the last generated authcode.
+pub struct SecretClipboard {
+    clipboard: Arc<Mutex<Option<Box<dyn Clipboard>>>>,
+    held: Mutex<Option<Held>>,
+    /// Keyed hashing: the clearing task compares fingerprints, not the code itself.
+    hasher: RandomState,
+    clear_after: Duration,
+}
+
+impl Default for SecretClipboard {
+    fn default() -> Self {
+        let clear_after = std::env::var(CLEAR_AFTER_ENV)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(CLEAR_AFTER);
+        SecretClipboard::new(None, clear_after)
+    }
+}
+
+impl SecretClipboard {
+    fn new(clipboard: Option<Box<dyn Clipboard>>, clear_after: Duration) -> SecretClipboard {
+        SecretClipboard {
+            clipboard: Arc::new(Mutex::new(clipboard)),
+            held: Mutex::new(None),
+            hasher: RandomState::new(),
+            clear_after,
+        }
+    }
+
+    /// Holds `secret` (about `subject` of `account_id`) for a later `copy`.
+    pub fn hold(&self, account_id: &str, subject: &str, secret: &str) {
+        *lock(&self.held) = Some(Held {
+            account_id: account_id.to_owned(),
+            subject: subject.to_owned(),
+            secret: secret.to_owned(),
+            since: Instant::now(),
+        });
+    }
+
+    pub fn forget(&self) {
+        *lock(&self.held) = None;
+    }
+
+    /// Copies the held secret of `subject` and clears the clipboard after the delay if it
+    /// still holds it then. `Err` when nothing (or something else) is held, or the system
+    /// clipboard fails.
+    pub fn copy(&self, account_id: &str, subject: &str) -> Result<(), CopyError> {
+        let secret = {
+            let held = lock(&self.held);
+            match held.as_ref() {
+                Some(h)
+                    if h.account_id == account_id
+                        && h.subject == subject
+                        && h.since.elapsed() < HOLD_FOR =>
+                {
+                    h.secret.clone()
+                }
+                _ => return Err(CopyError::NothingHeld),
+            }
+        };
+        let fingerprint = self.hasher.hash_one(&secret);
+        {
+            let mut clipboard = lock(&self.clipboard);
+            if clipboard.is_none() {
+                let system =
+                    arboard::Clipboard::new().map_err(|e| CopyError::Clipboard(e.to_string()))?;
+                *clipboard = Some(Box::new(SystemClipboard(system)));
+            }
+            let Some(clipboard) = clipboard.as_mut() else {
+                return Err(CopyError::Clipboard("no clipboard".into()));
+            };
+            clipboard.set_text(&secret).map_err(CopyError::Clipboard)?;
+        }
+        drop(secret);
+        let shared = self.clipboard.clone();
+        let hasher = self.hasher.clone();
+        let delay = self.clear_after;
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(delay).await;
+            clear_if_unchanged(&shared, &hasher, fingerprint);
+        });
+        Ok(())
+    }
+}
+
+/// Clears the clipboard if its text still has `fingerprint`: whatever the user copied
+/// since stays.
+fn clear_if_unchanged(
+    clipboard: &Mutex<Option<Box<dyn Clipboard>>>,
+    hasher: &RandomState,
+    fingerprint: u64,
+) -> bool {
+    let mut guard = lock(clipboard);
+    let Some(clipboard) = guard.as_mut() else {
+        return false;
+    };
+    let still_ours = clipboard
+        .text()
+        .is_some_and(|text| hasher.hash_one(&text) == fingerprint);
+    if still_ours {
+        if let Err(err) = clipboard.clear() {
+            tracing::warn!("clipboard not cleared: {err}");
+            return false;
+        }
+    }
+    still_ours
+}
+
+#[derive(Debug)]
+pub enum CopyError {
+    NothingHeld,
+    Clipboard(String),
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Fake(Arc<Mutex<Option<String>>>);
+
+    impl Clipboard for Fake {
+        fn text(&mut self) -> Option<String> {
+            lock(&self.0).clone()
+        }
+        fn set_text(&mut self, text: &str) -> Result<(), String> {
+            *lock(&self.0) = Some(text.to_owned());
+            Ok(())
+        }
+        fn clear(&mut self) -> Result<(), String> {
+            *lock(&self.0) = None;
+            Ok(())
+        }
+    }
+
+    fn with_fake() -> (SecretClipboard, Fake) {
+        let fake = Fake::default();
+        let board = SecretClipboard::new(Some(Box::new(fake.clone())), Duration::from_secs(60));
+        (board, fake)
+    }
+
+    #[test]
+    fn domain_authcode_copy_needs_the_held_code_of_that_domain() {
+        let (board, fake) = with_fake();
+        assert!(matches!(
+            board.copy("acc-1", "a.de"),
+            Err(CopyError::NothingHeld)
+        ));
+        board.hold("acc-1", "a.de", "Secret-42");
+        assert!(board.copy("acc-1", "b.de").is_err());
+        assert!(board.copy("acc-2", "a.de").is_err());
+        board.copy("acc-1", "a.de").unwrap();
+        assert_eq!(fake.0.lock().unwrap().as_deref(), Some("Secret-42"));
+        board.forget();
+        assert!(board.copy("acc-1", "a.de").is_err());
+    }
+
+    #[test]
+    fn domain_authcode_clipboard_cleared_only_if_it_still_holds_the_code() {
+        let (board, fake) = with_fake();
+        let fingerprint = board.hasher.hash_one("Secret-42");
+        *fake.0.lock().unwrap() = Some("Secret-42".into());
+        assert!(clear_if_unchanged(
+            &board.clipboard,
+            &board.hasher,
+            fingerprint
+        ));
+        assert_eq!(*fake.0.lock().unwrap(), None);
+
+        *fake.0.lock().unwrap() = Some("something the user copied since".into());
+        assert!(!clear_if_unchanged(
+            &board.clipboard,
+            &board.hasher,
+            fingerprint
+        ));
+        assert_eq!(
+            fake.0.lock().unwrap().as_deref(),
+            Some("something the user copied since")
+        );
+    }
+}
