@@ -139,12 +139,20 @@ fn amount(cents: i64) -> String {
     format!("{sign}{}.{:02}", (cents / 100).abs(), (cents % 100).abs())
 }
 
-/// A CSV cell: quoted when it holds the separator, a quote or a line break.
-fn cell(value: &str) -> String {
+/// A CSV cell: quoted when it holds the separator, a quote or a line break. Text that a
+/// spreadsheet would run as a formula (starting with = + - @ or a tab) gets a leading `'`,
+/// so an invoice number from the server can never become a formula in the accountant's
+/// spreadsheet.
+pub fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
     if value.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_owned()
+        value
     }
 }
 
@@ -176,6 +184,17 @@ pub fn csv(rows: &[(&Invoice, Option<String>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn billing_csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(cell("RE-2026-1"), "RE-2026-1");
+        assert_eq!(cell("a;b"), "\"a;b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for formula in ["+1", "-1", "@SUM(A1)", "\tx"] {
+            assert!(cell(formula).starts_with('\''), "{formula:?}");
+        }
+    }
 
     #[test]
     fn billing_file_names_are_safe() {
