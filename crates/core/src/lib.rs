@@ -2,9 +2,12 @@
 //! keyring — behind the `session::Core` facade that the app and the command line share.
 //! No Tauri here.
 
+pub mod alerts;
 pub mod error;
 pub mod mailconfig;
+pub mod notify;
 pub mod portal;
+pub mod schedule;
 pub mod secrets;
 pub mod session;
 pub mod store;

@@ -8,6 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod alerts;
+pub use alerts::*;
+
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
 
