@@ -10,6 +10,7 @@ mod generate;
 mod http;
 mod pdf;
 mod routes;
+mod scenarios;
 mod state;
 
 use std::net::SocketAddr;
