@@ -31,5 +31,17 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "list_domains",
         "list_mailboxes",
         "sync_now",
+        "list_alerts",
+        "alert_counts",
+        "mark_alert_read",
+        "mark_all_alerts_read",
+        "get_alert_settings",
+        "set_alert_settings",
+        "take_navigation",
+        "get_desktop_settings",
+        "set_start_at_login",
+        "set_keep_running",
+        "demo_event",
+        "sync_schedule",
     ]
 }

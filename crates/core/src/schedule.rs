@@ -98,13 +98,13 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// The first sync is due at once.
+    /// Idle until the first `request_now` (the app asks once its window has painted).
     pub fn new(interval: Duration) -> Scheduler {
         Scheduler {
             inner: Mutex::new(Inner {
                 interval,
-                state: ScheduleState::Waiting,
-                due: Some(Instant::now()),
+                state: ScheduleState::Idle,
+                due: None,
                 failures: 0,
                 last_error: None,
                 demanded: false,
@@ -320,7 +320,13 @@ mod tests {
     async fn alert_sync_schedule_backs_off_then_returns_to_the_interval() {
         let interval = Duration::from_secs(15 * 60);
         let scheduler = Scheduler::new(interval);
-        assert_eq!(scheduler.next(None).await, Wake::Due, "first sync at start");
+        assert_eq!(scheduler.status().state, ScheduleState::Idle);
+        scheduler.request_now();
+        assert_eq!(
+            scheduler.next(None).await,
+            Wake::OnDemand,
+            "first sync at start"
+        );
         scheduler.started();
         assert_eq!(scheduler.status().state, ScheduleState::Running);
 
@@ -338,7 +344,13 @@ mod tests {
         assert_eq!((status.state, status.failures), (ScheduleState::Waiting, 0));
         assert_eq!(scheduler.lock().due.unwrap() - now, interval);
 
+        // A shorter interval applies to the current wait: due at once here.
+        scheduler.set_interval(Duration::ZERO);
+        assert_eq!(scheduler.next(None).await, Wake::Due);
+        scheduler.set_interval(interval);
+        scheduler.finished_at(Verdict::Ok, now);
         // On demand wins over the wait.
+        assert!(scheduler.lock().due.unwrap() > Instant::now());
         scheduler.request_now();
         assert_eq!(scheduler.next(None).await, Wake::OnDemand);
         scheduler.finished_at(Verdict::Pause(error(ErrorKind::SessionExpired)), now);

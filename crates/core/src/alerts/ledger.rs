@@ -225,14 +225,12 @@ async fn reconcile(
                     report.new += 1;
                 }
             }
-            None => {}
-            Some(&(id, true)) => {
-                // The cause came back (or the event happened again): a new occurrence.
-                if announce {
-                    reopen(tx, id, finding, delivery, &stamp).await?;
-                    report.new += 1;
-                }
+            // The cause came back (or the event happened again): a new occurrence.
+            Some(&(id, true)) if announce => {
+                reopen(tx, id, finding, delivery, &stamp).await?;
+                report.new += 1;
             }
+            None | Some((_, true)) => {}
             Some(&(id, false)) => {
                 supported.insert(id);
                 if finding.holds {

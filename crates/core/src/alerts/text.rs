@@ -292,7 +292,7 @@ mod tests {
     fn alert_money_is_written_per_language() {
         assert_eq!(money(3546, "EUR"), ("€35.46".into(), "35,46 €".into()));
         assert_eq!(
-            money(123_456_7, "EUR"),
+            money(1_234_567, "EUR"),
             ("€12,345.67".into(), "12.345,67 €".into())
         );
         assert_eq!(money(5, "EUR").1, "0,05 €");
