@@ -15,7 +15,8 @@ export type View =
   | "services"
   | "domains"
   | "mailboxes"
-  | "mailsettings";
+  | "mailsettings"
+  | "alerts";
 
 export const VIEWS: View[] = [
   "dashboard",
@@ -25,6 +26,7 @@ export const VIEWS: View[] = [
   "domains",
   "mailboxes",
   "mailsettings",
+  "alerts",
 ];
 
 interface AppState {

@@ -1,6 +1,8 @@
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
 
+import { de as alertsDe, en as alertsEn } from "./messages/alerts";
+
 const en = {
   "app.name": "cowdesk",
   "login.title": "Sign in to your Servercow account",
@@ -167,6 +169,7 @@ const en = {
   "kind.backup": "Backup",
   "mail.copyValue": "Copy {value}",
   "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
+  ...alertsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -337,6 +340,7 @@ const de: Record<MessageKey, string> = {
   "kind.backup": "Backup",
   "mail.copyValue": "{value} kopieren",
   "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
+  ...alertsDe,
 };
 
 export const dictionaries = { en, de } as const;
