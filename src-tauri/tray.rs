@@ -61,8 +61,26 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         sync,
         quit,
     });
-    app.state::<AppState>().set_tray_available(true);
+    app.state::<AppState>().set_tray_available(host_present());
     Ok(())
+}
+
+/// Whether the desktop shows tray icons at all: on Linux, a StatusNotifierWatcher on the
+/// session bus. Without one, hiding the window in the tray would leave no way back.
+#[cfg(target_os = "linux")]
+fn host_present() -> bool {
+    let present = || -> zbus::Result<bool> {
+        let connection = zbus::blocking::Connection::session()?;
+        let bus = zbus::blocking::fdo::DBusProxy::new(&connection)?;
+        let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher")?;
+        Ok(bus.name_has_owner(name)?)
+    };
+    present().unwrap_or(false)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn host_present() -> bool {
+    true
 }
 
 /// Shows the count next to the icon (where the desktop shows titles) and in the menu.

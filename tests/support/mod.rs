@@ -2,4 +2,6 @@
 #![allow(dead_code)]
 
 pub mod driver;
+#[cfg(target_os = "linux")]
+pub mod notifications;
 pub mod webdriver;

@@ -5,10 +5,9 @@
 //! (the server's ActionInvoked signal) must lead to the exact invoice.
 #![cfg(target_os = "linux")]
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+#[path = "../../../tests/support/notifications.rs"]
+mod notifications;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,119 +18,10 @@ use cowdesk_core::notify::DesktopNotifier;
 use cowdesk_core::secrets::MemorySecretStore;
 use cowdesk_core::session::Core;
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use notifications::{NotificationService, PrivateBus};
 use tempfile::TempDir;
-use zbus::object_server::SignalEmitter;
-use zbus::zvariant::OwnedValue;
 
 const OWN: &str = "acc-100001";
-const PATH: &str = "/org/freedesktop/Notifications";
-
-/// A dbus-daemon of its own, so nothing reaches the desktop the tests run on.
-struct PrivateBus {
-    daemon: Child,
-    address: String,
-    _dir: TempDir,
-}
-
-impl PrivateBus {
-    fn start() -> PrivateBus {
-        let dir = TempDir::new().unwrap();
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .arg(format!(
-                "--address=unix:path={}",
-                dir.path().join("bus").display()
-            ))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("dbus-daemon (package dbus) must be installed");
-        let mut line = String::new();
-        BufReader::new(daemon.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        PrivateBus {
-            daemon,
-            address: line.trim().to_owned(),
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for PrivateBus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Shown {
-    id: u32,
-    app_name: String,
-    summary: String,
-    body: String,
-    urgency: Option<u8>,
-    actions: Vec<String>,
-}
-
-#[derive(Default, Clone)]
-struct NotificationServer {
-    shown: Arc<Mutex<Vec<Shown>>>,
-    next_id: Arc<AtomicU32>,
-}
-
-#[zbus::interface(name = "org.freedesktop.Notifications")]
-impl NotificationServer {
-    #[allow(clippy::too_many_arguments)]
-    fn notify(
-        &self,
-        app_name: String,
-        _replaces_id: u32,
-        _app_icon: String,
-        summary: String,
-        body: String,
-        actions: Vec<String>,
-        hints: HashMap<String, OwnedValue>,
-        _expire_timeout: i32,
-    ) -> u32 {
-        let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
-        let urgency = hints
-            .get("urgency")
-            .and_then(|v| v.downcast_ref::<u8>().ok());
-        self.shown.lock().unwrap().push(Shown {
-            id,
-            app_name,
-            summary,
-            body,
-            urgency,
-            actions,
-        });
-        id
-    }
-
-    fn get_capabilities(&self) -> Vec<String> {
-        vec!["actions".into(), "body".into()]
-    }
-
-    fn get_server_information(&self) -> (String, String, String, String) {
-        (
-            "recorder".into(),
-            "cowdesk tests".into(),
-            "1".into(),
-            "1.2".into(),
-        )
-    }
-
-    fn close_notification(&self, _id: u32) {}
-
-    #[zbus(signal)]
-    async fn action_invoked(
-        emitter: &SignalEmitter<'_>,
-        id: u32,
-        action_key: &str,
-    ) -> zbus::Result<()>;
-}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
@@ -155,16 +45,7 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
     let bus = PrivateBus::start();
     // notify-rust talks to the session bus named here; this test binary has no other test.
     std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
-    let server = NotificationServer::default();
-    let connection = zbus::connection::Builder::address(bus.address.as_str())
-        .unwrap()
-        .name("org.freedesktop.Notifications")
-        .unwrap()
-        .serve_at(PATH, server.clone())
-        .unwrap()
-        .build()
-        .await
-        .unwrap();
+    let server = NotificationService::start(&bus).await;
 
     let sandbox = Sandbox::start(SandboxConfig {
         today: today(),
@@ -199,7 +80,7 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
         .await
         .unwrap();
     assert_eq!(report.shown, 0);
-    assert!(server.shown.lock().unwrap().is_empty());
+    assert!(server.shown().is_empty());
     assert!(
         !core.alerts().await.unwrap().is_empty(),
         "backfill recorded"
@@ -241,7 +122,7 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
             Some(2u8),
         ),
     ];
-    let shown = server.shown.lock().unwrap().clone();
+    let shown = server.shown();
     let got: Vec<_> = shown
         .iter()
         .map(|s| (s.summary.clone(), s.body.clone(), s.urgency))
@@ -258,17 +139,10 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
         .await
         .unwrap();
     assert_eq!(report.shown, 0);
-    assert_eq!(server.shown.lock().unwrap().len(), 2);
+    assert_eq!(server.shown().len(), 2);
 
     // Clicking the reminder leads to that invoice of that account.
-    let iface = connection
-        .object_server()
-        .interface::<_, NotificationServer>(PATH)
-        .await
-        .unwrap();
-    NotificationServer::action_invoked(iface.signal_emitter(), shown[0].id, "default")
-        .await
-        .unwrap();
+    server.click(shown[0].id).await;
     let nav = wait_for("the click to arrive", || {
         clicked.lock().unwrap().first().cloned()
     });
@@ -283,6 +157,6 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
     );
 
     sandbox.shutdown().await;
-    drop(connection);
+    drop(server);
     drop(bus);
 }

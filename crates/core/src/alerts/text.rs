@@ -228,8 +228,14 @@ pub fn mailbox(mailbox: &Mailbox, percent: f64) -> Texts {
     let address = &mailbox.address;
     let quota = size(mailbox.quota_bytes);
     let quota_de = quota.replace('.', ",");
-    let percent = percent.floor() as i64;
-    let title = if percent >= 100 {
+    let full = percent >= 100.0;
+    // Rounded as the dashboard rounds it, but never "100 %" before it is full.
+    let percent = if full {
+        percent.round() as i64
+    } else {
+        (percent.round() as i64).min(99)
+    };
+    let title = if full {
         ("Mailbox full", "Postfach voll")
     } else {
         ("Mailbox almost full", "Postfach fast voll")
