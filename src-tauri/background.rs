@@ -40,7 +40,12 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         loop {
             let server = state.core().await.login_info().map(|l| l.server);
             match scheduler.next(server.as_deref()).await {
-                Wake::Tick => deliver(&app).await,
+                Wake::Tick => {
+                    // Quiet hours may have ended; the counts change only if something went out.
+                    if deliver(&app).await {
+                        refresh_counts(&app).await;
+                    }
+                }
                 Wake::Due | Wake::OnDemand | Wake::NetworkRegained => {
                     // Reports, delivers and reschedules itself.
                     let _ = sync_and_report(&app).await;
@@ -66,10 +71,12 @@ pub async fn after_sync<R: Runtime>(
     state.scheduler().finished(Verdict::of(result));
     let _ = app.emit(EVENT_SCHEDULE, state.scheduler().status());
     deliver(app).await;
+    refresh_counts(app).await;
 }
 
-/// Shows pending alerts (unless quiet hours hold them) and refreshes the counts.
-pub async fn deliver<R: Runtime>(app: &AppHandle<R>) {
+/// Shows pending alerts unless quiet hours hold them; true when any alert's delivery
+/// changed.
+pub async fn deliver<R: Runtime>(app: &AppHandle<R>) -> bool {
     let state = app.state::<AppState>();
     let core = state.core().await;
     let lang = language(app).await;
@@ -78,13 +85,17 @@ pub async fn deliver<R: Runtime>(app: &AppHandle<R>) {
         .deliver_alerts(notifier, lang, Local::now().time())
         .await
     {
-        Ok(report) if report.held > 0 => {
-            tracing::info!(held = report.held, "quiet hours: notifications held")
+        Ok(report) => {
+            if report.held > 0 {
+                tracing::debug!(held = report.held, "quiet hours: notifications held");
+            }
+            report.shown + report.suppressed + report.failed > 0
         }
-        Ok(_) => {}
-        Err(err) => tracing::warn!(kind = ?err.kind(), "alerts not delivered"),
+        Err(err) => {
+            tracing::warn!(kind = ?err.kind(), "alerts not delivered");
+            false
+        }
     }
-    refresh_counts(app).await;
 }
 
 /// Sends the unread/unresolved counts to the window and the tray.

@@ -2,9 +2,8 @@
 //! hours and the summary threshold, as a pure plan the caller carries out.
 
 use chrono::NaiveTime;
-use cowdesk_model::{AlertSettings, AlertSeverity, NavTarget, Navigation};
+use cowdesk_model::{Alert, AlertSettings, AlertSeverity, NavTarget, Navigation};
 
-use super::ledger::PendingAlert;
 use super::text::{self, Lang};
 
 /// This many alerts of one account at once become one summary notification.
@@ -55,7 +54,7 @@ pub fn in_quiet_hours(settings: &AlertSettings, now: NaiveTime) -> bool {
 }
 
 pub fn plan(
-    pending: &[PendingAlert],
+    pending: &[Alert],
     settings: &AlertSettings,
     local_time: NaiveTime,
     lang: Lang,
@@ -71,7 +70,7 @@ pub fn plan(
     }
     let mut plan = Plan::default();
     // Accounts in the order their first alert came.
-    let mut groups: Vec<(&str, Vec<&PendingAlert>)> = Vec::new();
+    let mut groups: Vec<(&str, Vec<&Alert>)> = Vec::new();
     for alert in pending {
         let muted = !settings.enabled
             || settings.muted_categories.contains(&alert.rule.category())
@@ -87,7 +86,7 @@ pub fn plan(
     }
     for (account_id, alerts) in groups {
         let account = &alerts[0].account_name;
-        let texts_of = |a: &PendingAlert| match lang {
+        let texts_of = |a: &Alert| match lang {
             Lang::En => (a.title.clone(), a.body.clone()),
             Lang::De => (a.title_de.clone(), a.body_de.clone()),
         };

@@ -5,8 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cowdesk_model::{
-    Alert, AlertCounts, AlertDelivery, AlertRule, AlertSeverity, Domain, NavTarget, Navigation,
-    Resource,
+    Alert, AlertCounts, AlertDelivery, AlertRule, Domain, NavTarget, Navigation, Resource,
 };
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
@@ -341,26 +340,53 @@ async fn resolve(tx: &mut Transaction<'_, Sqlite>, id: i64, stamp: &str) -> Resu
 
 // ----- reads and marks for the centre and the notifier -------------------------------------
 
-/// An alert waiting for its desktop notification.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingAlert {
-    pub id: i64,
-    pub account_id: String,
-    pub account_name: String,
-    pub rule: AlertRule,
-    pub severity: AlertSeverity,
-    pub title: String,
-    pub title_de: String,
-    pub body: String,
-    pub body_de: String,
-    pub target: Navigation,
+/// One ledger row with its account's name, as both reads below select it.
+struct AlertRow {
+    id: i64,
+    account_id: String,
+    account_name: String,
+    rule: String,
+    object: String,
+    severity: String,
+    title: String,
+    title_de: String,
+    body: String,
+    body_de: String,
+    created_at: String,
+    resolved_at: Option<String>,
+    read_at: Option<String>,
+    delivery: String,
+}
+
+impl AlertRow {
+    fn into_alert(self) -> Result<Alert, CoreError> {
+        let rule = rule(&self.rule)?;
+        Ok(Alert {
+            id: self.id,
+            target: navigation(&self.account_id, rule, &self.object),
+            account_id: self.account_id,
+            account_name: self.account_name,
+            rule,
+            category: rule.category(),
+            severity: from_name(&self.severity)?,
+            title: self.title,
+            title_de: self.title_de,
+            body: self.body,
+            body_de: self.body_de,
+            created_at: timestamp(&self.created_at)?,
+            resolved_at: self.resolved_at.as_deref().map(timestamp).transpose()?,
+            read: self.read_at.is_some(),
+            delivery: from_name(&self.delivery)?,
+        })
+    }
 }
 
 impl Store {
     /// The newest alerts of every account, at most `limit`.
     pub async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, CoreError> {
         let limit = i64::from(limit);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            AlertRow,
             r#"SELECT a.id AS "id!", a.account_id, c.name AS account_name, a.rule, a.object,
                    a.severity, a.title, a.title_de, a.body, a.body_de, a.created_at,
                    a.resolved_at, a.read_at, a.delivery
@@ -370,28 +396,7 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let rule = rule(&r.rule)?;
-                Ok(Alert {
-                    id: r.id,
-                    target: navigation(&r.account_id, rule, &r.object),
-                    account_id: r.account_id,
-                    account_name: r.account_name,
-                    rule,
-                    category: rule.category(),
-                    severity: from_name(&r.severity)?,
-                    title: r.title,
-                    title_de: r.title_de,
-                    body: r.body,
-                    body_de: r.body_de,
-                    created_at: timestamp(&r.created_at)?,
-                    resolved_at: r.resolved_at.as_deref().map(timestamp).transpose()?,
-                    read: r.read_at.is_some(),
-                    delivery: from_name(&r.delivery)?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(AlertRow::into_alert).collect()
     }
 
     pub async fn alert_counts(&self) -> Result<AlertCounts, CoreError> {
@@ -440,33 +445,19 @@ impl Store {
     }
 
     /// Alerts whose notification has not been shown yet, oldest first.
-    pub async fn pending_alerts(&self) -> Result<Vec<PendingAlert>, CoreError> {
-        let rows = sqlx::query!(
+    pub async fn pending_alerts(&self) -> Result<Vec<Alert>, CoreError> {
+        let rows = sqlx::query_as!(
+            AlertRow,
             r#"SELECT a.id AS "id!", a.account_id, c.name AS account_name, a.rule, a.object,
-                   a.severity, a.title, a.title_de, a.body, a.body_de
+                   a.severity, a.title, a.title_de, a.body, a.body_de, a.created_at,
+                   a.resolved_at, a.read_at, a.delivery
                FROM alerts a JOIN accounts c ON c.id = a.account_id
                WHERE a.delivery = 'pending'
                ORDER BY a.id"#
         )
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let rule = rule(&r.rule)?;
-                Ok(PendingAlert {
-                    id: r.id,
-                    target: navigation(&r.account_id, rule, &r.object),
-                    account_id: r.account_id,
-                    account_name: r.account_name,
-                    rule,
-                    severity: from_name(&r.severity)?,
-                    title: r.title,
-                    title_de: r.title_de,
-                    body: r.body,
-                    body_de: r.body_de,
-                })
-            })
-            .collect()
+        rows.into_iter().map(AlertRow::into_alert).collect()
     }
 
     /// Records what became of a pending alert's notification.

@@ -14,7 +14,7 @@ use chrono::{NaiveTime, Utc};
 use cowdesk_model::{Alert, AlertCounts, AlertDelivery, AlertSettings};
 
 pub use deliver::{in_quiet_hours, parse_time, plan, Outgoing, Plan, SUMMARY_THRESHOLD};
-pub use ledger::{LedgerReport, PendingAlert};
+pub use ledger::LedgerReport;
 pub use text::Lang;
 
 use crate::error::CoreError;

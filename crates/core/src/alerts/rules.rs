@@ -66,6 +66,50 @@ impl Finding {
     pub fn key(&self) -> (AlertRule, &str, &str) {
         (self.rule, &self.object, &self.state)
     }
+
+    /// A condition: holds while the cause is there.
+    fn condition(
+        rule: AlertRule,
+        object: &str,
+        state: String,
+        severity: AlertSeverity,
+        target: NavTarget,
+        texts: Texts,
+    ) -> Finding {
+        Finding {
+            rule,
+            object: object.to_owned(),
+            state,
+            severity,
+            event: false,
+            fresh: false,
+            holds: true,
+            target,
+            texts,
+        }
+    }
+
+    /// An event: `fresh` when this sync saw it happen; `holds` while it needs attention.
+    fn event(
+        rule: AlertRule,
+        object: &str,
+        severity: AlertSeverity,
+        (fresh, holds): (bool, bool),
+        target: NavTarget,
+        texts: Texts,
+    ) -> Finding {
+        Finding {
+            rule,
+            object: object.to_owned(),
+            state: String::new(),
+            severity,
+            event: true,
+            fresh,
+            holds,
+            target,
+            texts,
+        }
+    }
 }
 
 pub fn evaluate(input: &RuleInput<'_>) -> Vec<Finding> {
@@ -76,6 +120,14 @@ pub fn evaluate(input: &RuleInput<'_>) -> Vec<Finding> {
     domains(input, &mut findings);
     mailboxes(input, &mut findings);
     findings
+}
+
+/// What a previous list held, by key (empty when there was none).
+fn by_key<'a, T, V>(
+    list: &'a Option<Vec<T>>,
+    entry: impl Fn(&'a T) -> (&'a str, V),
+) -> HashMap<&'a str, V> {
+    list.iter().flatten().map(entry).collect()
 }
 
 fn unpaid(invoice: &Invoice) -> bool {
@@ -103,20 +155,10 @@ fn invoices(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         .as_ref()
         .map(|m| m.iter().any(|m| m.status == MandateStatus::Active));
     for invoice in current {
-        let target = NavTarget::Invoices {
+        let target = || NavTarget::Invoices {
             number: invoice.number.clone(),
         };
-        let finding = |rule, state: String, severity, event, fresh, holds| Finding {
-            rule,
-            object: invoice.number.clone(),
-            state,
-            severity,
-            event,
-            fresh,
-            holds,
-            target: target.clone(),
-            texts: text::invoice(rule, invoice),
-        };
+        let texts = |rule| text::invoice(rule, invoice);
         let is_new = known
             .as_ref()
             .is_some_and(|k| !k.contains(invoice.number.as_str()));
@@ -125,54 +167,51 @@ fn invoices(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         if !is_new && !unpaid(invoice) {
             continue;
         }
-        out.push(finding(
+        out.push(Finding::event(
             AlertRule::NewInvoice,
-            String::new(),
+            &invoice.number,
             AlertSeverity::Info,
-            true,
-            is_new,
-            unpaid(invoice),
+            (is_new, unpaid(invoice)),
+            target(),
+            texts(AlertRule::NewInvoice),
         ));
         if !unpaid(invoice) {
             continue;
         }
-        if invoice.dunning_level > 0 {
+        let (rule, state, severity) = if invoice.dunning_level > 0 {
+            // Keyed by level: a higher level is a new alert, the lower one resolves.
             let severity = if invoice.dunning_level >= 2 {
                 AlertSeverity::Critical
             } else {
                 AlertSeverity::Warning
             };
-            // Keyed by level: a higher level is a new alert, the lower one resolves.
-            out.push(finding(
-                AlertRule::PaymentReminder,
-                invoice.dunning_level.to_string(),
-                severity,
-                false,
-                false,
-                true,
-            ));
+            let level = invoice.dunning_level.to_string();
+            (AlertRule::PaymentReminder, level, severity)
         } else if past_due(invoice, input.today) {
-            out.push(finding(
+            (
                 AlertRule::InvoiceOverdue,
                 String::new(),
                 AlertSeverity::Warning,
-                false,
-                false,
-                true,
-            ));
+            )
         } else {
             let days = (invoice.due_date - input.today).num_days();
-            if (0..=DUE_SOON_DAYS).contains(&days) && has_active_mandate == Some(false) {
-                out.push(finding(
-                    AlertRule::DueWithoutMandate,
-                    String::new(),
-                    AlertSeverity::Warning,
-                    false,
-                    false,
-                    true,
-                ));
+            if !(0..=DUE_SOON_DAYS).contains(&days) || has_active_mandate != Some(false) {
+                continue;
             }
-        }
+            (
+                AlertRule::DueWithoutMandate,
+                String::new(),
+                AlertSeverity::Warning,
+            )
+        };
+        out.push(Finding::condition(
+            rule,
+            &invoice.number,
+            state,
+            severity,
+            target(),
+            texts(rule),
+        ));
     }
 }
 
@@ -180,44 +219,32 @@ fn services(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let Some(current) = &input.current.services else {
         return;
     };
-    let before: HashMap<&str, ServiceStatus> = input
-        .previous
-        .services
-        .iter()
-        .flatten()
-        .map(|s| (s.id.as_str(), s.status))
-        .collect();
+    let before = by_key(&input.previous.services, |s| (s.id.as_str(), s.status));
     for service in current {
         let target = NavTarget::Services {
             id: service.id.clone(),
         };
         if service.status == ServiceStatus::Suspended {
-            out.push(Finding {
-                rule: AlertRule::ServiceSuspended,
-                object: service.id.clone(),
-                state: String::new(),
-                severity: AlertSeverity::Critical,
-                event: false,
-                fresh: false,
-                holds: true,
+            out.push(Finding::condition(
+                AlertRule::ServiceSuspended,
+                &service.id,
+                String::new(),
+                AlertSeverity::Critical,
                 target,
-                texts: text::service(AlertRule::ServiceSuspended, service),
-            });
+                text::service(AlertRule::ServiceSuspended, service),
+            ));
         } else if service.status == ServiceStatus::Active
             && before.get(service.id.as_str()) == Some(&ServiceStatus::Suspended)
         {
             // Good news: announced once, nothing left to do.
-            out.push(Finding {
-                rule: AlertRule::ServiceReactivated,
-                object: service.id.clone(),
-                state: String::new(),
-                severity: AlertSeverity::Info,
-                event: true,
-                fresh: true,
-                holds: false,
+            out.push(Finding::event(
+                AlertRule::ServiceReactivated,
+                &service.id,
+                AlertSeverity::Info,
+                (true, false),
                 target,
-                texts: text::service(AlertRule::ServiceReactivated, service),
-            });
+                text::service(AlertRule::ServiceReactivated, service),
+            ));
         }
     }
 }
@@ -226,46 +253,34 @@ fn mandates(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
     let Some(current) = &input.current.mandates else {
         return;
     };
-    let before: HashMap<&str, MandateStatus> = input
-        .previous
-        .mandates
-        .iter()
-        .flatten()
-        .map(|m| (m.id.as_str(), m.status))
-        .collect();
+    let before = by_key(&input.previous.mandates, |m| (m.id.as_str(), m.status));
     for mandate in current {
         let target = NavTarget::Mandates {
             id: mandate.id.clone(),
         };
         match mandate.status {
             // Failed needs a new payment method: it stays open until the mandate changes.
-            MandateStatus::Failed => out.push(Finding {
-                rule: AlertRule::MandateFailed,
-                object: mandate.id.clone(),
-                state: String::new(),
-                severity: AlertSeverity::Critical,
-                event: false,
-                fresh: false,
-                holds: true,
+            MandateStatus::Failed => out.push(Finding::condition(
+                AlertRule::MandateFailed,
+                &mandate.id,
+                String::new(),
+                AlertSeverity::Critical,
                 target,
-                texts: text::mandate(AlertRule::MandateFailed, mandate),
-            }),
+                text::mandate(AlertRule::MandateFailed, mandate),
+            )),
             // A cancellation is news when it happens; an old cancelled mandate is not.
             MandateStatus::Cancelled => {
                 let was = before.get(mandate.id.as_str());
                 let fresh = input.previous.mandates.is_some()
                     && was.is_none_or(|s| *s != MandateStatus::Cancelled);
-                out.push(Finding {
-                    rule: AlertRule::MandateCancelled,
-                    object: mandate.id.clone(),
-                    state: String::new(),
-                    severity: AlertSeverity::Warning,
-                    event: true,
-                    fresh,
-                    holds: false,
+                out.push(Finding::event(
+                    AlertRule::MandateCancelled,
+                    &mandate.id,
+                    AlertSeverity::Warning,
+                    (fresh, false),
                     target,
-                    texts: text::mandate(AlertRule::MandateCancelled, mandate),
-                });
+                    text::mandate(AlertRule::MandateCancelled, mandate),
+                ));
             }
             MandateStatus::Pending | MandateStatus::Active => {}
         }
@@ -283,21 +298,19 @@ fn domains(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         let days_left = (domain.expires_on - input.today).num_days();
         if days_left.abs() <= EXPIRY_DAYS {
             // Keyed by the expiry date: a renewal resolves it, the next term starts afresh.
-            out.push(Finding {
-                rule: AlertRule::DomainExpiring,
-                object: domain.name.clone(),
-                state: domain.expires_on.to_string(),
-                severity: if days_left <= 7 {
-                    AlertSeverity::Critical
-                } else {
-                    AlertSeverity::Warning
-                },
-                event: false,
-                fresh: false,
-                holds: true,
-                target: target.clone(),
-                texts: text::domain_expiring(domain, days_left),
-            });
+            let severity = if days_left <= 7 {
+                AlertSeverity::Critical
+            } else {
+                AlertSeverity::Warning
+            };
+            out.push(Finding::condition(
+                AlertRule::DomainExpiring,
+                &domain.name,
+                domain.expires_on.to_string(),
+                severity,
+                target.clone(),
+                text::domain_expiring(domain, days_left),
+            ));
         }
         if domain.transfer_lock || domain.status == "transfer_pending" {
             continue;
@@ -307,17 +320,14 @@ fn domains(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
         };
         let days = (input.now - *since).num_days();
         if days > UNLOCKED_DAYS {
-            out.push(Finding {
-                rule: AlertRule::DomainUnlocked,
-                object: domain.name.clone(),
-                state: since.to_rfc3339(),
-                severity: AlertSeverity::Warning,
-                event: false,
-                fresh: false,
-                holds: true,
+            out.push(Finding::condition(
+                AlertRule::DomainUnlocked,
+                &domain.name,
+                since.to_rfc3339(),
+                AlertSeverity::Warning,
                 target,
-                texts: text::domain_unlocked(domain, days),
-            });
+                text::domain_unlocked(domain, days),
+            ));
         }
     }
 }
@@ -331,23 +341,21 @@ fn mailboxes(input: &RuleInput<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         if percent >= QUOTA_PERCENT {
-            out.push(Finding {
-                rule: AlertRule::MailboxQuota,
-                object: mailbox.address.clone(),
-                state: String::new(),
-                severity: if percent >= 100.0 {
-                    AlertSeverity::Critical
-                } else {
-                    AlertSeverity::Warning
-                },
-                event: false,
-                fresh: false,
-                holds: true,
-                target: NavTarget::Mailboxes {
+            let severity = if percent >= 100.0 {
+                AlertSeverity::Critical
+            } else {
+                AlertSeverity::Warning
+            };
+            out.push(Finding::condition(
+                AlertRule::MailboxQuota,
+                &mailbox.address,
+                String::new(),
+                severity,
+                NavTarget::Mailboxes {
                     address: mailbox.address.clone(),
                 },
-                texts: text::mailbox(mailbox, percent),
-            });
+                text::mailbox(mailbox, percent),
+            ));
         }
     }
 }
