@@ -61,13 +61,15 @@ impl Verdict {
         if let Some(err) = pause {
             return Verdict::Pause((*err).clone());
         }
+        // Only passing trouble is retried early; an account that keeps failing otherwise
+        // (its error shows in the window) must not hold back the others' schedule.
         let retry = errors.iter().find(|e| {
             matches!(
                 e.kind,
                 ErrorKind::Offline | ErrorKind::Server | ErrorKind::RateLimited
             )
         });
-        match retry.or(errors.first()) {
+        match retry {
             Some(err) => Verdict::Retry((*err).clone()),
             None => Verdict::Ok,
         }
@@ -314,6 +316,11 @@ mod tests {
             Verdict::of(&Err(error(ErrorKind::Server))),
             Verdict::Retry(_)
         ));
+        let not_found = Ok(vec![
+            outcome(Some(error(ErrorKind::NotFound))),
+            outcome(None),
+        ]);
+        assert_eq!(Verdict::of(&not_found), Verdict::Ok);
     }
 
     #[tokio::test]

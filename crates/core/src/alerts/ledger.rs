@@ -15,6 +15,9 @@ use crate::store::{
     from_name, name_of, timestamp, write_sync, ResourceData, ResourceUpdate, Store,
 };
 
+/// Resolved alerts stay in the centre this long.
+pub const KEEP_RESOLVED_DAYS: i64 = 180;
+
 /// What one sync did to the ledger of its account.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LedgerReport {
@@ -244,6 +247,15 @@ async fn reconcile(
             report.resolved += 1;
         }
     }
+    // Long-resolved alerts go; should their cause return, that is news again anyway.
+    let horizon = (now - chrono::Duration::days(KEEP_RESOLVED_DAYS)).to_rfc3339();
+    sqlx::query!(
+        "DELETE FROM alerts WHERE account_id = ? AND resolved_at IS NOT NULL AND resolved_at < ?",
+        account_id,
+        horizon
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(report)
 }
 

@@ -536,6 +536,31 @@ async fn ledger_resolves_alerts_whose_cause_is_gone() {
 }
 
 #[tokio::test]
+async fn ledger_forgets_long_resolved_alerts() {
+    let dir = TempDir::new().unwrap();
+    let store = store(&dir).await;
+    sync(&store, &troubled(), now()).await;
+    let paid = updates(
+        vec![invoice("RE-1", InvoiceStatus::Paid, -10, 1)],
+        vec![service("s4", ServiceStatus::Suspended)],
+    );
+    sync(&store, &paid, now()).await;
+    let rules = |alerts: Vec<cowdesk_model::Alert>| -> Vec<AlertRule> {
+        alerts.into_iter().map(|a| a.rule).collect()
+    };
+    let kept = now() + Duration::days(super::ledger::KEEP_RESOLVED_DAYS - 1);
+    sync(&store, &paid, kept).await;
+    assert!(rules(store.alerts(100).await.unwrap()).contains(&AlertRule::PaymentReminder));
+    let later = now() + Duration::days(super::ledger::KEEP_RESOLVED_DAYS + 1);
+    sync(&store, &paid, later).await;
+    assert_eq!(
+        rules(store.alerts(100).await.unwrap()),
+        vec![AlertRule::ServiceSuspended],
+        "the open alert stays, the long-resolved one goes"
+    );
+}
+
+#[tokio::test]
 async fn ledger_drops_a_pending_notification_whose_cause_went_away() {
     let dir = TempDir::new().unwrap();
     let store = store(&dir).await;
