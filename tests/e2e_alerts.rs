@@ -2,7 +2,8 @@
 //! recording notification service. The demo's first sync fills the notification centre
 //! silently; a payment reminder sent on the demo portal arrives as exactly one desktop
 //! notification; clicking it opens the invoice list with that invoice highlighted. Start at
-//! login writes its autostart entry, and a second launch only focuses the running app.
+//! login writes its autostart entry, and a second launch only focuses the running app. A
+//! tray host on the same bus reads the tray icon's count and clicks "Sync now".
 #![cfg(target_os = "linux")]
 
 mod support;
@@ -14,6 +15,7 @@ use cowdesk_core::alerts::text;
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
 use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
 use support::notifications::{NotificationService, PrivateBus};
+use support::tray_host::TrayHost;
 
 const OWN: &str = "acc-100001";
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -39,6 +41,7 @@ fn alert_centre_notification_and_click_open_the_invoice() {
 
     let bus = PrivateBus::start();
     let service = runtime.block_on(NotificationService::start(&bus));
+    let tray = runtime.block_on(TrayHost::start(&bus));
     let data_dir = tempfile::tempdir().expect("tempdir");
     let config_dir = tempfile::tempdir().expect("tempdir");
     let app = AppUnderTest::launch(
@@ -82,6 +85,9 @@ fn alert_centre_notification_and_click_open_the_invoice() {
     assert!(service.shown().is_empty(), "a backfill notifies nobody");
     app.screenshot("01-centre-after-first-sync")
         .expect("screenshot");
+    // The tray shows how many alerts are unresolved: all of the backfill.
+    let unresolved = backfilled.len();
+    tray_shows(&runtime, &tray, unresolved);
 
     // Something happens on the portal: one notification, with the account in its title.
     d.click(&d.find("[data-testid=demo-reminder]").expect("demo actions"))
@@ -110,6 +116,26 @@ fn alert_centre_notification_and_click_open_the_invoice() {
     .expect("the reminder listed, unread");
     app.screenshot("02-centre-with-the-reminder")
         .expect("screenshot");
+    tray_shows(&runtime, &tray, unresolved + 1);
+
+    // "Sync now" in the tray menu runs a sync: the next one is planned anew.
+    let schedule = d
+        .find("[data-testid=sync-schedule]")
+        .expect("schedule line");
+    let planned = d.attribute(&schedule, "data-next-at").expect("attribute");
+    let sync_now = runtime
+        .block_on(tray.menu_entries())
+        .expect("menu")
+        .into_iter()
+        .find(|e| e.label == "Sync now")
+        .expect("a Sync now entry");
+    runtime.block_on(tray.click(sync_now.id)).expect("click");
+    wait_until(PATIENCE, "a sync from the tray", || {
+        let schedule = d.find("[data-testid=sync-schedule]")?;
+        let now = d.attribute(&schedule, "data-next-at")?;
+        Ok((now.is_some() && now != planned).then_some(()))
+    })
+    .expect("the tray's sync ran");
 
     // Clicking the notification opens that invoice, highlighted.
     runtime.block_on(service.click(shown[0].id));
@@ -180,5 +206,22 @@ fn alert_centre_notification_and_click_open_the_invoice() {
 
     drop(app);
     drop(service);
+    drop(tray);
     drop(bus);
+}
+
+/// Waits until the tray icon's label and menu show `count` unresolved alerts.
+fn tray_shows(runtime: &tokio::runtime::Runtime, tray: &TrayHost, count: usize) {
+    let entry = format!("{count} unresolved alerts");
+    wait_until(PATIENCE, &format!("the tray to show {count}"), || {
+        let label = runtime.block_on(tray.label()).ok();
+        let entries = runtime.block_on(tray.menu_entries()).unwrap_or_default();
+        let listed = entries.iter().any(|e| e.label == entry);
+        Ok((label.as_deref() == Some(count.to_string().as_str()) && listed).then_some(()))
+    })
+    .unwrap_or_else(|e| {
+        let label = runtime.block_on(tray.label());
+        let entries = runtime.block_on(tray.menu_entries());
+        panic!("{e}: label {label:?}, menu {entries:?}")
+    });
 }

@@ -4,4 +4,6 @@
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod notifications;
+#[cfg(target_os = "linux")]
+pub mod tray_host;
 pub mod webdriver;
