@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveTime};
-use cowdesk_core::alerts::{text, Lang};
+use cowdesk_core::alerts::{text, DeliveryReport, Lang};
 use cowdesk_core::model::{NavTarget, Navigation, SyncProgress};
 use cowdesk_core::notify::DesktopNotifier;
 use cowdesk_core::secrets::MemorySecretStore;
@@ -28,6 +28,13 @@ fn today() -> NaiveDate {
 }
 
 fn no_progress(_: SyncProgress) {}
+
+/// One sync of every account, then one delivery, at noon (outside any quiet hours).
+async fn sync_and_deliver(core: &Core, notifier: &DesktopNotifier) -> DeliveryReport {
+    core.sync_all(&no_progress).await.unwrap();
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+    core.deliver_alerts(notifier, Lang::En, noon).await.unwrap()
+}
 
 fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -71,14 +78,9 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
         Arc::new(move |nav: Navigation| clicked.lock().unwrap().push(nav))
     };
     let notifier = DesktopNotifier::new("cowdesk", Some(on_click));
-    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
 
     // The first sync of each account is a silent backfill.
-    core.sync_all(&no_progress).await.unwrap();
-    let report = core
-        .deliver_alerts(&notifier, Lang::En, noon)
-        .await
-        .unwrap();
+    let report = sync_and_deliver(&core, &notifier).await;
     assert_eq!(report.shown, 0);
     assert!(server.shown().is_empty());
     assert!(
@@ -95,11 +97,7 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
         .suspend_service(OWN, None, &invoice.number)
         .expect("an active service");
 
-    core.sync_all(&no_progress).await.unwrap();
-    let report = core
-        .deliver_alerts(&notifier, Lang::En, noon)
-        .await
-        .unwrap();
+    let report = sync_and_deliver(&core, &notifier).await;
     assert_eq!((report.shown, report.failed), (2, 0));
 
     let (amount, _) = text::money(invoice.amount_cents, &invoice.currency);
@@ -133,11 +131,7 @@ async fn alert_notifications_arrive_once_over_a_real_dbus_session() {
         .all(|s| s.app_name == "cowdesk" && s.actions.contains(&"default".to_owned())));
 
     // The next sync changes nothing and shows nothing.
-    core.sync_all(&no_progress).await.unwrap();
-    let report = core
-        .deliver_alerts(&notifier, Lang::En, noon)
-        .await
-        .unwrap();
+    let report = sync_and_deliver(&core, &notifier).await;
     assert_eq!(report.shown, 0);
     assert_eq!(server.shown().len(), 2);
 
