@@ -58,5 +58,17 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "reopen_mandate_approval",
         "mandate_impact",
         "change_mandate",
+        "list_alerts",
+        "alert_counts",
+        "mark_alert_read",
+        "mark_all_alerts_read",
+        "get_alert_settings",
+        "set_alert_settings",
+        "take_navigation",
+        "get_desktop_settings",
+        "set_start_at_login",
+        "set_keep_running",
+        "demo_event",
+        "sync_schedule",
     ]
 }

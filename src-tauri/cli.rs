@@ -28,6 +28,9 @@ pub struct Args {
     /// Open the window in demo mode: a built-in sandbox, no account needed.
     #[arg(long)]
     pub demo: bool,
+    /// Start in the tray without opening the window (start at login does this).
+    #[arg(long)]
+    pub hidden: bool,
     /// Folder of the local cache (default: the platform's data folder, or $COWDESK_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

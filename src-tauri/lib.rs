@@ -1,12 +1,15 @@
 //! The cowdesk desktop app: a thin Tauri shell over `cowdesk-core`, plus the headless
 //! command line (`cowdesk <subcommand>`) over the same core.
 
+mod autostart;
+mod background;
 mod browser;
 mod cli;
 mod clipboard;
 mod commands;
 mod paths;
 mod state;
+mod tray;
 mod window;
 
 use clap::Parser;
@@ -25,7 +28,12 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .manage(clipboard::SecretClipboard::default())
         .manage(commands::mandates::ApprovalWait::default())
         .invoke_handler(commands::handler())
+        .on_window_event(window::on_window_event)
         .setup(|app| {
+            if let Err(err) = tray::create(app.handle()) {
+                tracing::info!("no tray icon: {err}");
+            }
+            background::start(app.handle());
             window::show_when_painted(app.handle());
             Ok(())
         })
@@ -37,7 +45,7 @@ pub fn main_entry() -> i32 {
     init_logging();
     match args.command {
         Some(command) => cli::run(command, args.data_dir),
-        None => run_app(args.demo, args.data_dir),
+        None => run_app(args.demo, args.hidden, args.data_dir),
     }
 }
 
@@ -63,7 +71,7 @@ fn init_logging() {
     }
 }
 
-fn run_app(demo: bool, data_dir: Option<std::path::PathBuf>) -> i32 {
+fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i32 {
     let data_dir = paths::data_dir(data_dir);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -74,14 +82,20 @@ fn run_app(demo: bool, data_dir: Option<std::path::PathBuf>) -> i32 {
     };
     tauri::async_runtime::set(runtime.handle().clone());
     // The cache is opened before the window exists, so the first paint reads real data.
-    let state = match runtime.block_on(AppState::open(data_dir, demo)) {
+    let state = match runtime.block_on(AppState::open(data_dir, demo, hidden)) {
         Ok(state) => state,
         Err(err) => {
             eprintln!("cowdesk: {}", err.message);
             return 1;
         }
     };
-    let result = setup(Builder::default(), state).run(tauri::generate_context!());
+    // First: a second launch only brings the running window to the front.
+    let builder = Builder::default().plugin(tauri_plugin_single_instance::init(|app, _, _| {
+        window::show_and_focus(app)
+    }));
+    #[cfg(any(target_os = "macos", windows))]
+    let builder = builder.plugin(autostart::plugin());
+    let result = setup(builder, state).run(tauri::generate_context!());
     match result {
         Ok(()) => 0,
         Err(err) => {

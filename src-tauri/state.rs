@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
-use cowdesk_core::model::{ErrorInfo, LoginInfo};
+use cowdesk_core::model::{ErrorInfo, LoginInfo, Navigation};
+use cowdesk_core::schedule::Scheduler;
 use cowdesk_core::secrets::{KeyringSecretStore, MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
-use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use cowdesk_sandbox::{Sandbox, SandboxConfig, SandboxHandle, DEMO_EMAIL, DEMO_PASSWORD};
 use tokio::sync::{Mutex, RwLock};
 
 use crate::commands::error::from_core;
@@ -17,6 +19,7 @@ use crate::commands::error::from_core;
 const PROFILE_DEFAULT: &str = "default";
 /// Cache file of the demo; kept apart so demo rows never mix with a real login's.
 const PROFILE_DEMO: &str = "demo";
+const KEEP_RUNNING: &str = "keep_running";
 
 pub struct AppState {
     data_dir: PathBuf,
@@ -26,6 +29,15 @@ pub struct AppState {
     /// `--demo`: sign in to the sandbox as soon as the window asks for the session.
     start_in_demo: bool,
     first_paint_seen: AtomicBool,
+    /// When the background sync runs next (see background.rs).
+    scheduler: Arc<Scheduler>,
+    /// `--hidden` (start at login): stay in the tray until asked.
+    start_hidden: bool,
+    /// Where a clicked notification leads, until the window has taken it.
+    navigation: std::sync::Mutex<Option<Navigation>>,
+    /// Closing the window keeps cowdesk running in the tray.
+    keep_running: AtomicBool,
+    tray_available: AtomicBool,
 }
 
 struct Active {
@@ -34,8 +46,19 @@ struct Active {
 }
 
 impl AppState {
-    pub async fn open(data_dir: PathBuf, start_in_demo: bool) -> Result<AppState, ErrorInfo> {
+    pub async fn open(
+        data_dir: PathBuf,
+        start_in_demo: bool,
+        start_hidden: bool,
+    ) -> Result<AppState, ErrorInfo> {
         let core = open_default(&data_dir).await?;
+        let settings = core.alert_settings().await.map_err(|e| from_core(&e))?;
+        let interval = Duration::from_secs(u64::from(settings.sync_interval_minutes) * 60);
+        let keep_running = core
+            .setting(KEEP_RUNNING)
+            .await
+            .map_err(|e| from_core(&e))?
+            .is_none_or(|v| v == "true");
         Ok(AppState {
             data_dir,
             active: RwLock::new(Active {
@@ -45,7 +68,65 @@ impl AppState {
             sync_gate: Mutex::new(()),
             start_in_demo,
             first_paint_seen: AtomicBool::new(false),
+            scheduler: Arc::new(Scheduler::new(interval)),
+            start_hidden,
+            navigation: std::sync::Mutex::new(None),
+            keep_running: AtomicBool::new(keep_running),
+            tray_available: AtomicBool::new(false),
         })
+    }
+
+    pub fn scheduler(&self) -> Arc<Scheduler> {
+        self.scheduler.clone()
+    }
+
+    pub fn start_hidden(&self) -> bool {
+        self.start_hidden
+    }
+
+    /// Remembers where a clicked notification leads; the window takes it once.
+    pub fn set_navigation(&self, navigation: Navigation) {
+        *self.navigation.lock().unwrap_or_else(|p| p.into_inner()) = Some(navigation);
+    }
+
+    pub fn take_navigation(&self) -> Option<Navigation> {
+        self.navigation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    pub fn keep_running(&self) -> bool {
+        self.keep_running.load(Ordering::SeqCst) && self.tray_available()
+    }
+
+    pub async fn set_keep_running(&self, keep: bool) -> Result<(), ErrorInfo> {
+        let value = if keep { "true" } else { "false" };
+        self.core()
+            .await
+            .set_setting(KEEP_RUNNING, value)
+            .await
+            .map_err(|e| from_core(&e))?;
+        self.keep_running.store(keep, Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub fn tray_available(&self) -> bool {
+        self.tray_available.load(Ordering::SeqCst)
+    }
+
+    pub fn set_tray_available(&self, available: bool) {
+        self.tray_available.store(available, Ordering::SeqCst);
+    }
+
+    /// The demo's sandbox, to make things happen on its portal; `None` outside the demo.
+    pub async fn demo_sandbox(&self) -> Option<SandboxHandle> {
+        self.active
+            .read()
+            .await
+            .sandbox
+            .as_ref()
+            .map(|s| s.handle())
     }
 
     pub async fn core(&self) -> Arc<Core> {

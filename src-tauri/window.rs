@@ -1,8 +1,10 @@
 //! The main window appears when the UI has painted real content, not as a blank frame.
+//! Started at login (`--hidden`) it stays closed until asked for; with a tray, closing it
+//! keeps cowdesk running, syncing and notifying.
 
 use std::time::Duration;
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 
 use crate::commands::sync;
 use crate::AppState;
@@ -13,6 +15,9 @@ const MAIN: &str = "main";
 const SHOW_AT_THE_LATEST: Duration = Duration::from_secs(5);
 
 pub fn show_when_painted<R: Runtime>(app: &AppHandle<R>) {
+    if app.state::<AppState>().start_hidden() {
+        return;
+    }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(SHOW_AT_THE_LATEST).await;
@@ -22,9 +27,31 @@ pub fn show_when_painted<R: Runtime>(app: &AppHandle<R>) {
 
 /// Called once the UI has painted: show the window, then start the first network sync.
 pub fn first_paint<R: Runtime>(app: &AppHandle<R>) {
-    show(app);
-    if app.state::<AppState>().mark_first_paint() {
+    let state = app.state::<AppState>();
+    if !state.start_hidden() {
+        show(app);
+    }
+    if state.mark_first_paint() {
         sync::spawn_background(app.clone());
+    }
+}
+
+/// Brings the window to the front: a second launch, the tray, a clicked notification.
+pub fn show_and_focus<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Closing the window hides it while cowdesk may keep running in the tray.
+pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    if let WindowEvent::CloseRequested { api, .. } = event {
+        if window.label() == MAIN && window.state::<AppState>().keep_running() {
+            api.prevent_close();
+            let _ = window.hide();
+        }
     }
 }
 

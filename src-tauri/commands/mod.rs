@@ -2,6 +2,7 @@
 //! core. Every command returns `Result<_, ErrorInfo>`, so the UI branches on `kind`.
 
 mod accounts;
+mod alerts;
 mod app;
 pub mod billing;
 mod domains;
@@ -64,5 +65,17 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         mandates::reopen_mandate_approval,
         mandates::mandate_impact,
         mandates::change_mandate,
+        alerts::list_alerts,
+        alerts::alert_counts,
+        alerts::mark_alert_read,
+        alerts::mark_all_alerts_read,
+        alerts::get_alert_settings,
+        alerts::set_alert_settings,
+        alerts::take_navigation,
+        alerts::get_desktop_settings,
+        alerts::set_start_at_login,
+        alerts::set_keep_running,
+        alerts::demo_event,
+        alerts::sync_schedule,
     ]
 }

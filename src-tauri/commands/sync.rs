@@ -1,11 +1,11 @@
 //! Sync on demand and in the background, reported to the UI as events.
 
-use cowdesk_core::model::{SyncOutcome, SyncProgress};
+use cowdesk_core::model::{ErrorInfo, ErrorKind, SyncOutcome, SyncProgress};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use super::error::from_core;
 use super::CmdResult;
-use crate::AppState;
+use crate::{background, AppState};
 
 pub const EVENT_STARTED: &str = "sync-started";
 pub const EVENT_PROGRESS: &str = "sync-progress";
@@ -16,34 +16,30 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<SyncOutcom
     sync_and_report(&app).await
 }
 
-/// Starts a sync without waiting for it; its result reaches the UI as `sync-finished`.
+/// Starts a sync without waiting for it: the background loop runs it, and its result
+/// reaches the UI as `sync-finished`.
 pub fn spawn_background<R: Runtime>(app: AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
-        if let Err(err) = sync_and_report(&app).await {
-            tracing::warn!(kind = ?err.kind, "background sync did not run");
-        }
-    });
+    background::request_sync(&app);
 }
 
-/// Syncs every account of the login. A failure that stops the whole sync (offline, say)
-/// is reported on every cached account, whose data stays as it was.
-async fn sync_and_report<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<SyncOutcome>> {
+/// Syncs every account of the login, then plans the next sync and shows new alerts. A
+/// failure that stops the whole sync (offline, say) is reported on every cached account,
+/// whose data stays as it was.
+pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<SyncOutcome>> {
     let state = app.state::<AppState>();
-    let _one_at_a_time = state.sync_gate().lock().await;
-    let core = state.core().await;
-    if core.login_info().is_none() {
-        return Ok(Vec::new());
-    }
-    let _ = app.emit(EVENT_STARTED, ());
-    let progress = |p: SyncProgress| {
-        let _ = app.emit(EVENT_PROGRESS, p);
+    let result = {
+        let _one_at_a_time = state.sync_gate().lock().await;
+        state.scheduler().started();
+        let _ = app.emit(background::EVENT_SCHEDULE, state.scheduler().status());
+        sync_all(app).await
     };
-    let outcomes = match core.sync_all(&progress).await {
-        Ok(outcomes) => outcomes,
+    background::after_sync(app, &result).await;
+    match result {
+        Ok(outcomes) => Ok(outcomes),
+        Err(err) if err.kind == ErrorKind::NotSignedIn => Ok(Vec::new()),
         Err(err) => {
-            let info = from_core(&err);
-            let accounts = core.accounts().await.unwrap_or_default();
-            accounts
+            let accounts = state.core().await.accounts().await.unwrap_or_default();
+            let outcomes: Vec<SyncOutcome> = accounts
                 .into_iter()
                 .map(|summary| SyncOutcome {
                     account_id: summary.account.id,
@@ -51,11 +47,25 @@ async fn sync_and_report<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<SyncOu
                     unchanged: Vec::new(),
                     not_permitted: Vec::new(),
                     requests: 0,
-                    error: Some(info.clone()),
+                    error: Some(err.clone()),
                 })
-                .collect()
+                .collect();
+            let _ = app.emit(EVENT_FINISHED, &outcomes);
+            Ok(outcomes)
         }
+    }
+}
+
+async fn sync_all<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SyncOutcome>, ErrorInfo> {
+    let core = app.state::<AppState>().core().await;
+    if core.login_info().is_none() {
+        return Err(from_core(&cowdesk_core::error::CoreError::NotSignedIn));
+    }
+    let _ = app.emit(EVENT_STARTED, ());
+    let progress = |p: SyncProgress| {
+        let _ = app.emit(EVENT_PROGRESS, p);
     };
+    let outcomes = core.sync_all(&progress).await.map_err(|e| from_core(&e))?;
     let _ = app.emit(EVENT_FINISHED, &outcomes);
     Ok(outcomes)
 }

@@ -2,4 +2,8 @@
 #![allow(dead_code)]
 
 pub mod driver;
+#[cfg(target_os = "linux")]
+pub mod notifications;
+#[cfg(target_os = "linux")]
+pub mod tray_host;
 pub mod webdriver;

@@ -3,12 +3,15 @@
 //! No Tauri here.
 
 pub mod activity;
+pub mod alerts;
 pub mod billing;
 pub mod domains;
 pub mod error;
 pub mod mailconfig;
 pub mod mandates;
+pub mod notify;
 pub mod portal;
+pub mod schedule;
 pub mod secrets;
 pub mod session;
 pub mod store;

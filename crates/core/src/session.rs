@@ -1,6 +1,7 @@
 //! `Core`: the one facade the window and the command line use. It owns the cache, the
 //! keyring and the signed-in portal session; every read comes from the cache.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -22,13 +23,15 @@ const EXPIRY_WINDOW_DAYS: i64 = 30;
 const QUOTA_WARNING_PERCENT: f64 = 90.0;
 
 pub struct Core {
-    store: Store,
+    pub(crate) store: Store,
     secrets: Arc<dyn SecretStore>,
     session: Mutex<Option<Session>>,
     /// Fixed "today" for tests; the local date otherwise.
     today: Mutex<Option<NaiveDate>>,
     /// Downloaded files of this profile (invoice PDFs), removed with the cached data.
     files_dir: PathBuf,
+    /// One sync per account at a time, whoever starts it.
+    sync_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Clone)]
@@ -51,6 +54,7 @@ impl Core {
             session: Mutex::new(None),
             today: Mutex::new(None),
             files_dir: data_dir.join(format!("{profile}-files")),
+            sync_locks: Mutex::new(HashMap::new()),
         })
     }
 
@@ -252,8 +256,12 @@ impl Core {
         };
         let mut outcomes = Vec::with_capacity(accounts.len());
         for account in &accounts {
-            outcomes
-                .push(sync::sync_account(portal.as_ref(), &self.store, account, progress).await);
+            let lock = self.sync_lock(&account.id);
+            let _one_at_a_time = lock.lock().await;
+            let today = self.today();
+            outcomes.push(
+                sync::sync_account(portal.as_ref(), &self.store, account, today, progress).await,
+            );
         }
         self.keep_refresh_token(&portal).await;
         Ok(outcomes)
@@ -266,9 +274,20 @@ impl Core {
     ) -> Result<SyncOutcome, CoreError> {
         let portal = self.portal()?;
         let account = self.store.account(account_id).await?;
-        let outcome = sync::sync_account(portal.as_ref(), &self.store, &account, progress).await;
+        let lock = self.sync_lock(&account.id);
+        let _one_at_a_time = lock.lock().await;
+        let today = self.today();
+        let outcome =
+            sync::sync_account(portal.as_ref(), &self.store, &account, today, progress).await;
         self.keep_refresh_token(&portal).await;
         Ok(outcome)
+    }
+
+    fn sync_lock(&self, account_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.sync_locks)
+            .entry(account_id.to_owned())
+            .or_default()
+            .clone()
     }
 
     /// A server may hand out a new refresh token when refreshing; keep the current one.

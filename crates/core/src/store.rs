@@ -13,7 +13,7 @@ use cowdesk_model::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use crate::error::CoreError;
 
@@ -335,52 +335,73 @@ impl Store {
         updates: &[ResourceUpdate],
         synced_at: DateTime<Utc>,
     ) -> Result<(), CoreError> {
-        let synced_at = synced_at.to_rfc3339();
         let mut tx = self.pool.begin().await?;
-        for update in updates {
-            let (resource, etag, permitted) = match update {
-                ResourceUpdate::Changed { data, etag } => {
-                    let resource = resource_of(data);
-                    clear_resource(&mut tx, account_id, resource).await?;
-                    insert_resource(&mut tx, account_id, data).await?;
-                    (resource, etag.clone(), true)
-                }
-                ResourceUpdate::Unchanged(resource) => {
-                    let name = name_of(resource)?;
-                    sqlx::query!(
-                        "UPDATE sync_state SET synced_at = ? WHERE account_id = ? AND resource = ?",
-                        synced_at,
-                        account_id,
-                        name
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                    continue;
-                }
-                ResourceUpdate::NotPermitted(resource) => {
-                    clear_resource(&mut tx, account_id, *resource).await?;
-                    (*resource, None, false)
-                }
-            };
-            let name = name_of(&resource)?;
-            sqlx::query!(
-                "INSERT INTO sync_state (account_id, resource, etag, permitted, synced_at)
-                 VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (account_id, resource) DO UPDATE SET etag = excluded.etag,
-                     permitted = excluded.permitted, synced_at = excluded.synced_at",
-                account_id,
-                name,
-                etag,
-                permitted,
-                synced_at
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
+        write_sync(&mut tx, account_id, updates, synced_at).await?;
         tx.commit().await?;
         Ok(())
     }
 
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>, CoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// One account's sync result, written inside the caller's transaction.
+pub(crate) async fn write_sync(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: &str,
+    updates: &[ResourceUpdate],
+    synced_at: DateTime<Utc>,
+) -> Result<(), CoreError> {
+    let synced_at = synced_at.to_rfc3339();
+    for update in updates {
+        let (resource, etag, permitted) = match update {
+            ResourceUpdate::Changed { data, etag } => {
+                let resource = resource_of(data);
+                clear_resource(tx, account_id, resource).await?;
+                insert_resource(tx, account_id, data).await?;
+                (resource, etag.clone(), true)
+            }
+            ResourceUpdate::Unchanged(resource) => {
+                let name = name_of(resource)?;
+                sqlx::query!(
+                    "UPDATE sync_state SET synced_at = ? WHERE account_id = ? AND resource = ?",
+                    synced_at,
+                    account_id,
+                    name
+                )
+                .execute(&mut **tx)
+                .await?;
+                continue;
+            }
+            ResourceUpdate::NotPermitted(resource) => {
+                clear_resource(tx, account_id, *resource).await?;
+                (*resource, None, false)
+            }
+        };
+        let name = name_of(&resource)?;
+        sqlx::query!(
+            "INSERT INTO sync_state (account_id, resource, etag, permitted, synced_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (account_id, resource) DO UPDATE SET etag = excluded.etag,
+                 permitted = excluded.permitted, synced_at = excluded.synced_at",
+            account_id,
+            name,
+            etag,
+            permitted,
+            synced_at
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
     // ----- reads, always for one account -------------------------------------------------
 
     pub async fn profile(&self, account_id: &str) -> Result<Option<Profile>, CoreError> {
@@ -411,13 +432,21 @@ impl Store {
     }
 
     pub async fn invoices(&self, account_id: &str) -> Result<Vec<Invoice>, CoreError> {
+        Store::invoices_in(&mut *self.pool.acquire().await?, account_id).await
+    }
+
+    /// Also inside a transaction (a sync compares with what it replaces).
+    pub(crate) async fn invoices_in(
+        conn: &mut SqliteConnection,
+        account_id: &str,
+    ) -> Result<Vec<Invoice>, CoreError> {
         let rows = sqlx::query!(
             "SELECT number, issue_date, due_date, amount_cents, currency, status, dunning_level,
                     paid_on
              FROM invoices WHERE account_id = ? ORDER BY issue_date DESC, number DESC",
             account_id
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -436,12 +465,20 @@ impl Store {
     }
 
     pub async fn mandates(&self, account_id: &str) -> Result<Vec<Mandate>, CoreError> {
+        Store::mandates_in(&mut *self.pool.acquire().await?, account_id).await
+    }
+
+    /// Also inside a transaction (a sync compares with what it replaces).
+    pub(crate) async fn mandates_in(
+        conn: &mut SqliteConnection,
+        account_id: &str,
+    ) -> Result<Vec<Mandate>, CoreError> {
         let rows = sqlx::query!(
             "SELECT id, kind, label, status, is_default, created_on
              FROM mandates WHERE account_id = ? ORDER BY id",
             account_id
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -458,12 +495,20 @@ impl Store {
     }
 
     pub async fn services(&self, account_id: &str) -> Result<Vec<Service>, CoreError> {
+        Store::services_in(&mut *self.pool.acquire().await?, account_id).await
+    }
+
+    /// Also inside a transaction (a sync compares with what it replaces).
+    pub(crate) async fn services_in(
+        conn: &mut SqliteConnection,
+        account_id: &str,
+    ) -> Result<Vec<Service>, CoreError> {
         let rows = sqlx::query!(
             "SELECT id, kind, product, status, term_months, period_end, status_reason
              FROM services WHERE account_id = ? ORDER BY id",
             account_id
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -481,13 +526,21 @@ impl Store {
     }
 
     pub async fn domains(&self, account_id: &str) -> Result<Vec<Domain>, CoreError> {
+        Store::domains_in(&mut *self.pool.acquire().await?, account_id).await
+    }
+
+    /// Also inside a transaction (a sync compares with what it replaces).
+    pub(crate) async fn domains_in(
+        conn: &mut SqliteConnection,
+        account_id: &str,
+    ) -> Result<Vec<Domain>, CoreError> {
         let rows = sqlx::query!(
             "SELECT name, expires_on, transfer_lock, auto_renew, status, lock_changed_at,
                     service_ids, invoice_numbers
              FROM domains WHERE account_id = ? ORDER BY name",
             account_id
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -506,12 +559,20 @@ impl Store {
     }
 
     pub async fn mailboxes(&self, account_id: &str) -> Result<Vec<Mailbox>, CoreError> {
+        Store::mailboxes_in(&mut *self.pool.acquire().await?, account_id).await
+    }
+
+    /// Also inside a transaction (a sync compares with what it replaces).
+    pub(crate) async fn mailboxes_in(
+        conn: &mut SqliteConnection,
+        account_id: &str,
+    ) -> Result<Vec<Mailbox>, CoreError> {
         let rows = sqlx::query!(
             "SELECT address, name, quota_bytes, used_bytes, active
              FROM mailboxes WHERE account_id = ? ORDER BY address",
             account_id
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         Ok(rows
             .into_iter()
@@ -742,14 +803,14 @@ fn role(name: String, permissions: &str) -> Result<Role, CoreError> {
 }
 
 /// The snake_case name serde gives an enum value, as stored in TEXT columns.
-fn name_of<T: Serialize>(value: &T) -> Result<String, CoreError> {
+pub(crate) fn name_of<T: Serialize>(value: &T) -> Result<String, CoreError> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => Ok(name),
         _ => Err(CoreError::Internal("enum without a name".into())),
     }
 }
 
-fn from_name<T: DeserializeOwned>(name: &str) -> Result<T, CoreError> {
+pub(crate) fn from_name<T: DeserializeOwned>(name: &str) -> Result<T, CoreError> {
     serde_json::from_value(serde_json::Value::String(name.to_owned()))
         .map_err(|e| CoreError::Storage(format!("unknown value {name:?}: {e}")))
 }
@@ -766,7 +827,7 @@ fn date(text: &str) -> Result<NaiveDate, CoreError> {
     NaiveDate::from_str(text).map_err(|e| CoreError::Storage(format!("date {text:?}: {e}")))
 }
 
-fn timestamp(text: &str) -> Result<DateTime<Utc>, CoreError> {
+pub(crate) fn timestamp(text: &str) -> Result<DateTime<Utc>, CoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| CoreError::Storage(format!("timestamp {text:?}: {e}")))

@@ -1,10 +1,12 @@
 //! Sync of one account: fetch every resource the role may read (conditionally, with the
 //! ETag of the last sync), then write all of it in one transaction. Any failure before
-//! the write leaves the previous cache exactly as it was.
+//! the write leaves the previous cache exactly as it was. The same transaction records
+//! the sync's alerts (see `alerts`).
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use cowdesk_model::{Account, Resource, SyncOutcome, SyncProgress};
 
+use crate::alerts::ledger;
 use crate::error::CoreError;
 use crate::portal::{Fetched, Portal};
 use crate::store::{ResourceData, ResourceUpdate, Store};
@@ -13,10 +15,11 @@ pub async fn sync_account<P: Portal>(
     portal: &P,
     store: &Store,
     account: &Account,
+    today: NaiveDate,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> SyncOutcome {
     let requests_before = portal.requests();
-    let result = fetch_and_write(portal, store, account, progress).await;
+    let result = fetch_and_write(portal, store, account, today, progress).await;
     let requests = portal.requests().saturating_sub(requests_before);
     let mut outcome = SyncOutcome {
         account_id: account.id.clone(),
@@ -48,6 +51,7 @@ async fn fetch_and_write<P: Portal>(
     portal: &P,
     store: &Store,
     account: &Account,
+    today: NaiveDate,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<Vec<ResourceUpdate>, CoreError> {
     let states = store.sync_states(&account.id).await?;
@@ -78,7 +82,11 @@ async fn fetch_and_write<P: Portal>(
             Err(err) => return Err(err),
         }
     }
-    store.apply_sync(&account.id, &updates, Utc::now()).await?;
+    // The change set is taken against the previous cache in the same transaction, so
+    // the alerts of a sync are recorded exactly when its data is.
+    let alerts =
+        ledger::apply_sync_with_alerts(store, &account.id, &updates, Utc::now(), today).await?;
+    tracing::debug!(account = %account.id, ?alerts, "synced");
     progress(SyncProgress {
         account_id: account.id.clone(),
         resource: Resource::Tickets,

@@ -10,6 +10,8 @@ use ts_rs::TS;
 
 mod billing;
 pub use billing::*;
+mod alerts;
+pub use alerts::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;

@@ -13,6 +13,7 @@ mod http;
 mod mandates;
 mod pdf;
 mod routes;
+mod scenarios;
 mod state;
 
 use std::net::SocketAddr;

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use cowdesk_model::{Account, NewTicket, Resource, Ticket};
 
 use crate::auth::Sessions;
@@ -21,6 +22,8 @@ pub struct SandboxHandle {
 
 struct Shared {
     token_ttl: Duration,
+    /// The day the data was generated around.
+    today: NaiveDate,
     requests: AtomicU64,
     state: Mutex<State>,
 }
@@ -59,6 +62,7 @@ impl SandboxHandle {
         SandboxHandle {
             inner: Arc::new(Shared {
                 token_ttl: config.token_ttl,
+                today: config.today,
                 requests: AtomicU64::new(0),
                 state: Mutex::new(State {
                     passwords,
@@ -87,6 +91,10 @@ impl SandboxHandle {
 
     pub(crate) fn token_ttl(&self) -> Duration {
         self.inner.token_ttl
+    }
+
+    pub(crate) fn today(&self) -> NaiveDate {
+        self.inner.today
     }
 
     pub(crate) fn count_request(&self) {

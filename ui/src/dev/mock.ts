@@ -11,6 +11,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { billingAnswer } from "./billing-mock";
 import type { Account } from "../lib/bindings/Account";
+import type { Alert } from "../lib/bindings/Alert";
 import type { AccountSummary } from "../lib/bindings/AccountSummary";
 import type { Dashboard } from "../lib/bindings/Dashboard";
 import type { Domain } from "../lib/bindings/Domain";
@@ -205,6 +206,43 @@ const mailConfig: MailClientConfig = {
   authentication: "password",
 };
 
+const mockAlerts: Alert[] = [
+  {
+    id: 2,
+    account_id: "acc-100001",
+    account_name: "Müller Webdesign",
+    rule: "payment_reminder",
+    category: "invoices",
+    severity: "critical",
+    title: "Dunning notice",
+    title_de: "Mahnung",
+    body: "Invoice RE-2026-000107 of €23.80 is still unpaid.",
+    body_de: "Rechnung RE-2026-000107 über 23,80 € ist noch offen.",
+    target: { account_id: "acc-100001", target: { view: "invoices", number: "RE-2026-000107" } },
+    created_at: new Date(Date.now() - 6 * 60_000).toISOString(),
+    resolved_at: null,
+    read: false,
+    delivery: "delivered",
+  },
+  {
+    id: 1,
+    account_id: "acc-100001",
+    account_name: "Müller Webdesign",
+    rule: "service_suspended",
+    category: "services",
+    severity: "critical",
+    title: "Service suspended",
+    title_de: "Dienst gesperrt",
+    body: "Managed mailcow (s-2) is suspended: Unpaid invoice RE-2026-000107.",
+    body_de: "Managed mailcow (s-2) ist gesperrt: Unpaid invoice RE-2026-000107.",
+    target: { account_id: "acc-100001", target: { view: "services", id: "s-2" } },
+    created_at: new Date(Date.now() - 26 * 3600_000).toISOString(),
+    resolved_at: null,
+    read: false,
+    delivery: "backfill",
+  },
+];
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function fakeSync(): Promise<SyncOutcome[]> {
@@ -283,6 +321,26 @@ export function installMock(): void {
           return mailConfig;
         case "sync_now":
           return fakeSync();
+        case "list_alerts":
+          return mockAlerts;
+        case "alert_counts":
+          return { unread: mockAlerts.filter((x) => !x.read).length, unresolved: mockAlerts.filter((x) => !x.resolved_at).length };
+        case "mark_alert_read":
+        case "mark_all_alerts_read":
+        case "demo_event":
+          return null;
+        case "take_navigation":
+          return null;
+        case "get_alert_settings":
+          return { enabled: true, muted_categories: [], muted_accounts: [], quiet_hours: null, sync_interval_minutes: 15 };
+        case "set_alert_settings":
+          return (args as { settings: unknown }).settings;
+        case "get_desktop_settings":
+        case "set_start_at_login":
+        case "set_keep_running":
+          return { start_at_login: false, keep_running: true, tray_available: true };
+        case "sync_schedule":
+          return { state: "waiting", interval_minutes: 15, next_at: new Date(Date.now() + 11 * 60_000).toISOString(), failures: 0, last_error: null };
         case "check_sepa":
           return { iban_grouped: (a.iban ?? "").replace(/\s/g, "").replace(/(.{4})/g, "$1 ").trim(), iban_country: null, problems: [] };
         case "domains_needing_relock":

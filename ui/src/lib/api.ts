@@ -4,8 +4,12 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountSummary } from "./bindings/AccountSummary";
+import type { Alert } from "./bindings/Alert";
+import type { AlertCounts } from "./bindings/AlertCounts";
+import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Dashboard } from "./bindings/Dashboard";
+import type { DesktopSettings } from "./bindings/DesktopSettings";
 import type { Domain } from "./bindings/Domain";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { Invoice } from "./bindings/Invoice";
@@ -14,9 +18,11 @@ import type { LoginInfo } from "./bindings/LoginInfo";
 import type { MailClientConfig } from "./bindings/MailClientConfig";
 import type { Mailbox } from "./bindings/Mailbox";
 import type { Mandate } from "./bindings/Mandate";
+import type { Navigation } from "./bindings/Navigation";
 import type { Service } from "./bindings/Service";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
 import type { SyncProgress } from "./bindings/SyncProgress";
+import type { SyncSchedule } from "./bindings/SyncSchedule";
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
@@ -40,6 +46,18 @@ export const api = {
   listMailboxes: (accountId: string) => invoke<Listing<Mailbox>>("list_mailboxes", { accountId }),
   mailClientConfig: () => invoke<MailClientConfig>("mail_client_config"),
   syncNow: () => invoke<SyncOutcome[]>("sync_now"),
+  listAlerts: () => invoke<Alert[]>("list_alerts"),
+  alertCounts: () => invoke<AlertCounts>("alert_counts"),
+  markAlertRead: (id: number) => invoke<void>("mark_alert_read", { id }),
+  markAllAlertsRead: (accountId: string | null) => invoke<void>("mark_all_alerts_read", { accountId }),
+  getAlertSettings: () => invoke<AlertSettings>("get_alert_settings"),
+  setAlertSettings: (settings: AlertSettings) => invoke<AlertSettings>("set_alert_settings", { settings }),
+  takeNavigation: () => invoke<Navigation | null>("take_navigation"),
+  getDesktopSettings: () => invoke<DesktopSettings>("get_desktop_settings"),
+  setStartAtLogin: (enabled: boolean) => invoke<DesktopSettings>("set_start_at_login", { enabled }),
+  setKeepRunning: (enabled: boolean) => invoke<DesktopSettings>("set_keep_running", { enabled }),
+  demoEvent: (kind: "reminder" | "suspension" | "reactivation") => invoke<void>("demo_event", { kind }),
+  syncSchedule: () => invoke<SyncSchedule>("sync_schedule"),
 };
 
 export const events = {
@@ -48,6 +66,12 @@ export const events = {
     listen<SyncProgress>("sync-progress", (e) => f(e.payload)),
   syncFinished: (f: (o: SyncOutcome[]) => void): Promise<UnlistenFn> =>
     listen<SyncOutcome[]>("sync-finished", (e) => f(e.payload)),
+  alertsChanged: (f: (c: AlertCounts) => void): Promise<UnlistenFn> =>
+    listen<AlertCounts>("alerts-changed", (e) => f(e.payload)),
+  syncSchedule: (f: (s: SyncSchedule) => void): Promise<UnlistenFn> =>
+    listen<SyncSchedule>("sync-schedule", (e) => f(e.payload)),
+  navigateRequested: (f: () => void): Promise<UnlistenFn> => listen("navigate-requested", () => f()),
+  showAlerts: (f: () => void): Promise<UnlistenFn> => listen("show-alerts", () => f()),
 };
 
 /** Any rejection from a command, as an ErrorInfo (IPC errors already are one). */

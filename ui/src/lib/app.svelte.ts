@@ -17,7 +17,8 @@ export type View =
   | "mailboxes"
   | "mailsettings"
   | "billing"
-  | "activity";
+  | "activity"
+  | "alerts";
 
 export const VIEWS: View[] = [
   "dashboard",
@@ -29,6 +30,7 @@ export const VIEWS: View[] = [
   "mailsettings",
   "billing",
   "activity",
+  "alerts",
 ];
 
 interface AppState {

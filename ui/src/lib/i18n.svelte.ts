@@ -5,6 +5,7 @@ import * as mandateMessages from "./messages/mandates";
 // language unless the user picks one.
 
 import * as billing from "./messages/billing";
+import { de as alertsDe, en as alertsEn } from "./messages/alerts";
 
 const en = {
   "app.name": "cowdesk",
@@ -175,6 +176,7 @@ const en = {
   ...billing.en,
   ...domainMessages.en,
   ...mandateMessages.en,
+  ...alertsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -348,6 +350,7 @@ const de: Record<MessageKey, string> = {
   ...billing.de,
   ...domainMessages.de,
   ...mandateMessages.de,
+  ...alertsDe,
 };
 
 export const dictionaries = { en, de } as const;

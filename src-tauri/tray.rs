@@ -1,0 +1,148 @@
+//! The tray icon: the count of unresolved alerts, "sync now", and a way back to the
+//! window when it is closed to the tray.
+
+use cowdesk_core::alerts::Lang;
+use cowdesk_core::model::AlertCounts;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+use crate::{background, window, AppState};
+
+const TRAY: &str = "main";
+/// The window opens the notification centre on this event.
+pub const EVENT_SHOW_ALERTS: &str = "show-alerts";
+
+struct TrayMenu<R: Runtime> {
+    open: MenuItem<R>,
+    alerts: MenuItem<R>,
+    sync: MenuItem<R>,
+    quit: MenuItem<R>,
+}
+
+/// Creates the tray icon. Desktops without a tray (or a headless test) get none; cowdesk
+/// then quits when its window closes.
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let open = MenuItem::with_id(app, "open", "Open cowdesk", true, None::<&str>)?;
+    let alerts = MenuItem::with_id(app, "alerts", "No unresolved alerts", true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", "Sync now", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit cowdesk", true, None::<&str>)?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &open,
+            &alerts,
+            &PredefinedMenuItem::separator(app)?,
+            &sync,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
+    )?;
+    let mut builder = TrayIconBuilder::with_id(TRAY)
+        .menu(&menu)
+        .tooltip("cowdesk")
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            "open" => window::show_and_focus(app),
+            "alerts" => {
+                window::show_and_focus(app);
+                let _ = app.emit(EVENT_SHOW_ALERTS, ());
+            }
+            "sync" => background::request_sync(app),
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    app.manage(TrayMenu {
+        open,
+        alerts,
+        sync,
+        quit,
+    });
+    app.state::<AppState>().set_tray_available(host_present());
+    Ok(())
+}
+
+/// Whether the desktop shows tray icons at all: on Linux, a StatusNotifierWatcher on the
+/// session bus. Without one, hiding the window in the tray would leave no way back.
+#[cfg(target_os = "linux")]
+fn host_present() -> bool {
+    let present = || -> zbus::Result<bool> {
+        let connection = zbus::blocking::Connection::session()?;
+        let bus = zbus::blocking::fdo::DBusProxy::new(&connection)?;
+        let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher")?;
+        Ok(bus.name_has_owner(name)?)
+    };
+    present().unwrap_or(false)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn host_present() -> bool {
+    true
+}
+
+/// Shows the count next to the icon (where the desktop shows titles) and in the menu.
+pub fn update<R: Runtime>(app: &AppHandle<R>, counts: AlertCounts, lang: Lang) {
+    let Some(tray) = app.tray_by_id(TRAY) else {
+        return;
+    };
+    let Some(menu) = app.try_state::<TrayMenu<R>>() else {
+        return;
+    };
+    let labels = Labels::new(lang, counts.unresolved);
+    let _ = tray.set_title((counts.unresolved > 0).then(|| counts.unresolved.to_string()));
+    let _ = tray.set_tooltip(Some(format!("cowdesk — {}", labels.alerts)));
+    let _ = menu.alerts.set_text(&labels.alerts);
+    let _ = menu.open.set_text(labels.open);
+    let _ = menu.sync.set_text(labels.sync);
+    let _ = menu.quit.set_text(labels.quit);
+}
+
+struct Labels {
+    open: &'static str,
+    alerts: String,
+    sync: &'static str,
+    quit: &'static str,
+}
+
+impl Labels {
+    fn new(lang: Lang, unresolved: u32) -> Labels {
+        match lang {
+            Lang::En => Labels {
+                open: "Open cowdesk",
+                alerts: match unresolved {
+                    0 => "No unresolved alerts".to_owned(),
+                    1 => "1 unresolved alert".to_owned(),
+                    n => format!("{n} unresolved alerts"),
+                },
+                sync: "Sync now",
+                quit: "Quit cowdesk",
+            },
+            Lang::De => Labels {
+                open: "cowdesk öffnen",
+                alerts: match unresolved {
+                    0 => "Keine offenen Hinweise".to_owned(),
+                    1 => "1 offener Hinweis".to_owned(),
+                    n => format!("{n} offene Hinweise"),
+                },
+                sync: "Jetzt synchronisieren",
+                quit: "cowdesk beenden",
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alert_tray_labels_count_in_both_languages() {
+        assert_eq!(Labels::new(Lang::En, 0).alerts, "No unresolved alerts");
+        assert_eq!(Labels::new(Lang::En, 1).alerts, "1 unresolved alert");
+        assert_eq!(Labels::new(Lang::De, 3).alerts, "3 offene Hinweise");
+        assert_eq!(Labels::new(Lang::De, 0).sync, "Jetzt synchronisieren");
+    }
+}
