@@ -82,17 +82,19 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     };
     tauri::async_runtime::set(runtime.handle().clone());
     // The cache is opened before the window exists, so the first paint reads real data.
-    let state = match runtime.block_on(AppState::open(data_dir, demo, hidden)) {
+    let state = match runtime.block_on(AppState::open(data_dir.clone(), demo, hidden)) {
         Ok(state) => state,
         Err(err) => {
             eprintln!("cowdesk: {}", err.message);
             return 1;
         }
     };
-    // First: a second launch only brings the running window to the front.
-    let builder = Builder::default().plugin(tauri_plugin_single_instance::init(|app, _, _| {
-        window::show_and_focus(app)
-    }));
+    // First: a second launch on the same cache only brings the running window to the front.
+    let single_instance = tauri_plugin_single_instance::Builder::new()
+        .callback(|app, _, _| window::show_and_focus(app))
+        .dbus_id(paths::instance_id(&data_dir))
+        .build();
+    let builder = Builder::default().plugin(single_instance);
     #[cfg(any(target_os = "macos", windows))]
     let builder = builder.plugin(autostart::plugin());
     let result = setup(builder, state).run(tauri::generate_context!());
