@@ -21,8 +21,17 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 start_private_display
+# Every sandbox of the run records the secrets it hands out; the end-to-end tests keep
+# their caches, logs and exports below the artifacts for the leak scan after the run.
+export COWDESK_SANDBOX_SECRET_LOG="$results.secrets"
+CLEANUP_PATHS+=("$results.secrets")
+rm -rf "$COWDESK_ARTIFACTS/kept"
+find "$COWDESK_ARTIFACTS" -name app.log -delete 2>/dev/null || true
 log "Rust: tests (display $DISPLAY, private D-Bus session, gnome-keyring)"
 run_in_private_session cargo test --workspace --quiet 2>&1 | tee "$results.cargo"
+
+log "Leak scan of everything the end-to-end tests left"
+python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS"
 
 log "IPC bindings are up to date"
 if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then

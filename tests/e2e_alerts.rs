@@ -42,8 +42,8 @@ fn alert_centre_notification_and_click_open_the_invoice() {
     let bus = PrivateBus::start();
     let service = runtime.block_on(NotificationService::start(&bus));
     let tray = runtime.block_on(TrayHost::start(&bus));
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let config_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
+    let config_dir = support::driver::kept_dir(module_path!());
     let app = AppUnderTest::launch(
         "alerts",
         Launch {

@@ -119,8 +119,8 @@ fn billing_e2e_overdue_invoice_already_paid_files_a_ticket() {
         .find(|i| i.status == InvoiceStatus::Overdue && i.dunning_level > 0)
         .expect("demo data has an overdue invoice with a reminder")
         .clone();
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let proof_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
+    let proof_dir = support::driver::kept_dir(module_path!());
     let proof = proof_dir.path().join("kontoauszug.pdf");
     std::fs::write(&proof, b"%PDF-1.4\n% proof of payment\n%%EOF\n").expect("proof file");
 
@@ -248,8 +248,8 @@ fn billing_e2e_exports_a_year_of_invoices() {
         .map(|i| i.number.clone())
         .collect();
     assert!(expected.len() >= 10, "demo data covers {year}");
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let out = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
+    let out = support::driver::kept_dir(module_path!());
     let out_path = out.path().display().to_string();
 
     let app = launch_demo(
@@ -350,7 +350,7 @@ fn billing_e2e_contracts_settings_and_role_limits() {
     if skip_or_fail("billing_e2e_contracts_settings_and_role_limits") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
     let app = launch_demo(
         "billing-contracts",
         data_dir.path(),

@@ -51,7 +51,7 @@ fn demo_dashboard_then_shared_account_invoices() {
     );
     assert!(own_numbers.is_disjoint(&shared_numbers));
 
-    let data_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
     let app = AppUnderTest::launch(
         "demo",
         Launch {

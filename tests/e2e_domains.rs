@@ -50,8 +50,8 @@ fn e2e_domain_unlock_generate_copy_then_leak_scan() {
     if skip_or_fail("e2e_domain_unlock_generate_copy_then_leak_scan") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let log_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
+    let log_dir = support::driver::kept_dir(module_path!());
     let log_file = log_dir.path().join("cowdesk.log");
     let log_path = log_file.to_str().expect("utf-8 path").to_owned();
     let app = AppUnderTest::launch(

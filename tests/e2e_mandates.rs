@@ -74,7 +74,7 @@ fn e2e_mandate_sepa_add_then_default_and_listed() {
     if skip_or_fail("e2e_mandate_sepa_add_then_default_and_listed") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
     let app = AppUnderTest::launch(
         "mandates-sepa",
         Launch {
@@ -165,8 +165,8 @@ fn e2e_mandate_paypal_approved_on_the_provider_page_becomes_active() {
     if skip_or_fail("e2e_mandate_paypal_approved_on_the_provider_page_becomes_active") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let seam = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
+    let seam = support::driver::kept_dir(module_path!());
     let urls = seam.path().join("urls");
     let browser = seam.path().join("browser.sh");
     std::fs::write(

@@ -28,7 +28,7 @@ fn offline_start_shows_the_cache_and_its_age() {
     if skip_or_fail("offline_start_shows_the_cache_and_its_age") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let sandbox = runtime
         .block_on(Sandbox::start(SandboxConfig::default()))

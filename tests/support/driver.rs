@@ -14,6 +14,8 @@ pub struct AppUnderTest {
     pub driver: Option<WebDriver>,
     tauri_driver: Child,
     pub artifacts: PathBuf,
+    /// Where the app logs (`COWDESK_LOG_FILE`), shown when a test fails.
+    log: PathBuf,
 }
 
 /// How to start the app.
@@ -68,17 +70,22 @@ impl AppUnderTest {
         if let Some(dir) = launch.data_dir {
             command.env("COWDESK_DATA_DIR", dir);
         }
+        let artifacts = artifacts_dir(name);
+        // The app's log stays with the test's artifacts, where the suite's leak scan reads
+        // it; a test may name its own file.
+        let log = artifacts.join("app.log");
+        command.env("COWDESK_LOG_FILE", &log);
         command.envs(launch.env.iter().copied());
         let tauri_driver = command
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
-        let artifacts = artifacts_dir(name);
         let mut app = AppUnderTest {
             driver: None,
             tauri_driver,
             artifacts,
+            log,
         };
         let driver_url = format!("http://127.0.0.1:{port}");
         wait_for_status(&driver_url, Duration::from_secs(30))?;
@@ -120,6 +127,15 @@ impl Drop for AppUnderTest {
             .args(["-TERM", &self.tauri_driver.id().to_string()])
             .status();
         let _ = self.tauri_driver.wait();
+        if std::thread::panicking() {
+            if let Ok(log) = std::fs::read_to_string(&self.log) {
+                let tail: Vec<&str> = log.lines().rev().take(40).collect();
+                eprintln!("--- last lines of {} ---", self.log.display());
+                for line in tail.into_iter().rev() {
+                    eprintln!("{line}");
+                }
+            }
+        }
     }
 }
 
@@ -175,12 +191,38 @@ fn is_executable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// `$COWDESK_ARTIFACTS/<test>` or `artifacts/e2e/<test>` in the repository.
-fn artifacts_dir(test: &str) -> PathBuf {
-    let root = std::env::var_os("COWDESK_ARTIFACTS")
+/// `$COWDESK_ARTIFACTS` or `artifacts/e2e` in the repository.
+fn artifacts_root() -> PathBuf {
+    std::env::var_os("COWDESK_ARTIFACTS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e"));
-    let dir = root.join(test);
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e"))
+}
+
+/// `<artifacts>/<test>`, where screenshots and the app's log go.
+fn artifacts_dir(test: &str) -> PathBuf {
+    let dir = artifacts_root().join(test);
     let _ = std::fs::create_dir_all(&dir);
     dir
+}
+
+/// A folder a test gives the app (its cache, an export target, a config folder) that is
+/// kept after the test, below `<artifacts>/kept/`: `scripts/leak-scan.py` searches
+/// everything the suite left there for the secrets the suite used.
+pub struct KeptDir(PathBuf);
+
+impl KeptDir {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+pub fn kept_dir(test: &str) -> KeptDir {
+    let root = artifacts_root().join("kept");
+    std::fs::create_dir_all(&root).expect("artifacts folder is writable");
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{test}-"))
+        .tempdir_in(&root)
+        .expect("a fresh folder below the artifacts")
+        .keep();
+    KeptDir(dir)
 }

@@ -110,7 +110,9 @@ impl Sessions {
 fn random_token() -> Option<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    crate::secret_log::record("token", &token);
+    Some(token)
 }
 
 fn no_randomness() -> Response {
@@ -152,6 +154,8 @@ pub(crate) async fn login(State(h): State<SandboxHandle>, body: Bytes) -> Respon
     let (Some(email), Some(password), true) = (email, password, fields.is_empty()) else {
         return validation(fields);
     };
+    // Wrong passwords too: a test that types one must not find it in a log either.
+    crate::secret_log::record("password", &password);
     let mut state = h.lock();
     if state.passwords.get(&email) != Some(&password) {
         // The same answer for an unknown address and a wrong password.

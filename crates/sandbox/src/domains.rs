@@ -114,6 +114,7 @@ fn random_authcode() -> Option<String> {
         let has_digit = code.chars().any(|c| c.is_ascii_digit());
         let has_symbol = code.chars().any(|c| "-_+=".contains(c));
         if has_digit && has_symbol {
+            crate::secret_log::record("authcode", &code);
             return Some(code);
         }
     }

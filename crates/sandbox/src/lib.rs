@@ -14,6 +14,7 @@ mod mandates;
 mod pdf;
 mod routes;
 mod scenarios;
+mod secret_log;
 mod state;
 
 use std::net::SocketAddr;

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Leak scan after the end-to-end suite.
+
+Every sandbox of the suite appends each secret it hands out or accepts (passwords, tokens,
+authcodes, API keys) to the file named by COWDESK_SANDBOX_SECRET_LOG. This script searches
+every file the suite left below the given folders (the caches, WAL files, the apps' logs,
+exported PDFs and CSVs, configuration files) for each of those values, as written and in
+URL-encoded form. It names the file and the kind of secret, never the secret itself.
+
+It fails when a secret is found, and also when the scan could not mean anything: no secret
+of a required kind was recorded, or no database or log was there to search.
+
+    scripts/leak-scan.py SECRET_LOG FOLDER... [--require token,password,authcode]
+"""
+
+import argparse
+import os
+import re
+import sys
+import urllib.parse
+
+# Shorter values would match by chance in binary files (screenshots, databases).
+MIN_LENGTH = 8
+
+
+def read_secrets(path):
+    secrets = {}
+    with open(path, encoding="utf-8") as log:
+        for line in log:
+            kind, _, value = line.rstrip("\n").partition("\t")
+            if len(value) >= MIN_LENGTH:
+                secrets[value] = kind
+    return secrets
+
+
+def forms(value):
+    """The value as it would appear in a file: raw, or URL-encoded in a logged URL."""
+    yield value.encode()
+    quoted = urllib.parse.quote(value, safe="")
+    if quoted != value:
+        yield quoted.encode()
+
+
+# The sandbox's tokens: 256 bits as hex. There are thousands of them after a full run, so
+# they are found by pulling every long hex run out of a file once and looking the windows
+# up in a set, instead of searching the file once per token.
+HEX_TOKEN = re.compile(r"^[0-9a-f]{64}$")
+HEX_RUN = re.compile(rb"[0-9a-f]{64,}")
+
+
+def hex_tokens_in(content, tokens):
+    for run in HEX_RUN.finditer(content):
+        text = run.group().decode()
+        for start in range(len(text) - 63):
+            if text[start : start + 64] in tokens:
+                yield text[start : start + 64]
+
+
+def files_below(folders):
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            for name in names:
+                yield os.path.join(root, name)
+
+
+def kind_of_file(path):
+    name = os.path.basename(path)
+    if ".sqlite" in name:
+        return "database"
+    if name.endswith(".log"):
+        return "log"
+    return "other"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("secret_log")
+    parser.add_argument("folders", nargs="+")
+    parser.add_argument("--require", default="token,password,authcode")
+    args = parser.parse_args()
+
+    if not os.path.exists(args.secret_log):
+        sys.exit(f"leak scan: no secrets were recorded ({args.secret_log} is missing)")
+    secrets = read_secrets(args.secret_log)
+    kinds = {}
+    for kind in secrets.values():
+        kinds[kind] = kinds.get(kind, 0) + 1
+    missing = [k for k in args.require.split(",") if k and k not in kinds]
+    if missing:
+        sys.exit(f"leak scan: the suite recorded no {', '.join(missing)}; the scan would prove nothing")
+
+    hex_tokens = {v for v in secrets if HEX_TOKEN.match(v)}
+    others = [(v, list(forms(v))) for v in secrets if v not in hex_tokens]
+
+    scanned = {"database": 0, "log": 0, "other": 0}
+    empty_logs = 0
+    leaks = []
+    for path in files_below(args.folders):
+        try:
+            with open(path, "rb") as f:
+                content = f.read()
+        except FileNotFoundError:
+            continue  # a WAL file checkpointed away since it was listed
+        kind = kind_of_file(path)
+        scanned[kind] += 1
+        if kind == "log" and not content:
+            empty_logs += 1
+        for value in set(hex_tokens_in(content, hex_tokens)):
+            leaks.append((path, secrets[value]))
+        for value, encoded in others:
+            if any(form in content for form in encoded):
+                leaks.append((path, secrets[value]))
+
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    files = ", ".join(f"{n} {k}" for k, n in scanned.items())
+    print(f"leak scan: {len(secrets)} secrets ({summary}) searched in {sum(scanned.values())} files ({files})")
+    if scanned["database"] == 0 or scanned["log"] == empty_logs:
+        sys.exit("leak scan: no database or no non-empty log to search; the scan would prove nothing")
+    for path, secret_kind in leaks:
+        print(f"leak scan: {secret_kind} found in {path}", file=sys.stderr)
+    if leaks:
+        sys.exit(f"leak scan: {len(leaks)} secrets found in the suite's files")
+    print("leak scan: none found")
+
+
+if __name__ == "__main__":
+    main()
