@@ -9,8 +9,9 @@
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use cowdesk_model::{
-    Account, AccountUser, Domain, Invoice, InvoiceStatus, Mailbox, Mandate, MandateKind,
-    MandateStatus, PostalAddress, Profile, Role, Service, ServiceStatus, Ticket, TicketStatus,
+    Account, AccountUser, Domain, Invoice, InvoiceStatus, MailAllowance, Mailbox, Mandate,
+    MandateKind, MandateStatus, PostalAddress, Profile, Role, Service, ServiceStatus, Ticket,
+    TicketStatus,
 };
 
 use crate::data::{accounting, full_access, AccountData, Grant};
@@ -78,7 +79,7 @@ impl Company {
 /// (kind, product, monthly net price in cents)
 const PRODUCTS: &[(&str, &str, i64)] = &[
     ("webhosting", "Webhosting Business", 1490),
-    ("mail", "Managed mailcow", 2900),
+    ("mail", "Shared mailcow", 2900),
     ("domain", "Domain .de", 119),
     ("server", "vServer S", 990),
     ("webhosting", "Webhosting Starter", 490),
@@ -284,6 +285,7 @@ fn account_data(
                 term_months: if n % 2 == 0 { 12 } else { 1 },
                 period_end,
                 status_reason,
+                mail_allowance: (*kind == "mail").then(|| mail_allowance(config.mailboxes)),
             }
         })
         .collect();
@@ -383,6 +385,24 @@ fn account_data(
 }
 
 /// The domain service bills every domain; the first domain also carries the web hosting.
+/// The FAQ's default allowance (20 mailboxes, 20 GB); a generated large account gets a
+/// bigger plan that still fits its mailboxes (the next thousand, 1 GiB each).
+fn mail_allowance(mailboxes: u32) -> MailAllowance {
+    const DEFAULT_MAILBOXES: u32 = 20;
+    if mailboxes <= DEFAULT_MAILBOXES {
+        MailAllowance {
+            mailboxes: DEFAULT_MAILBOXES,
+            storage_bytes: 20 * 1024 * MIB,
+        }
+    } else {
+        let limit = mailboxes.div_ceil(1000) * 1000;
+        MailAllowance {
+            mailboxes: limit,
+            storage_bytes: i64::from(limit) * 1024 * MIB * 3,
+        }
+    }
+}
+
 fn domain_services(services: &[Service], index: u32) -> Vec<String> {
     services
         .iter()
