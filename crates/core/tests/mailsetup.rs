@@ -69,6 +69,7 @@ async fn mailsetup_a_large_account_gets_a_plan_that_fits() {
     let (_sandbox, _dir, core) = synced(config).await;
     let allowance = core.mail_allowance(OWN).await.unwrap().unwrap();
     assert_eq!(allowance.mailboxes, 2000);
+    assert!(allowance.storage_bytes >= 1500 * 2 * GIB);
     assert_eq!(core.mailboxes(OWN).await.unwrap().items.len(), 1500);
 }
 

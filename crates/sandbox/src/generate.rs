@@ -326,7 +326,8 @@ fn account_data(
                     )
                 }
             };
-            let quota_bytes = [1024, 2048, 5120][rng.below(3) as usize] * MIB;
+            // Within the shared mailcow's default 20 GB for the default dozen mailboxes.
+            let quota_bytes = [512, 1024, 2048][rng.below(3) as usize] * MIB;
             // info@ is nearly full; the rest use at most 80 %.
             let used_bytes = if i == 0 {
                 quota_bytes * 94 / 100
@@ -386,7 +387,7 @@ fn account_data(
 
 /// The domain service bills every domain; the first domain also carries the web hosting.
 /// The FAQ's default allowance (20 mailboxes, 20 GB); a generated large account gets a
-/// bigger plan that still fits its mailboxes (the next thousand, 1 GiB each).
+/// bigger plan with room to spare (the next thousand mailboxes, 2 GiB each).
 fn mail_allowance(mailboxes: u32) -> MailAllowance {
     const DEFAULT_MAILBOXES: u32 = 20;
     if mailboxes <= DEFAULT_MAILBOXES {
@@ -395,10 +396,10 @@ fn mail_allowance(mailboxes: u32) -> MailAllowance {
             storage_bytes: 20 * 1024 * MIB,
         }
     } else {
-        let limit = mailboxes.div_ceil(1000) * 1000;
+        let limit = (mailboxes / 1000 + 1) * 1000;
         MailAllowance {
             mailboxes: limit,
-            storage_bytes: i64::from(limit) * 1024 * MIB * 3,
+            storage_bytes: i64::from(limit) * 2 * 1024 * MIB,
         }
     }
 }

@@ -59,11 +59,11 @@ describe("mailsetup: mailboxes view", () => {
     const { target, rows, type, count } = start(many(10_000));
     await until(() => rows().length > 0);
     expect(rows().length).toBeLessThanOrEqual(30);
-    expect(count()).toBe("10000 of 10000 mailboxes");
+    expect(count()).toBe("10,000 of 10,000 mailboxes");
 
     type("user.0999");
     expect(rows().map((r) => r.getAttribute("data-address"))).toEqual(["user.09990@a.de", "user.09991@b.de", "user.09992@a.de", "user.09993@b.de", "user.09994@a.de", "user.09995@b.de", "user.09996@a.de", "user.09997@b.de", "user.09998@a.de", "user.09999@b.de"]);
-    expect(count()).toBe("10 of 10000 mailboxes");
+    expect(count()).toBe("10 of 10,000 mailboxes");
 
     // Domain filter on top of the search.
     const select = target.querySelector<HTMLSelectElement>("[data-testid=mailbox-domain]")!;
@@ -71,13 +71,13 @@ describe("mailsetup: mailboxes view", () => {
     select.dispatchEvent(new Event("change", { bubbles: true }));
     flushSync();
     expect(rows().every((r) => r.getAttribute("data-address")!.endsWith("@a.de"))).toBe(true);
-    expect(count()).toBe("5 of 10000 mailboxes");
+    expect(count()).toBe("5 of 10,000 mailboxes");
 
     type("nobody-has-this");
     expect(target.querySelector("[data-testid=mailbox-no-match]")).not.toBeNull();
     target.querySelector<HTMLButtonElement>("[data-testid=mailbox-no-match] button")!.click();
     flushSync();
-    expect(count()).toBe("10000 of 10000 mailboxes");
+    expect(count()).toBe("10,000 of 10,000 mailboxes");
   });
 
   it("sorts by usage, fullest first, and warns from 90 %", async () => {
