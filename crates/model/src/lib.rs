@@ -192,9 +192,9 @@ pub struct Service {
     pub period_end: NaiveDate,
     /// Set when suspended, e.g. "Unpaid invoice RE-2026-000123".
     pub status_reason: Option<String>,
-    /// What a mail product includes; absent on other services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    /// What a mail product includes; null on other services (and from a portal that
+    /// does not send it yet).
+    #[serde(default)]
     pub mail_allowance: Option<MailAllowance>,
 }
 

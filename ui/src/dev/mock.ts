@@ -96,11 +96,11 @@ const data: Record<string, Data> = {
       { id: "m-2", kind: "paypal", label: "buchhaltung@mueller-webdesign.de", status: "cancelled", is_default: false, created_on: day(-700) },
     ],
     services: [
-      { id: "s-1", kind: "webhosting", product: "Webhosting Business", status: "active", term_months: 12, period_end: day(140), status_reason: null },
+      { id: "s-1", kind: "webhosting", product: "Webhosting Business", status: "active", term_months: 12, period_end: day(140), status_reason: null, mail_allowance: null },
       { id: "s-2", kind: "mail", product: "Shared mailcow", status: "suspended", term_months: 1, period_end: day(9), status_reason: "Unpaid invoice RE-2026-000107", mail_allowance: { mailboxes: 20, storage_bytes: 20 * GB } },
-      { id: "s-3", kind: "domain", product: "Domain .de", status: "active", term_months: 12, period_end: day(12), status_reason: null },
-      { id: "s-4", kind: "server", product: "vServer S", status: "active", term_months: 1, period_end: day(21), status_reason: null },
-      { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null },
+      { id: "s-3", kind: "domain", product: "Domain .de", status: "active", term_months: 12, period_end: day(12), status_reason: null, mail_allowance: null },
+      { id: "s-4", kind: "server", product: "vServer S", status: "active", term_months: 1, period_end: day(21), status_reason: null, mail_allowance: null },
+      { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null, mail_allowance: null },
     ],
     domains: [
       { name: "mueller-webdesign.de", expires_on: day(12), transfer_lock: true, auto_renew: false, status: "active", lock_changed_at: null, service_ids: [], invoice_numbers: [] },

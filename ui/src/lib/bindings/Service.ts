@@ -12,6 +12,7 @@ kind: string, product: string, status: ServiceStatus, term_months: number, perio
  */
 status_reason: string | null, 
 /**
- * What a mail product includes; absent on other services.
+ * What a mail product includes; null on other services (and from a portal that
+ * does not send it yet).
  */
-mail_allowance?: MailAllowance, };
+mail_allowance: MailAllowance | null, };
