@@ -467,20 +467,6 @@ fn print_json<T: Serialize>(value: &T) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::format_cents;
-
-    #[test]
-    fn cents_are_grouped_by_thousands() {
-        assert_eq!(format_cents(0), "0.00");
-        assert_eq!(format_cents(5), "0.05");
-        assert_eq!(format_cents(123_456), "1,234.56");
-        assert_eq!(format_cents(100_000_000), "1,000,000.00");
-        assert_eq!(format_cents(-1999), "-19.99");
-    }
-}
-
 /// `cowdesk mail config`: needs no sign-in, only an address the mailcow accepts.
 fn mail_config(address: &str, format: MailFormat) -> Result<String, ErrorInfo> {
     use cowdesk_core::mailconfig::{mailbox_file, ConfigFormat, MailAccount};
@@ -497,4 +483,18 @@ fn mail_config(address: &str, format: MailFormat) -> Result<String, ErrorInfo> {
     mailbox_file(&account, format)
         .map(|file| file.contents)
         .map_err(|e| e.info())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_cents;
+
+    #[test]
+    fn cents_are_grouped_by_thousands() {
+        assert_eq!(format_cents(0), "0.00");
+        assert_eq!(format_cents(5), "0.05");
+        assert_eq!(format_cents(123_456), "1,234.56");
+        assert_eq!(format_cents(100_000_000), "1,000,000.00");
+        assert_eq!(format_cents(-1999), "-19.99");
+    }
 }
