@@ -224,6 +224,27 @@ fn e2e_mailsetup_filter_open_copy_and_export() {
     .expect("the offending character is named");
     painted(d);
     app.screenshot("04-address-rule").expect("screenshot");
+
+    // The demo's alert for info@ (94 % full) leads to its row in the virtualised list:
+    // scrolled to, marked, and its setup opened.
+    d.click(&d.find("[data-testid=nav-alerts]").expect("nav"))
+        .expect("open alerts");
+    let open = d
+        .find(&format!(
+            "[data-testid=alert-item][data-rule=mailbox_quota][data-account-id={OWN}] [data-testid=alert-open]"
+        ))
+        .expect("the demo's quota alert");
+    d.click(&open).expect("open the alert");
+    d.find(&format!(
+        "[data-testid=mailbox-row][data-address={address:?}][data-highlighted=true]"
+    ))
+    .expect("the alert's mailbox marked in the list");
+    d.find(&format!(
+        "[data-testid=mailbox-setup][data-address={address:?}]"
+    ))
+    .expect("and its setup opened");
+    painted(d);
+    app.screenshot("05-from-alert").expect("screenshot");
 }
 
 /// What the page measures, in milliseconds: from the click on "Mailboxes" to the first
