@@ -70,5 +70,9 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "set_keep_running",
         "demo_event",
         "sync_schedule",
+        "mail_allowance",
+        "check_mailbox_address",
+        "copy_mail_setting",
+        "export_mail_config",
     ]
 }

@@ -103,6 +103,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mail client settings of the hosted mailcow.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// Print the client configuration of a mailbox: the settings table, a Thunderbird
+    /// autoconfig file or an Apple configuration profile (no password inside).
+    Config {
+        /// The mailbox address, e.g. info@example.de.
+        address: String,
+        #[arg(long, value_enum, default_value_t = MailFormat::Table)]
+        format: MailFormat,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum MailFormat {
+    Thunderbird,
+    Apple,
+    Table,
 }
 
 impl Command {
@@ -115,6 +139,7 @@ impl Command {
             | Command::Accounts { json }
             | Command::Invoices { json, .. }
             | Command::Status { json } => *json,
+            Command::Mail { .. } => false,
         }
     }
 }
@@ -168,12 +193,20 @@ async fn execute(command: Command, data_dir: PathBuf) -> Result<(), ErrorInfo> {
         return run_sandbox(port, config, json).await;
     }
 
+    if let Command::Mail {
+        command: MailCommand::Config { address, format },
+    } = &command
+    {
+        print!("{}", mail_config(address, *format)?);
+        return Ok(());
+    }
+
     let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecretStore::new());
     let core = Core::open(&data_dir, PROFILE, secrets)
         .await
         .map_err(|e| e.info())?;
     match command {
-        Command::Sandbox { .. } => Ok(()),
+        Command::Sandbox { .. } | Command::Mail { .. } => Ok(()),
         Command::Login {
             server,
             email,
@@ -432,6 +465,24 @@ fn print_json<T: Serialize>(value: &T) {
         Ok(text) => println!("{text}"),
         Err(err) => eprintln!("cowdesk: cannot print JSON: {err}"),
     }
+}
+
+/// `cowdesk mail config`: needs no sign-in, only an address the mailcow accepts.
+fn mail_config(address: &str, format: MailFormat) -> Result<String, ErrorInfo> {
+    use cowdesk_core::mailconfig::{mailbox_file, ConfigFormat, MailAccount};
+    let address = cowdesk_core::validate::mailbox_address(address).map_err(|e| e.info())?;
+    let format = match format {
+        MailFormat::Thunderbird => ConfigFormat::Thunderbird,
+        MailFormat::Apple => ConfigFormat::Apple,
+        MailFormat::Table => ConfigFormat::Table,
+    };
+    let account = MailAccount {
+        address,
+        name: String::new(),
+    };
+    mailbox_file(&account, format)
+        .map(|file| file.contents)
+        .map_err(|e| e.info())
 }
 
 #[cfg(test)]

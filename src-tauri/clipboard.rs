@@ -130,6 +130,23 @@ impl SecretClipboard {
     }
 }
 
+impl SecretClipboard {
+    /// Copies plain, non-secret text (a server name, a port, an address) and leaves it
+    /// on the clipboard.
+    pub fn copy_plain(&self, text: &str) -> Result<(), CopyError> {
+        let mut clipboard = lock(&self.clipboard);
+        if clipboard.is_none() {
+            let system =
+                arboard::Clipboard::new().map_err(|e| CopyError::Clipboard(e.to_string()))?;
+            *clipboard = Some(Box::new(SystemClipboard(system)));
+        }
+        let Some(clipboard) = clipboard.as_mut() else {
+            return Err(CopyError::Clipboard("no clipboard".into()));
+        };
+        clipboard.set_text(text).map_err(CopyError::Clipboard)
+    }
+}
+
 /// Clears the clipboard if its text still has `fingerprint`: whatever the user copied
 /// since stays.
 fn clear_if_unchanged(
@@ -204,6 +221,13 @@ mod tests {
         assert_eq!(fake.0.lock().unwrap().as_deref(), Some("Secret-42"));
         board.forget();
         assert!(board.copy("acc-1", "a.de").is_err());
+    }
+
+    #[test]
+    fn mailsetup_plain_copy_needs_nothing_held_and_stays() {
+        let (board, fake) = with_fake();
+        board.copy_plain("hosted.mailcow.de").unwrap();
+        assert_eq!(fake.0.lock().unwrap().as_deref(), Some("hosted.mailcow.de"));
     }
 
     #[test]

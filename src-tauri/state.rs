@@ -156,7 +156,7 @@ impl AppState {
         if let Some(sandbox) = active.sandbox.take() {
             sandbox.shutdown().await;
         }
-        let sandbox = Sandbox::start(SandboxConfig::default())
+        let sandbox = Sandbox::start(demo_config())
             .await
             .map_err(|e| crate::commands::error::internal(&format!("demo server: {e}")))?;
         // The demo's secrets are throw-away: they stay in memory, never in the keyring.
@@ -194,4 +194,19 @@ async fn open_default(data_dir: &std::path::Path) -> Result<Core, ErrorInfo> {
     Core::open(data_dir, PROFILE_DEFAULT, secrets)
         .await
         .map_err(|e| from_core(&e))
+}
+
+/// Test and benchmark seam: `COWDESK_DEMO_MAILBOXES=<n>` gives the demo account n
+/// mailboxes (the mailbox list's end-to-end measurement uses 10,000). Nothing sets it in
+/// normal use.
+fn demo_config() -> SandboxConfig {
+    let defaults = SandboxConfig::default();
+    let mailboxes = std::env::var("COWDESK_DEMO_MAILBOXES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(defaults.mailboxes);
+    SandboxConfig {
+        mailboxes,
+        ..defaults
+    }
 }

@@ -12,6 +12,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = validate::email(text);
     let _ = validate::password(text);
+    if let Ok(mailbox) = validate::mailbox_address(text) {
+        assert!(mailbox
+            .local
+            .chars()
+            .all(validate::mailbox::local_part_char_allowed));
+        assert_eq!(
+            validate::mailbox_address(&mailbox.address()).ok(),
+            Some(mailbox.clone())
+        );
+    }
     if let Ok(url) = check_server(text) {
         assert!(url.scheme() == "https" || url.scheme() == "http");
     }

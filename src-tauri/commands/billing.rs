@@ -182,7 +182,7 @@ async fn deliver<R: Runtime>(
     }
 }
 
-fn write_failed(path: &Path, err: &std::io::Error) -> cowdesk_core::model::ErrorInfo {
+pub(crate) fn write_failed(path: &Path, err: &std::io::Error) -> cowdesk_core::model::ErrorInfo {
     let mut info = invalid_input(
         "path",
         &format!("Could not write {}: {err}.", path.display()),
@@ -203,6 +203,16 @@ async fn choose_save_path<R: Runtime>(
     app: &AppHandle<R>,
     file_name: &str,
 ) -> CmdResult<Option<PathBuf>> {
+    choose_save_path_for(app, file_name, "PDF", &["pdf"]).await
+}
+
+/// The save dialog (or the test seam's folder) for a file of the kind `filter` names.
+pub(crate) async fn choose_save_path_for<R: Runtime>(
+    app: &AppHandle<R>,
+    file_name: &str,
+    filter: &str,
+    extensions: &[&str],
+) -> CmdResult<Option<PathBuf>> {
     if let Some(dir) = seam_dir() {
         return Ok(Some(dir.join(file_name)));
     }
@@ -210,7 +220,7 @@ async fn choose_save_path<R: Runtime>(
         .dialog()
         .file()
         .set_file_name(file_name)
-        .add_filter("PDF", &["pdf"]);
+        .add_filter(filter, extensions);
     if let Some(window) = app.get_webview_window("main") {
         dialog = dialog.set_parent(&window);
     }

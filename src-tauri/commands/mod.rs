@@ -8,6 +8,7 @@ pub mod billing;
 mod domains;
 pub mod error;
 mod input;
+mod mail;
 pub mod mandates;
 mod session;
 pub mod sync;
@@ -77,5 +78,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         alerts::set_keep_running,
         alerts::demo_event,
         alerts::sync_schedule,
+        mail::mail_allowance,
+        mail::check_mailbox_address,
+        mail::copy_mail_setting,
+        mail::export_mail_config,
     ]
 }

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod domains;
 pub mod error;
 pub mod mailconfig;
+pub mod mailsetup;
 pub mod mandates;
 pub mod notify;
 pub mod portal;

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cowdesk_model::{
-    Account, AccountUser, Domain, Invoice, Mailbox, Mandate, Permission, PostalAddress, Profile,
-    Resource, Role, Service, Ticket,
+    Account, AccountUser, Domain, Invoice, MailAllowance, Mailbox, Mandate, Permission,
+    PostalAddress, Profile, Resource, Role, Service, Ticket,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -504,7 +504,8 @@ impl Store {
         account_id: &str,
     ) -> Result<Vec<Service>, CoreError> {
         let rows = sqlx::query!(
-            "SELECT id, kind, product, status, term_months, period_end, status_reason
+            "SELECT id, kind, product, status, term_months, period_end, status_reason,
+                 mailbox_limit, storage_limit_bytes
              FROM services WHERE account_id = ? ORDER BY id",
             account_id
         )
@@ -520,6 +521,13 @@ impl Store {
                     term_months: u16::try_from(r.term_months).unwrap_or(0),
                     period_end: date(&r.period_end)?,
                     status_reason: r.status_reason,
+                    mail_allowance: match (r.mailbox_limit, r.storage_limit_bytes) {
+                        (Some(mailboxes), Some(storage_bytes)) => Some(MailAllowance {
+                            mailboxes: u32::try_from(mailboxes).unwrap_or(0),
+                            storage_bytes,
+                        }),
+                        _ => None,
+                    },
                 })
             })
             .collect()
@@ -682,10 +690,12 @@ async fn insert_resource(
             for s in items {
                 let status = name_of(&s.status)?;
                 let end = s.period_end.to_string();
+                let mailbox_limit = s.mail_allowance.map(|a| a.mailboxes);
+                let storage_limit = s.mail_allowance.map(|a| a.storage_bytes);
                 sqlx::query!(
                     "INSERT INTO services (account_id, id, kind, product, status, term_months,
-                         period_end, status_reason)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         period_end, status_reason, mailbox_limit, storage_limit_bytes)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     account_id,
                     s.id,
                     s.kind,
@@ -693,7 +703,9 @@ async fn insert_resource(
                     status,
                     s.term_months,
                     end,
-                    s.status_reason
+                    s.status_reason,
+                    mailbox_limit,
+                    storage_limit
                 )
                 .execute(&mut **tx)
                 .await?;

@@ -2,7 +2,10 @@
 
 use crate::error::CoreError;
 
+pub mod mailbox;
 pub mod sepa;
+
+pub use mailbox::{mailbox_address, MailboxAddress};
 
 const MAX_EMAIL: usize = 254;
 

@@ -12,6 +12,8 @@ mod billing;
 pub use billing::*;
 mod alerts;
 pub use alerts::*;
+mod mail;
+pub use mail::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
@@ -190,6 +192,10 @@ pub struct Service {
     pub period_end: NaiveDate,
     /// Set when suspended, e.g. "Unpaid invoice RE-2026-000123".
     pub status_reason: Option<String>,
+    /// What a mail product includes; null on other services (and from a portal that
+    /// does not send it yet).
+    #[serde(default)]
+    pub mail_allowance: Option<MailAllowance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -9,8 +9,9 @@
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use cowdesk_model::{
-    Account, AccountUser, Domain, Invoice, InvoiceStatus, Mailbox, Mandate, MandateKind,
-    MandateStatus, PostalAddress, Profile, Role, Service, ServiceStatus, Ticket, TicketStatus,
+    Account, AccountUser, Domain, Invoice, InvoiceStatus, MailAllowance, Mailbox, Mandate,
+    MandateKind, MandateStatus, PostalAddress, Profile, Role, Service, ServiceStatus, Ticket,
+    TicketStatus,
 };
 
 use crate::data::{accounting, full_access, AccountData, Grant};
@@ -78,7 +79,7 @@ impl Company {
 /// (kind, product, monthly net price in cents)
 const PRODUCTS: &[(&str, &str, i64)] = &[
     ("webhosting", "Webhosting Business", 1490),
-    ("mail", "Managed mailcow", 2900),
+    ("mail", "Shared mailcow", 2900),
     ("domain", "Domain .de", 119),
     ("server", "vServer S", 990),
     ("webhosting", "Webhosting Starter", 490),
@@ -284,6 +285,7 @@ fn account_data(
                 term_months: if n % 2 == 0 { 12 } else { 1 },
                 period_end,
                 status_reason,
+                mail_allowance: (*kind == "mail").then(|| mail_allowance(config.mailboxes)),
             }
         })
         .collect();
@@ -324,7 +326,8 @@ fn account_data(
                     )
                 }
             };
-            let quota_bytes = [1024, 2048, 5120][rng.below(3) as usize] * MIB;
+            // Within the shared mailcow's default 20 GB for the default dozen mailboxes.
+            let quota_bytes = [512, 1024, 2048][rng.below(3) as usize] * MIB;
             // info@ is nearly full; the rest use at most 80 %.
             let used_bytes = if i == 0 {
                 quota_bytes * 94 / 100
@@ -383,6 +386,24 @@ fn account_data(
 }
 
 /// The domain service bills every domain; the first domain also carries the web hosting.
+/// The FAQ's default allowance (20 mailboxes, 20 GB); a generated large account gets a
+/// bigger plan with room to spare (the next thousand mailboxes, 2 GiB each).
+fn mail_allowance(mailboxes: u32) -> MailAllowance {
+    const DEFAULT_MAILBOXES: u32 = 20;
+    if mailboxes <= DEFAULT_MAILBOXES {
+        MailAllowance {
+            mailboxes: DEFAULT_MAILBOXES,
+            storage_bytes: 20 * 1024 * MIB,
+        }
+    } else {
+        let limit = (mailboxes / 1000 + 1) * 1000;
+        MailAllowance {
+            mailboxes: limit,
+            storage_bytes: i64::from(limit) * 2 * 1024 * MIB,
+        }
+    }
+}
+
 fn domain_services(services: &[Service], index: u32) -> Vec<String> {
     services
         .iter()

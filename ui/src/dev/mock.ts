@@ -96,11 +96,11 @@ const data: Record<string, Data> = {
       { id: "m-2", kind: "paypal", label: "buchhaltung@mueller-webdesign.de", status: "cancelled", is_default: false, created_on: day(-700) },
     ],
     services: [
-      { id: "s-1", kind: "webhosting", product: "Webhosting Business", status: "active", term_months: 12, period_end: day(140), status_reason: null },
-      { id: "s-2", kind: "mail", product: "Managed mailcow", status: "suspended", term_months: 1, period_end: day(9), status_reason: "Unpaid invoice RE-2026-000107" },
-      { id: "s-3", kind: "domain", product: "Domain .de", status: "active", term_months: 12, period_end: day(12), status_reason: null },
-      { id: "s-4", kind: "server", product: "vServer S", status: "active", term_months: 1, period_end: day(21), status_reason: null },
-      { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null },
+      { id: "s-1", kind: "webhosting", product: "Webhosting Business", status: "active", term_months: 12, period_end: day(140), status_reason: null, mail_allowance: null },
+      { id: "s-2", kind: "mail", product: "Shared mailcow", status: "suspended", term_months: 1, period_end: day(9), status_reason: "Unpaid invoice RE-2026-000107", mail_allowance: { mailboxes: 20, storage_bytes: 20 * GB } },
+      { id: "s-3", kind: "domain", product: "Domain .de", status: "active", term_months: 12, period_end: day(12), status_reason: null, mail_allowance: null },
+      { id: "s-4", kind: "server", product: "vServer S", status: "active", term_months: 1, period_end: day(21), status_reason: null, mail_allowance: null },
+      { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null, mail_allowance: null },
     ],
     domains: [
       { name: "mueller-webdesign.de", expires_on: day(12), transfer_lock: true, auto_renew: false, status: "active", lock_changed_at: null, service_ids: [], invoice_numbers: [] },
@@ -113,6 +113,14 @@ const data: Record<string, Data> = {
       { address: "anna.mueller@mueller-webdesign.de", name: "Anna Müller", quota_bytes: 10 * GB, used_bytes: 3.2 * GB, active: true },
       { address: "buchhaltung@mueller-webdesign.de", name: "Buchhaltung", quota_bytes: 2 * GB, used_bytes: 1.9 * GB, active: true },
       { address: "alt@mueller-webdesign.de", name: "Altes Postfach", quota_bytes: 1 * GB, used_bytes: 0.1 * GB, active: false },
+      // ?mailboxes=10000 adds generated mailboxes, to try the list at scale.
+      ...Array.from({ length: Number(params.get("mailboxes") ?? 0) }, (_, i) => ({
+        address: `user.${i}@${["mueller-webdesign.de", "mueller-shop.de"][i % 2]}`,
+        name: `User ${i}`,
+        quota_bytes: 2 * GB,
+        used_bytes: ((i * 37) % 100) * 0.02 * GB,
+        active: i % 11 !== 10,
+      })),
     ],
   },
   "acc-200002": {
@@ -258,6 +266,31 @@ async function fakeSync(): Promise<SyncOutcome[]> {
   return result;
 }
 
+/** The browser preview's stand-in for the Rust address rules (validate::mailbox). */
+function mockCheckAddress(value: string): string {
+  const address = value.trim();
+  const at = address.lastIndexOf("@");
+  const local = at < 0 ? address : address.slice(0, at);
+  const bad = [...local].find((c) => !/[A-Za-z0-9._-]/.test(c));
+  if (bad) {
+    throw {
+      kind: "invalid_input",
+      message: `“${bad}” is not allowed before the @. Use only letters a–z, digits, dot, hyphen and underscore.`,
+      message_de: `„${bad}“ ist vor dem @ nicht erlaubt. Erlaubt sind nur Buchstaben a–z, Ziffern, Punkt, Bindestrich und Unterstrich.`,
+      fields: { address: "not allowed" },
+    };
+  }
+  if (at < 1 || !address.slice(at + 1).includes(".")) {
+    throw {
+      kind: "invalid_input",
+      message: "A mailbox address needs an @ between name and domain (name@example.de).",
+      message_de: "Eine Postfach-Adresse braucht ein @ zwischen Name und Domain (name@beispiel.de).",
+      fields: { address: "shape" },
+    };
+  }
+  return address.slice(0, at) + "@" + address.slice(at + 1).toLowerCase();
+}
+
 export function installMock(): void {
   let signedIn = params.get("login") !== "0";
   let selected = params.get("account") ?? accounts[0]?.id ?? null;
@@ -319,6 +352,16 @@ export function installMock(): void {
           return listing(a.accountId ?? "", "mailboxes");
         case "mail_client_config":
           return mailConfig;
+        case "mail_allowance": {
+          const plans = (data[a.accountId ?? ""]?.services ?? []).flatMap((sv) => (sv.mail_allowance ? [sv.mail_allowance] : []));
+          return plans.length ? plans.reduce((x, y) => ({ mailboxes: x.mailboxes + y.mailboxes, storage_bytes: x.storage_bytes + y.storage_bytes })) : null;
+        }
+        case "check_mailbox_address":
+          return mockCheckAddress(a.address ?? "");
+        case "copy_mail_setting":
+          return null;
+        case "export_mail_config":
+          return `/home/demo/Downloads/${a.format === "apple" ? `${a.value}.mobileconfig` : "config-v1.1.xml"}`;
         case "sync_now":
           return fakeSync();
         case "list_alerts":

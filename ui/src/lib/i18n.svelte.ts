@@ -1,5 +1,6 @@
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
+import * as mailMessages from "./messages/mail";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
@@ -157,7 +158,7 @@ const en = {
   "mail.auth": "Authentication",
   "mail.authPassword": "Normal password (sent encrypted)",
   "mail.appleTitle": "Apple Mail cannot send?",
-  "mail.appleText": "Apple Mail sometimes changes these settings on its own: the SMTP port flips to 25 and password authentication is turned off. Open the account’s SMTP server settings, turn off “Automatically manage connection settings”, and set port 587 with STARTTLS or 465 with SSL/TLS, authentication “Password”, and the full e-mail address as username.",
+  "mail.appleText": "Apple Mail sometimes changes the connection settings on its own: the SMTP port flips from 587 to 25 and password authentication is turned off, so sending fails. To fix it:",
   "common.loadFailed": "This could not be loaded: {message}",
   "common.retry": "Try again",
   "common.busy": "Please wait",
@@ -177,6 +178,7 @@ const en = {
   ...domainMessages.en,
   ...mandateMessages.en,
   ...alertsEn,
+  ...mailMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -331,7 +333,7 @@ const de: Record<MessageKey, string> = {
   "mail.auth": "Authentifizierung",
   "mail.authPassword": "Normales Passwort (verschlüsselt übertragen)",
   "mail.appleTitle": "Apple Mail sendet nicht?",
-  "mail.appleText": "Apple Mail ändert diese Einstellungen manchmal selbst: Der SMTP-Port springt auf 25 und die Passwort-Authentifizierung wird abgeschaltet. Öffnen Sie die SMTP-Server-Einstellungen des Accounts, deaktivieren Sie „Verbindungseinstellungen automatisch verwalten“ und stellen Sie Port 587 mit STARTTLS oder 465 mit SSL/TLS, Authentifizierung „Passwort“ und die vollständige E-Mail-Adresse als Benutzername ein.",
+  "mail.appleText": "Apple Mail ändert die Verbindungseinstellungen manchmal selbst: Der SMTP-Port springt von 587 auf 25 und die Passwort-Authentifizierung wird abgeschaltet, sodass das Senden fehlschlägt. So beheben Sie es:",
   "common.loadFailed": "Das konnte nicht geladen werden: {message}",
   "common.retry": "Erneut versuchen",
   "common.busy": "Bitte warten",
@@ -351,6 +353,7 @@ const de: Record<MessageKey, string> = {
   ...domainMessages.de,
   ...mandateMessages.de,
   ...alertsDe,
+  ...mailMessages.de,
 };
 
 export const dictionaries = { en, de } as const;

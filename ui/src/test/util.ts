@@ -18,3 +18,12 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/** jsdom has no ResizeObserver (bind:clientHeight uses it); nothing is laid out there anyway. */
+export function stubResizeObserver(): void {
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+}

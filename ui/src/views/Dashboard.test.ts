@@ -48,6 +48,7 @@ const own: DashboardData = {
       term_months: 1,
       period_end: "2026-12-01",
       status_reason: "Unpaid invoice RE-2026-000107",
+      mail_allowance: null,
     },
   ],
   expiring_domains: [

@@ -677,6 +677,7 @@ mod tests {
             term_months: 12,
             period_end: "2027-03-31".parse().unwrap(),
             status_reason: None,
+            mail_allowance: None,
         }
     }
 

@@ -1,0 +1,128 @@
+//! Mail setup from the cache: the allowance of the account's mail products, and the
+//! client configuration files of a cached mailbox or of every mailbox of a domain.
+
+use cowdesk_model::{MailAllowance, ServiceStatus};
+
+use crate::domains::domain_name;
+use crate::error::CoreError;
+use crate::mailconfig::{self, ConfigFile, ConfigFormat, MailAccount};
+use crate::session::Core;
+use crate::validate::mailbox_address;
+
+/// The allowances of the active (or suspended: still booked) mail services, added up;
+/// `None` when no such service carries one.
+pub fn total_allowance<'a>(
+    services: impl IntoIterator<Item = &'a cowdesk_model::Service>,
+) -> Option<MailAllowance> {
+    services
+        .into_iter()
+        .filter(|s| matches!(s.status, ServiceStatus::Active | ServiceStatus::Suspended))
+        .filter_map(|s| s.mail_allowance)
+        .reduce(|a, b| MailAllowance {
+            mailboxes: a.mailboxes.saturating_add(b.mailboxes),
+            storage_bytes: a.storage_bytes.saturating_add(b.storage_bytes),
+        })
+}
+
+impl Core {
+    /// The account's mail allowance, from the cached services.
+    pub async fn mail_allowance(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<MailAllowance>, CoreError> {
+        self.store().account(account_id).await?;
+        let services = self.store().services(account_id).await?;
+        Ok(total_allowance(&services))
+    }
+
+    async fn mail_accounts(&self, account_id: &str) -> Result<Vec<MailAccount>, CoreError> {
+        self.store().account(account_id).await?;
+        Ok(self
+            .store()
+            .mailboxes(account_id)
+            .await?
+            .into_iter()
+            // A cached address the rules refuse (created before they tightened) is left out.
+            .filter_map(|m| {
+                Some(MailAccount {
+                    address: mailbox_address(&m.address).ok()?,
+                    name: m.name,
+                })
+            })
+            .collect())
+    }
+
+    /// The configuration file of one cached mailbox of the account.
+    pub async fn mailbox_config_file(
+        &self,
+        account_id: &str,
+        address: &str,
+        format: ConfigFormat,
+    ) -> Result<ConfigFile, CoreError> {
+        let wanted = mailbox_address(address)?;
+        let account = self
+            .mail_accounts(account_id)
+            .await?
+            .into_iter()
+            .find(|a| a.address.address().eq_ignore_ascii_case(&wanted.address()))
+            .ok_or(CoreError::NotFound)?;
+        mailconfig::mailbox_file(&account, format)
+    }
+
+    /// The configuration file of a whole domain: every cached mailbox of it.
+    pub async fn domain_config_file(
+        &self,
+        account_id: &str,
+        domain: &str,
+        format: ConfigFormat,
+    ) -> Result<ConfigFile, CoreError> {
+        let domain = domain_name(domain)?;
+        let accounts = self.mail_accounts(account_id).await?;
+        if !accounts.iter().any(|a| a.address.domain == domain) {
+            return Err(CoreError::NotFound);
+        }
+        mailconfig::domain_file(&domain, &accounts, format)
+    }
+}
+
+#[cfg(test)]
+mod mailsetup_tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use cowdesk_model::Service;
+
+    fn service(status: ServiceStatus, allowance: Option<(u32, i64)>) -> Service {
+        Service {
+            id: "s".into(),
+            kind: "mail".into(),
+            product: "Shared mailcow".into(),
+            status,
+            term_months: 12,
+            period_end: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            status_reason: None,
+            mail_allowance: allowance.map(|(mailboxes, storage_bytes)| MailAllowance {
+                mailboxes,
+                storage_bytes,
+            }),
+        }
+    }
+
+    #[test]
+    fn allowances_of_booked_mail_services_add_up() {
+        let services = [
+            service(ServiceStatus::Active, Some((20, 20))),
+            service(ServiceStatus::Suspended, Some((5, 1))),
+            service(ServiceStatus::Terminated, Some((100, 100))),
+            service(ServiceStatus::Cancelled, Some((100, 100))),
+            service(ServiceStatus::Active, None),
+        ];
+        assert_eq!(
+            total_allowance(&services),
+            Some(MailAllowance {
+                mailboxes: 25,
+                storage_bytes: 21
+            })
+        );
+        assert_eq!(total_allowance(&services[2..]), None);
+    }
+}
