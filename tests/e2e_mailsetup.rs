@@ -76,8 +76,8 @@ fn e2e_mailsetup_filter_open_copy_and_export() {
     if skip_or_fail("e2e_mailsetup_filter_open_copy_and_export") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let save_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
+    let save_dir = support::driver::kept_dir(module_path!());
     let save_path = save_dir.path().to_str().expect("utf-8").to_owned();
     let app = launch_demo(
         "mailsetup",
@@ -303,7 +303,7 @@ fn e2e_mailsetup_ten_thousand_mailboxes_stay_smooth() {
     if skip_or_fail("e2e_mailsetup_ten_thousand_mailboxes_stay_smooth") {
         return;
     }
-    let data_dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = support::driver::kept_dir(module_path!());
     let app = launch_demo(
         "mailsetup-large",
         &[("LANG", "en_GB.UTF-8"), ("COWDESK_DEMO_MAILBOXES", "10000")],

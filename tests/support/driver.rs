@@ -75,6 +75,8 @@ impl AppUnderTest {
         // it; a test may name its own file.
         let log = artifacts.join("app.log");
         command.env("COWDESK_LOG_FILE", &log);
+        // A detailed log gives the leak scan the most to read.
+        command.env("COWDESK_LOG", "debug");
         command.envs(launch.env.iter().copied());
         let tauri_driver = command
             .stdout(Stdio::null())
