@@ -12,6 +12,8 @@ mod billing;
 pub use billing::*;
 mod alerts;
 pub use alerts::*;
+mod dnscheck;
+pub use dnscheck::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
