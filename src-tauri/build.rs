@@ -70,5 +70,12 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "set_keep_running",
         "demo_event",
         "sync_schedule",
+        "dns_settings",
+        "set_dns_resolver",
+        "set_dns_api_credentials",
+        "clear_dns_api_credentials",
+        "dns_check",
+        "dns_fix_plan",
+        "dns_fix_apply",
     ]
 }

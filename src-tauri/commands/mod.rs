@@ -5,6 +5,7 @@ mod accounts;
 mod alerts;
 mod app;
 pub mod billing;
+pub mod dnscheck;
 mod domains;
 pub mod error;
 mod input;
@@ -77,5 +78,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         alerts::set_keep_running,
         alerts::demo_event,
         alerts::sync_schedule,
+        dnscheck::dns_settings,
+        dnscheck::set_dns_resolver,
+        dnscheck::set_dns_api_credentials,
+        dnscheck::clear_dns_api_credentials,
+        dnscheck::dns_check,
+        dnscheck::dns_fix_plan,
+        dnscheck::dns_fix_apply,
     ]
 }

@@ -196,7 +196,12 @@ impl DnsApi {
     }
 
     /// Removes the whole (name, type) set; the API wants the key in a JSON body.
-    pub async fn delete(&self, zone: &str, name: &str, record_type: &str) -> Result<(), DnsApiError> {
+    pub async fn delete(
+        &self,
+        zone: &str,
+        name: &str,
+        record_type: &str,
+    ) -> Result<(), DnsApiError> {
         let body = serde_json::json!({ "type": record_type, "name": name });
         expect_ok(send(self.request(reqwest::Method::DELETE, zone).json(&body)).await?)
     }
@@ -224,7 +229,11 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Value, DnsApiError> {
 }
 
 fn error_of(body: &Value) -> Option<DnsApiError> {
-    let message = body.get("error")?.as_str().unwrap_or("unknown error").to_owned();
+    let message = body
+        .get("error")?
+        .as_str()
+        .unwrap_or("unknown error")
+        .to_owned();
     let lower = message.to_ascii_lowercase();
     Some(if lower.contains("authentication") {
         DnsApiError::Authentication
@@ -252,8 +261,11 @@ mod tests {
         assert!(matches!(error_of(&auth), Some(DnsApiError::Authentication)));
         let scope = serde_json::json!({"error": "no such domain in user context"});
         assert!(matches!(error_of(&scope), Some(DnsApiError::NoSuchDomain)));
-        let kind = serde_json::json!({"error": "parameter type must be cname, txt, tlsa, caa, a or aaaa"});
-        assert!(matches!(error_of(&kind), Some(DnsApiError::Refused(m)) if m.contains("parameter type")));
+        let kind =
+            serde_json::json!({"error": "parameter type must be cname, txt, tlsa, caa, a or aaaa"});
+        assert!(
+            matches!(error_of(&kind), Some(DnsApiError::Refused(m)) if m.contains("parameter type"))
+        );
         assert!(error_of(&serde_json::json!({"message": "ok"})).is_none());
     }
 
@@ -262,9 +274,14 @@ mod tests {
         let one: WireRecord =
             serde_json::from_value(serde_json::json!({"name": "", "type": "mx", "content": "10 hosted.mailcow.de.", "ttl": "3600"})).unwrap();
         let one = one.into_record().unwrap();
-        assert_eq!((one.record_type.as_str(), one.content.len(), one.ttl), ("MX", 1, 3600));
-        let many: WireRecord =
-            serde_json::from_value(serde_json::json!({"name": "", "type": "TXT", "content": ["a", "b"], "ttl": 300})).unwrap();
+        assert_eq!(
+            (one.record_type.as_str(), one.content.len(), one.ttl),
+            ("MX", 1, 3600)
+        );
+        let many: WireRecord = serde_json::from_value(
+            serde_json::json!({"name": "", "type": "TXT", "content": ["a", "b"], "ttl": 300}),
+        )
+        .unwrap();
         assert_eq!(many.into_record().unwrap().content, ["a", "b"]);
     }
 

@@ -73,11 +73,17 @@ async fn mailsetup_good_zone_passes_every_check() {
     let report = check(&dns, "good.test").await;
     assert_eq!(report.status, DnsStatus::Pass, "{:#?}", report.findings);
     for check in DnsCheck::ALL {
-        assert!(report.findings.iter().any(|f| f.check == check), "{check:?}");
+        assert!(
+            report.findings.iter().any(|f| f.check == check),
+            "{check:?}"
+        );
     }
     assert_eq!(finding(&report, "dkim_ok").params["bits"], "2048");
     assert_eq!(finding(&report, "spf_ok").params["lookups"], "1");
-    assert_eq!(report.resolver, Some(dns.lookup.server().unwrap().to_string()));
+    assert_eq!(
+        report.resolver,
+        Some(dns.lookup.server().unwrap().to_string())
+    );
 }
 
 #[tokio::test]
@@ -88,7 +94,11 @@ async fn mailsetup_missing_mx_fails_with_the_record_to_publish() {
     assert_eq!(mx.status, DnsStatus::Fail);
     let record = mx.record.as_ref().unwrap();
     assert_eq!(
-        (record.name.as_str(), record.record_type.as_str(), record.value.as_str()),
+        (
+            record.name.as_str(),
+            record.record_type.as_str(),
+            record.value.as_str()
+        ),
         ("nomx.test", "MX", "10 hosted.mailcow.de.")
     );
     assert_eq!(report.status, DnsStatus::Fail);
@@ -100,7 +110,11 @@ async fn mailsetup_two_spf_records_fail_and_are_merged_into_one() {
         "twospf.test",
         "",
         "TXT",
-        &["v=spf1 ip4:198.51.100.7 -all", "v=spf1 include:spf.mailcow.de ~all", "other=1"],
+        &[
+            "v=spf1 ip4:198.51.100.7 -all",
+            "v=spf1 include:spf.mailcow.de ~all",
+            "other=1",
+        ],
     );
     let dns = dns_with(vec![("twospf.test", zone)]).await;
     let report = check(&dns, "twospf.test").await;
@@ -134,7 +148,10 @@ async fn mailsetup_spf_with_eleven_lookups_fails() {
     // fails.
     assert_eq!(
         codes(&report, DnsStatus::Fail),
-        BTreeSet::from(["spf_too_many_lookups".to_owned(), "dmarc_too_early".to_owned()])
+        BTreeSet::from([
+            "spf_too_many_lookups".to_owned(),
+            "dmarc_too_early".to_owned()
+        ])
     );
 }
 
@@ -150,8 +167,14 @@ async fn mailsetup_spf_include_loop_and_void_lookups_are_found() {
     .with("b", "TXT", &["v=spf1 include:a.loop.test -all"]);
     let dns = dns_with(vec![("loop.test", zone)]).await;
     let report = check(&dns, "loop.test").await;
-    assert_eq!(finding(&report, "spf_include_loop").params["domain"], "a.loop.test");
-    assert_eq!(finding(&report, "spf_too_many_void_lookups").params["count"], "3");
+    assert_eq!(
+        finding(&report, "spf_include_loop").params["domain"],
+        "a.loop.test"
+    );
+    assert_eq!(
+        finding(&report, "spf_too_many_void_lookups").params["count"],
+        "3"
+    );
 }
 
 #[tokio::test]
@@ -188,14 +211,23 @@ async fn mailsetup_1024_bit_dkim_key_warns() {
 
 #[tokio::test]
 async fn mailsetup_invalid_dmarc_and_autoconfig_elsewhere_are_reported() {
-    let zone = good_but("odd.test", "_dmarc", "TXT", &["p=none; v=DMARC1"])
-        .with("autoconfig", "CNAME", &["mail.elsewhere.example."]);
+    let zone = good_but("odd.test", "_dmarc", "TXT", &["p=none; v=DMARC1"]).with(
+        "autoconfig",
+        "CNAME",
+        &["mail.elsewhere.example."],
+    );
     let dns = dns_with(vec![("odd.test", zone)]).await;
     let report = check(&dns, "odd.test").await;
-    assert_eq!(finding(&report, "dmarc_invalid").params["reason"], "version_not_first");
+    assert_eq!(
+        finding(&report, "dmarc_invalid").params["reason"],
+        "version_not_first"
+    );
     let autoconfig = finding(&report, "autoconfig_wrong");
     assert_eq!(autoconfig.params["found"], "mail.elsewhere.example");
-    assert_eq!(autoconfig.record.as_ref().unwrap().value, "hosted.mailcow.de.");
+    assert_eq!(
+        autoconfig.record.as_ref().unwrap().value,
+        "hosted.mailcow.de."
+    );
 }
 
 // ----- the DNS API client against the simulator -----------------------------------------
@@ -216,19 +248,39 @@ async fn mailsetup_dns_api_errors_arrive_with_http_200() {
         .await
         .unwrap();
     assert_eq!(raw.status(), 200);
-    assert_eq!(raw.text().await.unwrap(), r#"{"error":"authentication failed"}"#);
+    assert_eq!(
+        raw.text().await.unwrap(),
+        r#"{"error":"authentication failed"}"#
+    );
 
     let wrong = api(&dns.sandbox, "wrong");
-    assert!(matches!(wrong.records("api.test").await, Err(DnsApiError::Authentication)));
+    assert!(matches!(
+        wrong.records("api.test").await,
+        Err(DnsApiError::Authentication)
+    ));
     let right = api(&dns.sandbox, DNS_API_PASSWORD);
-    assert!(matches!(right.records("unknown.test").await, Err(DnsApiError::NoSuchDomain)));
+    assert!(matches!(
+        right.records("unknown.test").await,
+        Err(DnsApiError::NoSuchDomain)
+    ));
     // mailcow.de is served but not the user's.
-    assert!(matches!(right.records("mailcow.de").await, Err(DnsApiError::NoSuchDomain)));
+    assert!(matches!(
+        right.records("mailcow.de").await,
+        Err(DnsApiError::NoSuchDomain)
+    ));
     let srv = right
-        .replace("api.test", "_imaps._tcp", "SRV", &["0 1 993 hosted.mailcow.de.".into()], 3600)
+        .replace(
+            "api.test",
+            "_imaps._tcp",
+            "SRV",
+            &["0 1 993 hosted.mailcow.de.".into()],
+            3600,
+        )
         .await;
     assert!(matches!(srv, Err(DnsApiError::Refused(m)) if m.contains("parameter type must be")));
-    let bad_mx = right.replace("api.test", "", "MX", &["hosted.mailcow.de".into()], 3600).await;
+    let bad_mx = right
+        .replace("api.test", "", "MX", &["hosted.mailcow.de".into()], 3600)
+        .await;
     assert!(matches!(bad_mx, Err(DnsApiError::Refused(_))));
 }
 
@@ -237,9 +289,15 @@ async fn mailsetup_dns_api_post_replaces_the_set_and_delete_needs_its_body() {
     let dns = dns_with(vec![("api.test", good_zone("api.test"))]).await;
     let zones = dns.sandbox.handle().dns();
     let api = api(&dns.sandbox, DNS_API_PASSWORD);
-    api.replace("api.test", "multi", "TXT", &["one".into(), "two".into()], 300)
-        .await
-        .unwrap();
+    api.replace(
+        "api.test",
+        "multi",
+        "TXT",
+        &["one".into(), "two".into()],
+        300,
+    )
+    .await
+    .unwrap();
     assert_eq!(zones.values("api.test", "multi", "TXT"), ["one", "two"]);
     api.replace("api.test", "multi", "TXT", &["three".into()], 300)
         .await
@@ -248,7 +306,10 @@ async fn mailsetup_dns_api_post_replaces_the_set_and_delete_needs_its_body() {
     assert_eq!(zones.values("api.test", "multi", "TXT"), ["three"]);
     let listed = api.records("api.test").await.unwrap();
     let multi = listed.iter().find(|r| r.name == "multi").unwrap();
-    assert_eq!((multi.content.clone(), multi.ttl), (vec!["three".to_owned()], 300));
+    assert_eq!(
+        (multi.content.clone(), multi.ttl),
+        (vec!["three".to_owned()], 300)
+    );
 
     // A DELETE without its JSON body deletes nothing and says so with HTTP 200.
     let bare = reqwest::Client::new()
@@ -264,7 +325,10 @@ async fn mailsetup_dns_api_post_replaces_the_set_and_delete_needs_its_body() {
     api.delete("api.test", "multi", "TXT").await.unwrap();
     assert!(zones.values("api.test", "multi", "TXT").is_empty());
     // Other types at the apex are untouched by a TXT change.
-    assert_eq!(zones.values("api.test", "", "MX"), ["10 hosted.mailcow.de."]);
+    assert_eq!(
+        zones.values("api.test", "", "MX"),
+        ["10 hosted.mailcow.de."]
+    );
 }
 
 // ----- Fix it, end to end ---------------------------------------------------------------
@@ -280,7 +344,9 @@ async fn doctor(zones: Vec<(&str, Zone)>) -> Doctor {
     let dir = TempDir::new().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
     let core = Core::open(dir.path(), "default", secrets).await.unwrap();
-    core.set_dns_api_base(&dns.sandbox.dns_api_url()).await.unwrap();
+    core.set_dns_api_base(&dns.sandbox.dns_api_url())
+        .await
+        .unwrap();
     let resolver = dns.lookup.server().unwrap().to_string();
     core.set_dns_resolver(Some(&resolver)).await.unwrap();
     Doctor {
@@ -296,18 +362,30 @@ async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
     let before = d.core.check_dns("broken.test", None, &quiet).await.unwrap();
     assert_eq!(before.status, DnsStatus::Fail);
     let failing = codes(&before, DnsStatus::Fail);
-    for code in ["mx_wrong", "spf_no_mailcow", "spf_bad_all", "dmarc_too_early"] {
+    for code in [
+        "mx_wrong",
+        "spf_no_mailcow",
+        "spf_bad_all",
+        "dmarc_too_early",
+    ] {
         assert!(failing.contains(code), "{code} in {failing:?}");
     }
 
     // No credentials yet: planning is refused with a clear message.
-    let err = d.core.plan_dns_fix("broken.test", None, &quiet).await.unwrap_err();
+    let err = d
+        .core
+        .plan_dns_fix("broken.test", None, &quiet)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.info().message.contains("DNS API credentials"));
 
     let settings = d
         .core
-        .set_dns_api_credentials(DNS_API_USERNAME, Sensitive::new(DNS_API_PASSWORD.to_owned()))
+        .set_dns_api_credentials(
+            DNS_API_USERNAME,
+            Sensitive::new(DNS_API_PASSWORD.to_owned()),
+        )
         .await
         .unwrap();
     assert_eq!(settings.api_username.as_deref(), Some(DNS_API_USERNAME));
@@ -315,7 +393,11 @@ async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
     let steps = Arc::new(Mutex::new(Vec::new()));
     let seen = steps.clone();
     let progress = move |p: DnsProgress| seen.lock().unwrap().push(p.step);
-    let plan = d.core.plan_dns_fix("broken.test", None, &progress).await.unwrap();
+    let plan = d
+        .core
+        .plan_dns_fix("broken.test", None, &progress)
+        .await
+        .unwrap();
     assert!(plan.not_fixable.is_empty(), "{:?}", plan.not_fixable);
     let change = |name: &str, t: &str| {
         plan.changes
@@ -324,31 +406,55 @@ async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
             .unwrap_or_else(|| panic!("no change of {name} {t}: {:#?}", plan.changes))
     };
     let mx = change("", "MX");
-    assert_eq!((mx.before.clone(), mx.after.clone()), (vec!["10 mx.old-provider.example.".to_owned()], vec!["10 hosted.mailcow.de.".to_owned()]));
+    assert_eq!(
+        (mx.before.clone(), mx.after.clone()),
+        (
+            vec!["10 mx.old-provider.example.".to_owned()],
+            vec!["10 hosted.mailcow.de.".to_owned()]
+        )
+    );
     let txt = change("", "TXT");
     // Read-modify-write: the verification value stays, the SPF record is merged in place.
     assert_eq!(
         txt.after,
-        ["google-site-verification=cowdesk-demo", "v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"]
+        [
+            "google-site-verification=cowdesk-demo",
+            "v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"
+        ]
     );
     assert_eq!(change("autoconfig", "CNAME").before, Vec::<String>::new());
-    assert_eq!(change("autodiscover", "CNAME").after, ["hosted.mailcow.de."]);
+    assert_eq!(
+        change("autodiscover", "CNAME").after,
+        ["hosted.mailcow.de."]
+    );
     // DMARC p=reject may stay: SPF is fixed by this plan, DKIM already passes.
     assert!(plan.changes.iter().all(|c| c.name != "_dmarc"));
 
     let outcome = d.core.apply_dns_fix(&plan, &progress).await.unwrap();
     assert_eq!(outcome.applied.len(), plan.changes.len());
-    assert_eq!(outcome.report.status, DnsStatus::Pass, "{:#?}", outcome.report.findings);
+    assert_eq!(
+        outcome.report.status,
+        DnsStatus::Pass,
+        "{:#?}",
+        outcome.report.findings
+    );
     let zones = d.dns.sandbox.handle().dns();
     assert_eq!(
         zones.values("broken.test", "", "TXT"),
-        ["google-site-verification=cowdesk-demo", "v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"]
+        [
+            "google-site-verification=cowdesk-demo",
+            "v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"
+        ]
     );
     let steps = steps.lock().unwrap();
     assert!(steps.iter().any(|s| s == "apply") && steps.iter().any(|s| s == "spf"));
 
     // Nothing left to do.
-    let again = d.core.plan_dns_fix("broken.test", None, &quiet).await.unwrap();
+    let again = d
+        .core
+        .plan_dns_fix("broken.test", None, &quiet)
+        .await
+        .unwrap();
     assert!(again.changes.is_empty());
 }
 
@@ -361,29 +467,60 @@ async fn mailsetup_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pas
     );
     let d = doctor(vec![("nokey.test", zone)]).await;
     d.core
-        .set_dns_api_credentials(DNS_API_USERNAME, Sensitive::new(DNS_API_PASSWORD.to_owned()))
+        .set_dns_api_credentials(
+            DNS_API_USERNAME,
+            Sensitive::new(DNS_API_PASSWORD.to_owned()),
+        )
         .await
         .unwrap();
     // Without the key: DMARC goes to p=none, DKIM stays open.
-    let plan = d.core.plan_dns_fix("nokey.test", None, &quiet).await.unwrap();
+    let plan = d
+        .core
+        .plan_dns_fix("nokey.test", None, &quiet)
+        .await
+        .unwrap();
     let dmarc = plan.changes.iter().find(|c| c.name == "_dmarc").unwrap();
-    assert_eq!(dmarc.after, ["v=DMARC1; p=none; rua=mailto:postmaster@nokey.test"]);
+    assert_eq!(
+        dmarc.after,
+        ["v=DMARC1; p=none; rua=mailto:postmaster@nokey.test"]
+    );
     assert_eq!(plan.not_fixable, ["dkim_missing"]);
 
     // A pasted key is checked first.
     let weak = dkim_record("AAAA");
-    let err = d.core.plan_dns_fix("nokey.test", Some(&weak), &quiet).await.unwrap_err();
+    let err = d
+        .core
+        .plan_dns_fix("nokey.test", Some(&weak), &quiet)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 
     let key = dkim_record(DKIM_RSA_2048);
-    let plan = d.core.plan_dns_fix("nokey.test", Some(&key), &quiet).await.unwrap();
+    let plan = d
+        .core
+        .plan_dns_fix("nokey.test", Some(&key), &quiet)
+        .await
+        .unwrap();
     assert!(plan.changes.iter().all(|c| c.name != "_dmarc"));
-    let dkim = plan.changes.iter().find(|c| c.name == "dkim._domainkey").unwrap();
+    let dkim = plan
+        .changes
+        .iter()
+        .find(|c| c.name == "dkim._domainkey")
+        .unwrap();
     assert_eq!(dkim.after, vec!["unrelated=1".to_owned(), key.clone()]);
     let outcome = d.core.apply_dns_fix(&plan, &quiet).await.unwrap();
-    assert_eq!(outcome.report.status, DnsStatus::Pass, "{:#?}", outcome.report.findings);
     assert_eq!(
-        d.dns.sandbox.handle().dns().values("nokey.test", "dkim._domainkey", "TXT"),
+        outcome.report.status,
+        DnsStatus::Pass,
+        "{:#?}",
+        outcome.report.findings
+    );
+    assert_eq!(
+        d.dns
+            .sandbox
+            .handle()
+            .dns()
+            .values("nokey.test", "dkim._domainkey", "TXT"),
         ["unrelated=1".to_owned(), key]
     );
 }
@@ -392,19 +529,35 @@ async fn mailsetup_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pas
 async fn mailsetup_fix_it_refuses_when_the_zone_changed_since_the_plan() {
     let d = doctor(vec![("race.test", broken_zone("race.test"))]).await;
     d.core
-        .set_dns_api_credentials(DNS_API_USERNAME, Sensitive::new(DNS_API_PASSWORD.to_owned()))
+        .set_dns_api_credentials(
+            DNS_API_USERNAME,
+            Sensitive::new(DNS_API_PASSWORD.to_owned()),
+        )
         .await
         .unwrap();
-    let plan = d.core.plan_dns_fix("race.test", None, &quiet).await.unwrap();
+    let plan = d
+        .core
+        .plan_dns_fix("race.test", None, &quiet)
+        .await
+        .unwrap();
     // Someone adds a TXT value in the portal meanwhile.
     let zones = d.dns.sandbox.handle().dns();
     let mut zone = zones.zone("race.test").unwrap();
-    zone = zone.with("", "TXT", &["v=spf1 ip4:203.0.113.20 ?all", "new-verification=1"]);
+    zone = zone.with(
+        "",
+        "TXT",
+        &["v=spf1 ip4:203.0.113.20 ?all", "new-verification=1"],
+    );
     zones.put_zone("race.test", zone);
     let err = d.core.apply_dns_fix(&plan, &quiet).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
-    assert!(zones.values("race.test", "", "TXT").contains(&"new-verification=1".to_owned()));
-    assert_eq!(zones.values("race.test", "", "MX"), ["10 mx.old-provider.example."]);
+    assert!(zones
+        .values("race.test", "", "TXT")
+        .contains(&"new-verification=1".to_owned()));
+    assert_eq!(
+        zones.values("race.test", "", "MX"),
+        ["10 mx.old-provider.example."]
+    );
 }
 
 #[tokio::test]
@@ -431,11 +584,20 @@ async fn mailsetup_demo_data_has_a_broken_domain_and_the_doctor_sees_it() {
 #[tokio::test]
 async fn mailsetup_settings_validate_the_resolver_and_keep_the_password_out_of_sqlite() {
     let d = doctor(vec![]).await;
-    let err = d.core.set_dns_resolver(Some("dns.example")).await.unwrap_err();
+    let err = d
+        .core
+        .set_dns_resolver(Some("dns.example"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.info().fields.contains_key("resolver"));
     assert_eq!(
-        d.core.set_dns_resolver(Some("9.9.9.9")).await.unwrap().resolver.as_deref(),
+        d.core
+            .set_dns_resolver(Some("9.9.9.9"))
+            .await
+            .unwrap()
+            .resolver
+            .as_deref(),
         Some("9.9.9.9:53")
     );
     assert_eq!(d.core.set_dns_resolver(None).await.unwrap().resolver, None);

@@ -120,12 +120,19 @@ impl DnsZones {
     }
 
     /// Replaces a set of an editable zone; `false` when the zone is not the user's.
-    pub(crate) fn replace(&self, zone: &str, name: &str, record_type: &str, set: RecordSet) -> bool {
+    pub(crate) fn replace(
+        &self,
+        zone: &str,
+        name: &str,
+        record_type: &str,
+        set: RecordSet,
+    ) -> bool {
         let mut inner = self.lock();
         let Some(z) = inner.zones.get_mut(zone).filter(|z| z.editable) else {
             return false;
         };
-        z.sets.insert((name.to_owned(), record_type.to_owned()), set);
+        z.sets
+            .insert((name.to_owned(), record_type.to_owned()), set);
         inner.version += 1;
         true
     }
@@ -181,7 +188,10 @@ pub fn good_zone(domain: &str) -> Zone {
         .with(
             "",
             "TXT",
-            &["v=spf1 include:spf.mailcow.de ~all", "google-site-verification=cowdesk-demo"],
+            &[
+                "v=spf1 include:spf.mailcow.de ~all",
+                "google-site-verification=cowdesk-demo",
+            ],
         )
         .with("dkim._domainkey", "TXT", &[&dkim])
         .with("_dmarc", "TXT", &[&dmarc])
@@ -199,11 +209,18 @@ pub fn broken_zone(domain: &str) -> Zone {
         .with(
             "",
             "TXT",
-            &["google-site-verification=cowdesk-demo", "v=spf1 ip4:203.0.113.20 ?all"],
+            &[
+                "google-site-verification=cowdesk-demo",
+                "v=spf1 ip4:203.0.113.20 ?all",
+            ],
         )
         .with("dkim._domainkey", "TXT", &[&dkim])
         .with("_dmarc", "TXT", &[&dmarc])
-        .with("autodiscover", "CNAME", &["autodiscover.old-provider.example."])
+        .with(
+            "autodiscover",
+            "CNAME",
+            &["autodiscover.old-provider.example."],
+        )
         .with("www", "A", &["203.0.113.20"])
 }
 
@@ -217,11 +234,12 @@ fn mailcow_zone() -> Zone {
 /// The zone as hickory records, SOA first.
 fn zone_handler(origin: &str, zone: &Zone) -> Result<(Name, Arc<dyn ZoneHandler>), String> {
     let origin_name = Name::from_ascii(format!("{origin}.")).map_err(|e| e.to_string())?;
-    let mut handler = InMemoryZoneHandler::<hickory_server::net::runtime::TokioRuntimeProvider>::empty(
-        origin_name.clone(),
-        ZoneType::Primary,
-        AxfrPolicy::Deny,
-    );
+    let mut handler =
+        InMemoryZoneHandler::<hickory_server::net::runtime::TokioRuntimeProvider>::empty(
+            origin_name.clone(),
+            ZoneType::Primary,
+            AxfrPolicy::Deny,
+        );
     let serial = 1;
     let soa = SOA::new(
         Name::from_ascii(format!("ns.{origin}.")).map_err(|e| e.to_string())?,
@@ -232,7 +250,10 @@ fn zone_handler(origin: &str, zone: &Zone) -> Result<(Name, Arc<dyn ZoneHandler>
         86400,
         60,
     );
-    handler.upsert_mut(Record::from_rdata(origin_name.clone(), 3600, RData::SOA(soa)), serial);
+    handler.upsert_mut(
+        Record::from_rdata(origin_name.clone(), 3600, RData::SOA(soa)),
+        serial,
+    );
     for ((name, record_type), set) in &zone.sets {
         let owner = if name.is_empty() {
             origin_name.clone()
@@ -253,7 +274,11 @@ fn zone_handler(origin: &str, zone: &Zone) -> Result<(Name, Arc<dyn ZoneHandler>
 fn rdata(record_type: &str, value: &str) -> Option<RData> {
     let name = |v: &str| {
         let v = v.trim();
-        let fqdn = if v.ends_with('.') { v.to_owned() } else { format!("{v}.") };
+        let fqdn = if v.ends_with('.') {
+            v.to_owned()
+        } else {
+            format!("{v}.")
+        };
         Name::from_ascii(fqdn).ok()
     };
     Some(match record_type {
@@ -298,7 +323,9 @@ impl RequestHandler for LiveCatalog {
         response_handle: R,
     ) -> ResponseInfo {
         let catalog = self.current();
-        catalog.handle_request::<R, T>(request, response_handle).await
+        catalog
+            .handle_request::<R, T>(request, response_handle)
+            .await
     }
 }
 

@@ -49,7 +49,11 @@ fn guard(h: &SandboxHandle, headers: &HeaderMap, zone: &str) -> Result<String, R
     }
 }
 
-async fn list(State(h): State<SandboxHandle>, Path(zone): Path<String>, headers: HeaderMap) -> Response {
+async fn list(
+    State(h): State<SandboxHandle>,
+    Path(zone): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let zone = match guard(&h, &headers, &zone) {
         Ok(zone) => zone,
         Err(response) => return response,
@@ -148,7 +152,9 @@ async fn replace(
         },
         Some(_) => return fail("parameter ttl must be a number"),
     };
-    if h.dns().replace(&zone, &name, &record_type, RecordSet { ttl, values }) {
+    if h.dns()
+        .replace(&zone, &name, &record_type, RecordSet { ttl, values })
+    {
         ok()
     } else {
         fail("no such domain in user context")
@@ -185,7 +191,10 @@ fn valid_content(record_type: &str, value: &str) -> bool {
         let h = h.trim_end_matches('.');
         !h.is_empty()
             && h.split('.').all(|l| {
-                !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             })
     };
     match record_type {

@@ -1,3 +1,4 @@
+import * as dnsMessages from "./messages/dns";
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 
@@ -175,6 +176,7 @@ const en = {
   "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
   ...billing.en,
   ...domainMessages.en,
+  ...dnsMessages.en,
   ...mandateMessages.en,
   ...alertsEn,
 } as const;
@@ -349,6 +351,7 @@ const de: Record<MessageKey, string> = {
   "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
   ...billing.de,
   ...domainMessages.de,
+  ...dnsMessages.de,
   ...mandateMessages.de,
   ...alertsDe,
 };

@@ -16,7 +16,9 @@ const ED25519_OID: &[u8] = &[0x2b, 0x65, 0x70];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DkimKey {
-    Rsa { bits: u32 },
+    Rsa {
+        bits: u32,
+    },
     Ed25519,
     /// `p=` empty: the key was revoked.
     Revoked,
@@ -169,7 +171,9 @@ pub fn read_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         }
         let (bytes, after) = rest.split_at(count);
         rest = after;
-        bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
+        bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
     };
     if rest.len() < len {
         return None;
@@ -198,7 +202,10 @@ mod tests {
     #[test]
     fn mailsetup_dkim_rejects_broken_records() {
         assert_eq!(parse_record("v=DKIM1; k=rsa"), Err(DkimError::NoKey));
-        assert_eq!(parse_record("k=rsa; v=DKIM1; p=AA"), Err(DkimError::BadVersion));
+        assert_eq!(
+            parse_record("k=rsa; v=DKIM1; p=AA"),
+            Err(DkimError::BadVersion)
+        );
         assert_eq!(parse_record("v=DKIM1; p=!!!"), Err(DkimError::Base64));
         assert_eq!(parse_record("v=DKIM1; p=AAAA"), Err(DkimError::Der));
         assert_eq!(
@@ -214,8 +221,14 @@ mod tests {
 
     #[test]
     fn mailsetup_der_lengths() {
-        assert_eq!(read_tlv(&[0x02, 0x01, 0x05, 0xff]), Some((0x02, &[5u8][..], &[0xffu8][..])));
-        assert_eq!(read_tlv(&[0x04, 0x81, 0x02, 1, 2]), Some((0x04, &[1u8, 2][..], &[][..])));
+        assert_eq!(
+            read_tlv(&[0x02, 0x01, 0x05, 0xff]),
+            Some((0x02, &[5u8][..], &[0xffu8][..]))
+        );
+        assert_eq!(
+            read_tlv(&[0x04, 0x81, 0x02, 1, 2]),
+            Some((0x04, &[1u8, 2][..], &[][..]))
+        );
         assert_eq!(read_tlv(&[0x04, 0x82, 0x00]), None);
         assert_eq!(read_tlv(&[0x04, 0x80]), None);
         assert_eq!(read_tlv(&[0x04, 0x05, 1]), None);

@@ -166,12 +166,15 @@ mod tests {
     fn mailsetup_dmarc_invalid_records() {
         assert_eq!(parse("p=none; v=DMARC1"), Err(DmarcError::VersionNotFirst));
         assert_eq!(parse("v=DMARC2; p=none"), Err(DmarcError::VersionNotFirst));
-        assert_eq!(parse("v=DMARC1; rua=mailto:a@b.de"), Err(DmarcError::MissingPolicy));
         assert_eq!(
-            parse("v=DMARC1; p=block").unwrap_err().code(),
-            "bad_value"
+            parse("v=DMARC1; rua=mailto:a@b.de"),
+            Err(DmarcError::MissingPolicy)
         );
-        assert_eq!(parse("v=DMARC1; p=none; pct=101").unwrap_err().tag(), Some("pct"));
+        assert_eq!(parse("v=DMARC1; p=block").unwrap_err().code(), "bad_value");
+        assert_eq!(
+            parse("v=DMARC1; p=none; pct=101").unwrap_err().tag(),
+            Some("pct")
+        );
         assert_eq!(
             parse("v=DMARC1; p=none; foo=bar"),
             Err(DmarcError::UnknownTag("foo".into()))
@@ -180,7 +183,10 @@ mod tests {
             parse("v=DMARC1; p=none; p=reject"),
             Err(DmarcError::Duplicate("p".into()))
         );
-        assert_eq!(parse("v=DMARC1; p=none; rua=a@b.de").unwrap_err().tag(), Some("rua"));
+        assert_eq!(
+            parse("v=DMARC1; p=none; rua=a@b.de").unwrap_err().tag(),
+            Some("rua")
+        );
     }
 
     #[test]

@@ -12,7 +12,12 @@ use crate::dnsapi::{ApiRecord, DnsApi, DEFAULT_TTL};
 use crate::error::CoreError;
 use crate::mailconfig::HOSTED_MAILCOW;
 
-const SPF_FIXABLE: [&str; 4] = ["spf_missing", "spf_multiple", "spf_no_mailcow", "spf_bad_all"];
+const SPF_FIXABLE: [&str; 4] = [
+    "spf_missing",
+    "spf_multiple",
+    "spf_no_mailcow",
+    "spf_bad_all",
+];
 const DKIM_FIXABLE: [&str; 6] = [
     "dkim_missing",
     "dkim_multiple",
@@ -25,7 +30,9 @@ const DKIM_FIXABLE: [&str; 6] = [
 /// The values of one (name, type) set of the zone.
 fn current(zone: &[ApiRecord], name: &str, record_type: &str) -> Vec<String> {
     zone.iter()
-        .filter(|r| r.name.eq_ignore_ascii_case(name) && r.record_type.eq_ignore_ascii_case(record_type))
+        .filter(|r| {
+            r.name.eq_ignore_ascii_case(name) && r.record_type.eq_ignore_ascii_case(record_type)
+        })
         .flat_map(|r| r.content.iter().cloned())
         .collect()
 }
@@ -92,7 +99,10 @@ pub fn plan(
         });
     };
 
-    let mx_codes: Vec<&str> = ["mx_missing", "mx_wrong"].into_iter().filter(|c| has(c)).collect();
+    let mx_codes: Vec<&str> = ["mx_missing", "mx_wrong"]
+        .into_iter()
+        .filter(|c| has(c))
+        .collect();
     if !mx_codes.is_empty() {
         change("", "MX", vec![mailcow_mx()], mx_codes);
     }
@@ -160,17 +170,27 @@ pub fn plan(
             .collect()
     };
     if has("dmarc_too_early") && !(spf_will_pass && dkim_will_pass) {
-        change("_dmarc", "TXT", rewrite_dmarc("none"), vec!["dmarc_too_early"]);
+        change(
+            "_dmarc",
+            "TXT",
+            rewrite_dmarc("none"),
+            vec!["dmarc_too_early"],
+        );
     } else if has("dmarc_too_early") {
         // SPF and DKIM pass once the other changes are in: the policy may stay.
         fixed_too.insert("dmarc_too_early".to_owned());
     }
-    let missing_policy = report
-        .findings
-        .iter()
-        .any(|f| f.code == "dmarc_invalid" && f.params.get("reason").map(String::as_str) == Some("missing_policy"));
+    let missing_policy = report.findings.iter().any(|f| {
+        f.code == "dmarc_invalid"
+            && f.params.get("reason").map(String::as_str) == Some("missing_policy")
+    });
     if missing_policy {
-        change("_dmarc", "TXT", rewrite_dmarc("none"), vec!["dmarc_invalid"]);
+        change(
+            "_dmarc",
+            "TXT",
+            rewrite_dmarc("none"),
+            vec!["dmarc_invalid"],
+        );
     }
     if has("dmarc_missing") {
         let mut after = dmarc_before.clone();
@@ -229,7 +249,10 @@ pub async fn apply(
     let zone = &plan.domain;
     let records = api.records(zone).await?;
     for change in &plan.changes {
-        if !same_set(&current(&records, &change.name, &change.record_type), &change.before) {
+        if !same_set(
+            &current(&records, &change.name, &change.record_type),
+            &change.before,
+        ) {
             return Err(CoreError::Refused {
                 message: format!(
                     "The {} records of {} changed since the plan was made. Check again and review the new plan.",

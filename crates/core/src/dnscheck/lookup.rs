@@ -130,7 +130,11 @@ impl DnsLookup {
         Ok(v4.len() + v6.len())
     }
 
-    async fn rdata(&self, name: &str, record_type: RecordType) -> Result<Vec<RData>, LookupFailure> {
+    async fn rdata(
+        &self,
+        name: &str,
+        record_type: RecordType,
+    ) -> Result<Vec<RData>, LookupFailure> {
         let fqdn = format!("{}.", name.trim_end_matches('.'));
         match self.resolver.lookup(fqdn.as_str(), record_type).await {
             Ok(lookup) => Ok(lookup
@@ -175,10 +179,12 @@ pub fn host_name(name: &str) -> String {
 /// A resolver address as typed: `ip` (port 53) or `ip:port` (`[v6]:port` for IPv6).
 pub fn parse_resolver(value: &str) -> Result<SocketAddr, CoreError> {
     let value = value.trim();
-    let parsed = value
-        .parse::<SocketAddr>()
-        .ok()
-        .or_else(|| value.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, 53)));
+    let parsed = value.parse::<SocketAddr>().ok().or_else(|| {
+        value
+            .parse::<IpAddr>()
+            .ok()
+            .map(|ip| SocketAddr::new(ip, 53))
+    });
     match parsed {
         Some(addr) if addr.port() != 0 && !addr.ip().is_unspecified() => Ok(addr),
         _ => Err(CoreError::field(
@@ -202,7 +208,14 @@ mod tests {
         );
         assert_eq!(parse_resolver("::1").unwrap().to_string(), "[::1]:53");
         assert_eq!(parse_resolver("[::1]:54").unwrap().to_string(), "[::1]:54");
-        for bad in ["", "dns.google", "1.2.3.4:0", "0.0.0.0", "1.2.3.4:99999", "1.2.3"] {
+        for bad in [
+            "",
+            "dns.google",
+            "1.2.3.4:0",
+            "0.0.0.0",
+            "1.2.3.4:99999",
+            "1.2.3",
+        ] {
             assert!(parse_resolver(bad).is_err(), "{bad}");
         }
     }

@@ -131,7 +131,13 @@ async fn check_mx(dns: &DnsLookup, domain: &str) -> Vec<DnsFinding> {
     };
     let wanted = record(domain, "MX", mailcow_mx());
     if hosts.is_empty() {
-        return vec![finding(DnsCheck::Mx, DnsStatus::Fail, "mx_missing", &[], wanted)];
+        return vec![finding(
+            DnsCheck::Mx,
+            DnsStatus::Fail,
+            "mx_missing",
+            &[],
+            wanted,
+        )];
     }
     let others: Vec<String> = hosts
         .iter()
@@ -206,10 +212,18 @@ async fn check_spf(dns: &DnsLookup, domain: &str) -> Vec<DnsFinding> {
         ));
     }
     for target in &expansion.loops {
-        findings.push(fail("spf_include_loop", &[("domain", target.clone())], None));
+        findings.push(fail(
+            "spf_include_loop",
+            &[("domain", target.clone())],
+            None,
+        ));
     }
     for target in &expansion.broken_includes {
-        findings.push(fail("spf_include_broken", &[("domain", target.clone())], None));
+        findings.push(fail(
+            "spf_include_broken",
+            &[("domain", target.clone())],
+            None,
+        ));
     }
     for name in &expansion.failures {
         findings.push(lookup_failed(
@@ -280,12 +294,16 @@ async fn check_dkim(dns: &DnsLookup, domain: &str) -> Vec<DnsFinding> {
         }
     };
     let (status, code, extra) = match dkim::parse_record(one) {
-        Ok(dkim::DkimKey::Rsa { bits }) if bits < dkim::FAIL_BELOW_BITS => {
-            (DnsStatus::Fail, "dkim_too_weak", Some(("bits", bits.to_string())))
-        }
-        Ok(dkim::DkimKey::Rsa { bits }) if bits < dkim::WARN_BELOW_BITS => {
-            (DnsStatus::Warn, "dkim_weak", Some(("bits", bits.to_string())))
-        }
+        Ok(dkim::DkimKey::Rsa { bits }) if bits < dkim::FAIL_BELOW_BITS => (
+            DnsStatus::Fail,
+            "dkim_too_weak",
+            Some(("bits", bits.to_string())),
+        ),
+        Ok(dkim::DkimKey::Rsa { bits }) if bits < dkim::WARN_BELOW_BITS => (
+            DnsStatus::Warn,
+            "dkim_weak",
+            Some(("bits", bits.to_string())),
+        ),
         Ok(dkim::DkimKey::Rsa { bits }) => {
             (DnsStatus::Pass, "dkim_ok", Some(("bits", bits.to_string())))
         }
@@ -383,7 +401,10 @@ async fn check_dmarc(
             DnsCheck::Dmarc,
             DnsStatus::Fail,
             "dmarc_too_early",
-            &[("policy", parsed.policy.clone()), ("missing", missing.to_owned())],
+            &[
+                ("policy", parsed.policy.clone()),
+                ("missing", missing.to_owned()),
+            ],
             record(&name, "TXT", dmarc::with_policy(one, "none")),
         ));
     }
@@ -415,9 +436,13 @@ async fn check_autoconfig(dns: &DnsLookup, domain: &str) -> Vec<DnsFinding> {
         let wanted = record(&name, "CNAME", format!("{HOSTED_MAILCOW}."));
         let params = [("name", name.clone())];
         findings.push(match dns.cname(&name).await {
-            Ok(Some(target)) if target == HOSTED_MAILCOW => {
-                finding(DnsCheck::Autoconfig, DnsStatus::Pass, "autoconfig_ok", &params, None)
-            }
+            Ok(Some(target)) if target == HOSTED_MAILCOW => finding(
+                DnsCheck::Autoconfig,
+                DnsStatus::Pass,
+                "autoconfig_ok",
+                &params,
+                None,
+            ),
             Ok(Some(target)) => finding(
                 DnsCheck::Autoconfig,
                 DnsStatus::Warn,

@@ -121,7 +121,11 @@ impl Core {
             Some(value) => Some(value.to_owned()),
             None => self.setting(SETTING_RESOLVER).await?,
         };
-        let server = match configured.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        let server = match configured
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             Some(value) => Some(parse_resolver(value)?),
             None => None,
         };
@@ -165,7 +169,9 @@ impl Core {
     ) -> Result<DnsFixOutcome, CoreError> {
         let domain = domain_name(&plan.domain)?;
         if domain != plan.domain {
-            return Err(CoreError::Internal("plan for a non-canonical domain".into()));
+            return Err(CoreError::Internal(
+                "plan for a non-canonical domain".into(),
+            ));
         }
         let api = self.dns_api().await?;
         let applied = fix::apply(&api, plan, progress).await?;

@@ -243,7 +243,11 @@ impl SpfRecord {
     pub fn all_text(&self) -> String {
         self.all()
             .map(|q| {
-                let prefix = if q == Qualifier::Pass { "+" } else { q.prefix() };
+                let prefix = if q == Qualifier::Pass {
+                    "+"
+                } else {
+                    q.prefix()
+                };
                 format!("{prefix}all")
             })
             .unwrap_or_default()
@@ -283,8 +287,7 @@ pub fn merge(records: &[&str]) -> String {
     let mailcow = format!("include:{MAILCOW_INCLUDE}");
     push(&mut terms, mailcow);
     // Modifiers (exp=) go to the end, after `all`, where RFC 7208 puts them by convention.
-    let (modifiers, mechanisms): (Vec<_>, Vec<_>) =
-        terms.into_iter().partition(|t| is_modifier(t));
+    let (modifiers, mechanisms): (Vec<_>, Vec<_>) = terms.into_iter().partition(|t| is_modifier(t));
     let mut out = vec!["v=spf1".to_owned()];
     out.extend(mechanisms);
     out.push(if hard_fail { "-all" } else { "~all" }.to_owned());
@@ -443,7 +446,9 @@ mod tests {
         let redirect = parse("v=spf1 redirect=_spf.Example.DE.").unwrap();
         assert_eq!(redirect.redirect(), Some("_spf.example.de"));
         assert_eq!(redirect.all(), None);
-        assert!(parse("v=spf1 a/24//64 exists:%{i}.x.example ptr ?all exp=explain.example").is_ok());
+        assert!(
+            parse("v=spf1 a/24//64 exists:%{i}.x.example ptr ?all exp=explain.example").is_ok()
+        );
     }
 
     #[test]
@@ -478,11 +483,17 @@ mod tests {
             "v=spf1 ip4:1.2.3.4 include:spf.mailcow.de ~all"
         );
         assert_eq!(
-            merge(&["v=spf1 mx -all", "v=spf1 include:_spf.google.com +include:spf.mailcow.de ~all"]),
+            merge(&[
+                "v=spf1 mx -all",
+                "v=spf1 include:_spf.google.com +include:spf.mailcow.de ~all"
+            ]),
             "v=spf1 mx include:_spf.google.com include:spf.mailcow.de -all"
         );
         assert_eq!(
-            merge(&["v=spf1 redirect=_spf.example.de", "v=spf1 MX exp=x.example.de ~all"]),
+            merge(&[
+                "v=spf1 redirect=_spf.example.de",
+                "v=spf1 MX exp=x.example.de ~all"
+            ]),
             "v=spf1 include:_spf.example.de MX include:spf.mailcow.de ~all exp=x.example.de"
         );
         // Already fine: unchanged.
