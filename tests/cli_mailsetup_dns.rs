@@ -17,9 +17,17 @@ struct Dns {
 fn dns() -> Dns {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (sandbox, resolver) = runtime.block_on(async {
-        let mut sandbox = Sandbox::start(SandboxConfig::default()).await.expect("sandbox");
-        sandbox.handle().dns().put_zone("good.test", good_zone("good.test"));
-        sandbox.handle().dns().put_zone("broken.test", broken_zone("broken.test"));
+        let mut sandbox = Sandbox::start(SandboxConfig::default())
+            .await
+            .expect("sandbox");
+        sandbox
+            .handle()
+            .dns()
+            .put_zone("good.test", good_zone("good.test"));
+        sandbox
+            .handle()
+            .dns()
+            .put_zone("broken.test", broken_zone("broken.test"));
         let addr = sandbox.serve_dns().await.expect("DNS server");
         (sandbox, addr.to_string())
     });
@@ -45,8 +53,16 @@ fn cli_mailsetup_dns_check_json_and_exit_codes() {
     let dns = dns();
     let data = tempfile::tempdir().expect("tempdir");
 
-    let good = check(data.path(), &["good.test", "--resolver", &dns.resolver, "--json"]);
-    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stderr));
+    let good = check(
+        data.path(),
+        &["good.test", "--resolver", &dns.resolver, "--json"],
+    );
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
     let report: Value = serde_json::from_slice(&good.stdout).expect("JSON report");
     assert_eq!(report["domain"], "good.test");
     assert_eq!(report["status"], "pass");
@@ -62,7 +78,10 @@ fn cli_mailsetup_dns_check_json_and_exit_codes() {
     }
 
     // A failing check: exit code 2, the findings with their records.
-    let broken = check(data.path(), &["Broken.Test.", "--resolver", &dns.resolver, "--json"]);
+    let broken = check(
+        data.path(),
+        &["Broken.Test.", "--resolver", &dns.resolver, "--json"],
+    );
     assert_eq!(broken.status.code(), Some(2));
     let report: Value = serde_json::from_slice(&broken.stdout).expect("JSON report");
     assert_eq!(report["domain"], "broken.test");
@@ -82,7 +101,8 @@ fn cli_mailsetup_dns_check_json_and_exit_codes() {
     let out = String::from_utf8_lossy(&text.stdout);
     assert!(out.contains("FAIL  MX"), "{out}");
     assert!(out.contains("points to mx.old-provider.example instead of hosted.mailcow.de"));
-    assert!(out.contains("publish: broken.test TXT v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"));
+    assert!(out
+        .contains("publish: broken.test TXT v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"));
 }
 
 #[test]
@@ -97,6 +117,9 @@ fn cli_mailsetup_dns_check_names_bad_input() {
     let bad_resolver = check(data.path(), &["example.de", "--resolver", "dns.google"]);
     assert_eq!(bad_resolver.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad_resolver.stderr);
-    assert!(stderr.contains("Enter the resolver as an IP address"), "{stderr}");
+    assert!(
+        stderr.contains("Enter the resolver as an IP address"),
+        "{stderr}"
+    );
     assert!(bad_resolver.stdout.is_empty());
 }

@@ -446,7 +446,7 @@ async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
             "v=spf1 ip4:203.0.113.20 include:spf.mailcow.de ~all"
         ]
     );
-    let steps = steps.lock().unwrap();
+    let steps = steps.lock().unwrap().clone();
     assert!(steps.iter().any(|s| s == "apply") && steps.iter().any(|s| s == "spf"));
 
     // Nothing left to do.

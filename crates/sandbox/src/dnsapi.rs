@@ -38,6 +38,7 @@ fn authenticated(headers: &HeaderMap) -> bool {
 }
 
 /// Authentication, then the zone's presence in the user's scope.
+#[allow(clippy::result_large_err)] // an axum Response is the error to send
 fn guard(h: &SandboxHandle, headers: &HeaderMap, zone: &str) -> Result<String, Response> {
     if !authenticated(headers) {
         return Err(fail("authentication failed"));
@@ -84,6 +85,7 @@ fn body_object(body: &Bytes) -> Option<serde_json::Map<String, Value>> {
 }
 
 /// (name, TYPE) from a request body, or the API's error.
+#[allow(clippy::result_large_err)] // an axum Response is the error to send
 fn key(body: &serde_json::Map<String, Value>) -> Result<(String, String), Response> {
     let record_type = body
         .get("type")

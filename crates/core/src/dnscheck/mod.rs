@@ -238,7 +238,9 @@ async fn check_spf(dns: &DnsLookup, domain: &str) -> Vec<DnsFinding> {
         parsed.all(),
         Some(spf::Qualifier::Fail | spf::Qualifier::SoftFail)
     ) && parsed.all_is_last();
-    if !all_ok && !(parsed.all().is_none() && parsed.redirect().is_some()) {
+    // A record without `all` that redirects ends where the redirect's record ends.
+    let ends_in_redirect = parsed.all().is_none() && parsed.redirect().is_some();
+    if !(all_ok || ends_in_redirect) {
         findings.push(fail(
             "spf_bad_all",
             &[("found", parsed.all_text())],

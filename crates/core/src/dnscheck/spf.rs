@@ -281,7 +281,9 @@ pub fn merge(records: &[&str]) -> String {
             }
             // `+include:x` and `include:x` are the same term.
             let token = token.strip_prefix('+').unwrap_or(token);
-            push(&mut terms, token.to_owned());
+            if !token.is_empty() {
+                push(&mut terms, token.to_owned());
+            }
         }
     }
     let mailcow = format!("include:{MAILCOW_INCLUDE}");
@@ -500,5 +502,9 @@ mod tests {
         let good = "v=spf1 include:spf.mailcow.de ~all";
         assert_eq!(merge(&[good]), good);
         assert!(parse(&merge(&["v=spf1 a mx ptr +all"])).is_ok());
+        // A lone qualifier is no term; merging is stable.
+        let odd = merge(&["v=spf1 + mx"]);
+        assert_eq!(odd, "v=spf1 mx include:spf.mailcow.de ~all");
+        assert_eq!(merge(&[odd.as_str()]), odd);
     }
 }
