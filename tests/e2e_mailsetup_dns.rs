@@ -113,6 +113,10 @@ fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {
         .execute("return document.body.innerText")
         .expect("page text");
     assert!(!page.as_str().unwrap_or_default().contains(DNS_API_PASSWORD));
+    d.execute("document.querySelector('[data-testid=dns-settings]').scrollIntoView(); return true")
+        .expect("scroll");
+    painted(d);
+    app.screenshot("02-settings-stored").expect("screenshot");
 
     // Fix it: the diff first, then apply.
     wait_until(PATIENCE, "Fix it to be enabled", || {
@@ -134,7 +138,7 @@ fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {
         "{changes:?}"
     );
     painted(d);
-    app.screenshot("02-fix-it-diff").expect("screenshot");
+    app.screenshot("03-fix-it-diff").expect("screenshot");
     d.click(&d.find("[data-testid=dns-apply]").expect("apply"))
         .expect("apply");
     d.find("[data-testid=dns-applied]").expect("applied notice");
@@ -146,5 +150,5 @@ fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {
     .expect("re-checked");
     assert_eq!(after, "pass");
     painted(d);
-    app.screenshot("03-recheck-pass").expect("screenshot");
+    app.screenshot("04-recheck-pass").expect("screenshot");
 }

@@ -99,9 +99,14 @@ pub fn parse(record: &str) -> Result<Dmarc, DmarcError> {
             "rf" => value
                 .split(':')
                 .all(|f| f.trim().eq_ignore_ascii_case("afrf")),
-            "rua" | "ruf" => value
-                .split(',')
-                .all(|uri| uri.trim().len() > 7 && uri.trim()[..7].eq_ignore_ascii_case("mailto:")),
+            // Byte slicing would split a multi-byte character of hostile input.
+            "rua" | "ruf" => value.split(',').all(|uri| {
+                let uri = uri.trim();
+                uri.len() > 7
+                    && uri
+                        .get(..7)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("mailto:"))
+            }),
             "psd" => matches!(value.as_str(), "y" | "n" | "u"),
             "t" => matches!(value.as_str(), "y" | "n"),
             _ => return Err(DmarcError::UnknownTag(tag)),

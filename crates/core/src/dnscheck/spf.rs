@@ -268,6 +268,11 @@ pub fn merge(records: &[&str]) -> String {
     };
     for record in records {
         for token in record.split_ascii_whitespace().skip(1) {
+            // `+include:x` and `include:x` are the same term (and a lone `+` is none).
+            let token = token.trim_start_matches('+');
+            if token.is_empty() {
+                continue;
+            }
             let lower = token.to_ascii_lowercase();
             if let Some(qualifier) = lower.strip_suffix("all").filter(|q| q.len() <= 1) {
                 if matches!(qualifier, "" | "+" | "-" | "~" | "?") {
@@ -279,11 +284,7 @@ pub fn merge(records: &[&str]) -> String {
                 push(&mut terms, format!("include:{target}"));
                 continue;
             }
-            // `+include:x` and `include:x` are the same term.
-            let token = token.strip_prefix('+').unwrap_or(token);
-            if !token.is_empty() {
-                push(&mut terms, token.to_owned());
-            }
+            push(&mut terms, token.to_owned());
         }
     }
     let mailcow = format!("include:{MAILCOW_INCLUDE}");
@@ -503,8 +504,11 @@ mod tests {
         assert_eq!(merge(&[good]), good);
         assert!(parse(&merge(&["v=spf1 a mx ptr +all"])).is_ok());
         // A lone qualifier is no term; merging is stable.
-        let odd = merge(&["v=spf1 + mx"]);
-        assert_eq!(odd, "v=spf1 mx include:spf.mailcow.de ~all");
+        let odd = merge(&["v=spf1 + mx +redirect=_spf.example.de"]);
+        assert_eq!(
+            odd,
+            "v=spf1 mx include:_spf.example.de include:spf.mailcow.de ~all"
+        );
         assert_eq!(merge(&[odd.as_str()]), odd);
     }
 }
