@@ -113,7 +113,7 @@ fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {
         .execute("return document.body.innerText")
         .expect("page text");
     assert!(!page.as_str().unwrap_or_default().contains(DNS_API_PASSWORD));
-    d.execute("document.querySelector('[data-testid=dns-settings]').scrollIntoView(); return true")
+    d.execute("const s = document.querySelector('[data-testid=dns-settings]'); const m = s.closest('main'); m.scrollTop += s.getBoundingClientRect().top - m.getBoundingClientRect().top; return true")
         .expect("scroll");
     painted(d);
     app.screenshot("02-settings-stored").expect("screenshot");
