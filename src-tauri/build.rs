@@ -74,5 +74,12 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "check_mailbox_address",
         "copy_mail_setting",
         "export_mail_config",
+        "dns_settings",
+        "set_dns_resolver",
+        "set_dns_api_credentials",
+        "clear_dns_api_credentials",
+        "dns_check",
+        "dns_fix_plan",
+        "dns_fix_apply",
     ]
 }

@@ -103,6 +103,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The mail DNS doctor.
+    Dns {
+        #[command(subcommand)]
+        command: crate::cli_dns::DnsCommand,
+    },
     /// Mail client settings of the hosted mailcow.
     Mail {
         #[command(subcommand)]
@@ -140,6 +145,7 @@ impl Command {
             | Command::Invoices { json, .. }
             | Command::Status { json } => *json,
             Command::Mail { .. } => false,
+            Command::Dns { command } => command.json(),
         }
     }
 }
@@ -154,6 +160,9 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> i32 {
             return 1;
         }
     };
+    if let Command::Dns { command } = command {
+        return runtime.block_on(crate::cli_dns::run(command, paths::data_dir(data_dir)));
+    }
     match runtime.block_on(execute(command, paths::data_dir(data_dir))) {
         Ok(()) => 0,
         Err(info) => {
@@ -206,7 +215,7 @@ async fn execute(command: Command, data_dir: PathBuf) -> Result<(), ErrorInfo> {
         .await
         .map_err(|e| e.info())?;
     match command {
-        Command::Sandbox { .. } | Command::Mail { .. } => Ok(()),
+        Command::Sandbox { .. } | Command::Mail { .. } | Command::Dns { .. } => Ok(()),
         Command::Login {
             server,
             email,
@@ -340,18 +349,25 @@ async fn execute(command: Command, data_dir: PathBuf) -> Result<(), ErrorInfo> {
 
 async fn run_sandbox(port: u16, config: SandboxConfig, json: bool) -> Result<(), ErrorInfo> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let sandbox = Sandbox::start_on(addr, config)
+    let mut sandbox = Sandbox::start_on(addr, config)
         .await
         .map_err(|e| crate::commands::error::internal(&format!("sandbox: {e}")))?;
+    let dns = sandbox
+        .serve_dns()
+        .await
+        .map_err(|e| crate::commands::error::internal(&format!("sandbox DNS: {e}")))?;
     if json {
         print_json(&serde_json::json!({
             "base_url": sandbox.base_url(),
             "email": DEMO_EMAIL,
             "password": DEMO_PASSWORD,
+            "dns_resolver": dns.to_string(),
+            "dns_api": sandbox.dns_api_url(),
         }));
     } else {
         println!("cowdesk sandbox listening on {}", sandbox.base_url());
         println!("Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}. Stop with Ctrl-C.");
+        println!("DNS of the demo domains on {dns} (cowdesk dns check DOMAIN --resolver {dns}).");
     }
     let _ = std::io::stdout().flush();
     wait_for_shutdown_signal().await;
@@ -452,7 +468,7 @@ fn format_cents(cents: i64) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

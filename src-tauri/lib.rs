@@ -5,6 +5,7 @@ mod autostart;
 mod background;
 mod browser;
 mod cli;
+mod cli_dns;
 mod clipboard;
 mod commands;
 mod paths;
@@ -27,6 +28,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .plugin(tauri_plugin_dialog::init())
         .manage(clipboard::SecretClipboard::default())
         .manage(commands::mandates::ApprovalWait::default())
+        .manage(commands::dnscheck::PendingPlans::default())
         .invoke_handler(commands::handler())
         .on_window_event(window::on_window_event)
         .setup(|app| {

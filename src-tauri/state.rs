@@ -156,9 +156,14 @@ impl AppState {
         if let Some(sandbox) = active.sandbox.take() {
             sandbox.shutdown().await;
         }
-        let sandbox = Sandbox::start(demo_config())
+        let mut sandbox = Sandbox::start(demo_config())
             .await
             .map_err(|e| crate::commands::error::internal(&format!("demo server: {e}")))?;
+        // The demo's domains have DNS of their own, on loopback, changed by its DNS API.
+        let dns = sandbox
+            .serve_dns()
+            .await
+            .map_err(|e| crate::commands::error::internal(&format!("demo DNS: {e}")))?;
         // The demo's secrets are throw-away: they stay in memory, never in the keyring.
         let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
         let core = Core::open(&self.data_dir, PROFILE_DEMO, secrets)
@@ -168,6 +173,12 @@ impl AppState {
         core.logout().await.map_err(|e| from_core(&e))?;
         let info = core
             .login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, true)
+            .await
+            .map_err(|e| from_core(&e))?;
+        core.set_dns_api_base(&sandbox.dns_api_url())
+            .await
+            .map_err(|e| from_core(&e))?;
+        core.set_dns_resolver(Some(&dns.to_string()))
             .await
             .map_err(|e| from_core(&e))?;
         *active = Active {

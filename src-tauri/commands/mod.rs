@@ -5,6 +5,7 @@ mod accounts;
 mod alerts;
 mod app;
 pub mod billing;
+pub mod dnscheck;
 mod domains;
 pub mod error;
 mod input;
@@ -82,5 +83,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         mail::check_mailbox_address,
         mail::copy_mail_setting,
         mail::export_mail_config,
+        dnscheck::dns_settings,
+        dnscheck::set_dns_resolver,
+        dnscheck::set_dns_api_credentials,
+        dnscheck::clear_dns_api_credentials,
+        dnscheck::dns_check,
+        dnscheck::dns_fix_plan,
+        dnscheck::dns_fix_apply,
     ]
 }

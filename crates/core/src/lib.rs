@@ -5,6 +5,8 @@
 pub mod activity;
 pub mod alerts;
 pub mod billing;
+pub mod dnsapi;
+pub mod dnscheck;
 pub mod domains;
 pub mod error;
 pub mod mailconfig;

@@ -475,17 +475,17 @@ impl Core {
 
     // ----- keyring, off the async threads ------------------------------------------------
 
-    async fn secret_get(&self, key: String) -> Result<Option<String>, SecretsError> {
+    pub(crate) async fn secret_get(&self, key: String) -> Result<Option<String>, SecretsError> {
         let secrets = self.secrets.clone();
         blocking(move || secrets.get(&key)).await
     }
 
-    async fn secret_set(&self, key: String, value: String) -> Result<(), SecretsError> {
+    pub(crate) async fn secret_set(&self, key: String, value: String) -> Result<(), SecretsError> {
         let secrets = self.secrets.clone();
         blocking(move || secrets.set(&key, &value)).await
     }
 
-    async fn secret_delete(&self, key: String) -> Result<(), SecretsError> {
+    pub(crate) async fn secret_delete(&self, key: String) -> Result<(), SecretsError> {
         let secrets = self.secrets.clone();
         blocking(move || secrets.delete(&key)).await
     }

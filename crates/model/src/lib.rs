@@ -14,6 +14,8 @@ mod alerts;
 pub use alerts::*;
 mod mail;
 pub use mail::*;
+mod dnscheck;
+pub use dnscheck::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;

@@ -6,6 +6,9 @@ mod auth;
 mod billing;
 mod config;
 mod data;
+mod dns;
+mod dnsapi;
+mod dnskeys;
 mod domains;
 mod faults;
 mod generate;
@@ -26,6 +29,11 @@ use tokio::task::JoinHandle;
 pub use billing::MAX_ATTACHMENT_BYTES;
 pub use config::SandboxConfig;
 pub use data::AccountData;
+pub use dns::{
+    broken_zone, good_zone, is_broken_demo_domain, DnsServer, DnsZones, RecordSet, Zone,
+    DNS_API_PASSWORD, DNS_API_USERNAME, MAILCOW_SPF,
+};
+pub use dnskeys::{dkim_record, DKIM_RSA_1024, DKIM_RSA_2048};
 pub use faults::{Disruption, DisruptionKind, Fault};
 pub use mandates::NO_DEBIT_IBAN;
 pub use routes::ROUTES;
@@ -46,6 +54,8 @@ pub struct Sandbox {
     handle: SandboxHandle,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The zones served over DNS, once `serve_dns` was called.
+    dns: Option<DnsServer>,
 }
 
 impl Sandbox {
@@ -83,6 +93,7 @@ impl Sandbox {
             handle,
             stop: Some(stop),
             task: Some(task),
+            dns: None,
         })
     }
 
@@ -97,6 +108,23 @@ impl Sandbox {
 
     pub fn handle(&self) -> SandboxHandle {
         self.handle.clone()
+    }
+
+    /// Serves the sandbox's zones over DNS on 127.0.0.1 (UDP and TCP, one port), the
+    /// zones the DNS API simulator changes; returns the resolver address. Idempotent.
+    pub async fn serve_dns(&mut self) -> std::io::Result<SocketAddr> {
+        if let Some(dns) = &self.dns {
+            return Ok(dns.addr());
+        }
+        let server = DnsServer::start(self.handle.dns()).await?;
+        let addr = server.addr();
+        self.dns = Some(server);
+        Ok(addr)
+    }
+
+    /// The DNS API simulator's base URL, e.g. `http://127.0.0.1:PORT/dns/v1`.
+    pub fn dns_api_url(&self) -> String {
+        format!("{}/dns/v1", self.base_url())
     }
 
     pub async fn shutdown(mut self) {

@@ -93,6 +93,8 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
         })
         // The payment provider's approval page: not part of the portal contract.
         .merge(mandates::provider_router())
+        // The Servercow DNS API v1: not part of the portal contract either.
+        .merge(crate::dnsapi::router())
         .fallback(|| async { not_found("No such resource.") })
         .method_not_allowed_fallback(|| async {
             error(

@@ -1,5 +1,5 @@
 //! For the test suite's leak scan: when `COWDESK_SANDBOX_SECRET_LOG` names a file, every
-//! secret the sandbox hands out or accepts (tokens, authcodes, passwords, API keys) is
+//! secret the sandbox hands out or accepts (tokens, authcodes, passwords, DNS API passwords) is
 //! appended to it, one `kind<TAB>value` per line. `scripts/leak-scan.py` then searches
 //! everything the suite left behind for those values. Unset (the demo for users, every
 //! other run), nothing is written anywhere.

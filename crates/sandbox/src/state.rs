@@ -26,6 +26,8 @@ struct Shared {
     today: NaiveDate,
     requests: AtomicU64,
     state: Mutex<State>,
+    /// DNS zones (the DNS API simulator and the DNS server), with their own lock.
+    dns: crate::dns::DnsZones,
 }
 
 /// A ticket created under an `Idempotency-Key`, with the request it was created from.
@@ -55,6 +57,7 @@ pub(crate) struct State {
 impl SandboxHandle {
     pub(crate) fn new(config: &SandboxConfig) -> SandboxHandle {
         let (accounts, grants) = generate(config);
+        let dns = crate::dns::DnsZones::generated(&accounts);
         let passwords = HashMap::from([
             (DEMO_EMAIL.to_owned(), DEMO_PASSWORD.to_owned()),
             (OTHER_EMAIL.to_owned(), OTHER_PASSWORD.to_owned()),
@@ -64,6 +67,7 @@ impl SandboxHandle {
                 token_ttl: config.token_ttl,
                 today: config.today,
                 requests: AtomicU64::new(0),
+                dns,
                 state: Mutex::new(State {
                     passwords,
                     accounts,
@@ -87,6 +91,11 @@ impl SandboxHandle {
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The simulated DNS zones.
+    pub fn dns(&self) -> crate::dns::DnsZones {
+        self.inner.dns.clone()
     }
 
     pub(crate) fn token_ttl(&self) -> Duration {

@@ -10,6 +10,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { billingAnswer } from "./billing-mock";
+import { dnsAnswer } from "./dns-mock";
 import type { Account } from "../lib/bindings/Account";
 import type { Alert } from "../lib/bindings/Alert";
 import type { AccountSummary } from "../lib/bindings/AccountSummary";
@@ -390,6 +391,8 @@ export function installMock(): void {
         case "list_activity":
           return [];
         default: {
+          const dns = await dnsAnswer(cmd, a);
+          if (dns !== undefined) return dns;
           const answer = billingAnswer(cmd, a, {
             invoices: (id) => listing(id, "invoices"),
             services: (id) => listing(id, "services"),
@@ -412,5 +415,7 @@ export function installMock(): void {
     if (params.get("logout") === "1") click("[data-testid=logout-button]");
     if (params.get("sync") === "1") click("[data-testid=sync-button]");
     if (params.get("submit") === "1") click("[data-testid=login-submit]");
+    // ?dns=1 with ?view=domains: open the mail DNS doctor of the broken domain.
+    if (params.get("dns") === "1") setTimeout(() => click("[data-testid=domain-row][data-name='mueller-shop.de'] [data-testid=domain-dns-button]"), 300);
   }, 400);
 }

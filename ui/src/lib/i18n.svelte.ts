@@ -1,3 +1,4 @@
+import * as dnsMessages from "./messages/dns";
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
@@ -176,6 +177,7 @@ const en = {
   "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
   ...billing.en,
   ...domainMessages.en,
+  ...dnsMessages.en,
   ...mandateMessages.en,
   ...alertsEn,
   ...mailMessages.en,
@@ -351,6 +353,7 @@ const de: Record<MessageKey, string> = {
   "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
   ...billing.de,
   ...domainMessages.de,
+  ...dnsMessages.de,
   ...mandateMessages.de,
   ...alertsDe,
   ...mailMessages.de,

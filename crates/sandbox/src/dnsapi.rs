@@ -1,0 +1,215 @@
+//! The Servercow DNS API v1 as it behaves (EXTERNAL-APIS.md §2): `X-Auth-*` headers,
+//! `POST` replaces the whole (name, type) set, `DELETE` carries a JSON body, and every
+//! error is `{"error": ...}` with HTTP 200.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::dns::{RecordSet, DNS_API_PASSWORD, DNS_API_USERNAME};
+use crate::state::SandboxHandle;
+
+pub const PATH: &str = "/dns/v1/domains/{zone}";
+const TYPE_ERROR: &str = "parameter type must be cname, txt, tlsa, caa, a or aaaa";
+const TYPES: [&str; 7] = ["TXT", "A", "AAAA", "CNAME", "TLSA", "CAA", "MX"];
+
+pub(crate) fn router() -> Router<SandboxHandle> {
+    Router::new().route(PATH, get(list).post(replace).delete(remove))
+}
+
+fn fail(message: &str) -> Response {
+    Json(json!({ "error": message })).into_response()
+}
+
+fn ok() -> Response {
+    Json(json!({ "message": "ok" })).into_response()
+}
+
+fn authenticated(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(password) = header("X-Auth-Password") {
+        // Wrong ones too: the leak scan looks for every API password a test sent.
+        crate::secret_log::record("api_password", password);
+    }
+    header("X-Auth-Username") == Some(DNS_API_USERNAME)
+        && header("X-Auth-Password") == Some(DNS_API_PASSWORD)
+}
+
+/// Authentication, then the zone's presence in the user's scope.
+#[allow(clippy::result_large_err)] // an axum Response is the error to send
+fn guard(h: &SandboxHandle, headers: &HeaderMap, zone: &str) -> Result<String, Response> {
+    if !authenticated(headers) {
+        return Err(fail("authentication failed"));
+    }
+    let zone = zone.to_ascii_lowercase();
+    match h.dns().editable_zone(&zone) {
+        Some(_) => Ok(zone),
+        None => Err(fail("no such domain in user context")),
+    }
+}
+
+async fn list(
+    State(h): State<SandboxHandle>,
+    Path(zone): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let zone = match guard(&h, &headers, &zone) {
+        Ok(zone) => zone,
+        Err(response) => return response,
+    };
+    let Some(content) = h.dns().editable_zone(&zone) else {
+        return fail("no such domain in user context");
+    };
+    let records: Vec<Value> = content
+        .sets
+        .iter()
+        .map(|((name, record_type), set)| {
+            // Single values come as a string, several as an array, as the real API does.
+            let content = match set.values.as_slice() {
+                [one] => Value::from(one.clone()),
+                many => Value::from(many.to_vec()),
+            };
+            json!({ "name": name, "type": record_type, "content": content, "ttl": set.ttl })
+        })
+        .collect();
+    Json(records).into_response()
+}
+
+fn body_object(body: &Bytes) -> Option<serde_json::Map<String, Value>> {
+    match serde_json::from_slice::<Value>(body).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// (name, TYPE) from a request body, or the API's error.
+#[allow(clippy::result_large_err)] // an axum Response is the error to send
+fn key(body: &serde_json::Map<String, Value>) -> Result<(String, String), Response> {
+    let record_type = body
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_uppercase)
+        .filter(|t| TYPES.contains(&t.as_str()))
+        .ok_or_else(|| fail(TYPE_ERROR))?;
+    let name = match body.get("name") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(name)) => name.trim().to_ascii_lowercase(),
+        Some(_) => return Err(fail("parameter name must be a string")),
+    };
+    if name.ends_with('.') || name.contains(' ') {
+        return Err(fail("parameter name must be relative to the domain"));
+    }
+    Ok((name, record_type))
+}
+
+async fn replace(
+    State(h): State<SandboxHandle>,
+    Path(zone): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let zone = match guard(&h, &headers, &zone) {
+        Ok(zone) => zone,
+        Err(response) => return response,
+    };
+    let Some(body) = body_object(&body) else {
+        return fail("invalid JSON body");
+    };
+    let (name, record_type) = match key(&body) {
+        Ok(key) => key,
+        Err(response) => return response,
+    };
+    let values: Vec<String> = match body.get("content") {
+        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::Array(many)) => match many
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(values) => values,
+            None => return fail("parameter content must be a string or an array of strings"),
+        },
+        _ => return fail("parameter content is missing"),
+    };
+    if values.is_empty() || values.iter().any(|v| v.trim().is_empty()) {
+        return fail("parameter content is missing");
+    }
+    if let Some(bad) = values.iter().find(|v| !valid_content(&record_type, v)) {
+        return fail(&format!("invalid content for type {record_type}: {bad}"));
+    }
+    if record_type == "CNAME" && values.len() > 1 {
+        return fail("a CNAME holds one value");
+    }
+    let ttl = match body.get("ttl") {
+        None | Some(Value::Null) => 3600,
+        Some(Value::Number(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(ttl) if ttl >= 60 => ttl,
+            _ => return fail("parameter ttl must be at least 60"),
+        },
+        Some(Value::String(s)) => match s.parse::<u32>() {
+            Ok(ttl) if ttl >= 60 => ttl,
+            _ => return fail("parameter ttl must be at least 60"),
+        },
+        Some(_) => return fail("parameter ttl must be a number"),
+    };
+    if h.dns()
+        .replace(&zone, &name, &record_type, RecordSet { ttl, values })
+    {
+        ok()
+    } else {
+        fail("no such domain in user context")
+    }
+}
+
+async fn remove(
+    State(h): State<SandboxHandle>,
+    Path(zone): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let zone = match guard(&h, &headers, &zone) {
+        Ok(zone) => zone,
+        Err(response) => return response,
+    };
+    // The key of the set to delete travels in the body; without it nothing is deleted.
+    let Some(body) = body_object(&body) else {
+        return fail("parameter type must be given in the JSON body");
+    };
+    let (name, record_type) = match key(&body) {
+        Ok(key) => key,
+        Err(response) => return response,
+    };
+    if h.dns().delete(&zone, &name, &record_type) {
+        ok()
+    } else {
+        fail("no such domain in user context")
+    }
+}
+
+fn valid_content(record_type: &str, value: &str) -> bool {
+    let host = |h: &str| {
+        let h = h.trim_end_matches('.');
+        !h.is_empty()
+            && h.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
+    };
+    match record_type {
+        "A" => value.parse::<Ipv4Addr>().is_ok(),
+        "AAAA" => value.parse::<Ipv6Addr>().is_ok(),
+        "MX" => value
+            .split_once(' ')
+            .is_some_and(|(p, h)| p.parse::<u16>().is_ok() && host(h.trim())),
+        "CNAME" => host(value),
+        _ => true,
+    }
+}
