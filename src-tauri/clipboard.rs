@@ -106,18 +106,7 @@ impl SecretClipboard {
             }
         };
         let fingerprint = self.hasher.hash_one(&secret);
-        {
-            let mut clipboard = lock(&self.clipboard);
-            if clipboard.is_none() {
-                let system =
-                    arboard::Clipboard::new().map_err(|e| CopyError::Clipboard(e.to_string()))?;
-                *clipboard = Some(Box::new(SystemClipboard(system)));
-            }
-            let Some(clipboard) = clipboard.as_mut() else {
-                return Err(CopyError::Clipboard("no clipboard".into()));
-            };
-            clipboard.set_text(&secret).map_err(CopyError::Clipboard)?;
-        }
+        self.copy_plain(&secret)?;
         drop(secret);
         let shared = self.clipboard.clone();
         let hasher = self.hasher.clone();
@@ -131,8 +120,8 @@ impl SecretClipboard {
 }
 
 impl SecretClipboard {
-    /// Copies plain, non-secret text (a server name, a port, an address) and leaves it
-    /// on the clipboard.
+    /// Puts text on the clipboard and leaves it there: plain, non-secret text (a server
+    /// name, a port, an address) as it is, and a secret before its clear is scheduled.
     pub fn copy_plain(&self, text: &str) -> Result<(), CopyError> {
         let mut clipboard = lock(&self.clipboard);
         if clipboard.is_none() {
