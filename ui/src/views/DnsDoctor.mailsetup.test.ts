@@ -171,7 +171,7 @@ describe("mail DNS doctor (mailsetup)", () => {
     await until(() => q("dns-applied") !== null);
     expect(calls.dns_fix_apply).toEqual([{ domainName: DOMAIN }]);
     expect(q("dns-plan")).toBeNull();
-    expect(q("dns-applied")?.textContent).toContain("2 change(s) applied");
+    expect(q("dns-applied")?.textContent).toContain("2 changes applied");
     expect(q("dns-summary")?.dataset.status).toBe("pass");
     done();
   });
