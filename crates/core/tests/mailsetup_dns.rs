@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use cowdesk_core::dnsapi::{DnsApi, DnsApiError};
 use cowdesk_core::dnscheck::{check_domain, DnsLookup};
-use cowdesk_core::model::{DnsCheck, DnsProgress, DnsReport, DnsStatus, ErrorKind};
+use cowdesk_core::model::{DnsCheck, DnsProgress, DnsReport, DnsSettings, DnsStatus, ErrorKind};
 use cowdesk_core::portal::Sensitive;
 use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
@@ -339,6 +339,19 @@ struct Doctor {
     _dir: TempDir,
 }
 
+impl Doctor {
+    /// Stores the sandbox's DNS API login, as a user does before Fix it.
+    async fn store_sandbox_credentials(&self) -> DnsSettings {
+        self.core
+            .set_dns_api_credentials(
+                DNS_API_USERNAME,
+                Sensitive::new(DNS_API_PASSWORD.to_owned()),
+            )
+            .await
+            .unwrap()
+    }
+}
+
 async fn doctor(zones: Vec<(&str, Zone)>) -> Doctor {
     let dns = dns_with(zones).await;
     let dir = TempDir::new().unwrap();
@@ -380,14 +393,7 @@ async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.info().message.contains("DNS API credentials"));
 
-    let settings = d
-        .core
-        .set_dns_api_credentials(
-            DNS_API_USERNAME,
-            Sensitive::new(DNS_API_PASSWORD.to_owned()),
-        )
-        .await
-        .unwrap();
+    let settings = d.store_sandbox_credentials().await;
     assert_eq!(settings.api_username.as_deref(), Some(DNS_API_USERNAME));
 
     let steps = Arc::new(Mutex::new(Vec::new()));
@@ -466,13 +472,7 @@ async fn mailsetup_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pas
         &["v=DMARC1; p=reject; rua=mailto:postmaster@nokey.test"],
     );
     let d = doctor(vec![("nokey.test", zone)]).await;
-    d.core
-        .set_dns_api_credentials(
-            DNS_API_USERNAME,
-            Sensitive::new(DNS_API_PASSWORD.to_owned()),
-        )
-        .await
-        .unwrap();
+    d.store_sandbox_credentials().await;
     // Without the key: DMARC goes to p=none, DKIM stays open.
     let plan = d
         .core
@@ -528,13 +528,7 @@ async fn mailsetup_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pas
 #[tokio::test]
 async fn mailsetup_fix_it_refuses_when_the_zone_changed_since_the_plan() {
     let d = doctor(vec![("race.test", broken_zone("race.test"))]).await;
-    d.core
-        .set_dns_api_credentials(
-            DNS_API_USERNAME,
-            Sensitive::new(DNS_API_PASSWORD.to_owned()),
-        )
-        .await
-        .unwrap();
+    d.store_sandbox_credentials().await;
     let plan = d
         .core
         .plan_dns_fix("race.test", None, &quiet)

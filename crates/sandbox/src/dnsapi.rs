@@ -108,23 +108,33 @@ fn key(body: &serde_json::Map<String, Value>) -> Result<(String, String), Respon
     Ok((name, record_type))
 }
 
+/// What a POST or DELETE starts with: authentication and the zone, then the JSON body and
+/// the (name, TYPE) it addresses; `no_body` is the API's message for a missing body.
+#[allow(clippy::result_large_err)] // an axum Response is the error to send
+fn write_request(
+    h: &SandboxHandle,
+    headers: &HeaderMap,
+    zone: &str,
+    body: &Bytes,
+    no_body: &str,
+) -> Result<(String, serde_json::Map<String, Value>, String, String), Response> {
+    let zone = guard(h, headers, zone)?;
+    let body = body_object(body).ok_or_else(|| fail(no_body))?;
+    let (name, record_type) = key(&body)?;
+    Ok((zone, body, name, record_type))
+}
+
 async fn replace(
     State(h): State<SandboxHandle>,
     Path(zone): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let zone = match guard(&h, &headers, &zone) {
-        Ok(zone) => zone,
-        Err(response) => return response,
-    };
-    let Some(body) = body_object(&body) else {
-        return fail("invalid JSON body");
-    };
-    let (name, record_type) = match key(&body) {
-        Ok(key) => key,
-        Err(response) => return response,
-    };
+    let (zone, body, name, record_type) =
+        match write_request(&h, &headers, &zone, &body, "invalid JSON body") {
+            Ok(request) => request,
+            Err(response) => return response,
+        };
     let values: Vec<String> = match body.get("content") {
         Some(Value::String(one)) => vec![one.clone()],
         Some(Value::Array(many)) => match many
@@ -173,16 +183,15 @@ async fn remove(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let zone = match guard(&h, &headers, &zone) {
-        Ok(zone) => zone,
-        Err(response) => return response,
-    };
     // The key of the set to delete travels in the body; without it nothing is deleted.
-    let Some(body) = body_object(&body) else {
-        return fail("parameter type must be given in the JSON body");
-    };
-    let (name, record_type) = match key(&body) {
-        Ok(key) => key,
+    let (zone, _, name, record_type) = match write_request(
+        &h,
+        &headers,
+        &zone,
+        &body,
+        "parameter type must be given in the JSON body",
+    ) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     if h.dns().delete(&zone, &name, &record_type) {
