@@ -154,6 +154,18 @@ impl Imap {
         username: &str,
         password: &Sensitive<String>,
     ) -> Result<&'static str, ImapFailure> {
+        let normal = self.wire.timeout();
+        self.wire.set_timeout(normal + wire::LOGIN_GRACE);
+        let result = self.login_with_grace(username, password).await;
+        self.wire.set_timeout(normal);
+        result
+    }
+
+    async fn login_with_grace(
+        &mut self,
+        username: &str,
+        password: &Sensitive<String>,
+    ) -> Result<&'static str, ImapFailure> {
         if !self.caps.password_auth() {
             return Err(ImapFailure::NoPasswordAuth(self.auth_offer()));
         }

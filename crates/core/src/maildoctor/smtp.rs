@@ -209,8 +209,20 @@ impl Smtp {
         self.reply(step).await
     }
 
-    /// AUTH PLAIN where offered, else AUTH LOGIN.
+    /// AUTH PLAIN where offered, else AUTH LOGIN. Returns the method used.
     pub(crate) async fn login(
+        &mut self,
+        username: &str,
+        password: &Sensitive<String>,
+    ) -> Result<&'static str, SmtpFailure> {
+        let normal = self.wire.timeout();
+        self.wire.set_timeout(normal + wire::LOGIN_GRACE);
+        let result = self.login_with_grace(username, password).await;
+        self.wire.set_timeout(normal);
+        result
+    }
+
+    async fn login_with_grace(
         &mut self,
         username: &str,
         password: &Sensitive<String>,

@@ -12,6 +12,9 @@ use tokio_rustls::client::TlsStream;
 
 /// Longest line accepted from a server; IMAP literals are read separately.
 const MAX_LINE: usize = 64 * 1024;
+/// Servers answer a failed login late on purpose (Dovecot: 2 s, growing to 15 s for an
+/// address with many failures): the login step waits this much longer than others.
+pub(crate) const LOGIN_GRACE: Duration = Duration::from_secs(15);
 /// Largest IMAP literal accepted (folder names, never message bodies).
 pub(crate) const MAX_LITERAL: usize = 1024 * 1024;
 
@@ -135,6 +138,14 @@ impl Wire {
             timeout,
             local,
         }
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub(crate) fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
     }
 
     pub(crate) fn local_addr(&self) -> Option<SocketAddr> {

@@ -12,7 +12,7 @@
 //! What runs (one CA made here with rcgen signs the certificates; `ca_file` is its PEM):
 //! - Dovecot "main": IMAP with SSL/TLS and STARTTLS, quota (`count`, per-user limits),
 //!   SPECIAL-USE Trash/Junk/Sent, LMTP for Postfix, the auth socket for Postfix's SASL.
-//!   Users in a passwd-file (`new_mailbox`). On 127.0.0.1 (name `localhost`) a valid
+//!   Users in passwd-files, one per user (`new_mailbox`). On 127.0.0.1 (name `localhost`) a valid
 //!   certificate; on 127.0.0.2 an expired one, on 127.0.0.3 one for another name, on
 //!   127.0.0.4 one from another CA (Dovecot `local` blocks).
 //! - Postfix: submission with SSL/TLS and STARTTLS on the same four addresses with the
@@ -119,7 +119,7 @@ impl MailServers {
         std::os::unix::fs::chown(&mail, Some(MAIL_UID), Some(MAIL_UID)).map_err(io("chown"))?;
         make_certificates(&certs)?;
         let users = main_dir.join("users");
-        write(&users, "")?;
+        mkdir(&users)?;
 
         let ports = ServicePorts {
             imap_tls: free_port()?,
@@ -184,11 +184,12 @@ impl MailServers {
         let line = format!(
             "{address}:{{PLAIN}}{password}::::::userdb_quota_rule=*:storage={quota_kib}K\n"
         );
-        let mut file = fs::OpenOptions::new()
-            .append(true)
-            .open(&self.users)
-            .expect("the users file");
-        file.write_all(line.as_bytes()).expect("adding a user");
+        // One passwd-file per user: Dovecot looks at a changed file at most once a
+        // second, so users added to one shared file could be missed for that second.
+        let file = self.users.join(&address);
+        let partial = self.users.join(format!(".{address}.new"));
+        fs::write(&partial, line).expect("adding a user");
+        fs::rename(&partial, &file).expect("adding a user");
         Mailbox {
             address,
             local_part,
@@ -253,8 +254,8 @@ impl MailServers {
             .expect("doveadm");
         assert!(out.status.success(), "doveadm mailbox status failed");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        text.trim()
-            .strip_prefix("messages=")
+        text.split_whitespace()
+            .find_map(|word| word.strip_prefix("messages="))
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("unexpected doveadm output: {text}"))
     }
@@ -531,11 +532,11 @@ listen = 127.0.0.1
 mail_location = maildir:{mail}/%d/%n
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN {users}
+  args = scheme=PLAIN {users}/%u
 }}
 userdb {{
   driver = passwd-file
-  args = {users}
+  args = {users}/%u
   default_fields = uid={uid} gid={uid} home={mail}/%d/%n
 }}
 "#,
@@ -619,6 +620,14 @@ service lmtp {{
 service auth {{
   unix_listener auth-client {{
     mode = 0666
+  }}
+}}
+# Every test connects from 127.0.0.1: the per-IP penalty for failed logins (up to 15 s)
+# would let one test's wrong password slow down the next. The 2 s delay of each failed
+# login stays, as on a real server.
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
   }}
 }}
 "#,
