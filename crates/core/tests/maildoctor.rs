@@ -11,11 +11,16 @@ use cowdesk_core::maildoctor::{
 };
 use cowdesk_core::model::{MailDoctorReport, MailService, MailSeverity};
 use support::mailservers::{
-    closed_port, mail_servers, message_of_size, silent_server, Mailbox, ServicePorts,
-    EXPIRED_HOST, GOOD_HOST, OTHER_NAME_HOST, UNKNOWN_CA_HOST,
+    closed_port, mail_servers, message_of_size, silent_server, Mailbox, ServicePorts, EXPIRED_HOST,
+    GOOD_HOST, OTHER_NAME_HOST, UNKNOWN_CA_HOST,
 };
 
-const ALL_OK: [&str; 4] = ["imap_tls_ok", "imap_starttls_ok", "smtp_tls_ok", "smtp_starttls_ok"];
+const ALL_OK: [&str; 4] = [
+    "imap_tls_ok",
+    "imap_starttls_ok",
+    "smtp_tls_ok",
+    "smtp_starttls_ok",
+];
 
 fn ports(p: ServicePorts) -> Ports {
     Ports {
@@ -96,7 +101,10 @@ async fn maildoctor_everything_right() {
     }
     let inbox = &report.folders[0];
     assert_eq!(inbox.messages, 1);
-    assert!(inbox.size_bytes > 3900 && inbox.size_bytes <= 4000, "{inbox:?}");
+    assert!(
+        inbox.size_bytes > 3900 && inbox.size_bytes <= 4000,
+        "{inbox:?}"
+    );
     let trash = report.folders.iter().find(|f| f.name == "Trash").unwrap();
     assert_eq!(trash.special_use.as_deref(), Some("trash"));
 
@@ -209,7 +217,10 @@ async fn maildoctor_certificate_for_another_name() {
         ]
     );
     let d = detail(&report, "smtp_starttls_tls_name_mismatch");
-    assert!(d.contains("other.example") && d.contains(OTHER_NAME_HOST), "{d}");
+    assert!(
+        d.contains("other.example") && d.contains(OTHER_NAME_HOST),
+        "{d}"
+    );
 }
 
 #[tokio::test]
@@ -257,7 +268,10 @@ async fn maildoctor_server_without_password_auth() {
         ]
     );
     assert!(detail(&report, "imap_tls_no_password_auth").contains("CRAM-MD5"));
-    assert_eq!(detail(&report, "smtp_tls_no_password_auth"), "no AUTH at all");
+    assert_eq!(
+        detail(&report, "smtp_tls_no_password_auth"),
+        "no AUTH at all"
+    );
     assert!(report.findings[2].message_en.contains("Apple Mail"));
 }
 
@@ -328,7 +342,9 @@ async fn maildoctor_port_25_gets_the_apple_mail_fix() {
     assert_eq!(codes(&report), want);
     assert_eq!(report.exit_status(), EXIT_CHECK_FAILED);
     let f = report.findings.last().unwrap();
-    assert!(f.message_en.contains("Automatically manage connection settings"));
+    assert!(f
+        .message_en
+        .contains("Automatically manage connection settings"));
 }
 
 #[tokio::test]
@@ -337,7 +353,11 @@ async fn maildoctor_full_mailbox_empty_trash_frees_space() {
     // 1 MiB; 9 x 96 KiB in Trash and 110 KiB in INBOX: 95 % used, most of it in Trash.
     let mailbox = servers.new_mailbox(1024);
     for i in 0..9 {
-        servers.save_message(&mailbox, "Trash", &message_of_size(&format!("old {i}"), 96 * 1024));
+        servers.save_message(
+            &mailbox,
+            "Trash",
+            &message_of_size(&format!("old {i}"), 96 * 1024),
+        );
     }
     servers.save_message(&mailbox, "INBOX", &message_of_size("keep", 110 * 1024));
     let req = request(&mailbox, GOOD_HOST);
@@ -353,7 +373,11 @@ async fn maildoctor_full_mailbox_empty_trash_frees_space() {
     assert_eq!(report.folders[0].messages, 9);
 
     let preview = preview_empty_trash(&req).await.unwrap();
-    let names: Vec<_> = preview.folders.iter().map(|f| (f.name.as_str(), f.messages)).collect();
+    let names: Vec<_> = preview
+        .folders
+        .iter()
+        .map(|f| (f.name.as_str(), f.messages))
+        .collect();
     assert_eq!(names, [("Trash", 9), ("Junk", 0)]);
     assert_eq!(preview.messages, 9);
     assert!(
@@ -446,7 +470,10 @@ async fn maildoctor_password_kept_in_the_keyring() {
     assert_eq!(loaded.expose(), password.expose());
     let probe = KeyringSecretStore::new();
     assert_eq!(
-        probe.get(&mailbox_password_key(&address)).unwrap().as_deref(),
+        probe
+            .get(&mailbox_password_key(&address))
+            .unwrap()
+            .as_deref(),
         Some("kept only in the keyring")
     );
     core.forget_mailbox_password(&address).await.unwrap();

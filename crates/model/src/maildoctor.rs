@@ -86,11 +86,10 @@ pub struct MailQuota {
 impl MailQuota {
     /// Used storage in whole percent of the limit (0 when there is no limit).
     pub fn percent(&self) -> u64 {
-        if self.limit_bytes == 0 {
-            0
-        } else {
-            self.used_bytes.saturating_mul(100) / self.limit_bytes
-        }
+        self.used_bytes
+            .saturating_mul(100)
+            .checked_div(self.limit_bytes)
+            .unwrap_or(0)
     }
 }
 

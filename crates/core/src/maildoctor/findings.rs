@@ -220,7 +220,9 @@ pub(crate) fn quota(quota: &MailQuota) -> Option<MailFinding> {
 
 /// `trash_holds_quota` when Trash and Junk hold 20 % or more of the used storage.
 pub(crate) fn trash_holds_quota(trash_bytes: u64, used_bytes: u64) -> Option<MailFinding> {
-    if trash_bytes == 0 || used_bytes == 0 || trash_bytes.saturating_mul(100) < used_bytes.saturating_mul(20)
+    if trash_bytes == 0
+        || used_bytes == 0
+        || trash_bytes.saturating_mul(100) < used_bytes.saturating_mul(20)
     {
         return None;
     }
@@ -235,7 +237,12 @@ pub(crate) fn trash_holds_quota(trash_bytes: u64, used_bytes: u64) -> Option<Mai
     ))
 }
 
-pub(crate) fn round_trip_ok(address: &str, via: MailService, port: u16, took: Duration) -> MailFinding {
+pub(crate) fn round_trip_ok(
+    address: &str,
+    via: MailService,
+    port: u16,
+    took: Duration,
+) -> MailFinding {
     let (svc, svc_de) = service_names(via, port);
     let ms = took.as_millis();
     make(
@@ -309,13 +316,22 @@ mod tests {
                 assert_eq!(f.severity == MailSeverity::Ok, outcome == Outcome::Ok);
             }
         }
-        let quota_full = quota(&MailQuota { used_bytes: 10, limit_bytes: 10 }).unwrap();
+        let quota_full = quota(&MailQuota {
+            used_bytes: 10,
+            limit_bytes: 10,
+        })
+        .unwrap();
         let others = [
             username_not_full_address("max", "max@example.de"),
             port25_is_not_submission("hosted.mailcow.de"),
             quota_full,
             trash_holds_quota(30, 100).unwrap(),
-            round_trip_ok("max@example.de", MailService::SmtpTls, 465, Duration::from_millis(80)),
+            round_trip_ok(
+                "max@example.de",
+                MailService::SmtpTls,
+                465,
+                Duration::from_millis(80),
+            ),
             round_trip_failed("max@example.de", "x".into()),
         ];
         for f in others {
@@ -330,12 +346,20 @@ mod tests {
             assert!(text.contains("587") && text.contains("465"));
             assert!(text.contains("Apple Mail") && text.contains("hosted.mailcow.de"));
         }
-        assert!(f.message_en.contains("Automatically manage connection settings"));
+        assert!(f
+            .message_en
+            .contains("Automatically manage connection settings"));
     }
 
     #[test]
     fn quota_thresholds() {
-        let q = |used, limit| quota(&MailQuota { used_bytes: used, limit_bytes: limit }).map(|f| f.code);
+        let q = |used, limit| {
+            quota(&MailQuota {
+                used_bytes: used,
+                limit_bytes: limit,
+            })
+            .map(|f| f.code)
+        };
         assert_eq!(q(89, 100), None);
         assert_eq!(q(90, 100).as_deref(), Some("quota_nearly_full"));
         assert_eq!(q(99, 100).as_deref(), Some("quota_nearly_full"));

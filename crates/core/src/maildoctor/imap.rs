@@ -94,7 +94,9 @@ impl Imap {
             if !imap.caps.has("STARTTLS") {
                 return Err(ImapFailure::NoStarttls);
             }
-            let answer = imap.command(&[Arg::Text("STARTTLS")], "starting TLS").await?;
+            let answer = imap
+                .command(&[Arg::Text("STARTTLS")], "starting TLS")
+                .await?;
             if !answer.ok() {
                 return Err(ImapFailure::Protocol(format!(
                     "STARTTLS refused: {}",
@@ -201,11 +203,19 @@ impl Imap {
 
     /// What the server offers instead of a password, for the finding's detail.
     fn auth_offer(&self) -> String {
-        let mechs: Vec<String> = ["CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER", "EXTERNAL", "GSSAPI"]
-            .iter()
-            .filter(|m| self.caps.has(&format!("AUTH={m}")))
-            .map(|m| (*m).to_owned())
-            .collect();
+        let mechs: Vec<String> = [
+            "CRAM-MD5",
+            "SCRAM-SHA-1",
+            "SCRAM-SHA-256",
+            "XOAUTH2",
+            "OAUTHBEARER",
+            "EXTERNAL",
+            "GSSAPI",
+        ]
+        .iter()
+        .filter(|m| self.caps.has(&format!("AUTH={m}")))
+        .map(|m| (*m).to_owned())
+        .collect();
         let offered = if mechs.is_empty() {
             "no mechanism".to_owned()
         } else {
@@ -367,7 +377,9 @@ impl Imap {
         }
         let remaining = until - now;
         if !self.caps.has("IDLE") {
-            let answer = self.ok(&[Arg::Text("NOOP")], "waiting for new mail").await?;
+            let answer = self
+                .ok(&[Arg::Text("NOOP")], "waiting for new mail")
+                .await?;
             let news = answer
                 .data
                 .iter()
@@ -383,7 +395,10 @@ impl Imap {
             .write_all(step, format!("{tag} IDLE\r\n").as_bytes())
             .await?;
         if let Some(answer) = self.until_continuation(&tag, step).await? {
-            return Err(ImapFailure::Protocol(format!("IDLE refused: {}", answer.text)));
+            return Err(ImapFailure::Protocol(format!(
+                "IDLE refused: {}",
+                answer.text
+            )));
         }
         let mut news = false;
         loop {
@@ -406,7 +421,11 @@ impl Imap {
         }
         self.wire.write_all(step, b"DONE\r\n").await?;
         let answer = self.finish(&tag, step, Answer::empty()).await?;
-        Ok(news || answer.data.iter().any(|d| imap_parse::parse_exists(d).is_some()))
+        Ok(news
+            || answer
+                .data
+                .iter()
+                .any(|d| imap_parse::parse_exists(d).is_some()))
     }
 
     /// LOGOUT, then close; a server that does not answer is left behind.

@@ -447,7 +447,12 @@ mod tests {
             b"* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ AUTH=PLAIN AUTH=LOGIN] Dovecot ready.",
         )
         .unwrap();
-        let Response::Status { tag: None, kind: StatusKind::Ok, code: Some(code), text } = greeting
+        let Response::Status {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(code),
+            text,
+        } = greeting
         else {
             panic!("not a greeting")
         };
@@ -462,8 +467,9 @@ mod tests {
         .unwrap();
         assert!(caps.has("STARTTLS"));
         assert!(!caps.password_auth(), "LOGINDISABLED and no AUTH=PLAIN");
-        let caps = Capabilities::from_data(&data("* CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN"))
-            .unwrap();
+        let caps =
+            Capabilities::from_data(&data("* CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN"))
+                .unwrap();
         assert!(caps.password_auth());
         // Without LOGINDISABLED the LOGIN command takes a password.
         let caps = Capabilities::from_data(&data("* CAPABILITY IMAP4rev1")).unwrap();
@@ -473,8 +479,10 @@ mod tests {
 
     #[test]
     fn quota_lines_in_kib_become_bytes() {
-        let q = parse_quota(&data("* QUOTA \"User quota\" (STORAGE 974 1024 MESSAGE 10 1000)"))
-            .unwrap();
+        let q = parse_quota(&data(
+            "* QUOTA \"User quota\" (STORAGE 974 1024 MESSAGE 10 1000)",
+        ))
+        .unwrap();
         assert_eq!(q.root, "User quota");
         assert_eq!(q.storage, Some((974 * 1024, 1024 * 1024)));
         // Only a message limit: no storage quota.

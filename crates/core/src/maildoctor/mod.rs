@@ -250,7 +250,9 @@ fn prepare(req: &DoctorRequest) -> Result<Prepared<'_>, MailDoctorError> {
     let host = req.server.trim().to_owned();
     if host.is_empty()
         || host.len() > 253
-        || host.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/')
+        || host
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '/')
     {
         return Err(invalid(
             "server",
@@ -277,7 +279,10 @@ fn prepare(req: &DoctorRequest) -> Result<Prepared<'_>, MailDoctorError> {
         None => address.clone(),
         Some(name) => {
             let name = name.trim();
-            if name.is_empty() || name.len() > 254 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            if name.is_empty()
+                || name.len() > 254
+                || name.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
                 return Err(invalid(
                     "username",
                     "Enter the username exactly as the mail program has it.",
@@ -604,18 +609,42 @@ mod tests {
     fn defaults_are_the_hosted_mailcow() {
         let req = request();
         assert_eq!(req.server, "hosted.mailcow.de");
-        assert_eq!(req.ports, Ports { imap_tls: 993, imap_starttls: 143, smtp_tls: 465, smtp_starttls: 587 });
+        assert_eq!(
+            req.ports,
+            Ports {
+                imap_tls: 993,
+                imap_starttls: 143,
+                smtp_tls: 465,
+                smtp_starttls: 587
+            }
+        );
         assert!(!format!("{req:?}").contains("\"pw\""));
     }
 
     #[test]
     fn bad_input_is_exit_status_1() {
         for (change, field) in [
-            (Box::new(|r: &mut DoctorRequest| r.address = "max".into()) as Box<dyn Fn(&mut DoctorRequest)>, "address"),
-            (Box::new(|r: &mut DoctorRequest| r.server = "  ".into()), "server"),
-            (Box::new(|r: &mut DoctorRequest| r.ports.smtp_tls = 0), "port"),
-            (Box::new(|r: &mut DoctorRequest| r.username = Some("a b".into())), "username"),
-            (Box::new(|r: &mut DoctorRequest| r.password = Sensitive::new(String::new())), "password"),
+            (
+                Box::new(|r: &mut DoctorRequest| r.address = "max".into())
+                    as Box<dyn Fn(&mut DoctorRequest)>,
+                "address",
+            ),
+            (
+                Box::new(|r: &mut DoctorRequest| r.server = "  ".into()),
+                "server",
+            ),
+            (
+                Box::new(|r: &mut DoctorRequest| r.ports.smtp_tls = 0),
+                "port",
+            ),
+            (
+                Box::new(|r: &mut DoctorRequest| r.username = Some("a b".into())),
+                "username",
+            ),
+            (
+                Box::new(|r: &mut DoctorRequest| r.password = Sensitive::new(String::new())),
+                "password",
+            ),
         ] {
             let mut req = request();
             change(&mut req);
@@ -645,9 +674,11 @@ mod tests {
         assert_eq!(report.exit_status(), EXIT_OK);
         report.findings.extend(findings::trash_holds_quota(50, 100));
         assert_eq!(report.exit_status(), EXIT_OK, "a warning is not a failure");
-        report
-            .findings
-            .push(findings::connection(&target, Outcome::AuthFailed, String::new()));
+        report.findings.push(findings::connection(
+            &target,
+            Outcome::AuthFailed,
+            String::new(),
+        ));
         assert_eq!(report.exit_status(), EXIT_CHECK_FAILED);
         let failed: Result<MailDoctorReport, MailDoctorError> =
             Err(MailDoctorError::Server("x".into()));
@@ -664,7 +695,11 @@ mod tests {
         };
         let report = MailDoctorReport {
             address: "u@example.de".into(),
-            findings: vec![findings::connection(&target, Outcome::NoStarttls, "d".into())],
+            findings: vec![findings::connection(
+                &target,
+                Outcome::NoStarttls,
+                "d".into(),
+            )],
             quota: Some(cowdesk_model::MailQuota {
                 used_bytes: 2048,
                 limit_bytes: 4096,
@@ -685,12 +720,22 @@ mod tests {
         assert_eq!(keys(&json), ["address", "findings", "folders", "quota"]);
         assert_eq!(
             keys(&json["findings"][0]),
-            ["code", "detail", "message_de", "message_en", "service", "severity"]
+            [
+                "code",
+                "detail",
+                "message_de",
+                "message_en",
+                "service",
+                "severity"
+            ]
         );
         assert_eq!(json["findings"][0]["code"], "smtp_starttls_no_starttls");
         assert_eq!(json["findings"][0]["service"], "smtp_starttls");
         assert_eq!(json["findings"][0]["severity"], "error");
         assert_eq!(keys(&json["quota"]), ["limit_bytes", "used_bytes"]);
-        assert_eq!(keys(&json["folders"][0]), ["messages", "name", "size_bytes", "special_use"]);
+        assert_eq!(
+            keys(&json["folders"][0]),
+            ["messages", "name", "size_bytes", "special_use"]
+        );
     }
 }

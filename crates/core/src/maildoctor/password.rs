@@ -30,10 +30,7 @@ pub fn read_password(mut input: impl BufRead) -> Result<Sensitive<String>, MailD
 
 /// A password the protocols can carry: not empty, no line breaks or NUL.
 pub(crate) fn check_password(value: &str) -> Result<(), MailDoctorError> {
-    if value.is_empty()
-        || value.len() > MAX_PASSWORD
-        || value.contains(['\r', '\n', '\0'])
-    {
+    if value.is_empty() || value.len() > MAX_PASSWORD || value.contains(['\r', '\n', '\0']) {
         return Err(bad_password());
     }
     Ok(())
@@ -60,7 +57,9 @@ pub fn load_mailbox_password(
     store: &dyn SecretStore,
     address: &str,
 ) -> Result<Option<Sensitive<String>>, SecretsError> {
-    Ok(store.get(&mailbox_password_key(address))?.map(Sensitive::new))
+    Ok(store
+        .get(&mailbox_password_key(address))?
+        .map(Sensitive::new))
 }
 
 /// Forgetting a password that is not kept is not an error.
@@ -109,7 +108,10 @@ mod tests {
         assert!(!format!("{pw:?}").contains("s3cr"));
         assert!(matches!(
             read_password("\n".as_bytes()),
-            Err(MailDoctorError::InvalidInput { field: "password", .. })
+            Err(MailDoctorError::InvalidInput {
+                field: "password",
+                ..
+            })
         ));
         assert!(read_password("".as_bytes()).is_err());
     }
@@ -126,9 +128,13 @@ mod tests {
                 .as_deref(),
             Some("hunter2")
         );
-        assert!(load_mailbox_password(&store, "other@example.de").unwrap().is_none());
+        assert!(load_mailbox_password(&store, "other@example.de")
+            .unwrap()
+            .is_none());
         forget_mailbox_password(&store, "max@example.de").unwrap();
         forget_mailbox_password(&store, "max@example.de").unwrap();
-        assert!(load_mailbox_password(&store, "max@example.de").unwrap().is_none());
+        assert!(load_mailbox_password(&store, "max@example.de")
+            .unwrap()
+            .is_none());
     }
 }

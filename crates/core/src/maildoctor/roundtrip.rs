@@ -53,7 +53,10 @@ pub(crate) async fn run(
         ),
         Err(err) => findings::round_trip_failed(
             address,
-            format!("sent, but reading INBOX failed: {}", super::describe_imap(&err)),
+            format!(
+                "sent, but reading INBOX failed: {}",
+                super::describe_imap(&err)
+            ),
         ),
     }
 }
@@ -86,7 +89,8 @@ async fn await_and_delete(
     message_id: &str,
     until: Instant,
 ) -> Result<bool, ImapFailure> {
-    imap.ok(&[Arg::Text("SELECT INBOX")], "opening INBOX").await?;
+    imap.ok(&[Arg::Text("SELECT INBOX")], "opening INBOX")
+        .await?;
     let search = format!("UID SEARCH HEADER Message-ID \"{message_id}\"");
     let found = loop {
         let answer = imap.ok(&[Arg::Text(&search)], "searching INBOX").await?;
@@ -114,7 +118,9 @@ async fn await_and_delete(
         .collect::<Vec<_>>()
         .join(",");
     imap.ok(
-        &[Arg::Text(&format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))],
+        &[Arg::Text(&format!(
+            "UID STORE {set} +FLAGS.SILENT (\\Deleted)"
+        ))],
         "deleting the test mail",
     )
     .await?;

@@ -75,16 +75,13 @@ impl Extensions {
     pub(crate) fn parse(reply: &Reply) -> Extensions {
         let mut ext = Extensions::default();
         for line in reply.lines.iter().skip(1) {
-            let mut words = line.split(|c: char| c == ' ' || c == '=');
+            let mut words = line.split([' ', '=']);
             let Some(keyword) = words.next().map(str::to_ascii_uppercase) else {
                 continue;
             };
             if keyword == "AUTH" {
-                ext.auth.extend(
-                    words
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_ascii_uppercase),
-                );
+                ext.auth
+                    .extend(words.filter(|w| !w.is_empty()).map(str::to_ascii_uppercase));
             }
             ext.keywords.insert(keyword);
         }
@@ -197,7 +194,9 @@ impl Smtp {
                 return Ok(Reply { code, lines });
             }
             if lines.len() > 1000 {
-                return Err(SmtpFailure::Protocol("a reply of more than 1000 lines".into()));
+                return Err(SmtpFailure::Protocol(
+                    "a reply of more than 1000 lines".into(),
+                ));
             }
         }
     }
@@ -352,7 +351,10 @@ mod tests {
 
         let ext = Extensions::parse(&reply(&["250-x", "250 AUTH CRAM-MD5 SCRAM-SHA-256"]));
         assert!(!ext.password_auth());
-        assert_eq!(ext.offered(), "AUTH CRAM-MD5 SCRAM-SHA-256 but not PLAIN or LOGIN");
+        assert_eq!(
+            ext.offered(),
+            "AUTH CRAM-MD5 SCRAM-SHA-256 but not PLAIN or LOGIN"
+        );
         let ext = Extensions::parse(&reply(&["250-x", "250 8BITMIME"]));
         assert_eq!(ext.offered(), "no AUTH at all");
         // The greeting line's name is not a keyword.
@@ -370,7 +372,10 @@ mod tests {
             parse_reply_line(b"535 5.7.8 Error: authentication failed").unwrap(),
             (535, false, "5.7.8 Error: authentication failed".into())
         );
-        assert_eq!(parse_reply_line(b"221").unwrap(), (221, false, String::new()));
+        assert_eq!(
+            parse_reply_line(b"221").unwrap(),
+            (221, false, String::new())
+        );
         assert!(parse_reply_line(b"* OK IMAP here").is_err());
         assert!(parse_reply_line(b"250x").is_err());
     }

@@ -54,7 +54,9 @@ impl Trust {
         roots.add_parsable_certificates(native.certs);
         if let Some(path) = ca_file {
             for cert in read_ca_file(path)? {
-                roots.add(cert).map_err(|err| bad_ca_file(path, &err.to_string()))?;
+                roots
+                    .add(cert)
+                    .map_err(|err| bad_ca_file(path, &err.to_string()))?;
             }
         }
         Self::with_roots(roots)
@@ -74,7 +76,11 @@ impl Trust {
 
     /// Random bytes from the TLS provider's generator (unique Message-IDs).
     pub(crate) fn random(&self, out: &mut [u8]) -> bool {
-        self.config.crypto_provider().secure_random.fill(out).is_ok()
+        self.config
+            .crypto_provider()
+            .secure_random
+            .fill(out)
+            .is_ok()
     }
 }
 
@@ -114,13 +120,15 @@ pub(crate) async fn handshake(
             seconds(timeout)
         ))),
         Ok(Ok(stream)) => Ok(stream),
-        Ok(Err(err)) => Err(match err
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
-            Some(tls) => classify(tls, host),
-            None => TlsFailure::Failed(format!("TLS handshake: {err}")),
-        }),
+        Ok(Err(err)) => Err(
+            match err
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
+                Some(tls) => classify(tls, host),
+                None => TlsFailure::Failed(format!("TLS handshake: {err}")),
+            },
+        ),
     }
 }
 
@@ -130,22 +138,20 @@ pub(crate) fn classify(err: &rustls::Error, host: &str) -> TlsFailure {
         return TlsFailure::Failed(format!("TLS handshake: {err}"));
     };
     match cert {
-        CertificateError::Expired => {
-            TlsFailure::Expired("the certificate has expired".to_owned())
+        CertificateError::Expired => TlsFailure::Expired("the certificate has expired".to_owned()),
+        CertificateError::ExpiredContext { not_after, .. } => {
+            TlsFailure::Expired(format!("the certificate expired on {}", date(*not_after)))
         }
-        CertificateError::ExpiredContext { not_after, .. } => TlsFailure::Expired(format!(
-            "the certificate expired on {}",
-            date(*not_after)
-        )),
         CertificateError::NotValidYet => {
             TlsFailure::Expired("the certificate is not valid yet".to_owned())
         }
-        CertificateError::NotValidYetContext { not_before, .. } => TlsFailure::Expired(
-            format!("the certificate is valid only from {}", date(*not_before)),
-        ),
-        CertificateError::NotValidForName => TlsFailure::NameMismatch(format!(
-            "the certificate is not valid for {host}"
+        CertificateError::NotValidYetContext { not_before, .. } => TlsFailure::Expired(format!(
+            "the certificate is valid only from {}",
+            date(*not_before)
         )),
+        CertificateError::NotValidForName => {
+            TlsFailure::NameMismatch(format!("the certificate is not valid for {host}"))
+        }
         CertificateError::NotValidForNameContext { presented, .. } => {
             TlsFailure::NameMismatch(format!(
                 "the certificate is for {}, not for {host}",
@@ -220,8 +226,20 @@ mod tests {
         let path = dir.path().join("ca.pem");
         std::fs::write(&path, "not a certificate\n").unwrap();
         let err = Trust::load(Some(&path)).unwrap_err();
-        assert!(matches!(err, MailDoctorError::InvalidInput { field: "ca_file", .. }));
+        assert!(matches!(
+            err,
+            MailDoctorError::InvalidInput {
+                field: "ca_file",
+                ..
+            }
+        ));
         let err = Trust::load(Some(&dir.path().join("missing.pem"))).unwrap_err();
-        assert!(matches!(err, MailDoctorError::InvalidInput { field: "ca_file", .. }));
+        assert!(matches!(
+            err,
+            MailDoctorError::InvalidInput {
+                field: "ca_file",
+                ..
+            }
+        ));
     }
 }

@@ -31,7 +31,9 @@ impl Folder {
     }
 }
 
-const SPECIAL_USES: [&str; 7] = ["trash", "junk", "sent", "drafts", "archive", "all", "flagged"];
+const SPECIAL_USES: [&str; 7] = [
+    "trash", "junk", "sent", "drafts", "archive", "all", "flagged",
+];
 
 /// Every selectable folder.
 pub(crate) async fn list_folders(imap: &mut Imap) -> Result<Vec<Folder>, ImapFailure> {
@@ -40,7 +42,9 @@ pub(crate) async fn list_folders(imap: &mut Imap) -> Result<Vec<Folder>, ImapFai
     } else {
         "LIST \"\" \"*\""
     };
-    let answer = imap.ok(&[Arg::Text(command)], "listing the folders").await?;
+    let answer = imap
+        .ok(&[Arg::Text(command)], "listing the folders")
+        .await?;
     let mut folders = Vec::new();
     for data in &answer.data {
         let Some(entry) = imap_parse::parse_list(data) else {
@@ -132,7 +136,10 @@ async fn summed_size(imap: &mut Imap, folder: &Folder) -> Result<u64, ImapFailur
     )
     .await?;
     let answer = imap
-        .ok(&[Arg::Text("FETCH 1:* (RFC822.SIZE)")], "adding up message sizes")
+        .ok(
+            &[Arg::Text("FETCH 1:* (RFC822.SIZE)")],
+            "adding up message sizes",
+        )
         .await?;
     Ok(answer
         .data
@@ -170,7 +177,11 @@ pub(crate) async fn read_usage(
 }
 
 pub(crate) fn sort_by_size(usage: &mut [MailFolderUsage]) {
-    usage.sort_by(|a, b| b.size_bytes.cmp(&a.size_bytes).then_with(|| a.name.cmp(&b.name)));
+    usage.sort_by(|a, b| {
+        b.size_bytes
+            .cmp(&a.size_bytes)
+            .then_with(|| a.name.cmp(&b.name))
+    });
 }
 
 /// quota_full / quota_nearly_full and trash_holds_quota.

@@ -37,7 +37,7 @@ fn decode_strict(raw: &str) -> Option<String> {
             out.push('&');
         } else {
             let bytes = engine.decode(encoded).ok()?;
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units: Vec<u16> = bytes

@@ -47,7 +47,7 @@ pub(crate) enum ConnectError {
 
 pub(crate) fn seconds(after: Duration) -> String {
     let ms = after.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", after.as_secs_f64())
@@ -108,7 +108,9 @@ pub(crate) async fn connect(
 
 fn connect_reason(err: &io::Error) -> String {
     match err.kind() {
-        io::ErrorKind::ConnectionRefused => "connection refused (nothing listens on this port)".into(),
+        io::ErrorKind::ConnectionRefused => {
+            "connection refused (nothing listens on this port)".into()
+        }
         _ => err.to_string(),
     }
 }

@@ -249,7 +249,16 @@ impl MailServers {
         let out = Command::new("doveadm")
             .arg("-c")
             .arg(&self.main_conf)
-            .args(["-f", "flow", "mailbox", "status", "-u", &mailbox.address, "messages", folder])
+            .args([
+                "-f",
+                "flow",
+                "mailbox",
+                "status",
+                "-u",
+                &mailbox.address,
+                "messages",
+                folder,
+            ])
             .output()
             .expect("doveadm");
         assert!(out.status.success(), "doveadm mailbox status failed");
@@ -416,8 +425,14 @@ fn supervise(name: &str, dir: &Path, stop: &str, command: &[&str]) -> Result<Sup
         .map_err(|e| format!("starting {name}: {e}"))?;
     let log = Arc::new(Log::default());
     for pipe in [
-        child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
-        child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
     ]
     .into_iter()
     .flatten()
