@@ -12,7 +12,7 @@ use cowdesk_core::maildoctor::{
 use cowdesk_core::model::{MailDoctorReport, MailService, MailSeverity};
 use support::mailservers::{
     closed_port, mail_servers, message_of_size, silent_server, Mailbox, ServicePorts, EXPIRED_HOST,
-    GOOD_HOST, OTHER_NAME_HOST, UNKNOWN_CA_HOST,
+    GOOD_HOST, NO_STATUS_SIZE_HOST, OTHER_NAME_HOST, UNKNOWN_CA_HOST,
 };
 
 const ALL_OK: [&str; 4] = [
@@ -404,6 +404,31 @@ async fn maildoctor_full_mailbox_empty_trash_frees_space() {
     assert_eq!(usage.folders[0].name, "INBOX");
     let trash = usage.folders.iter().find(|f| f.name == "Trash").unwrap();
     assert_eq!(trash.messages, 1);
+}
+
+/// Without STATUS=SIZE the sizes are added up from the messages: the same numbers.
+#[tokio::test]
+async fn maildoctor_usage_without_status_size_sums_message_sizes() {
+    let servers = mail_servers();
+    let mailbox = servers.new_mailbox(10 * 1024);
+    servers.save_message(&mailbox, "INBOX", &message_of_size("a", 3000));
+    servers.save_message(&mailbox, "INBOX", &message_of_size("b", 5000));
+    servers.save_message(&mailbox, "Junk", &message_of_size("c", 7000));
+    let with_size = mailbox_usage(&request(&mailbox, GOOD_HOST)).await.unwrap();
+    let summed = mailbox_usage(&request(&mailbox, NO_STATUS_SIZE_HOST))
+        .await
+        .unwrap();
+    // Junk holds 7 of 15 KiB.
+    assert_eq!(summed.codes(), ["imap_tls_ok", "trash_holds_quota"]);
+    assert_eq!(with_size.codes(), summed.codes());
+    assert_eq!(summed.folders, with_size.folders);
+    assert_eq!(summed.quota, with_size.quota);
+    let inbox = &summed.folders[0];
+    assert_eq!((inbox.name.as_str(), inbox.messages), ("INBOX", 2));
+    let junk = &summed.folders[1];
+    assert_eq!((junk.name.as_str(), junk.messages), ("Junk", 1));
+    assert_eq!(junk.special_use.as_deref(), Some("junk"));
+    assert!(inbox.size_bytes > 7800 && inbox.size_bytes <= 8000, "{inbox:?}");
 }
 
 #[tokio::test]

@@ -14,7 +14,8 @@
 //!   SPECIAL-USE Trash/Junk/Sent, LMTP for Postfix, the auth socket for Postfix's SASL.
 //!   Users in passwd-files, one per user (`new_mailbox`). On 127.0.0.1 (name `localhost`) a valid
 //!   certificate; on 127.0.0.2 an expired one, on 127.0.0.3 one for another name, on
-//!   127.0.0.4 one from another CA (Dovecot `local` blocks).
+//!   127.0.0.4 one from another CA (Dovecot `local` blocks); on 127.0.0.5 (IMAP only)
+//!   no STATUS=SIZE among the capabilities.
 //! - Postfix: submission with SSL/TLS and STARTTLS on the same four addresses with the
 //!   same certificates, SASL through Dovecot, delivery to Dovecot over LMTP; plus, on
 //!   127.0.0.1, a listener without STARTTLS and two without password authentication.
@@ -48,7 +49,17 @@ pub const OTHER_NAME_HOST: &str = "127.0.0.3";
 /// An address whose certificate comes from a CA no one trusts.
 pub const UNKNOWN_CA_HOST: &str = "127.0.0.4";
 
-const ADDRESSES: [&str; 4] = ["127.0.0.1", EXPIRED_HOST, OTHER_NAME_HOST, UNKNOWN_CA_HOST];
+/// An address (IMAP only) whose Dovecot does not announce STATUS=SIZE, so a client adds
+/// up message sizes itself.
+pub const NO_STATUS_SIZE_HOST: &str = "127.0.0.5";
+
+const ADDRESSES: [&str; 5] = [
+    "127.0.0.1",
+    EXPIRED_HOST,
+    OTHER_NAME_HOST,
+    UNKNOWN_CA_HOST,
+    NO_STATUS_SIZE_HOST,
+];
 /// The mail store's owner: Dovecot refuses uids below 500 and root.
 const MAIL_UID: u32 = 65534;
 const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -617,6 +628,11 @@ local {unknown} {{
   ssl_cert = <{certs}/unknown.pem
   ssl_key = <{certs}/unknown.key
 }}
+local {no_size} {{
+  protocol imap {{
+    imap_capability = IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED SPECIAL-USE QUOTA
+  }}
+}}
 service imap-login {{
   inet_listener imap {{
     port = {imap}
@@ -650,6 +666,7 @@ service anvil {{
         expired = EXPIRED_HOST,
         other = OTHER_NAME_HOST,
         unknown = UNKNOWN_CA_HOST,
+        no_size = NO_STATUS_SIZE_HOST,
         imap = ports.imap_starttls,
         imaps = ports.imap_tls,
     ));
@@ -859,7 +876,12 @@ fn make_certificates(dir: &Path) -> Result<(), String> {
         write(&dir.join(format!("{file}.key")), &key.serialize_pem())?;
         Ok(())
     };
-    leaf("good", &[GOOD_HOST, "127.0.0.1"], false, &issuer)?;
+    leaf(
+        "good",
+        &[GOOD_HOST, "127.0.0.1", NO_STATUS_SIZE_HOST],
+        false,
+        &issuer,
+    )?;
     leaf("expired", &[EXPIRED_HOST], true, &issuer)?;
     leaf("other", &["other.example"], false, &issuer)?;
     leaf("unknown", &[UNKNOWN_CA_HOST], false, &other_issuer)?;
