@@ -406,6 +406,23 @@ async fn maildoctor_full_mailbox_empty_trash_frees_space() {
     assert_eq!(trash.messages, 1);
 }
 
+/// A mailbox over its limit (the limit lowered under it) is full.
+#[tokio::test]
+async fn maildoctor_full_mailbox_is_reported_full() {
+    let servers = mail_servers();
+    let mailbox = servers.new_mailbox(100);
+    servers.save_message(&mailbox, "INBOX", &message_of_size("big", 95 * 1024));
+    servers.save_message_past_quota(&mailbox, "INBOX", &message_of_size("last", 9 * 1024));
+    let (used_kib, limit_kib) = servers.quota_kib(&mailbox);
+    assert!(used_kib >= limit_kib, "{used_kib} of {limit_kib} KiB");
+    let report = mailbox_usage(&request(&mailbox, GOOD_HOST)).await.unwrap();
+    assert_eq!(report.codes(), ["imap_tls_ok", "quota_full"]);
+    assert_eq!(report.exit_status(), EXIT_CHECK_FAILED);
+    let quota = report.quota.unwrap();
+    assert_eq!(quota.used_bytes, used_kib * 1024);
+    assert_eq!(quota.limit_bytes, 100 * 1024);
+}
+
 /// Without STATUS=SIZE the sizes are added up from the messages: the same numbers.
 #[tokio::test]
 async fn maildoctor_usage_without_status_size_sums_message_sizes() {
@@ -428,7 +445,10 @@ async fn maildoctor_usage_without_status_size_sums_message_sizes() {
     let junk = &summed.folders[1];
     assert_eq!((junk.name.as_str(), junk.messages), ("Junk", 1));
     assert_eq!(junk.special_use.as_deref(), Some("junk"));
-    assert!(inbox.size_bytes > 7800 && inbox.size_bytes <= 8000, "{inbox:?}");
+    assert!(
+        inbox.size_bytes > 7800 && inbox.size_bytes <= 8000,
+        "{inbox:?}"
+    );
 }
 
 #[tokio::test]

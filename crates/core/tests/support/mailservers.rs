@@ -211,9 +211,20 @@ impl MailServers {
     /// Stores a message straight into a folder (doveadm save), as mail that was there
     /// before the test.
     pub fn save_message(&self, mailbox: &Mailbox, folder: &str, message: &[u8]) {
+        self.doveadm_save(mailbox, folder, message, &[]);
+    }
+
+    /// Stores a message even past the quota (doveadm without the quota plugin), as when
+    /// the limit was lowered under a full mailbox.
+    pub fn save_message_past_quota(&self, mailbox: &Mailbox, folder: &str, message: &[u8]) {
+        self.doveadm_save(mailbox, folder, message, &["-o", "mail_plugins="]);
+    }
+
+    fn doveadm_save(&self, mailbox: &Mailbox, folder: &str, message: &[u8], options: &[&str]) {
         let mut child = Command::new("doveadm")
             .arg("-c")
             .arg(&self.main_conf)
+            .args(options)
             .args(["save", "-u", &mailbox.address, "-m", folder])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
