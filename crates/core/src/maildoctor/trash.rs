@@ -153,7 +153,8 @@ pub(crate) async fn close(imap: &mut Imap) -> Result<(), ImapFailure> {
     Ok(())
 }
 
-/// Used storage before and after, when the server has a quota.
+/// How many bytes emptying freed (used before minus used after), when the server has a
+/// quota.
 pub fn freed(outcome: &MailTrashOutcome) -> Option<u64> {
     match (outcome.before, outcome.after) {
         (Some(MailQuota { used_bytes: b, .. }), Some(MailQuota { used_bytes: a, .. })) => {
