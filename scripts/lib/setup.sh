@@ -17,6 +17,9 @@ APT_PACKAGES=(
   # tests: a display, WebDriver, a session bus with a Secret Service, screenshots
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
   imagemagick x11-utils xdotool fonts-dejavu-core
+  # tests: real IMAP and SMTP servers for the mail doctor; the tests start their own
+  # instances on loopback (crates/core/tests/support/mailservers.rs), never the system's
+  dovecot-imapd dovecot-lmtpd postfix
 )
 
 # What the calling script started or wrote and must stop or remove when it exits.
@@ -39,7 +42,19 @@ install_apt_packages() {
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing system packages: ${missing[*]}"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Installing a mail server must not start (or configure) a system instance: a
+    # policy-rc.d that refuses every start, for the install only, and Postfix without a
+    # configuration of its own.
+    local policy=/usr/sbin/policy-rc.d placed="" status=0
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+      $SUDO chmod 755 "$policy"
+      placed=1
+    fi
+    echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+    if [ -n "$placed" ]; then $SUDO rm -f "$policy"; fi
+    return "$status"
   fi
 }
 
