@@ -8,6 +8,7 @@ pub mod billing;
 pub mod dnsapi;
 pub mod dnscheck;
 pub mod domains;
+pub mod mailcow;
 pub mod error;
 pub mod mailconfig;
 pub mod mailsetup;
