@@ -66,12 +66,22 @@ pub(crate) async fn mailboxes<T: Transport>(
     t: &T,
     domain: Option<&str>,
 ) -> Result<Vec<MailcowMailbox>, MailcowError> {
-    let path = match domain {
-        Some(domain) => format!("get/mailbox/all/{}", segment(&domain.to_ascii_lowercase())),
+    let domain = domain.map(str::to_ascii_lowercase);
+    let path = match &domain {
+        Some(domain) => format!("get/mailbox/all/{}", segment(domain)),
         None => "get/mailbox/all".to_owned(),
     };
     let body = t.get(&path).await?;
-    wire::items(body)?.iter().map(wire::mailbox).collect()
+    let mailboxes: Vec<MailcowMailbox> = wire::items(body)?
+        .iter()
+        .map(wire::mailbox)
+        .collect::<Result<_, _>>()?;
+    // For a domain the login does not administer, mailcow answers with all of the
+    // login's own mailboxes instead of none: keep only the domain asked for.
+    Ok(match domain {
+        Some(domain) => mailboxes.into_iter().filter(|m| m.domain == domain).collect(),
+        None => mailboxes,
+    })
 }
 
 pub(crate) async fn aliases<T: Transport>(t: &T) -> Result<Vec<MailcowAlias>, MailcowError> {
