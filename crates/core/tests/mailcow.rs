@@ -14,8 +14,8 @@ use cowdesk_core::mailcow::provision::{
     self, Action, ApplyOptions, Outcome, PasswordOutput, Progress,
 };
 use cowdesk_core::mailcow::{
-    Access, ApiKeyClient, LoginOutcome, MailboxChange, Mailcow, MailcowError, NewAlias,
-    NewMailbox, SessionClient, SessionState, MIB,
+    Access, ApiKeyClient, LoginOutcome, MailboxChange, Mailcow, MailcowError, NewAlias, NewMailbox,
+    SessionClient, SessionState, MIB, USER_AGENT,
 };
 use cowdesk_core::portal::Sensitive;
 use mailcow_peer::{peer, totp_code, unique, Proxy};
@@ -67,10 +67,16 @@ fn refusal_field(err: &MailcowError) -> Option<&str> {
 async fn mailcow_domain_admin_login_and_full_read() {
     let t = tenant(20, 20480, 10240).await;
     let p = peer();
-    p.add_mailbox(&format!("anna@{}", t.domain), "Anna", 1024, PASSWORD).await;
-    p.add_mailbox(&format!("bob@{}", t.domain), "Bob", 2048, PASSWORD).await;
+    p.add_mailbox(&format!("anna@{}", t.domain), "Anna", 1024, PASSWORD)
+        .await;
+    p.add_mailbox(&format!("bob@{}", t.domain), "Bob", 2048, PASSWORD)
+        .await;
     let info = format!("info@{}", t.domain);
-    p.add_alias(&info, &[&format!("anna@{}", t.domain), "outside@other.example"]).await;
+    p.add_alias(
+        &info,
+        &[&format!("anna@{}", t.domain), "outside@other.example"],
+    )
+    .await;
 
     let client = session(&t);
     assert_eq!(client.state().await, SessionState::SignedOut);
@@ -89,9 +95,16 @@ async fn mailcow_domain_admin_login_and_full_read() {
     assert_eq!(d.max_mailbox_quota_bytes, 10240 * MIB);
     assert_eq!(d.max_new_mailbox_quota_mib(), 10240);
 
-    let mut addresses: Vec<_> = snapshot.mailboxes.iter().map(|m| m.address.clone()).collect();
+    let mut addresses: Vec<_> = snapshot
+        .mailboxes
+        .iter()
+        .map(|m| m.address.clone())
+        .collect();
     addresses.sort();
-    assert_eq!(addresses, [format!("anna@{}", t.domain), format!("bob@{}", t.domain)]);
+    assert_eq!(
+        addresses,
+        [format!("anna@{}", t.domain), format!("bob@{}", t.domain)]
+    );
     let bob = snapshot.mailbox(&format!("bob@{}", t.domain)).unwrap();
     assert_eq!((bob.name.as_str(), bob.quota_bytes), ("Bob", 2048 * MIB));
     assert_eq!((bob.used_bytes, bob.percent, bob.messages), (0, Some(0), 0));
@@ -101,7 +114,10 @@ async fn mailcow_domain_admin_login_and_full_read() {
     assert_eq!(snapshot.aliases.len(), 1);
     let alias = &snapshot.aliases[0];
     assert_eq!(alias.address, info);
-    assert_eq!(alias.targets, [format!("anna@{}", t.domain), "outside@other.example".into()]);
+    assert_eq!(
+        alias.targets,
+        [format!("anna@{}", t.domain), "outside@other.example".into()]
+    );
     assert!(alias.active && alias.id > 0);
 
     // Per domain, and with no alias at all an empty list (`{}` on the wire).
@@ -119,14 +135,24 @@ async fn mailcow_domain_admin_sees_only_its_domains() {
     let p = peer();
     let foreign = format!("{}.test", unique("foreign"));
     p.add_domain(&foreign, 10, 10240, 1024).await;
-    p.add_mailbox(&format!("secret@{foreign}"), "Not yours", 100, PASSWORD).await;
-    p.add_alias(&format!("hidden@{foreign}"), &[&format!("secret@{foreign}")]).await;
-    p.add_mailbox(&format!("mine@{}", mine.domain), "Mine", 100, PASSWORD).await;
+    p.add_mailbox(&format!("secret@{foreign}"), "Not yours", 100, PASSWORD)
+        .await;
+    p.add_alias(
+        &format!("hidden@{foreign}"),
+        &[&format!("secret@{foreign}")],
+    )
+    .await;
+    p.add_mailbox(&format!("mine@{}", mine.domain), "Mine", 100, PASSWORD)
+        .await;
 
     let client = session(&mine);
     let snapshot = client.snapshot().await.unwrap();
     assert_eq!(
-        snapshot.domains.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        snapshot
+            .domains
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>(),
         [mine.domain.as_str()]
     );
     assert!(snapshot.mailboxes.iter().all(|m| m.domain == mine.domain));
@@ -178,14 +204,18 @@ trait ReadBoth {
     fn mailboxes_of<'a>(
         &'a self,
         domain: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<cowdesk_core::mailcow::MailcowMailbox>> + 'a>>;
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Vec<cowdesk_core::mailcow::MailcowMailbox>> + 'a>,
+    >;
 }
 
 impl<M: Mailcow> ReadBoth for M {
     fn mailboxes_of<'a>(
         &'a self,
         domain: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<cowdesk_core::mailcow::MailcowMailbox>> + 'a>> {
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Vec<cowdesk_core::mailcow::MailcowMailbox>> + 'a>,
+    > {
         Box::pin(async move { self.mailboxes(Some(domain)).await.unwrap() })
     }
 }
@@ -213,7 +243,11 @@ async fn mailcow_session_expiry_is_recovered_by_one_relogin() {
     let client = session(&t);
     assert_eq!(client.domains().await.unwrap().len(), 1);
     let before = client.requests();
-    assert!(p.end_sessions_of(&t.admin) >= 1, "no session of {} on the peer", t.admin);
+    assert!(
+        p.end_sessions_of(&t.admin) >= 1,
+        "no session of {} on the peer",
+        t.admin
+    );
     // The server forgot the session: its answer is an empty 200, then one login.
     assert_eq!(client.domains().await.unwrap().len(), 1);
     assert_eq!(client.requests() - before, 3, "GET (empty), login, GET");
@@ -251,10 +285,12 @@ async fn mailcow_stale_csrf_token_is_refreshed() {
     // The real mailcow dropped the form with the stale token; a new token, once more.
     assert_eq!(proxy.count("POST", "/api/v1/add/mailbox"), 2);
     assert_eq!(proxy.count("GET", "/domainadmin/user"), 2);
-    let m = peer().mailbox(&format!("fresh@{}", t.domain)).await.unwrap();
+    let m = peer()
+        .mailbox(&format!("fresh@{}", t.domain))
+        .await
+        .unwrap();
     assert_eq!(m["name"], "Name of fresh");
-    // Every POST of the session carried the one constant User-Agent... and a token read
-    // just before it: the next write needs no retry.
+    // A token read just before each POST: the next write needs no retry.
     client
         .edit_mailbox(
             &format!("fresh@{}", t.domain),
@@ -266,6 +302,20 @@ async fn mailcow_stale_csrf_token_is_refreshed() {
         .await
         .unwrap();
     assert_eq!(proxy.count("POST", "/api/v1/edit/mailbox"), 1);
+    // The session is bound to the User-Agent: one, constant; no Sec-Fetch-Dest but `empty`.
+    let seen = proxy.seen();
+    assert!(seen.len() >= 7, "{seen:?}");
+    for request in &seen {
+        assert_eq!(
+            request.user_agent.as_deref(),
+            Some(USER_AGENT),
+            "{request:?}"
+        );
+        assert!(request
+            .sec_fetch_dest
+            .as_deref()
+            .is_none_or(|d| d == "empty"));
+    }
 }
 
 /// A code the server will not accept now (its window is the current step ± 1).
@@ -299,7 +349,10 @@ async fn mailcow_totp_right_code_signs_in_and_wrong_code_is_explained() {
     let err = client.verify_totp(&wrong_code(&secret)).await.unwrap_err();
     assert!(matches!(err, MailcowError::TotpRejected), "{err:?}");
     let (_, en, de) = err.describe();
-    assert!(en.contains("did not accept this code") && en.contains("clock"), "{en}");
+    assert!(
+        en.contains("did not accept this code") && en.contains("clock"),
+        "{en}"
+    );
     assert!(de.contains("nicht angenommen"), "{de}");
     assert_eq!(err.field(), Some("totp"));
     // The login is ready for the next code.
@@ -316,7 +369,10 @@ async fn mailcow_webauthn_only_login_points_to_an_api_key() {
     peer().add_webauthn_key(&t.admin);
     let client = session(&t);
     let err = client.login().await.unwrap_err();
-    assert!(matches!(err, MailcowError::UnsupportedSecondFactor), "{err:?}");
+    assert!(
+        matches!(err, MailcowError::UnsupportedSecondFactor),
+        "{err:?}"
+    );
     let info = cowdesk_core::error::CoreError::from(err).info();
     assert!(info.message.contains("WebAuthn") && info.message.contains("API key"));
     assert!(info.message_de.contains("API-Schlüssel"));
@@ -336,22 +392,46 @@ async fn mailcow_read_only_key_refuses_writes_before_sending() {
     assert_eq!(ro.probe_access().await.unwrap(), Access::ReadOnly);
     assert_eq!(Mailcow::access(&ro), Some(Access::ReadOnly));
     assert_eq!(p.mailboxes_of(&t.domain).await.len(), before_count);
-    assert!(!ro.domains().await.unwrap().is_empty(), "a read-only key reads");
+    assert!(
+        !ro.domains().await.unwrap().is_empty(),
+        "a read-only key reads"
+    );
 
     let sent = proxy.seen().len();
     let address = format!("nope@{}", t.domain);
     let results = [
         ro.add_mailbox(&new_mailbox("nope", &t.domain, 10)).await,
-        ro.edit_mailbox(&address, &MailboxChange { active: Some(false), ..Default::default() }).await,
-        ro.set_mailbox_password(&address, &Sensitive::new("Other-pw-1".into())).await,
+        ro.edit_mailbox(
+            &address,
+            &MailboxChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await,
+        ro.set_mailbox_password(&address, &Sensitive::new("Other-pw-1".into()))
+            .await,
         ro.delete_mailbox(&address).await,
-        ro.add_alias(&NewAlias { address: format!("a@{}", t.domain), targets: vec!["x@y.de".into()], active: true }).await,
+        ro.add_alias(&NewAlias {
+            address: format!("a@{}", t.domain),
+            targets: vec!["x@y.de".into()],
+            active: true,
+        })
+        .await,
         ro.delete_alias(1).await,
     ];
     for result in results {
-        assert!(matches!(result, Err(MailcowError::ReadOnlyKey)), "{result:?}");
+        assert!(
+            matches!(result, Err(MailcowError::ReadOnlyKey)),
+            "{result:?}"
+        );
     }
-    assert_eq!(proxy.seen().len(), sent, "a request went out: {:?}", proxy.seen());
+    assert_eq!(
+        proxy.seen().len(),
+        sent,
+        "a request went out: {:?}",
+        proxy.seen()
+    );
 
     // A key stated as read-write that is not: the server's 403 is explained and corrects it.
     let wrongly_stated = ApiKeyClient::new(&proxy.url, &p.ro_key, Some(Access::ReadWrite)).unwrap();
@@ -373,14 +453,20 @@ async fn mailcow_read_only_key_refuses_writes_before_sending() {
     assert!(p.mailbox(&address).await.is_none());
 
     // The same write with the read-write key does go out (the proxy would have seen it).
-    rw.add_mailbox(&new_mailbox("yes", &t.domain, 10)).await.unwrap();
+    rw.add_mailbox(&new_mailbox("yes", &t.domain, 10))
+        .await
+        .unwrap();
     assert_eq!(proxy.count("POST", "/api/v1/add/mailbox"), 2);
 }
 
 #[tokio::test]
 async fn mailcow_bad_api_key_is_explained() {
-    let client = ApiKeyClient::new(&peer().url, "000000-000000-000000-000000-000000", None).unwrap();
-    assert!(matches!(client.probe_access().await, Err(MailcowError::BadApiKey)));
+    let client =
+        ApiKeyClient::new(&peer().url, "000000-000000-000000-000000-000000", None).unwrap();
+    assert!(matches!(
+        client.probe_access().await,
+        Err(MailcowError::BadApiKey)
+    ));
     let err = client.domains().await.unwrap_err();
     assert!(matches!(err, MailcowError::BadApiKey), "{err:?}");
     let info = cowdesk_core::error::CoreError::from(err).info();
@@ -430,15 +516,30 @@ async fn exercise_writes<M: Mailcow>(client: &M, domain: &str) {
         .await
         .unwrap();
     let m = p.mailbox(&address).await.unwrap();
-    assert_eq!((m["name"].as_str(), m["quota"].as_u64()), (Some("Renamed"), Some(400 * MIB)));
+    assert_eq!(
+        (m["name"].as_str(), m["quota"].as_u64()),
+        (Some("Renamed"), Some(400 * MIB))
+    );
     assert_eq!(m["active_int"], 0);
     let over = client
-        .edit_mailbox(&address, &MailboxChange { quota_mib: Some(999_999), ..Default::default() })
+        .edit_mailbox(
+            &address,
+            &MailboxChange {
+                quota_mib: Some(999_999),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(refusal_field(&over), Some("quota_mib"), "{over:?}");
     client
-        .edit_mailbox(&address, &MailboxChange { active: Some(true), ..Default::default() })
+        .edit_mailbox(
+            &address,
+            &MailboxChange {
+                active: Some(true),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
 
@@ -462,9 +563,16 @@ async fn exercise_writes<M: Mailcow>(client: &M, domain: &str) {
         .await
         .unwrap();
     let on_server = p.alias(&alias).await.expect("alias created");
-    assert_eq!(on_server["goto"], format!("{address},partner@elsewhere.example"));
+    assert_eq!(
+        on_server["goto"],
+        format!("{address},partner@elsewhere.example")
+    );
     let dup = client
-        .add_alias(&NewAlias { address: alias.clone(), targets: vec![address.clone()], active: true })
+        .add_alias(&NewAlias {
+            address: alias.clone(),
+            targets: vec![address.clone()],
+            active: true,
+        })
         .await
         .unwrap_err();
     assert!(matches!(dup, MailcowError::Refused(_)), "{dup:?}");
@@ -476,7 +584,10 @@ async fn exercise_writes<M: Mailcow>(client: &M, domain: &str) {
         .find(|a| a.address == alias)
         .unwrap()
         .id;
-    assert_eq!(client.delete_alias(id).await.unwrap().message.key, "alias_removed");
+    assert_eq!(
+        client.delete_alias(id).await.unwrap().message.key,
+        "alias_removed"
+    );
     assert!(p.alias(&alias).await.is_none());
 
     // Deleting: the peer warns that it has no maildir to move; the last entry is success.
@@ -526,30 +637,34 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
 fn two_hundred_rows(domain: &str) -> (String, usize) {
     let mut csv = String::from("local_part,domain,name,quota_mib,password,active\n");
     for i in 0..180 {
-        let password = if i % 9 == 0 { format!("Typed-pw-{i}") } else { String::new() };
+        let password = if i % 9 == 0 {
+            format!("Typed-pw-{i}")
+        } else {
+            String::new()
+        };
         csv += &format!("user{i:03},{domain},User {i},10,{password},1\n");
     }
     let bad = [
-        format!("max+news,{domain},Max,10,,1"),      // bad: "+"
-        format!("jürgen,{domain},Jürgen,10,,1"),     // bad: "ü"
-        format!(".dot,{domain},Dot,10,,1"),          // bad: leading dot
-        format!("nonum,{domain},No number,ten,,1"),  // bad: quota
-        format!("zero,{domain},Zero,0,,1"),          // bad: quota 0
-        format!("flag,{domain},Flag,10,,maybe"),     // bad: active
-        format!("user001,{domain},Again,10,,1"),     // bad: repeat of line 3
-        format!("user002,{domain},Again,10,,1"),     // bad: repeat
-        format!(",{domain},Empty,10,,1"),            // bad: empty local part
-        format!("big,{domain},Big,5000,,1"),         // conflict: over the per-mailbox max
-        "far,elsewhere.test,Far,10,,1".to_owned(),   // conflict: not this login's domain
-        "far2,nowhere.test,Far,10,,1".to_owned(),    // conflict
-        format!("info,{domain},Info,10,,1"),         // conflict: an alias
-        format!("same,{domain},Same,10,,1"),         // unchanged: exists like this
+        format!("max+news,{domain},Max,10,,1"),       // bad: "+"
+        format!("jürgen,{domain},Jürgen,10,,1"),      // bad: "ü"
+        format!(".dot,{domain},Dot,10,,1"),           // bad: leading dot
+        format!("nonum,{domain},No number,ten,,1"),   // bad: quota
+        format!("zero,{domain},Zero,0,,1"),           // bad: quota 0
+        format!("flag,{domain},Flag,10,,maybe"),      // bad: active
+        format!("user001,{domain},Again,10,,1"),      // bad: repeat of line 3
+        format!("user002,{domain},Again,10,,1"),      // bad: repeat
+        format!(",{domain},Empty,10,,1"),             // bad: empty local part
+        format!("big,{domain},Big,5000,,1"),          // conflict: over the per-mailbox max
+        "far,elsewhere.test,Far,10,,1".to_owned(),    // conflict: not this login's domain
+        "far2,nowhere.test,Far,10,,1".to_owned(),     // conflict
+        format!("info,{domain},Info,10,,1"),          // conflict: an alias
+        format!("same,{domain},Same,10,,1"),          // unchanged: exists like this
         format!("differs,{domain},Other name,20,,0"), // conflict: exists otherwise
-        format!("same2,{domain},Same two,10,,1"),    // unchanged
-        format!("bad name,{domain},Space,10,,1"),    // bad: space
-        format!("semi;colon,{domain},X,10,,1"),      // bad: ";"
+        format!("same2,{domain},Same two,10,,1"),     // unchanged
+        format!("bad name,{domain},Space,10,,1"),     // bad: space
+        format!("semi;colon,{domain},X,10,,1"),       // bad: ";"
         format!("toolong{},{domain},X,10,,1", "x".repeat(60)), // bad: length
-        format!("bigger,{domain},Bigger,99999,,1"),  // conflict
+        format!("bigger,{domain},Bigger,99999,,1"),   // conflict
     ];
     for row in &bad {
         csv += row;
@@ -562,10 +677,14 @@ fn two_hundred_rows(domain: &str) -> (String, usize) {
 async fn mailcow_csv_dry_run_and_apply_200_rows_then_nothing_twice() {
     let t = tenant(300, 30000, 1024).await;
     let p = peer();
-    p.add_mailbox(&format!("same@{}", t.domain), "Same", 10, PASSWORD).await;
-    p.add_mailbox(&format!("same2@{}", t.domain), "Same two", 10, PASSWORD).await;
-    p.add_mailbox(&format!("differs@{}", t.domain), "Differs", 10, PASSWORD).await;
-    p.add_alias(&format!("info@{}", t.domain), &["someone@else.example"]).await;
+    p.add_mailbox(&format!("same@{}", t.domain), "Same", 10, PASSWORD)
+        .await;
+    p.add_mailbox(&format!("same2@{}", t.domain), "Same two", 10, PASSWORD)
+        .await;
+    p.add_mailbox(&format!("differs@{}", t.domain), "Differs", 10, PASSWORD)
+        .await;
+    p.add_alias(&format!("info@{}", t.domain), &["someone@else.example"])
+        .await;
     let (csv, new) = two_hundred_rows(&t.domain);
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("mailboxes.csv");
@@ -574,21 +693,37 @@ async fn mailcow_csv_dry_run_and_apply_200_rows_then_nothing_twice() {
     // Session client: a domain administrator within its domains (the hosted mailcow).
     let client = session(&t);
     let file = read(std::fs::File::open(&csv_path).unwrap()).unwrap();
-    let CsvFile::Mailboxes(parsed) = &file else { panic!("not a mailbox file") };
+    let CsvFile::Mailboxes(parsed) = &file else {
+        panic!("not a mailbox file")
+    };
     assert_eq!(parsed.rows.len() + parsed.bad.len(), 200);
     let before = client.snapshot().await.unwrap();
     let plan = provision::plan(&file, &before);
     let counts = plan.counts();
-    assert_eq!((counts.create, counts.unchanged, counts.conflict, counts.bad), (new, 2, 6, 12));
-    for row in plan.rows.iter().filter(|r| matches!(r.action, Action::Bad | Action::Conflict)) {
+    assert_eq!(
+        (counts.create, counts.unchanged, counts.conflict, counts.bad),
+        (new, 2, 6, 12)
+    );
+    for row in plan
+        .rows
+        .iter()
+        .filter(|r| matches!(r.action, Action::Bad | Action::Conflict))
+    {
         assert!(!row.reasons.is_empty(), "line {} has no reason", row.line);
-        assert!(row.reasons.iter().all(|r| !r.message.is_empty() && !r.message_de.is_empty()));
+        assert!(row
+            .reasons
+            .iter()
+            .all(|r| !r.message.is_empty() && !r.message_de.is_empty()));
     }
     let line = |n: u64| plan.rows.iter().find(|r| r.line == n).unwrap();
     assert_eq!(line(182).reasons[0].field.as_deref(), Some("local_part")); // max+news
-    assert!(line(188).reasons[0].message.contains("line 3"), "{:?}", line(188).reasons); // repeat
+    assert!(
+        line(188).reasons[0].message.contains("line 3"),
+        "{:?}",
+        line(188).reasons
+    ); // repeat
     assert_eq!(line(191).reasons[0].field.as_deref(), Some("quota_mib")); // big
-    // The dry run changed nothing.
+                                                                          // The dry run changed nothing.
     assert_eq!(client.snapshot().await.unwrap(), before);
 
     // Apply, logging everything, with generated passwords into a file.
@@ -615,20 +750,42 @@ async fn mailcow_csv_dry_run_and_apply_200_rows_then_nothing_twice() {
     .await
     .unwrap();
     assert_eq!(report.created(), new);
-    assert_eq!(report.failed(), 0, "{:?}", report.rows.iter().filter(|r| matches!(r.outcome, Outcome::Failed { .. })).collect::<Vec<_>>());
+    assert_eq!(
+        report.failed(),
+        0,
+        "{:?}",
+        report
+            .rows
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Failed { .. }))
+            .collect::<Vec<_>>()
+    );
     assert!(!report.cancelled && report.generated.is_empty());
     let events = events.into_inner().unwrap();
     assert_eq!(events.len(), 200);
-    assert!(events.iter().enumerate().all(|(i, e)| e.done == i + 1 && e.total == 200));
+    assert!(events
+        .iter()
+        .enumerate()
+        .all(|(i, e)| e.done == i + 1 && e.total == 200));
 
     let on_server = p.mailboxes_of(&t.domain).await;
     assert_eq!(on_server.len(), new + 3);
-    let user007 = on_server.iter().find(|m| m["username"] == format!("user007@{}", t.domain)).unwrap();
-    assert_eq!((user007["name"].as_str(), user007["quota"].as_u64()), (Some("User 7"), Some(10 * MIB)));
+    let user007 = on_server
+        .iter()
+        .find(|m| m["username"] == format!("user007@{}", t.domain))
+        .unwrap();
+    assert_eq!(
+        (user007["name"].as_str(), user007["quota"].as_u64()),
+        (Some("User 7"), Some(10 * MIB))
+    );
 
     // Generated passwords: only in the file, mode 0600, one per generated mailbox; they work.
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(&passwords_path).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&passwords_path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
     let mut reader = ::csv::Reader::from_path(&passwords_path).unwrap();
     let generated: Vec<(String, String)> = reader
@@ -639,15 +796,29 @@ async fn mailcow_csv_dry_run_and_apply_200_rows_then_nothing_twice() {
         })
         .collect();
     assert_eq!(generated.len(), new - 20);
-    assert!(!generated.iter().any(|(a, _)| a == &format!("user000@{}", t.domain)), "user000 had a typed password");
+    assert!(
+        !generated
+            .iter()
+            .any(|(a, _)| a == &format!("user000@{}", t.domain)),
+        "user000 had a typed password"
+    );
     for (address, password) in generated.iter().take(3) {
         assert!(p.mailbox_login_works(address, password).await, "{address}");
     }
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    let shown = format!("{report:?} {plan:?} {}", serde_json::to_string(&events).unwrap());
+    let shown = format!(
+        "{report:?} {plan:?} {}",
+        serde_json::to_string(&events).unwrap()
+    );
     for (_, password) in &generated {
-        assert!(!logged.contains(password.as_str()), "a generated password was logged");
-        assert!(!shown.contains(password.as_str()), "a generated password is in the report");
+        assert!(
+            !logged.contains(password.as_str()),
+            "a generated password was logged"
+        );
+        assert!(
+            !shown.contains(password.as_str()),
+            "a generated password is in the report"
+        );
     }
     assert!(!logged.contains(PASSWORD) && !shown.contains("Typed-pw-9"));
 
@@ -703,7 +874,14 @@ async fn mailcow_csv_apply_with_api_key_can_be_cancelled_and_resumed() {
     .unwrap();
     assert!(report.cancelled);
     assert_eq!(report.created(), 5);
-    assert_eq!(report.rows.iter().filter(|r| r.outcome == Outcome::NotRun).count(), 15);
+    assert_eq!(
+        report
+            .rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::NotRun)
+            .count(),
+        15
+    );
     assert_eq!(report.generated.len(), 5, "shown once: the report has them");
     assert_eq!(peer().mailboxes_of(&t.domain).await.len(), 5);
     assert!(!format!("{report:?}").contains(report.generated[0].password.expose().as_str()));
@@ -730,8 +908,13 @@ async fn mailcow_csv_apply_with_api_key_can_be_cancelled_and_resumed() {
 async fn mailcow_csv_aliases_through_the_domain_admin_session() {
     let t = tenant(10, 5000, 1024).await;
     let p = peer();
-    p.add_mailbox(&format!("anna@{}", t.domain), "Anna", 10, PASSWORD).await;
-    p.add_alias(&format!("kept@{}", t.domain), &[&format!("anna@{}", t.domain)]).await;
+    p.add_mailbox(&format!("anna@{}", t.domain), "Anna", 10, PASSWORD)
+        .await;
+    p.add_alias(
+        &format!("kept@{}", t.domain),
+        &[&format!("anna@{}", t.domain)],
+    )
+    .await;
     let d = &t.domain;
     let mut file = tempfile::NamedTempFile::new().unwrap();
     write!(
@@ -750,7 +933,10 @@ async fn mailcow_csv_aliases_through_the_domain_admin_session() {
     let plan = provision::plan_aliases(&parsed, &client.snapshot().await.unwrap());
     let actions: Vec<Action> = plan.rows.iter().map(|r| r.action).collect();
     use Action::*;
-    assert_eq!(actions, [Create, Unchanged, Conflict, Create, Bad, Conflict]);
+    assert_eq!(
+        actions,
+        [Create, Unchanged, Conflict, Create, Bad, Conflict]
+    );
     let report = provision::apply(
         &client,
         &plan,

@@ -41,7 +41,11 @@ fn check_key(key: &str) -> Result<&str, MailcowError> {
 impl ApiKeyClient {
     /// `access` is what the user said the key is, if anything; [`Self::probe_access`]
     /// finds out for sure, and a 403 corrects it.
-    pub fn new(server: &str, key: &str, access: Option<Access>) -> Result<ApiKeyClient, MailcowError> {
+    pub fn new(
+        server: &str,
+        key: &str,
+        access: Option<Access>,
+    ) -> Result<ApiKeyClient, MailcowError> {
         Ok(ApiKeyClient {
             base: http::base_url(server)?,
             key: Sensitive::new(check_key(key)?.to_owned()),

@@ -92,10 +92,15 @@ mod tests {
     #[test]
     fn mailcow_cookies_are_kept_replaced_and_dropped() {
         let mut jar = CookieJar::default();
-        jar.store(&headers(&["MCSESSID=abc123; path=/; HttpOnly; SameSite=Lax"]));
+        jar.store(&headers(&[
+            "MCSESSID=abc123; path=/; HttpOnly; SameSite=Lax",
+        ]));
         assert_eq!(jar.header().unwrap().to_str().unwrap(), "MCSESSID=abc123");
         jar.store(&headers(&["MCSESSID=def456; path=/", "other=1"]));
-        assert_eq!(jar.header().unwrap().to_str().unwrap(), "MCSESSID=def456; other=1");
+        assert_eq!(
+            jar.header().unwrap().to_str().unwrap(),
+            "MCSESSID=def456; other=1"
+        );
         jar.store(&headers(&[
             "MCSESSID=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=/",
             "other=; Max-Age=0",

@@ -24,7 +24,11 @@ pub struct Reason {
 }
 
 impl Reason {
-    pub fn new(field: Option<&str>, message: impl Into<String>, message_de: impl Into<String>) -> Reason {
+    pub fn new(
+        field: Option<&str>,
+        message: impl Into<String>,
+        message_de: impl Into<String>,
+    ) -> Reason {
         Reason {
             field: field.map(str::to_owned),
             message: message.into(),
@@ -100,9 +104,7 @@ fn file_error(en: impl Into<String>, de: impl Into<String>) -> MailcowError {
 
 /// A header cell as a column name: lower case, spaces and hyphens as `_`.
 fn column(name: &str) -> String {
-    name.trim()
-        .to_ascii_lowercase()
-        .replace([' ', '-'], "_")
+    name.trim().to_ascii_lowercase().replace([' ', '-'], "_")
 }
 
 struct Table {
@@ -217,7 +219,11 @@ pub fn read_mailboxes(input: impl Read) -> Result<Parsed<MailboxRow>, MailcowErr
 }
 
 fn mailboxes(table: Table) -> Result<Parsed<MailboxRow>, MailcowError> {
-    let quota_column = if table.has("quota_mib") { "quota_mib" } else { "quota" };
+    let quota_column = if table.has("quota_mib") {
+        "quota_mib"
+    } else {
+        "quota"
+    };
     table.require(&["local_part", "domain", quota_column])?;
     let mut parsed = Parsed {
         rows: Vec::new(),
@@ -230,7 +236,10 @@ fn mailboxes(table: Table) -> Result<Parsed<MailboxRow>, MailcowError> {
         let local_part = collect(rules::local_part(raw_local), &mut reasons);
         let domain = collect(rules::domain(raw_domain), &mut reasons);
         let name = collect(rules::name(table.cell(record, "name")), &mut reasons);
-        let quota_mib = collect(rules::parse_quota_mib(table.cell(record, quota_column)), &mut reasons);
+        let quota_mib = collect(
+            rules::parse_quota_mib(table.cell(record, quota_column)),
+            &mut reasons,
+        );
         let password = table.cell(record, "password");
         let password = if password.is_empty() {
             Some(None)
@@ -240,19 +249,22 @@ fn mailboxes(table: Table) -> Result<Parsed<MailboxRow>, MailcowError> {
         };
         let active = collect(active(table.cell(record, "active")), &mut reasons);
         match (local_part, domain, name, quota_mib, password, active) {
-            (Some(local_part), Some(domain), Some(name), Some(quota_mib), Some(password), Some(active))
-                if reasons.is_empty() =>
-            {
-                parsed.rows.push(MailboxRow {
-                    line: line(record),
-                    local_part,
-                    domain,
-                    name,
-                    quota_mib,
-                    password,
-                    active,
-                })
-            }
+            (
+                Some(local_part),
+                Some(domain),
+                Some(name),
+                Some(quota_mib),
+                Some(password),
+                Some(active),
+            ) if reasons.is_empty() => parsed.rows.push(MailboxRow {
+                line: line(record),
+                local_part,
+                domain,
+                name,
+                quota_mib,
+                password,
+                active,
+            }),
             _ => parsed.bad.push(BadRow {
                 line: line(record),
                 address: format!("{raw_local}@{raw_domain}"),
@@ -334,7 +346,10 @@ mod tests {
         let parsed = read_mailboxes(file.as_bytes()).unwrap();
         assert_eq!(parsed.rows.len(), 2);
         let anna = &parsed.rows[0];
-        assert_eq!((anna.line, anna.address().as_str()), (2, "anna@example.test"));
+        assert_eq!(
+            (anna.line, anna.address().as_str()),
+            (2, "anna@example.test")
+        );
         assert_eq!((anna.quota_mib, anna.active), (1024, true));
         assert_eq!(anna.password.as_ref().unwrap().expose(), "Typed-pw-1");
         let bob = &parsed.rows[1];
@@ -360,7 +375,10 @@ mod tests {
         match read(file.as_bytes()).unwrap() {
             CsvFile::Aliases(parsed) => {
                 assert_eq!(parsed.rows.len(), 2);
-                assert_eq!(parsed.rows[0].targets, ["anna@example.test", "bob@example.test"]);
+                assert_eq!(
+                    parsed.rows[0].targets,
+                    ["anna@example.test", "bob@example.test"]
+                );
                 assert_eq!(parsed.rows[1].address, "@example.test");
                 let fields: Vec<_> = parsed
                     .bad
@@ -377,7 +395,10 @@ mod tests {
     fn mailcow_csv_missing_columns_name_them() {
         let err = read_mailboxes("local_part,name\nanna,Anna\n".as_bytes()).unwrap_err();
         let (_, en, de) = err.describe();
-        assert!(en.contains("domain, quota") && de.contains("domain, quota"), "{en}");
+        assert!(
+            en.contains("domain, quota") && de.contains("domain, quota"),
+            "{en}"
+        );
         assert!(read("foo,bar\n1,2\n".as_bytes()).is_err());
     }
 }

@@ -48,7 +48,7 @@ pub enum MailcowError {
     WriteForbidden,
     /// The server answered a write with something other than success.
     #[error("refused by the mailcow: {}", .0.message)]
-    Refused(Refusal),
+    Refused(Box<Refusal>),
     #[error("mailcow unreachable: {0}")]
     Unreachable(String),
     #[error("unexpected mailcow answer: {0}")]

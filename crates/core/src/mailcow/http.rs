@@ -59,8 +59,7 @@ pub(crate) async fn body(mut response: Response, limit: usize) -> Result<Vec<u8>
 }
 
 pub(crate) fn json(bytes: &[u8]) -> Result<serde_json::Value, MailcowError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| MailcowError::Unexpected(format!("not JSON ({e})")))
+    serde_json::from_slice(bytes).map_err(|e| MailcowError::Unexpected(format!("not JSON ({e})")))
 }
 
 /// One path segment, percent-encoded.

@@ -21,9 +21,8 @@ pub(crate) fn csrf_token(page: &str) -> Option<String> {
     let start = page.find("var csrf_token = '")? + "var csrf_token = '".len();
     let rest = &page[start..];
     let token = &rest[..rest.find('\'')?];
-    let plausible = !token.is_empty()
-        && token.len() <= 256
-        && token.chars().all(|c| c.is_ascii_alphanumeric());
+    let plausible =
+        !token.is_empty() && token.len() <= 256 && token.chars().all(|c| c.is_ascii_alphanumeric());
     plausible.then(|| token.to_owned())
 }
 
@@ -50,13 +49,18 @@ fn authenticator_ids(page: &str, class: &str) -> Vec<String> {
     while let Some(at) = rest.find(&pattern) {
         rest = &rest[at + pattern.len()..];
         let entry = &rest[..rest.find("</a>").unwrap_or(rest.len())];
-        let Some(input) = entry.find("<input type=\"hidden\"") else { continue };
+        let Some(input) = entry.find("<input type=\"hidden\"") else {
+            continue;
+        };
         let input = &entry[input..];
-        let Some(v) = input.find("value=\"") else { continue };
+        let Some(v) = input.find("value=\"") else {
+            continue;
+        };
         let value = &input[v + "value=\"".len()..];
         let Some(end) = value.find('"') else { continue };
         let id = value[..end].trim();
-        if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) && !ids.iter().any(|i| i == id) {
+        if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) && !ids.iter().any(|i| i == id)
+        {
             ids.push(id.to_owned());
         }
     }

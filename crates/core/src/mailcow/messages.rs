@@ -237,7 +237,9 @@ pub fn refusal(server: ServerMessage, op: Operation) -> Refusal {
             let words = server.verbatim();
             Refusal {
                 message: format!("The mailcow refused. Its answer, untranslated: “{words}”"),
-                message_de: format!("Der mailcow hat abgelehnt. Seine Antwort, unübersetzt: „{words}“"),
+                message_de: format!(
+                    "Der mailcow hat abgelehnt. Seine Antwort, unübersetzt: „{words}“"
+                ),
                 server,
                 field: None,
                 translated: false,
@@ -260,7 +262,10 @@ mod tests {
 
     #[test]
     fn mailcow_known_keys_name_their_field_in_both_languages() {
-        let r = refusal(msg("mailbox_quota_left_exceeded", &["300"]), Operation::AddMailbox);
+        let r = refusal(
+            msg("mailbox_quota_left_exceeded", &["300"]),
+            Operation::AddMailbox,
+        );
         assert_eq!(r.field, Some("quota_mib"));
         assert!(r.message.contains("300 MiB left"), "{}", r.message);
         assert!(r.message_de.contains("300 MiB frei"), "{}", r.message_de);
@@ -274,7 +279,10 @@ mod tests {
 
     #[test]
     fn mailcow_quota_limit_is_mib_after_add_and_bytes_after_edit() {
-        let add = refusal(msg("mailbox_quota_exceeded", &["20480"]), Operation::AddMailbox);
+        let add = refusal(
+            msg("mailbox_quota_exceeded", &["20480"]),
+            Operation::AddMailbox,
+        );
         assert!(add.message.contains("20480 MiB"), "{}", add.message);
         let edit = refusal(
             msg("mailbox_quota_exceeded", &["21474836480"]),

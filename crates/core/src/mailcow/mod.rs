@@ -29,7 +29,7 @@ pub use error::MailcowError;
 pub use http::USER_AGENT;
 pub use messages::{Level, Operation, Refusal, ServerMessage};
 pub use model::{
-    Access, Accepted, MailboxChange, MailcowAlias, MailcowDomain, MailcowMailbox, NewAlias,
+    Accepted, Access, MailboxChange, MailcowAlias, MailcowDomain, MailcowMailbox, NewAlias,
     NewMailbox, Snapshot, MIB,
 };
 pub use session::{LoginOutcome, SessionClient, SessionState};
@@ -98,9 +98,7 @@ pub trait Mailcow: Send + Sync {
 
 macro_rules! delegate_operations {
     () => {
-        fn domains(
-            &self,
-        ) -> impl Future<Output = Result<Vec<MailcowDomain>, MailcowError>> + Send {
+        fn domains(&self) -> impl Future<Output = Result<Vec<MailcowDomain>, MailcowError>> + Send {
             ops::domains(self)
         }
         fn mailboxes(
@@ -144,7 +142,10 @@ macro_rules! delegate_operations {
         ) -> impl Future<Output = Result<Accepted, MailcowError>> + Send {
             ops::add_alias(self, alias)
         }
-        fn delete_alias(&self, id: u64) -> impl Future<Output = Result<Accepted, MailcowError>> + Send {
+        fn delete_alias(
+            &self,
+            id: u64,
+        ) -> impl Future<Output = Result<Accepted, MailcowError>> + Send {
             ops::delete_alias(self, id)
         }
     };

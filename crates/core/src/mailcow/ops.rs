@@ -79,7 +79,10 @@ pub(crate) async fn mailboxes<T: Transport>(
     // For a domain the login does not administer, mailcow answers with all of the
     // login's own mailboxes instead of none: keep only the domain asked for.
     Ok(match domain {
-        Some(domain) => mailboxes.into_iter().filter(|m| m.domain == domain).collect(),
+        Some(domain) => mailboxes
+            .into_iter()
+            .filter(|m| m.domain == domain)
+            .collect(),
         None => mailboxes,
     })
 }
@@ -163,7 +166,10 @@ pub(crate) async fn delete_mailbox<T: Transport>(
     wire::verdict(&t.write(write).await?, Operation::DeleteMailbox)
 }
 
-pub(crate) async fn add_alias<T: Transport>(t: &T, alias: &NewAlias) -> Result<Accepted, MailcowError> {
+pub(crate) async fn add_alias<T: Transport>(
+    t: &T,
+    alias: &NewAlias,
+) -> Result<Accepted, MailcowError> {
     let alias = rules::new_alias(alias)?;
     let write = Write::Add {
         route: "add/alias",

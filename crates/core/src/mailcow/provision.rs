@@ -150,12 +150,22 @@ fn budgets(snapshot: &Snapshot) -> HashMap<String, Budget> {
         .collect()
 }
 
-fn mailbox_row(row: &MailboxRow, snapshot: &Snapshot, budgets: &mut HashMap<String, Budget>) -> (Action, Vec<Reason>) {
+fn mailbox_row(
+    row: &MailboxRow,
+    snapshot: &Snapshot,
+    budgets: &mut HashMap<String, Budget>,
+) -> (Action, Vec<Reason>) {
     let address = row.address();
     if let Some(existing) = snapshot.mailbox(&address) {
         let mut reasons = Vec::new();
         if !row.name.is_empty() && row.name != existing.name {
-            reasons.push(differs("name", "name", "den Namen", &existing.name, &row.name));
+            reasons.push(differs(
+                "name",
+                "name",
+                "den Namen",
+                &existing.name,
+                &row.name,
+            ));
         }
         if row.quota_mib * MIB != existing.quota_bytes {
             reasons.push(differs(
@@ -167,7 +177,13 @@ fn mailbox_row(row: &MailboxRow, snapshot: &Snapshot, budgets: &mut HashMap<Stri
             ));
         }
         if row.active != existing.active {
-            reasons.push(differs("active", "state (active)", "den Status (active)", yes_no(existing.active), yes_no(row.active)));
+            reasons.push(differs(
+                "active",
+                "state (active)",
+                "den Status (active)",
+                yes_no(existing.active),
+                yes_no(row.active),
+            ));
         }
         return if reasons.is_empty() {
             (Action::Unchanged, reasons)
@@ -192,20 +208,42 @@ fn mailbox_row(row: &MailboxRow, snapshot: &Snapshot, budgets: &mut HashMap<Stri
     let reason = if budget.slots == 0 {
         Some(Reason::new(
             Some("local_part"),
-            format!("{} would have more mailboxes than it may have; this row is left out.", row.domain),
-            format!("{} hätte mehr Postfächer, als sie haben darf; diese Zeile wird ausgelassen.", row.domain),
+            format!(
+                "{} would have more mailboxes than it may have; this row is left out.",
+                row.domain
+            ),
+            format!(
+                "{} hätte mehr Postfächer, als sie haben darf; diese Zeile wird ausgelassen.",
+                row.domain
+            ),
         ))
     } else if budget.max_quota > 0 && quota > budget.max_quota {
         Some(Reason::new(
             Some("quota_mib"),
-            format!("A mailbox of {} may have at most {} MiB.", row.domain, budget.max_quota / MIB),
-            format!("Ein Postfach von {} darf höchstens {} MiB haben.", row.domain, budget.max_quota / MIB),
+            format!(
+                "A mailbox of {} may have at most {} MiB.",
+                row.domain,
+                budget.max_quota / MIB
+            ),
+            format!(
+                "Ein Postfach von {} darf höchstens {} MiB haben.",
+                row.domain,
+                budget.max_quota / MIB
+            ),
         ))
     } else if quota > budget.quota_left {
         Some(Reason::new(
             Some("quota_mib"),
-            format!("{} has only {} MiB left to give after the rows above.", row.domain, budget.quota_left / MIB),
-            format!("{} hat nach den Zeilen darüber nur noch {} MiB zu vergeben.", row.domain, budget.quota_left / MIB),
+            format!(
+                "{} has only {} MiB left to give after the rows above.",
+                row.domain,
+                budget.quota_left / MIB
+            ),
+            format!(
+                "{} hat nach den Zeilen darüber nur noch {} MiB zu vergeben.",
+                row.domain,
+                budget.quota_left / MIB
+            ),
         ))
     } else {
         None
@@ -246,7 +284,11 @@ pub fn plan_mailboxes(parsed: &Parsed<MailboxRow>, snapshot: &Snapshot) -> Plan 
     Plan { rows }
 }
 
-fn alias_row(row: &AliasRow, snapshot: &Snapshot, budgets: &mut HashMap<String, Budget>) -> (Action, Vec<Reason>) {
+fn alias_row(
+    row: &AliasRow,
+    snapshot: &Snapshot,
+    budgets: &mut HashMap<String, Budget>,
+) -> (Action, Vec<Reason>) {
     if let Some(existing) = snapshot.alias(&row.address) {
         let mut reasons = Vec::new();
         let server: HashSet<&String> = existing.targets.iter().collect();
@@ -261,7 +303,13 @@ fn alias_row(row: &AliasRow, snapshot: &Snapshot, budgets: &mut HashMap<String, 
             ));
         }
         if existing.active != row.active {
-            reasons.push(differs("active", "state (active)", "den Status (active)", yes_no(existing.active), yes_no(row.active)));
+            reasons.push(differs(
+                "active",
+                "state (active)",
+                "den Status (active)",
+                yes_no(existing.active),
+                yes_no(row.active),
+            ));
         }
         return if reasons.is_empty() {
             (Action::Unchanged, reasons)
@@ -274,12 +322,22 @@ fn alias_row(row: &AliasRow, snapshot: &Snapshot, budgets: &mut HashMap<String, 
             Action::Conflict,
             vec![Reason::new(
                 Some("address"),
-                format!("{} is a mailbox on the server; an alias cannot have its address.", row.address),
-                format!("{} ist auf dem Server ein Postfach; ein Alias kann diese Adresse nicht haben.", row.address),
+                format!(
+                    "{} is a mailbox on the server; an alias cannot have its address.",
+                    row.address
+                ),
+                format!(
+                    "{} ist auf dem Server ein Postfach; ein Alias kann diese Adresse nicht haben.",
+                    row.address
+                ),
             )],
         );
     }
-    let domain = row.address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    let domain = row
+        .address
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or_default();
     let Some(budget) = budgets.get_mut(domain) else {
         return (Action::Conflict, vec![no_domain(domain)]);
     };
@@ -344,9 +402,13 @@ pub enum Outcome {
     Created,
     Unchanged,
     /// Not sent: the plan found a conflict or a bad row.
-    Skipped { reasons: Vec<Reason> },
+    Skipped {
+        reasons: Vec<Reason>,
+    },
     /// Sent, and the server refused (or the connection failed).
-    Failed { reasons: Vec<Reason> },
+    Failed {
+        reasons: Vec<Reason>,
+    },
     /// Not reached: cancelled, or stopped after a connection failure.
     NotRun,
 }
@@ -374,7 +436,10 @@ pub struct ApplyReport {
 
 impl ApplyReport {
     pub fn created(&self) -> usize {
-        self.rows.iter().filter(|r| r.outcome == Outcome::Created).count()
+        self.rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::Created)
+            .count()
     }
 
     pub fn failed(&self) -> usize {
@@ -411,8 +476,14 @@ impl PasswordFile {
         let failed = |e: std::io::Error| {
             MailcowError::invalid(
                 "passwords_out",
-                format!("The passwords file {} cannot be written: {e}", path.display()),
-                format!("Die Passwortdatei {} kann nicht geschrieben werden: {e}", path.display()),
+                format!(
+                    "The passwords file {} cannot be written: {e}",
+                    path.display()
+                ),
+                format!(
+                    "Die Passwortdatei {} kann nicht geschrieben werden: {e}",
+                    path.display()
+                ),
             )
         };
         let mut options = std::fs::OpenOptions::new();
@@ -469,7 +540,9 @@ pub async fn apply<M: Mailcow>(
         return Err(MailcowError::ReadOnlyKey);
     }
     let mut file = match &options.passwords {
-        PasswordOutput::File(path) if plan.generates_passwords() => Some(PasswordFile::create(path)?),
+        PasswordOutput::File(path) if plan.generates_passwords() => {
+            Some(PasswordFile::create(path)?)
+        }
         _ => None,
     };
     let mut report = ApplyReport::default();
@@ -488,7 +561,9 @@ pub async fn apply<M: Mailcow>(
             Action::Create if stopped => Outcome::NotRun,
             Action::Create => {
                 let result = match &row.item {
-                    Item::Mailbox(m) => create_mailbox(client, m, &mut file, &mut report, &options.passwords).await,
+                    Item::Mailbox(m) => {
+                        create_mailbox(client, m, &mut file, &mut report, &options.passwords).await
+                    }
                     Item::Alias(a) => client
                         .add_alias(&NewAlias {
                             address: a.address.clone(),
@@ -497,7 +572,9 @@ pub async fn apply<M: Mailcow>(
                         })
                         .await
                         .map(|_| ()),
-                    Item::None => Err(MailcowError::Unexpected("a planned row without data".into())),
+                    Item::None => Err(MailcowError::Unexpected(
+                        "a planned row without data".into(),
+                    )),
                 };
                 match result {
                     Ok(()) => Outcome::Created,
@@ -552,7 +629,9 @@ async fn create_mailbox<M: Mailcow>(
         let address = row.address();
         match (file, output) {
             (Some(file), _) => file.add(&address, &password)?,
-            (None, PasswordOutput::Report) => report.generated.push(GeneratedPassword { address, password }),
+            (None, PasswordOutput::Report) => report
+                .generated
+                .push(GeneratedPassword { address, password }),
             // A file was asked for but the plan generated none: cannot happen.
             (None, PasswordOutput::File(_)) => {}
         }
@@ -625,24 +704,38 @@ mod tests {
             actions(&plan),
             [
                 (2, Unchanged),
-                (3, Bad),      // anna again (case does not matter)
-                (4, Create),   // bob: slot 2 of 3, 1024 of 2048 MiB left
-                (5, Create),   // carl: slot 3, the last 1024 MiB
-                (6, Conflict), // dora: over the per-mailbox maximum... and the domain is full
-                (7, Conflict), // info is an alias
-                (8, Conflict), // no such domain for this login
-                (9, Bad),      // "!" is not allowed
-                (10, Conflict) // gus: no mailbox slot left
+                (3, Bad),       // anna again (case does not matter)
+                (4, Create),    // bob: slot 2 of 3, 1024 of 2048 MiB left
+                (5, Create),    // carl: slot 3, the last 1024 MiB
+                (6, Conflict),  // dora: over the per-mailbox maximum... and the domain is full
+                (7, Conflict),  // info is an alias
+                (8, Conflict),  // no such domain for this login
+                (9, Bad),       // "!" is not allowed
+                (10, Conflict)  // gus: no mailbox slot left
             ]
         );
-        assert_eq!(plan.counts(), Counts { create: 2, unchanged: 1, conflict: 4, bad: 2 });
+        assert_eq!(
+            plan.counts(),
+            Counts {
+                create: 2,
+                unchanged: 1,
+                conflict: 4,
+                bad: 2
+            }
+        );
         assert!(plan.rows[2].reasons.is_empty());
         assert!(plan.generates_passwords());
         let changed = "local_part,domain,name,quota_mib,active\nanna,example.test,Anna B,512,0\n";
         let plan = plan_mailboxes(&read_mailboxes(changed.as_bytes()).unwrap(), &snapshot());
-        let fields: Vec<_> = plan.rows[0].reasons.iter().filter_map(|r| r.field.clone()).collect();
+        let fields: Vec<_> = plan.rows[0]
+            .reasons
+            .iter()
+            .filter_map(|r| r.field.clone())
+            .collect();
         assert_eq!(fields, ["name", "quota_mib", "active"]);
-        assert!(plan.rows[0].reasons[1].message.contains("“1024” on the server, “512” in the file"));
+        assert!(plan.rows[0].reasons[1]
+            .message
+            .contains("“1024” on the server, “512” in the file"));
     }
 
     #[test]
@@ -657,7 +750,13 @@ mod tests {
         use Action::*;
         assert_eq!(
             actions(&plan),
-            [(2, Unchanged), (3, Create), (4, Conflict), (5, Conflict), (6, Bad)]
+            [
+                (2, Unchanged),
+                (3, Create),
+                (4, Conflict),
+                (5, Conflict),
+                (6, Bad)
+            ]
         );
     }
 }

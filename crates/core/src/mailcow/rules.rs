@@ -158,15 +158,24 @@ fn quota_fits(quota: u64, domain: &MailcowDomain, current_bytes: u64) -> Result<
         return Err(MailcowError::invalid(
             "quota_mib",
             format!("A mailbox of {} may have at most {max} MiB.", domain.name),
-            format!("Ein Postfach von {} darf höchstens {max} MiB haben.", domain.name),
+            format!(
+                "Ein Postfach von {} darf höchstens {max} MiB haben.",
+                domain.name
+            ),
         ));
     }
     let left = mib(domain.quota_left_bytes().saturating_add(current_bytes));
     if domain.storage_allowed_bytes > 0 && quota > left {
         return Err(MailcowError::invalid(
             "quota_mib",
-            format!("{} has only {left} MiB of storage left to give.", domain.name),
-            format!("{} hat nur noch {left} MiB Speicher zu vergeben.", domain.name),
+            format!(
+                "{} has only {left} MiB of storage left to give.",
+                domain.name
+            ),
+            format!(
+                "{} hat nur noch {left} MiB Speicher zu vergeben.",
+                domain.name
+            ),
         ));
     }
     Ok(())
@@ -212,7 +221,11 @@ fn target(value: &str) -> Result<String, MailcowError> {
     };
     let value = value.trim().to_ascii_lowercase();
     let (local, dom) = value.rsplit_once('@').ok_or_else(bad)?;
-    if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',') {
+    if local.is_empty()
+        || local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+    {
         return Err(bad());
     }
     domain_name(dom).map_err(|_| bad())?;
@@ -355,7 +368,11 @@ mod tests {
         assert_eq!(parse_quota_mib(" 1024 ").unwrap(), 1024);
         assert_eq!(parse_quota_mib("512 MiB").unwrap(), 512);
         for bad in ["", "1.5", "-3", "zwei", "0"] {
-            assert_eq!(field(parse_quota_mib(bad).unwrap_err()), "quota_mib", "{bad}");
+            assert_eq!(
+                field(parse_quota_mib(bad).unwrap_err()),
+                "quota_mib",
+                "{bad}"
+            );
         }
     }
 

@@ -400,7 +400,10 @@ impl Transport for SessionClient {
         }
         // The token was stale (or the session went away between page and POST): a new
         // token, and once more.
-        tracing::debug!(route = write.route(), "mailcow dropped the form, new CSRF token");
+        tracing::debug!(
+            route = write.route(),
+            "mailcow dropped the form, new CSRF token"
+        );
         if let Some(value) = self.post_once(&mut state, &write).await? {
             return Ok(value);
         }

@@ -21,9 +21,12 @@ pub(crate) fn number(value: Option<&Value>) -> Option<u64> {
             .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.round() as u64)),
         Value::String(s) => {
             let s = s.trim();
-            s.parse::<u64>()
-                .ok()
-                .or_else(|| s.parse::<f64>().ok().filter(|f| *f >= 0.0).map(|f| f.round() as u64))
+            s.parse::<u64>().ok().or_else(|| {
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|f| *f >= 0.0)
+                    .map(|f| f.round() as u64)
+            })
         }
         _ => None,
     }
@@ -59,9 +62,9 @@ pub(crate) fn items(body: Value) -> Result<Vec<Map<String, Value>>, MailcowError
     match body {
         Value::Array(values) => objects(values),
         Value::Object(map) if map.is_empty() => Ok(Vec::new()),
-        Value::Object(map) if map.contains_key("type") && map.contains_key("msg") => {
-            Err(unexpected(format!("error answer to a read: {}", text(map.get("msg")))))
-        }
+        Value::Object(map) if map.contains_key("type") && map.contains_key("msg") => Err(
+            unexpected(format!("error answer to a read: {}", text(map.get("msg")))),
+        ),
         Value::Object(map) => Ok(vec![map]),
         other => Err(unexpected(format!("list answer {}", kind_of(&other)))),
     }
@@ -121,12 +124,17 @@ pub(crate) fn mailbox(item: &Map<String, Value>) -> Result<MailcowMailbox, Mailc
             .map(|p| u32::try_from(p).unwrap_or(u32::MAX))
             .or_else(|| Some(((used_bytes as f64 / quota_bytes as f64) * 100.0).round() as u32))
     };
-    let last_login = ["last_imap_login", "last_smtp_login", "last_pop3_login", "last_sso_login"]
-        .iter()
-        .filter_map(|key| number(item.get(*key)))
-        .filter(|t| *t > 0)
-        .max()
-        .and_then(|t| i64::try_from(t).ok());
+    let last_login = [
+        "last_imap_login",
+        "last_smtp_login",
+        "last_pop3_login",
+        "last_sso_login",
+    ]
+    .iter()
+    .filter_map(|key| number(item.get(*key)))
+    .filter(|t| *t > 0)
+    .max()
+    .and_then(|t| i64::try_from(t).ok());
     Ok(MailcowMailbox {
         address,
         local_part,
@@ -145,7 +153,10 @@ pub(crate) fn alias(item: &Map<String, Value>) -> Result<MailcowAlias, MailcowEr
     let id = number(item.get("id")).ok_or_else(|| unexpected("alias without id"))?;
     let address = text(item.get("address")).to_ascii_lowercase();
     let domain = match text(item.get("domain")) {
-        s if s.is_empty() => address.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default(),
+        s if s.is_empty() => address
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_owned())
+            .unwrap_or_default(),
         s => s.to_ascii_lowercase(),
     };
     Ok(MailcowAlias {
@@ -214,7 +225,7 @@ pub(crate) fn verdict(body: &Value, op: Operation) -> Result<Accepted, MailcowEr
     if message.level == Level::Success {
         Ok(Accepted { message })
     } else {
-        Err(MailcowError::Refused(refusal(message, op)))
+        Err(MailcowError::Refused(Box::new(refusal(message, op))))
     }
 }
 
@@ -245,9 +256,18 @@ mod tests {
         });
         let m = mailbox(item.as_object().unwrap()).unwrap();
         assert_eq!(m.address, "anna@example.test");
-        assert_eq!((m.local_part.as_str(), m.domain.as_str()), ("anna", "example.test"));
-        assert_eq!((m.quota_bytes, m.used_bytes, m.percent), (1 << 30, 500_000_000, Some(47)));
-        assert_eq!((m.messages, m.active, m.last_login), (12, true, Some(1_700_000_500)));
+        assert_eq!(
+            (m.local_part.as_str(), m.domain.as_str()),
+            ("anna", "example.test")
+        );
+        assert_eq!(
+            (m.quota_bytes, m.used_bytes, m.percent),
+            (1 << 30, 500_000_000, Some(47))
+        );
+        assert_eq!(
+            (m.messages, m.active, m.last_login),
+            (12, true, Some(1_700_000_500))
+        );
         let unlimited = json!({"username": "u@x.de", "quota": 0, "percent_in_use": "- ",
             "active_int": 0, "last_imap_login": 0});
         let u = mailbox(unlimited.as_object().unwrap()).unwrap();
@@ -275,7 +295,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // A lone object (the generic answers) counts too; a warning is not success.
-        assert!(verdict(&json!({"type": "warning", "msg": "x"}), Operation::DeleteAlias).is_err());
+        assert!(verdict(
+            &json!({"type": "warning", "msg": "x"}),
+            Operation::DeleteAlias
+        )
+        .is_err());
         assert!(verdict(&json!([]), Operation::DeleteAlias).is_err());
     }
 

@@ -71,7 +71,8 @@ fn start() -> Peer {
         .expect("temporary folder")
         .keep();
     let began = Instant::now();
-    let output = Command::new(scripts.join("start.sh"))
+    let output = Command::new("bash")
+        .arg(scripts.join("start.sh"))
         .arg(&dir)
         .stdin(Stdio::null())
         .output()
@@ -84,12 +85,14 @@ fn start() -> Peer {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    // Stopped by stop.sh when this test binary exits, however it exits.
-    Command::new("setsid")
+    // Stopped by stop.sh when this test binary exits, however it exits: a reaper in its
+    // own session (`setsid -f` forks it off and returns at once) waits for our PID.
+    let reaper = Command::new("setsid")
         .args([
+            "-f",
             "sh",
             "-c",
-            r#"tail --pid="$1" -f /dev/null; exec "$2" "$3""#,
+            r#"tail --pid="$1" -f /dev/null; exec bash "$2" "$3""#,
             "mailcow-peer-reaper",
         ])
         .arg(std::process::id().to_string())
@@ -98,8 +101,9 @@ fn start() -> Peer {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("start the peer's reaper");
+    assert!(reaper.success(), "the peer's reaper did not start");
     let env = std::fs::read_to_string(dir.join("peer.env")).expect("peer.env");
     let vars: HashMap<&str, &str> = env.lines().filter_map(|l| l.split_once('=')).collect();
     let var = |name: &str| {
@@ -300,7 +304,10 @@ impl Peer {
             .send()
             .await
             .expect("log in");
-        assert!(login.status().is_redirection(), "the domain admin login failed");
+        assert!(
+            login.status().is_redirection(),
+            "the domain admin login failed"
+        );
         let cookie = session_cookie(login.headers());
         let page = client
             .get(format!("{}/domainadmin/user", self.url))
@@ -380,8 +387,7 @@ fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next())
-        .filter(|pair| pair.starts_with("MCSESSID=") && !pair.ends_with("=deleted"))
-        .last()
+        .rfind(|pair| pair.starts_with("MCSESSID=") && !pair.ends_with("=deleted"))
         .expect("a session cookie")
         .to_owned()
 }
@@ -404,6 +410,8 @@ pub fn totp_code(secret: &str, offset: i64) -> String {
 pub struct Seen {
     pub method: String,
     pub path: String,
+    pub user_agent: Option<String>,
+    pub sec_fetch_dest: Option<String>,
 }
 
 /// An HTTP proxy on loopback in front of the peer: it records every request and can
@@ -436,9 +444,7 @@ impl Proxy {
             seen: seen.clone(),
             spoil: spoil.clone(),
         };
-        let app = axum::Router::new()
-            .fallback(forward)
-            .with_state(state);
+        let app = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .expect("bind the proxy");
@@ -480,9 +486,18 @@ async fn forward(
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/".into());
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     state.seen.lock().expect("lock").push(Seen {
         method: parts.method.to_string(),
         path: path.clone(),
+        user_agent: header("user-agent"),
+        sec_fetch_dest: header("sec-fetch-dest"),
     });
     if parts.method == "POST" && path.starts_with("/api/v1/") {
         let text = String::from_utf8_lossy(&body).into_owned();
@@ -493,7 +508,10 @@ async fn forward(
                 .is_ok();
             if spoil {
                 let start = at + "csrf_token=".len();
-                let end = text[start..].find('&').map(|e| start + e).unwrap_or(text.len());
+                let end = text[start..]
+                    .find('&')
+                    .map(|e| start + e)
+                    .unwrap_or(text.len());
                 body = format!("{}{}{}", &text[..start], "0".repeat(64), &text[end..]).into_bytes();
             }
         }
