@@ -176,3 +176,61 @@ impl From<MailcowError> for CoreError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mailcow::messages::{refusal, Level, Operation, ServerMessage};
+
+    #[test]
+    fn mailcow_every_error_has_english_and_german() {
+        let refused = refusal(
+            ServerMessage {
+                level: Level::Danger,
+                key: "password_complexity".into(),
+                args: vec![],
+            },
+            Operation::AddMailbox,
+        );
+        let errors = [
+            MailcowError::invalid("name", "Bad.", "Schlecht."),
+            MailcowError::InvalidCredentials,
+            MailcowError::TwoFactorNeeded,
+            MailcowError::TotpRejected,
+            MailcowError::UnsupportedSecondFactor,
+            MailcowError::SignedOut,
+            MailcowError::BadApiKey,
+            MailcowError::ApiKeyIpNotAllowed("192.0.2.7".into()),
+            MailcowError::ReadOnlyKey,
+            MailcowError::WriteForbidden,
+            MailcowError::Refused(Box::new(refused)),
+            MailcowError::Unreachable("refused".into()),
+            MailcowError::Unexpected("x".into()),
+        ];
+        for err in errors {
+            let (_, en, de) = err.describe();
+            assert!(!en.is_empty() && !de.is_empty() && en != de, "{err:?}");
+            let info = CoreError::from(err).info();
+            assert_eq!((info.message, info.message_de), (en, de));
+        }
+    }
+
+    #[test]
+    fn mailcow_refusals_with_a_field_become_form_errors() {
+        let refused = refusal(
+            ServerMessage {
+                level: Level::Danger,
+                key: "mailbox_quota_left_exceeded".into(),
+                args: vec!["300".into()],
+            },
+            Operation::AddMailbox,
+        );
+        let info = CoreError::from(MailcowError::Refused(Box::new(refused))).info();
+        assert_eq!(info.kind, ErrorKind::InvalidInput);
+        assert!(info.fields["quota_mib"].contains("300 MiB"));
+        let addr = CoreError::from(MailcowError::Address(CoreError::InsecureServer(
+            "http://x".into(),
+        )));
+        assert_eq!(addr.kind(), ErrorKind::InsecureServer);
+    }
+}

@@ -94,6 +94,31 @@ fn is_redirect(status: StatusCode) -> bool {
     status.is_redirection() && status != StatusCode::NOT_MODIFIED
 }
 
+/// What the status of a login answer means.
+#[derive(Debug, PartialEq, Eq)]
+enum LoginStep {
+    /// No `/domainadmin` (a release before 2025-03): try the single form at `/`.
+    TryLegacy,
+    /// A redirect: to the mailbox list, or to `/domainadmin` for a forced password change
+    /// or two-factor set-up (the session is signed in either way).
+    SignedIn,
+    /// The page again: failed, or the two-factor dialog.
+    ReadPage,
+    Unexpected(u16),
+}
+
+fn login_step(layout: Layout, status: StatusCode) -> LoginStep {
+    if status == StatusCode::NOT_FOUND && layout == Layout::Current {
+        LoginStep::TryLegacy
+    } else if is_redirect(status) {
+        LoginStep::SignedIn
+    } else if status == StatusCode::OK {
+        LoginStep::ReadPage
+    } else {
+        LoginStep::Unexpected(status.as_u16())
+    }
+}
+
 /// The form the UI sends for a write: `attr` and `items` as JSON, plus the token.
 fn form(write: &Write, token: &str) -> Vec<(&'static str, String)> {
     let mut fields = Vec::new();
@@ -256,24 +281,23 @@ impl SessionClient {
             let response = self
                 .send(state, self.client.post(&url).form(&fields))
                 .await?;
-            let status = response.status();
-            if status == StatusCode::NOT_FOUND && *layout == Layout::Current {
-                continue; // a release before 2025-03: the single form at `/`
-            }
-            state.layout = Some(*layout);
-            if is_redirect(status) {
-                tracing::debug!(
-                    location = ?response.headers().get(LOCATION),
-                    "mailcow login accepted"
-                );
-                state.login = Login::SignedIn;
-                return Ok(LoginOutcome::SignedIn);
-            }
-            if status != StatusCode::OK {
-                return Err(MailcowError::Unexpected(format!(
-                    "the login form answered HTTP {}",
-                    status.as_u16()
-                )));
+            match login_step(*layout, response.status()) {
+                LoginStep::TryLegacy => continue,
+                LoginStep::SignedIn => {
+                    tracing::debug!(
+                        location = ?response.headers().get(LOCATION),
+                        "mailcow login accepted"
+                    );
+                    state.layout = Some(*layout);
+                    state.login = Login::SignedIn;
+                    return Ok(LoginOutcome::SignedIn);
+                }
+                LoginStep::Unexpected(code) => {
+                    return Err(MailcowError::Unexpected(format!(
+                        "the login form answered HTTP {code}"
+                    )))
+                }
+                LoginStep::ReadPage => state.layout = Some(*layout),
             }
             let page = http::body(response, MAX_PAGE_BYTES).await?;
             return match login_page::login_page(&String::from_utf8_lossy(&page)) {
@@ -434,6 +458,32 @@ mod tests {
                 ("attr", r#"{"name":"A"}"#.to_owned()),
                 ("csrf_token", "tok".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn mailcow_login_falls_back_to_the_pre_2025_form_only_on_404() {
+        use Layout::*;
+        assert_eq!(
+            login_step(Current, StatusCode::NOT_FOUND),
+            LoginStep::TryLegacy
+        );
+        assert_eq!(
+            login_step(Legacy, StatusCode::NOT_FOUND),
+            LoginStep::Unexpected(404)
+        );
+        for layout in [Current, Legacy] {
+            assert_eq!(login_step(layout, StatusCode::FOUND), LoginStep::SignedIn);
+            assert_eq!(login_step(layout, StatusCode::OK), LoginStep::ReadPage);
+            assert_eq!(
+                login_step(layout, StatusCode::FORBIDDEN),
+                LoginStep::Unexpected(403)
+            );
+        }
+        assert_eq!((Legacy.login_path(), Legacy.token_page()), ("/", "/user"));
+        assert_eq!(
+            (Current.login_path(), Current.token_page()),
+            ("/domainadmin", "/domainadmin/user")
         );
     }
 
