@@ -53,9 +53,9 @@ pub enum MailcowError {
     Unreachable(String),
     #[error("unexpected mailcow answer: {0}")]
     Unexpected(String),
-    /// Plain HTTP to a host that is not loopback, or no valid address.
-    #[error(transparent)]
-    Address(CoreError),
+    /// Plain HTTP to a host that is not on this computer.
+    #[error("refusing plain HTTP to {0}")]
+    Insecure(String),
 }
 
 impl MailcowError {
@@ -150,19 +150,17 @@ impl MailcowError {
                 "The mailcow answered in a way cowdesk does not understand. Please try again later.",
                 "Der mailcow hat unverständlich geantwortet. Bitte später erneut versuchen.",
             ),
-            MailcowError::Address(inner) => {
-                let info = inner.info();
-                (info.kind, info.message, info.message_de)
-            }
+            MailcowError::Insecure(_) => pair(
+                ErrorKind::InsecureServer,
+                "cowdesk talks to a mailcow over HTTPS only (plain HTTP only to this computer). Check the address: it starts with https://.",
+                "cowdesk verbindet sich mit einem mailcow nur über HTTPS (unverschlüsseltes HTTP nur zu diesem Computer). Bitte die Adresse prüfen: Sie beginnt mit https://.",
+            ),
         }
     }
 }
 
 impl From<MailcowError> for CoreError {
     fn from(err: MailcowError) -> CoreError {
-        if let MailcowError::Address(inner) = err {
-            return inner;
-        }
         let (kind, message, message_de) = err.describe();
         let fields = err
             .field()
@@ -206,6 +204,7 @@ mod tests {
             MailcowError::Refused(Box::new(refused)),
             MailcowError::Unreachable("refused".into()),
             MailcowError::Unexpected("x".into()),
+            MailcowError::Insecure("http://mail.example.de".into()),
         ];
         for err in errors {
             let (_, en, de) = err.describe();
@@ -228,9 +227,7 @@ mod tests {
         let info = CoreError::from(MailcowError::Refused(Box::new(refused))).info();
         assert_eq!(info.kind, ErrorKind::InvalidInput);
         assert!(info.fields["quota_mib"].contains("300 MiB"));
-        let addr = CoreError::from(MailcowError::Address(CoreError::InsecureServer(
-            "http://x".into(),
-        )));
+        let addr = CoreError::from(MailcowError::Insecure("http://x".into()));
         assert_eq!(addr.kind(), ErrorKind::InsecureServer);
     }
 }

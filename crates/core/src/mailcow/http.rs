@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::Response;
 
 use super::error::MailcowError;
+use crate::error::CoreError;
 use crate::portal::check_server;
 
 /// The User-Agent of every request: the web session is bound to it, so it never changes.
@@ -21,7 +22,14 @@ pub(crate) const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The base address without a trailing slash; plain HTTP only to loopback.
 pub(crate) fn base_url(server: &str) -> Result<String, MailcowError> {
-    let url = check_server(server).map_err(MailcowError::Address)?;
+    let url = check_server(server).map_err(|err| match err {
+        CoreError::InsecureServer(address) => MailcowError::Insecure(address),
+        _ => MailcowError::invalid(
+            "server",
+            "This is not a valid mailcow address (for example https://mail.example.de).",
+            "Das ist keine gültige mailcow-Adresse (zum Beispiel https://mail.beispiel.de).",
+        ),
+    })?;
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
