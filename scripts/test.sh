@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib/setup.sh"
 cd "$COWDESK_ROOT"
 
 install_apt_packages
+install_mailcow_peer_packages
 require_toolchains
 install_tauri_driver
 install_ui_packages

@@ -58,6 +58,19 @@ install_apt_packages() {
   fi
 }
 
+# The packages of the real mailcow peer the tests start (PHP, MariaDB, Redis): installed
+# once here, before the tests start peers in parallel. The tests find the peer the same way.
+install_mailcow_peer_packages() {
+  local peer="${COWDESK_MAILCOW_PEER:-$COWDESK_ROOT/../shared/peers/mailcow}"
+  [ -f "$peer/start.sh" ] || peer=/work/shared/peers/mailcow
+  if [ ! -f "$peer/start.sh" ]; then
+    echo "The mailcow peer (shared/peers/mailcow) was not found; set COWDESK_MAILCOW_PEER." >&2
+    exit 1
+  fi
+  log "mailcow peer packages"
+  $SUDO bash "$peer/start.sh" --install
+}
+
 require_toolchains() {
   if ! command -v cargo >/dev/null 2>&1; then
     log "installing the Rust toolchain (rustup)"

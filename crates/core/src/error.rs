@@ -44,6 +44,15 @@ pub enum CoreError {
     Storage(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// An outside service's error (a mailcow, …), already worded for the user; `fields`
+    /// names the form fields it concerns.
+    #[error("{message}")]
+    Service {
+        kind: ErrorKind,
+        message: String,
+        message_de: String,
+        fields: BTreeMap<String, String>,
+    },
 }
 
 impl From<sqlx::Error> for CoreError {
@@ -85,6 +94,7 @@ impl CoreError {
             CoreError::Secrets(SecretsError::Failed(_)) => ErrorKind::Internal,
             CoreError::Storage(_) => ErrorKind::Storage,
             CoreError::Internal(_) => ErrorKind::Internal,
+            CoreError::Service { kind, .. } => *kind,
         }
     }
 
@@ -100,6 +110,12 @@ impl CoreError {
                 message,
                 message_de,
                 fields,
+            }
+            | CoreError::Service {
+                message,
+                message_de,
+                fields,
+                ..
             } => (message.clone(), message_de.clone(), fields.clone()),
             other => {
                 let (en, de) = other.messages();
@@ -118,6 +134,7 @@ impl CoreError {
         let pair = |en: &str, de: &str| (en.to_owned(), de.to_owned());
         match self {
             CoreError::InvalidInput { message, message_de, .. }
+            | CoreError::Service { message, message_de, .. }
             | CoreError::Refused { message, message_de } => (message.clone(), message_de.clone()),
             CoreError::InvalidCredentials => pair(
                 "The e-mail address or the password is wrong.",

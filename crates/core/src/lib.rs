@@ -10,6 +10,7 @@ pub mod dnscheck;
 pub mod domains;
 pub mod error;
 pub mod mailconfig;
+pub mod mailcow;
 pub mod maildoctor;
 pub mod mailsetup;
 pub mod mandates;
