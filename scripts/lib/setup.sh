@@ -17,6 +17,8 @@ APT_PACKAGES=(
   # tests: a display, WebDriver, a session bus with a Secret Service, screenshots
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
   imagemagick x11-utils xdotool fonts-dejavu-core
+  # tests: the X11 clipboard's TARGETS (the secret hint); ISO 3166 for the BIC check
+  xclip iso-codes
 )
 
 # What the calling script started or wrote and must stop or remove when it exits.
