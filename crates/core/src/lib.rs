@@ -15,6 +15,7 @@ pub mod mandates;
 pub mod notify;
 pub mod portal;
 pub mod schedule;
+pub mod server_text;
 pub mod secrets;
 pub mod session;
 pub mod store;
