@@ -12,6 +12,8 @@ mod dnskeys;
 mod domains;
 mod faults;
 mod generate;
+mod iban;
+mod idempotency;
 mod http;
 mod mandates;
 mod pdf;

@@ -129,7 +129,7 @@ export async function dnsAnswer(cmd: string, a: Record<string, string | null | u
         await pause(150);
       }
       state.fixed.add(domain);
-      return { applied: changes, report: await checking(domain) };
+      return { applied: changes, not_applied: [], error: null, report: await checking(domain) };
     }
     default:
       return undefined;

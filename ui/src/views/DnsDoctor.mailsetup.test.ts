@@ -76,7 +76,7 @@ function backend(initial: DnsSettings) {
           return plan;
         case "dns_fix_apply":
           fixed = true;
-          return { applied: plan.changes, report: good };
+          return { applied: plan.changes, not_applied: [], error: null, report: good };
         default:
           return null;
       }
