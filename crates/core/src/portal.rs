@@ -293,7 +293,9 @@ impl HttpPortal {
             // Another request refreshed while this one waited: its tokens are current.
             return Ok(());
         }
-        let body = RefreshRequest { refresh_token };
+        let body = RefreshRequest {
+            refresh_token: refresh_token.clone(),
+        };
         let url = self.url("/auth/refresh");
         // The portal rotates the refresh token: a retry after a lost answer must get the
         // same new token (one key for every attempt), not a 401 for the rotated one.

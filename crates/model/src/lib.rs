@@ -197,7 +197,7 @@ pub struct Service {
     /// `status_reason` in English and German, as cowdesk shows it (known reasons
     /// translated, others marked as the portal's words); filled by the core, never sent
     /// by the portal.
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub status_reason_text: Option<ServerText>,
     /// What a mail product includes; null on other services (and from a portal that
