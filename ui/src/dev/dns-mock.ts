@@ -88,6 +88,8 @@ const noCredentials = {
   message: "Store the DNS API credentials first (DNS API access in the customer portal).",
   message_de: "Bitte zuerst die Zugangsdaten der DNS-API speichern (DNS-API-Zugang im Kundenportal).",
   fields: {},
+  fields_de: {},
+  server_words: false,
 };
 
 /** The answer to a DNS doctor command, or undefined for any other command. */
