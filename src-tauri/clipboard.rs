@@ -37,10 +37,10 @@ impl Clipboard for SystemClipboard {
         self.0.set_text(text).map_err(|e| e.to_string())
     }
     fn set_secret(&mut self, text: &str) -> Result<(), String> {
-        #[cfg(any(target_os = "linux", target_os = "freebsd"))]
-        use arboard::SetExtLinux as _;
         #[cfg(target_os = "macos")]
         use arboard::SetExtApple as _;
+        #[cfg(any(target_os = "linux", target_os = "freebsd"))]
+        use arboard::SetExtLinux as _;
         #[cfg(windows)]
         use arboard::SetExtWindows as _;
         let set = self.0.set();

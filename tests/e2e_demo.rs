@@ -155,7 +155,6 @@ fn demo_dashboard_then_shared_account_invoices() {
         .chain(&shared_numbers)
         .map(String::as_str)
         .collect();
-    std::fs::write(data_dir.path().join("SIGNED-OUT"), marker.join("\n"))
-        .expect("marker written");
+    std::fs::write(data_dir.path().join("SIGNED-OUT"), marker.join("\n")).expect("marker written");
     runtime.block_on(sandbox.shutdown());
 }

@@ -345,7 +345,10 @@ mod tests {
     fn trust_api_record_names_are_made_relative() {
         let zone = "mueller-webdesign.de";
         assert_eq!(relative_name("_acme-challenge", zone), "_acme-challenge");
-        assert_eq!(relative_name("_acme-challenge.www.mueller-webdesign.de", zone), "_acme-challenge.www");
+        assert_eq!(
+            relative_name("_acme-challenge.www.mueller-webdesign.de", zone),
+            "_acme-challenge.www"
+        );
         assert_eq!(relative_name("mueller-webdesign.de.", zone), "");
         assert_eq!(relative_name("", zone), "");
         let zero: WireRecord = serde_json::from_value(

@@ -297,7 +297,10 @@ mod tests {
     #[test]
     fn trust_field_errors_carry_both_languages() {
         let info = CoreError::field("email", "Bad.", "Schlecht.").info();
-        assert_eq!(info.fields_de.get("email").map(String::as_str), Some("Schlecht."));
+        assert_eq!(
+            info.fields_de.get("email").map(String::as_str),
+            Some("Schlecht.")
+        );
         assert!(!info.server_words);
         let info = CoreError::fields(
             "Check.",

@@ -259,8 +259,8 @@ impl HttpPortal {
                 .build()
                 .map_err(|e| CoreError::Internal(format!("request: {}", e.without_url())))?;
             let write = !matches!(*request.method(), Method::GET | Method::HEAD);
-            let repeatable = request.method().is_idempotent()
-                || request.headers().contains_key(IDEMPOTENCY_KEY);
+            let repeatable =
+                request.method().is_idempotent() || request.headers().contains_key(IDEMPOTENCY_KEY);
             let response = match self.client.execute(request).await {
                 Ok(response) => response,
                 // Not connected: nothing was sent. Anything later: it may have arrived.

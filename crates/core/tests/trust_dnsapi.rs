@@ -55,7 +55,8 @@ async fn trust_dnsapi_double_takes_what_acme_sh_lego_and_ddns_updater_send() {
     let sent = json!({"type": "TXT", "name": acme_name, "content": ["challenge-one", "challenge-two"], "ttl": 20});
     assert_eq!(send(&sandbox, post.clone(), sent).await, ok);
     // lego (providers/dns/servercow): the name relative to the zone, TTL 30 in its tests.
-    let sent = json!({"type": "TXT", "name": "_acme-challenge", "content": "lego-value", "ttl": 30});
+    let sent =
+        json!({"type": "TXT", "name": "_acme-challenge", "content": "lego-value", "ttl": 30});
     assert_eq!(send(&sandbox, post.clone(), sent).await, ok);
     // ddns-updater: an A record at the apex with TTL 0.
     let sent = json!({"type": "A", "name": "", "content": "203.0.113.7", "ttl": 0});
@@ -79,7 +80,10 @@ async fn trust_dnsapi_double_takes_what_acme_sh_lego_and_ddns_updater_send() {
     assert_eq!(find("_acme-challenge.www", "TXT").ttl, 20);
     assert_eq!(find("_acme-challenge", "TXT").ttl, 30);
     let apex = find("", "A");
-    assert_eq!((apex.ttl, apex.content.as_slice()), (0, &["203.0.113.7".to_owned()][..]));
+    assert_eq!(
+        (apex.ttl, apex.content.as_slice()),
+        (0, &["203.0.113.7".to_owned()][..])
+    );
 
     // acme.sh removes its challenge by the full name again.
     let sent = json!({"type": "TXT", "name": acme_name});
@@ -122,8 +126,10 @@ async fn raw_server(answer: Option<Vec<u8>>) -> u16 {
 #[tokio::test]
 async fn trust_dnsapi_oversized_answer_is_refused() {
     // 5 MB of records, without a Content-Length: refused while it streams in.
-    let mut answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[".to_vec();
-    let record = br#"{"name":"","type":"TXT","content":"padding-padding-padding-padding","ttl":60},"#;
+    let mut answer =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[".to_vec();
+    let record =
+        br#"{"name":"","type":"TXT","content":"padding-padding-padding-padding","ttl":60},"#;
     while answer.len() < 5 * 1024 * 1024 {
         answer.extend_from_slice(record);
     }
@@ -144,8 +150,15 @@ async fn trust_dnsapi_silent_server_times_out() {
         .with_request_timeout(Duration::from_secs(1));
     let started = Instant::now();
     let result = api.records(ZONE).await;
-    assert!(matches!(result, Err(DnsApiError::Unreachable(_))), "{result:?}");
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        matches!(result, Err(DnsApiError::Unreachable(_))),
+        "{result:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

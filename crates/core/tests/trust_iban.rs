@@ -105,11 +105,36 @@ const REGISTRY_EXAMPLES: &[&str] = &[
 
 /// Real BICs of many countries, from python-stdnum's test_bic.doctest ("found online").
 const REAL_BICS: &[&str] = &[
-    "ABNCNL2AGIR", "AGBMDEMM", "BNPAFRPPAUX", "BKAUATWWWOL", "CRESCHZZ12Q", "DABAFIHHHAM",
-    "DEUTESBBAP2", "DKNBDKKKPLL", "HANDPLPW", "KOMBCZPP", "OTPPHUH2", "RIKSSESSBER",
-    "SWHTBEBB", "UBKLGB2LBAK", "BOFAIE3XFUT", "PASCITMMCAN", "BTRLRO22BNA", "CITGUS44EHP",
-    "BKCHJPJTOTM", "AXISINBB389", "NLPRXKPR", "TEBKXKPR030", "IOPRVAVX", "SBMMMCMC",
-    "BLFLLI2X225", "KBNONO22", "ZBCGMEPG", "ABOCCNBJ270", "SBZAZAJJAFR", "CHASARBA",
+    "ABNCNL2AGIR",
+    "AGBMDEMM",
+    "BNPAFRPPAUX",
+    "BKAUATWWWOL",
+    "CRESCHZZ12Q",
+    "DABAFIHHHAM",
+    "DEUTESBBAP2",
+    "DKNBDKKKPLL",
+    "HANDPLPW",
+    "KOMBCZPP",
+    "OTPPHUH2",
+    "RIKSSESSBER",
+    "SWHTBEBB",
+    "UBKLGB2LBAK",
+    "BOFAIE3XFUT",
+    "PASCITMMCAN",
+    "BTRLRO22BNA",
+    "CITGUS44EHP",
+    "BKCHJPJTOTM",
+    "AXISINBB389",
+    "NLPRXKPR",
+    "TEBKXKPR030",
+    "IOPRVAVX",
+    "SBMMMCMC",
+    "BLFLLI2X225",
+    "KBNONO22",
+    "ZBCGMEPG",
+    "ABOCCNBJ270",
+    "SBZAZAJJAFR",
+    "CHASARBA",
 ];
 
 #[test]
@@ -136,7 +161,11 @@ fn trust_iban_letters_where_the_country_has_digits_are_refused() {
         "NL5630030A17164300",      // NL: 4 letters, 10 digits (python-stdnum)
         "GI22NW3K000000007099453", // GI: 4 letters, 15 characters (python-stdnum)
     ] {
-        assert_eq!(check_iban(value), Err(IbanProblem::BbanStructure), "{value}");
+        assert_eq!(
+            check_iban(value),
+            Err(IbanProblem::BbanStructure),
+            "{value}"
+        );
         let info = sepa::iban(value).unwrap_err().info();
         assert!(info.message.contains("letter"), "{}", info.message);
         assert!(info.message_de.contains("Buchstabe"), "{}", info.message_de);
@@ -180,7 +209,11 @@ fn trust_bic_real_ones_are_accepted_and_unknown_countries_refused() {
         let info = sepa::bic(bad).unwrap_err().info();
         assert!(info.fields.contains_key("bic"));
         assert!(info.message.contains("ISO 3166"), "{}", info.message);
-        assert!(info.message_de.contains("Ländercode"), "{}", info.message_de);
+        assert!(
+            info.message_de.contains("Ländercode"),
+            "{}",
+            info.message_de
+        );
     }
     assert_eq!(check_bic("C0BADEFF"), Err(BicProblem::BankCode));
     assert_eq!(check_bic("COBADEF"), Err(BicProblem::Length(7)));
@@ -189,8 +222,9 @@ fn trust_bic_real_ones_are_accepted_and_unknown_countries_refused() {
 #[test]
 fn trust_bic_countries_are_the_iso_3166_list_of_debian_iso_codes() {
     let path = "/usr/share/iso-codes/json/iso_3166-1.json";
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{path} (package iso-codes, installed by scripts/lib/setup.sh): {e}"));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("{path} (package iso-codes, installed by scripts/lib/setup.sh): {e}")
+    });
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let debian: BTreeSet<&str> = json["3166-1"]
         .as_array()

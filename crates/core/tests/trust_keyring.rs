@@ -64,7 +64,11 @@ async fn trust_rotated_refresh_token_is_kept_in_the_keyring_and_the_old_one_refu
     core.set_transfer_lock(OWN, &domain, true).await.unwrap();
     let second = secrets.get(&key).unwrap().expect("still stored");
     assert_ne!(second, first, "the rotated token is in the keyring");
-    assert_eq!(refresh_status(&sandbox, &first).await, 401, "the old one is refused");
+    assert_eq!(
+        refresh_status(&sandbox, &first).await,
+        401,
+        "the old one is refused"
+    );
 
     // A new start resumes with the kept token (and keeps the next one).
     drop(core);
@@ -150,7 +154,14 @@ async fn trust_sign_out_leak_scan_of_keyring_and_profile_folder() {
         .into_iter()
         .map(|i| i.number)
         .collect();
-    needles.extend(core.domains(OWN).await.unwrap().items.into_iter().map(|d| d.name));
+    needles.extend(
+        core.domains(OWN)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|d| d.name),
+    );
     assert!(needles.len() > 5, "{needles:?}");
     // A copy kept before a migration, named as the store names it.
     let db = dir.path().join("default.sqlite");
@@ -169,7 +180,11 @@ async fn trust_sign_out_leak_scan_of_keyring_and_profile_folder() {
     core.logout().await.unwrap();
 
     assert_eq!(secrets.get(&token_key).unwrap(), None, "refresh token");
-    assert_eq!(core.dns_settings().await.unwrap().api_username, None, "DNS API");
+    assert_eq!(
+        core.dns_settings().await.unwrap().api_username,
+        None,
+        "DNS API"
+    );
     assert_eq!(secrets.get(LEGACY_SECRET_DNS_API).unwrap(), None);
     let files = files_below(dir.path());
     assert!(files.iter().any(|f| f == &db), "the cache file stays");

@@ -86,7 +86,11 @@ async fn trust_authcode_never_confirmed_says_so() {
     let info = err.info();
     assert_eq!(info.kind, ErrorKind::Server);
     assert!(info.message.contains("may or may not"), "{}", info.message);
-    assert!(info.message_de.contains("vielleicht"), "{}", info.message_de);
+    assert!(
+        info.message_de.contains("vielleicht"),
+        "{}",
+        info.message_de
+    );
     assert_eq!(f.sandbox.handle().authcodes_issued(OWN, &name), 1);
     f.sandbox.shutdown().await;
 }
@@ -161,9 +165,7 @@ async fn trust_status_reasons_in_german_or_marked_as_the_portals_words() {
     let f = synced().await;
     let handle = f.sandbox.handle();
     let invoice = handle.send_payment_reminder(OWN, None).unwrap();
-    let service = handle
-        .suspend_service(OWN, None, &invoice.number)
-        .unwrap();
+    let service = handle.suspend_service(OWN, None, &invoice.number).unwrap();
     f.core.sync_all(&no_progress).await.unwrap();
     let shown = |services: Vec<cowdesk_core::model::Service>| {
         services
@@ -179,13 +181,20 @@ async fn trust_status_reasons_in_german_or_marked_as_the_portals_words() {
     assert!(!text.server_words);
 
     handle.with_account(OWN, |data| {
-        let s = data.services.iter_mut().find(|s| s.id == service.id).unwrap();
+        let s = data
+            .services
+            .iter_mut()
+            .find(|s| s.id == service.id)
+            .unwrap();
         assert_eq!(s.status, ServiceStatus::Suspended);
         s.status_reason = Some("Held for a compliance review".into());
     });
     f.core.sync_all(&no_progress).await.unwrap();
     let text = shown(f.core.services(OWN).await.unwrap().items);
     assert_eq!(text.de, "Held for a compliance review");
-    assert!(text.server_words, "an unknown reason is marked, not passed off");
+    assert!(
+        text.server_words,
+        "an unknown reason is marked, not passed off"
+    );
     f.sandbox.shutdown().await;
 }

@@ -104,7 +104,10 @@ fn key(body: &serde_json::Map<String, Value>, zone: &str) -> Result<(String, Str
         Some(Value::String(name)) => name.trim().to_ascii_lowercase(),
         Some(_) => return Err(fail("parameter name must be a string")),
     };
-    Ok((relative(&name, zone).ok_or_else(|| fail("parameter name must be within the domain"))?, record_type))
+    Ok((
+        relative(&name, zone).ok_or_else(|| fail("parameter name must be within the domain"))?,
+        record_type,
+    ))
 }
 
 /// What a POST or DELETE starts with: authentication and the zone, then the JSON body and
@@ -250,7 +253,10 @@ mod tests {
     #[test]
     fn trust_names_are_stored_relative_to_the_zone() {
         let zone = "mueller-webdesign.de";
-        assert_eq!(relative("_acme-challenge", zone).as_deref(), Some("_acme-challenge"));
+        assert_eq!(
+            relative("_acme-challenge", zone).as_deref(),
+            Some("_acme-challenge")
+        );
         assert_eq!(
             relative("_acme-challenge.www.mueller-webdesign.de", zone).as_deref(),
             Some("_acme-challenge.www")

@@ -290,7 +290,9 @@ mod tests {
         );
         assert!(faults.take("/dns/v1/domains/a.de").is_none());
         assert!(faults.take("/dns/v1/domains/a.de").is_none());
-        assert!(matches!(faults.take("/dns/v1/domains/a.de"), Some(Action::Status(f)) if f.status == 500));
+        assert!(
+            matches!(faults.take("/dns/v1/domains/a.de"), Some(Action::Status(f)) if f.status == 500)
+        );
         assert!(faults.take("/dns/v1/domains/a.de").is_none());
     }
 

@@ -73,7 +73,9 @@ pub(crate) fn sepa_bic(value: &str) -> bool {
     let b = bic.as_bytes();
     matches!(b.len(), 8 | 11)
         && b[..4].iter().all(u8::is_ascii_uppercase)
-        && SEPA_IBAN_LENGTHS.iter().any(|(c, _)| c.as_bytes() == &b[4..6])
+        && SEPA_IBAN_LENGTHS
+            .iter()
+            .any(|(c, _)| c.as_bytes() == &b[4..6])
         && b[6..].iter().all(u8::is_ascii_alphanumeric)
 }
 
@@ -83,7 +85,11 @@ mod tests {
 
     #[test]
     fn trust_sandbox_iban_check_is_its_own() {
-        for good in ["DE89 3704 0044 0532 0130 00", "at611904300234573201", "NO9386011117947"] {
+        for good in [
+            "DE89 3704 0044 0532 0130 00",
+            "at611904300234573201",
+            "NO9386011117947",
+        ] {
             assert!(sepa_iban(good).is_ok(), "{good}");
         }
         assert_eq!(sepa_iban("SA0380000000608010167519"), Err(Refusal::NotSepa));

@@ -40,12 +40,17 @@ fn keyed(method: &Method, path: &str) -> bool {
     *method == Method::POST
         && (path == "/api/v1/auth/refresh"
             || path.ends_with("/authcode")
-            || (path.contains("/mandates/") && (path.ends_with("/default") || path.ends_with("/cancel")))
+            || (path.contains("/mandates/")
+                && (path.ends_with("/default") || path.ends_with("/cancel")))
             || (path.contains("/mandate-approvals/") && path.ends_with("/cancel")))
 }
 
 /// Middleware: replays the kept answer of a key, or runs the handler and keeps its answer.
-pub(crate) async fn replay(State(h): State<SandboxHandle>, request: Request, next: Next) -> Response {
+pub(crate) async fn replay(
+    State(h): State<SandboxHandle>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     let key = request
         .headers()
@@ -59,7 +64,11 @@ pub(crate) async fn replay(State(h): State<SandboxHandle>, request: Request, nex
     };
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return error(StatusCode::PAYLOAD_TOO_LARGE, "validation", "The request is too large.");
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "validation",
+            "The request is too large.",
+        );
     };
     let id = (path, key);
     if let Some(kept) = h.lock().replays.kept.get(&id) {
@@ -82,7 +91,11 @@ pub(crate) async fn replay(State(h): State<SandboxHandle>, request: Request, nex
         .await;
     let (parts, answer) = response.into_parts();
     let Ok(answer) = axum::body::to_bytes(answer, MAX_BODY).await else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "Answer too large.");
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "Answer too large.",
+        );
     };
     // Only a completed write is kept: an error leaves nothing done to protect.
     if parts.status.is_success() {
@@ -116,10 +129,16 @@ mod tests {
         assert!(keyed(&post, "/api/v1/accounts/a/domains/x.de/authcode"));
         assert!(keyed(&post, "/api/v1/accounts/a/mandates/m1/cancel"));
         assert!(keyed(&post, "/api/v1/accounts/a/mandates/m1/default"));
-        assert!(keyed(&post, "/api/v1/accounts/a/mandate-approvals/p/cancel"));
+        assert!(keyed(
+            &post,
+            "/api/v1/accounts/a/mandate-approvals/p/cancel"
+        ));
         assert!(keyed(&post, "/api/v1/auth/refresh"));
         assert!(!keyed(&post, "/api/v1/accounts/a/tickets"), "has its own");
         assert!(!keyed(&post, "/api/v1/accounts/a/mandates"), "has its own");
-        assert!(!keyed(&Method::GET, "/api/v1/accounts/a/domains/x.de/authcode"));
+        assert!(!keyed(
+            &Method::GET,
+            "/api/v1/accounts/a/domains/x.de/authcode"
+        ));
     }
 }

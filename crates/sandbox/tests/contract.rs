@@ -636,10 +636,7 @@ async fn contract_answers_match_the_schemas() {
     )
     .await;
     assert_eq!(status, 401);
-    let token = refreshed["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = refreshed["access_token"].as_str().unwrap().to_owned();
 
     let get = |path: String, etag: Option<String>| {
         let mut request = http.get(format!("{base}{path}")).bearer_auth(&token);

@@ -74,15 +74,18 @@ async fn trust_keyed_authcode_is_generated_once() {
         .flatten()
         .expect("an unlocked domain");
     let generate = |key: &'static str| {
-        http.post(format!("{base}/api/v1/accounts/{OWN}/domains/{name}/authcode"))
-            .bearer_auth(&access)
-            .header("Idempotency-Key", key)
-            .send()
+        http.post(format!(
+            "{base}/api/v1/accounts/{OWN}/domains/{name}/authcode"
+        ))
+        .bearer_auth(&access)
+        .header("Idempotency-Key", key)
+        .send()
     };
     let one: Value = generate("a").await.unwrap().json().await.unwrap();
     let replay = generate("a").await.unwrap();
     assert_eq!(
-        replay.headers()["cache-control"], "no-store",
+        replay.headers()["cache-control"],
+        "no-store",
         "the replay keeps the answer's headers"
     );
     let replay: Value = replay.json().await.unwrap();

@@ -700,10 +700,7 @@ mod tests {
             ..request.clone()
         };
         let err = cancellation(&bad, Some(&active), Some(end), "1", today()).unwrap_err();
-        assert_eq!(
-            fields(err),
-            ["date", "warnings_accepted"]
-        );
+        assert_eq!(fields(err), ["date", "warnings_accepted"]);
         let gone = service(ServiceStatus::Terminated);
         assert!(cancellation(&request, Some(&gone), Some(end), "1", today()).is_err());
     }

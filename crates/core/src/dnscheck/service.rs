@@ -103,8 +103,7 @@ impl Core {
             Some(stored) => stored,
             None => {
                 // Credentials of an older version: move them to this profile's entry.
-                let Some(legacy) = self.secret_get(LEGACY_SECRET_DNS_API.to_owned()).await?
-                else {
+                let Some(legacy) = self.secret_get(LEGACY_SECRET_DNS_API.to_owned()).await? else {
                     return Ok(None);
                 };
                 self.secret_set(own, legacy.clone()).await?;
