@@ -20,6 +20,8 @@ APT_PACKAGES=(
   # tests: real IMAP and SMTP servers for the mail doctor; the tests start their own
   # instances on loopback (crates/core/tests/support/mailservers.rs), never the system's
   dovecot-imapd dovecot-lmtpd postfix
+  # tests: the X11 clipboard's TARGETS (the secret hint); ISO 3166 for the BIC check
+  xclip iso-codes
 )
 
 # What the calling script started or wrote and must stop or remove when it exits.

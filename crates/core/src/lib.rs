@@ -18,6 +18,7 @@ pub mod notify;
 pub mod portal;
 pub mod schedule;
 pub mod secrets;
+pub mod server_text;
 pub mod session;
 pub mod store;
 pub mod sync;

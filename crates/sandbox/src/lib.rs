@@ -13,6 +13,8 @@ mod domains;
 mod faults;
 mod generate;
 mod http;
+mod iban;
+mod idempotency;
 mod mandates;
 mod pdf;
 mod routes;

@@ -103,6 +103,12 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
                 "This resource does not answer that method.",
             )
         })
+        // Keyed writes answer a retry from the first answer (inside the faults, so a
+        // fault after the work still finds the answer kept).
+        .layer(middleware::from_fn_with_state(
+            handle.clone(),
+            crate::idempotency::replay,
+        ))
         // Tickets carry attachments (base64): more than axum's default 2 MB.
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(middleware::from_fn_with_state(

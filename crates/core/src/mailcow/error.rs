@@ -162,15 +162,23 @@ impl MailcowError {
 impl From<MailcowError> for CoreError {
     fn from(err: MailcowError) -> CoreError {
         let (kind, message, message_de) = err.describe();
-        let fields = err
-            .field()
-            .map(|f| BTreeMap::from([(f.to_owned(), message.clone())]))
-            .unwrap_or_default();
+        let field = err.field().map(str::to_owned);
+        let fields: BTreeMap<String, String> = field
+            .iter()
+            .map(|f| (f.clone(), message.clone()))
+            .collect();
+        let fields_de: BTreeMap<String, String> = field
+            .iter()
+            .map(|f| (f.clone(), message_de.clone()))
+            .collect();
+        let server_words = matches!(&err, MailcowError::Refused(refusal) if !refusal.translated);
         CoreError::Service {
             kind,
             message,
             message_de,
             fields,
+            fields_de,
+            server_words,
         }
     }
 }
