@@ -18,6 +18,7 @@ pub mod schedule;
 pub mod secrets;
 pub mod session;
 pub mod store;
+pub mod support;
 pub mod sync;
 pub mod validate;
 

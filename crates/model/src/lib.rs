@@ -16,6 +16,8 @@ mod mail;
 pub use mail::*;
 mod dnscheck;
 pub use dnscheck::*;
+mod support;
+pub use support::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
