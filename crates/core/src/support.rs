@@ -23,6 +23,6 @@ pub use secret::{
     SecretText, DEFAULT_SECRET_SERVER,
 };
 pub use tickets::{
-    check_draft, finish_ticket, form, forms, mail_not_arriving_draft, prefill, render_ticket,
-    Prefill, PORTAL_TICKET_URL,
+    check_draft, finish_ticket, form, forms, guard_draft, mail_not_arriving_draft, prefill,
+    render_ticket, Prefill, PORTAL_TICKET_URL,
 };

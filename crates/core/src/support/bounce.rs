@@ -136,7 +136,7 @@ fn recipient_from_text(text: &str, own: &[String]) -> Option<String> {
     const KEYWORDS: &[&str] = &["recipient", "address", "rcpt", "user", "failed", "mailbox"];
     text.lines()
         .filter_map(|line| {
-            let t = line.trim_start().trim_start_matches('<');
+            let t = line.trim_start_matches([' ', '\t', '<', '>']);
             let first = t.split(['>', ':', ' ', '\t']).next().unwrap_or("");
             is_address(first).then(|| first.to_owned())
         })
@@ -160,7 +160,7 @@ fn recipient_from_text(text: &str, own: &[String]) -> Option<String> {
         // A bounce of a mail the sender sent to itself names its own address.
         .or_else(|| {
             text.lines().find_map(|line| {
-                let t = line.trim_start().trim_start_matches('<');
+                let t = line.trim_start_matches([' ', '\t', '<', '>']);
                 let first = t.split(['>', ':', ' ', '\t']).next().unwrap_or("");
                 is_address(first).then(|| first.to_owned())
             })

@@ -259,6 +259,7 @@ const PHRASES: &[(BounceReason, &[&str])] = &[
             "denied",
             "header error",
             "smtp server of your isp",
+            "unroutable sender",
             "filter",
             "rule",
         ],

@@ -183,7 +183,8 @@ fn looks_random(token: &str) -> bool {
         // API keys and tokens in hex: long, and digits mixed with letters.
         return len >= 30 && digit && (lower || upper) && bits >= 3.0;
     }
-    (classes >= 3 && bits >= 3.5) || (len >= 32 && classes >= 2 && digit && bits >= 4.0)
+    // Generated secrets mix digits in; words, header names and hyphenated compounds do not.
+    digit && ((classes >= 3 && bits >= 3.5) || (len >= 32 && classes >= 2 && bits >= 4.0))
 }
 
 /// Whitespace-separated tokens with their spans, surrounding punctuation trimmed.
@@ -216,6 +217,17 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 
 /// Every secret in `text`, in order. Empty when the text may leave.
 pub fn guard_text(text: &str, known: &[KnownSecret]) -> Vec<GuardFinding> {
+    guard_with(text, known, true)
+}
+
+/// Like `guard_text`, but without the random-token check: for machine text that is full
+/// of public random-looking tokens (a bounce, mail headers: boundaries, message ids,
+/// signatures). Known secrets and password lines are still found there.
+pub fn guard_machine_text(text: &str, known: &[KnownSecret]) -> Vec<GuardFinding> {
+    guard_with(text, known, false)
+}
+
+fn guard_with(text: &str, known: &[KnownSecret], random_tokens: bool) -> Vec<GuardFinding> {
     let mut found: Vec<(usize, usize, GuardFindingKind, Option<String>)> = Vec::new();
     let mut add = |start: usize, end: usize, kind: GuardFindingKind, label: Option<String>| {
         if start < end && !found.iter().any(|f| overlaps((f.0, f.1), (start, end))) {
@@ -242,7 +254,7 @@ pub fn guard_text(text: &str, known: &[KnownSecret]) -> Vec<GuardFinding> {
     for (start, end) in password_values(text) {
         add(start, end, GuardFindingKind::PasswordLine, None);
     }
-    for (start, end) in tokens(text) {
+    for (start, end) in tokens(text).into_iter().filter(|_| random_tokens) {
         if looks_random(&text[start..end]) {
             add(start, end, GuardFindingKind::HighEntropyToken, None);
         }

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use cowdesk_model::{
-    BounceExplanation, SupportCategory, SupportDraft, SupportFieldKind, SupportForm,
+    BounceExplanation, GuardFinding, SupportCategory, SupportDraft, SupportFieldKind, SupportForm,
     SupportTicketText,
 };
 
 use super::bounce_scan::is_address;
-use super::guard::{blocked, guard_text, KnownSecret};
+use super::guard::{blocked, guard_machine_text, guard_text, KnownSecret};
 use crate::billing::forms::Problems;
 use crate::billing::query::parse_amount_cents;
 use crate::error::CoreError;
@@ -342,15 +342,38 @@ pub fn render_ticket(
     })
 }
 
-/// The ticket, checked, rendered and guarded: an error while the text holds a secret.
+/// Fields that hold machine text (a bounce, mail headers): full of public random tokens.
+const MACHINE_FIELDS: &[&str] = &["bounce", "headers"];
+
+/// The password guard over every field of a draft: (field key, finding), the finding's
+/// span relative to that field's value, so `replace_finding` works on the value.
+pub fn guard_draft(draft: &SupportDraft, known: &[KnownSecret]) -> Vec<(String, GuardFinding)> {
+    draft
+        .values
+        .iter()
+        .flat_map(|(key, value)| {
+            let found = if MACHINE_FIELDS.contains(&key.as_str()) {
+                guard_machine_text(value, known)
+            } else {
+                guard_text(value, known)
+            };
+            found.into_iter().map(move |f| (key.clone(), f))
+        })
+        .collect()
+}
+
+/// The ticket, checked, guarded and rendered: an error naming the findings while a field
+/// holds a secret, so nothing with a secret in it can be sent or copied.
 pub fn finish_ticket(
     draft: &SupportDraft,
     known: &[KnownSecret],
     today: NaiveDate,
 ) -> Result<SupportTicketText, CoreError> {
     let ticket = render_ticket(draft, today)?;
-    let mut findings = guard_text(&ticket.subject, known);
-    findings.extend(guard_text(&ticket.body, known));
+    let findings: Vec<_> = guard_draft(draft, known)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
     if !findings.is_empty() {
         return Err(blocked(&findings));
     }
