@@ -136,8 +136,8 @@ fn recipient_from_text(text: &str, own: &[String]) -> Option<String> {
     const KEYWORDS: &[&str] = &["recipient", "address", "rcpt", "user", "failed", "mailbox"];
     text.lines()
         .filter_map(|line| {
-            let t = line.trim_start_matches([' ', '\t', '<', '>']);
-            let first = t.split(['>', ':', ' ', '\t']).next().unwrap_or("");
+            let t = line.trim_start_matches([' ', '\t', '<', '>', '"']);
+            let first = t.split(['>', ':', ' ', '\t', '"']).next().unwrap_or("");
             is_address(first).then(|| first.to_owned())
         })
         .find(usable)
@@ -160,8 +160,8 @@ fn recipient_from_text(text: &str, own: &[String]) -> Option<String> {
         // A bounce of a mail the sender sent to itself names its own address.
         .or_else(|| {
             text.lines().find_map(|line| {
-                let t = line.trim_start_matches([' ', '\t', '<', '>']);
-                let first = t.split(['>', ':', ' ', '\t']).next().unwrap_or("");
+                let t = line.trim_start_matches([' ', '\t', '<', '>', '"']);
+                let first = t.split(['>', ':', ' ', '\t', '"']).next().unwrap_or("");
                 is_address(first).then(|| first.to_owned())
             })
         })
