@@ -257,19 +257,19 @@ pub(super) fn take_apart(input: &[u8]) -> Option<Parts> {
         match (&part.body, ctype.as_str(), subtype.as_str()) {
             (PartType::Multipart(_), _, _) => {}
             (_, "message", "delivery-status" | "global-delivery-status") => {
-                if parts.dsn.is_none() {
-                    parts.dsn = Some(delivery_status(part.contents()));
-                }
+                parts
+                    .dsn
+                    .get_or_insert_with(|| delivery_status(part.contents()));
             }
             (PartType::Message(original), _, _) => {
-                if parts.original_headers.is_none() {
-                    parts.original_headers = Some(raw_headers(original.raw_message()));
-                }
+                parts
+                    .original_headers
+                    .get_or_insert_with(|| raw_headers(original.raw_message()));
             }
             (_, "message", "rfc822" | "global") | (_, "text", "rfc822-headers") => {
-                if parts.original_headers.is_none() {
-                    parts.original_headers = Some(raw_headers(part.contents()));
-                }
+                parts
+                    .original_headers
+                    .get_or_insert_with(|| raw_headers(part.contents()));
             }
             (PartType::Html(body), _, _) => {
                 html.push_str(&strip_html(body));

@@ -150,7 +150,7 @@ fn entropy(token: &str) -> f64 {
 
 fn looks_random(token: &str) -> bool {
     let len = token.chars().count();
-    if len < MIN_TOKEN || len > 512 {
+    if !(MIN_TOKEN..=512).contains(&len) {
         return false;
     }
     if token.contains("://") || super::bounce_scan::is_address(token) || is_secret_link(token) {

@@ -60,7 +60,7 @@ pub(super) fn encrypt(plaintext: &str, key: &str) -> Result<String, SecretError>
         .encrypt_with_password(s2k, &Password::from(key))
         .map_err(|e| SecretError::Crypto(e.to_string()))?;
     builder
-        .to_armored_string(&mut rng, ArmorOptions::default())
+        .to_armored_string(rng, ArmorOptions::default())
         .map_err(|e| SecretError::Crypto(e.to_string()))
 }
 

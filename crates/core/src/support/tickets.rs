@@ -239,16 +239,17 @@ pub fn check_draft(draft: &SupportDraft, today: NaiveDate) -> Result<SupportCate
                     }
                 }
             },
-            SupportFieldKind::Amount => {
-                if !parse_amount_cents(value).is_some_and(|c| c > 0) {
-                    bad(&mut problems, "enter an amount in euros, e.g. 34,51.", "geben Sie einen Betrag in Euro ein, z. B. 34,51.");
-                }
-            }
-            SupportFieldKind::Number => {
-                if !value.parse::<u32>().is_ok_and(|n| n > 0) {
-                    bad(&mut problems, "enter a whole number greater than 0.", "geben Sie eine ganze Zahl größer als 0 ein.");
-                }
-            }
+            SupportFieldKind::Amount if parse_amount_cents(value).is_none_or(|c| c <= 0) => bad(
+                &mut problems,
+                "enter an amount in euros, e.g. 34,51.",
+                "geben Sie einen Betrag in Euro ein, z. B. 34,51.",
+            ),
+            SupportFieldKind::Number if value.parse::<u32>().is_ok_and(|n| n > 0) => {}
+            SupportFieldKind::Number => bad(
+                &mut problems,
+                "enter a whole number greater than 0.",
+                "geben Sie eine ganze Zahl größer als 0 ein.",
+            ),
             SupportFieldKind::YesNo => match yes_no(value) {
                 None => bad(&mut problems, "answer yes or no.", "antworten Sie mit ja oder nein."),
                 Some(false) if field.key == "legally_compliant" => bad(
