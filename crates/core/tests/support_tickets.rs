@@ -18,6 +18,8 @@ use cowdesk_core::support::{
 use cowdesk_sandbox::{record_secret, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
+fn no_progress(_: cowdesk_core::model::SyncProgress) {}
+
 fn today() -> NaiveDate {
     "2026-12-03".parse().unwrap()
 }
@@ -359,10 +361,18 @@ async fn support_ticket_goes_to_the_portal_page_without_a_preview_connection() {
         .hand_off_support_ticket(None, &filled(SupportCategory::MoreStorage), &[])
         .await
         .unwrap();
-    let SupportHandOff::Portal { url, body, subject } = handed else {
+    let SupportHandOff::Portal {
+        url,
+        body,
+        subject,
+        steps_en,
+        steps_de,
+    } = handed
+    else {
         panic!("{handed:?}");
     };
     assert_eq!(url, PORTAL_TICKET_URL);
+    assert!(steps_en.contains("Your Support Requests") && steps_de.contains("Kategorie"));
     assert!(body.contains("mx.cowdesk-demo.example") && body.contains("200"));
     assert!(subject.contains("Managed mailcow"));
 }
@@ -377,7 +387,39 @@ async fn support_ticket_is_sent_with_the_preview_connection() {
     core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
         .await
         .unwrap();
+    for outcome in core.sync_all(&no_progress).await.unwrap() {
+        assert_eq!(outcome.error, None);
+    }
     let account = core.accounts().await.unwrap()[0].account.id.clone();
+    // A cancellation names the service and the notice deadline cowdesk computes for it.
+    let service = core
+        .services(&account)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|s| s.term_months > 0)
+        .expect("a service with a term");
+    let cancel = core
+        .support_draft(
+            Some(&account),
+            SupportCategory::Cancellation,
+            Prefill {
+                service: Some(service.id.clone()),
+                ..Prefill::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(cancel.values["service"].contains(&service.product));
+    let expected = cowdesk_core::billing::notice::contract_dates(
+        service.period_end,
+        service.term_months,
+        today(),
+    )
+    .deadline
+    .unwrap();
+    assert_eq!(cancel.values["notice_deadline"], expected.to_string());
     let draft = core
         .support_draft(
             Some(&account),

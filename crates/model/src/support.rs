@@ -318,6 +318,9 @@ pub enum SupportHandOff {
     Portal {
         /// The portal page where a new ticket is opened.
         url: String,
+        /// What to do there (FAQ "Where do I open a support ticket?").
+        steps_en: String,
+        steps_de: String,
         subject: String,
         body: String,
     },

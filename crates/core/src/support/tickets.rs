@@ -22,6 +22,11 @@ pub use super::tickets_forms::form;
 /// The customer portal, where a ticket is opened by hand: "Your Support Requests" →
 /// choose a category → fill in the form (FAQ "Where do I open a support ticket?").
 pub const PORTAL_TICKET_URL: &str = "https://cp.servercow.de";
+/// What to do there, in English and German.
+pub const PORTAL_STEPS: (&str, &str) = (
+    "Sign in, open “Your Support Requests”, choose a category and paste the text (it is on the clipboard).",
+    "Melden Sie sich an, öffnen Sie „Your Support Requests“, wählen Sie eine Kategorie und fügen Sie den Text ein (er liegt in der Zwischenablage).",
+);
 
 /// Longest value of a one-line field and of a multi-line one (a bounce can be long).
 const MAX_LINE: usize = 500;

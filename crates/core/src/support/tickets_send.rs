@@ -5,7 +5,8 @@
 use cowdesk_model::{NewTicket, Permission, SupportCategory, SupportDraft, SupportHandOff};
 
 use super::guard::KnownSecret;
-use super::tickets::{finish_ticket, prefill, Prefill, PORTAL_TICKET_URL};
+use super::tickets::{finish_ticket, prefill, Prefill, PORTAL_STEPS, PORTAL_TICKET_URL};
+use crate::billing::notice::contract_dates;
 use crate::error::CoreError;
 use crate::session::Core;
 
@@ -18,6 +19,7 @@ impl Core {
         category: SupportCategory,
         mut known: Prefill,
     ) -> Result<SupportDraft, CoreError> {
+        let today = self.today();
         if let Some(account_id) = account_id {
             let account = self.store().account(account_id).await?;
             let customer = match self.store().profile(account_id).await? {
@@ -25,11 +27,25 @@ impl Core {
                 None => account.customer_number,
             };
             known.customer_number.get_or_insert(customer);
+            // A service named by its id: its product, and (for a cancellation) the notice
+            // deadline cowdesk computes for it.
+            let services = self.store().services(account_id).await?;
+            if let Some(service) = known
+                .service
+                .as_deref()
+                .and_then(|id| services.iter().find(|s| s.id == id))
+            {
+                if category == SupportCategory::Cancellation && known.notice_deadline.is_none() {
+                    known.notice_deadline =
+                        contract_dates(service.period_end, service.term_months, today).deadline;
+                }
+                known.service = Some(format!("{} ({})", service.product, service.id));
+            }
         }
         if let Some(login) = self.login_info() {
             known.login_email.get_or_insert(login.email);
         }
-        known.date.get_or_insert(self.today());
+        known.date.get_or_insert(today);
         Ok(prefill(category, &known))
     }
 
@@ -45,6 +61,8 @@ impl Core {
         let (Some(account_id), Ok(portal)) = (account_id, self.portal()) else {
             return Ok(SupportHandOff::Portal {
                 url: PORTAL_TICKET_URL.to_owned(),
+                steps_en: PORTAL_STEPS.0.to_owned(),
+                steps_de: PORTAL_STEPS.1.to_owned(),
                 subject: ticket.subject,
                 body: ticket.body,
             });

@@ -8,4 +8,8 @@ export type SupportHandOff = { "mode": "sent", ticket_id: string, subject: strin
 /**
  * The portal page where a new ticket is opened.
  */
-url: string, subject: string, body: string, };
+url: string, 
+/**
+ * What to do there (FAQ "Where do I open a support ticket?").
+ */
+steps_en: string, steps_de: string, subject: string, body: string, };
