@@ -229,6 +229,16 @@ fn support_bounce_authentication_points_at_the_dns_doctor_for_the_sender() {
 }
 
 #[test]
+fn support_bounce_an_out_of_office_reply_is_not_a_failure() {
+    let reply = b"From: Lena <lena@example.org>\nTo: office@cowdesk-demo.example\nSubject: Automatische Antwort: Angebot\nAuto-Submitted: auto-replied\n\nIch bin bis Montag nicht im Buero.\n";
+    let got = explain_bounce(reply, &BounceContext::default()).unwrap();
+    assert_eq!(got.reason, BounceReason::AutoReply);
+    assert!(!got.permanent);
+    assert_eq!(got.next_step, BounceNextStep::Nothing);
+    assert!(got.status.is_none() && got.reply_code.is_none());
+}
+
+#[test]
 fn support_bounce_input_that_is_not_mail_is_refused() {
     for input in [
         &b""[..],

@@ -202,12 +202,6 @@ fn first_address(value: Option<&str>) -> Option<String> {
     value.and_then(|v| addresses(v).into_iter().next())
 }
 
-/// The diagnostic lines of one recipient: stop where the next recipient starts.
-fn recipient_diagnostic(text: &str, recipient: Option<&str>) -> Option<String> {
-    let found = diagnostic(text, recipient)?;
-    Some(found)
-}
-
 /// Explains a bounce. `Err(NotAMessage)` when the input is not a mail message.
 pub fn explain_bounce(
     input: &[u8],
@@ -231,7 +225,7 @@ pub fn explain_bounce(
         .or_else(|| first_address(field(headers, "X-Failed-Recipients")))
         .or_else(|| recipient_from_text(&parts.text, &own_addresses));
 
-    let text_diagnostic = recipient_diagnostic(&parts.text, recipient.as_deref());
+    let text_diagnostic = diagnostic(&parts.text, recipient.as_deref());
     let diagnostic = dsn_field("Diagnostic-Code")
         .map(dsn_value)
         .filter(|d| !d.is_empty())
