@@ -229,6 +229,16 @@ fn support_bounce_authentication_points_at_the_dns_doctor_for_the_sender() {
 }
 
 #[test]
+fn support_bounce_line_ends_do_not_matter() {
+    let raw = std::fs::read_to_string(corpus_dir().join("postfix-01.eml")).unwrap();
+    let lf = explain_bounce(raw.as_bytes(), &BounceContext::default()).unwrap();
+    for converted in [raw.replace('\n', "\r\n"), raw.replace('\n', "\r")] {
+        let got = explain_bounce(converted.as_bytes(), &BounceContext::default()).unwrap();
+        assert_eq!(BounceSummary::from(&got), BounceSummary::from(&lf));
+    }
+}
+
+#[test]
 fn support_bounce_an_out_of_office_reply_is_not_a_failure() {
     let reply = b"From: Lena <lena@example.org>\nTo: office@cowdesk-demo.example\nSubject: Automatische Antwort: Angebot\nAuto-Submitted: auto-replied\n\nIch bin bis Montag nicht im Buero.\n";
     let got = explain_bounce(reply, &BounceContext::default()).unwrap();

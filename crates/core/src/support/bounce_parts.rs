@@ -216,7 +216,10 @@ fn looks_like_message(input: &str) -> bool {
 
 /// Parses the message; `None` when the input is not a mail message.
 pub(super) fn take_apart(input: &[u8]) -> Option<Parts> {
-    let text = String::from_utf8_lossy(input).replace("\r\n", "\n");
+    // CRLF (DOS) and lone CR (old Mac) line ends become LF.
+    let text = String::from_utf8_lossy(input)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     if !looks_like_message(&text) {
         return None;
     }
