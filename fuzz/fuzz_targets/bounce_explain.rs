@@ -5,9 +5,18 @@
 
 use cowdesk_core::model::BounceReason;
 use cowdesk_core::support::{explain_bounce, BounceContext};
+use std::sync::Once;
+
 use libfuzzer_sys::fuzz_target;
 
+static QUIET_HOOK: Once = Once::new();
+
 fuzz_target!(|data: &[u8]| {
+    // libfuzzer-sys aborts in its panic hook, before any unwinding. The explainer catches
+    // a panic inside mail-parser (a debug assertion) on purpose and reads the text instead,
+    // so the hook only prints here: a panic that reaches this closure still ends in
+    // libfuzzer-sys's catch_unwind, which aborts and reports the input.
+    QUIET_HOOK.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("{info}"))));
     let context = BounceContext {
         own_domains: vec!["example.jp".into()],
     };

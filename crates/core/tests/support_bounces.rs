@@ -326,6 +326,17 @@ proptest! {
 }
 
 #[test]
+fn support_bounce_inputs_the_fuzzer_found_are_read() {
+    // A mutated corpus message that trips a debug assertion inside mail-parser.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bounce-regressions");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let input = std::fs::read(entry.unwrap().path()).unwrap();
+        let got = explain_bounce(&input, &BounceContext::default()).expect("still a mail message");
+        assert!(!got.explanation_en.is_empty());
+    }
+}
+
+#[test]
 fn support_bounce_huge_input_stays_fast() {
     let mut input = b"From: a@b.example\nSubject: x\n\n".to_vec();
     input.extend(

@@ -121,17 +121,47 @@ fn delivery_status(body: &[u8]) -> Dsn {
     dsn
 }
 
+/// Runs mail-parser, turning a panic into `None`. mail-parser 0.11 has a
+/// `debug_assert!` that malformed multiparts reach (found by the fuzz target): release
+/// builds recover from it, debug builds would panic. The explainer must not panic in any
+/// build, so a panic there means "not parsed" and the raw text is read instead.
+fn guarded<T>(parse: impl FnOnce() -> Option<T>) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse))
+        .ok()
+        .flatten()
+}
+
 /// One DSN block through mail-parser's header parser; values unfolded.
 fn parsed_block(block: &str) -> Vec<Field> {
     let mut source = block.to_owned();
     source.push_str("\n\n");
-    let Some(message) = MessageParser::new().parse_headers(source.as_bytes()) else {
-        return Vec::new();
-    };
-    message
-        .headers_raw()
-        .map(|(name, value)| (name.to_owned(), unfold(value)))
-        .collect()
+    guarded(|| {
+        let message = MessageParser::new().parse_headers(source.as_bytes())?;
+        Some(
+            message
+                .headers_raw()
+                .map(|(name, value)| (name.to_owned(), unfold(value)))
+                .collect(),
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// What is left when mail-parser cannot take the message apart: the header block read
+/// line by line, and the rest as text.
+fn unparsed(source: &str) -> Option<Parts> {
+    let (head, body) = source.split_once("\n\n").unwrap_or((source, ""));
+    let headers = header_block(head);
+    if headers.is_empty() {
+        return None;
+    }
+    let (text, original_headers) = split_original(&capped(body.to_owned()));
+    Some(Parts {
+        headers,
+        dsn: None,
+        text,
+        original_headers,
+    })
 }
 
 fn unfold(value: &str) -> String {
@@ -232,7 +262,9 @@ pub(super) fn take_apart(input: &[u8]) -> Option<Parts> {
             .to_owned(),
         None => text.trim_start_matches('\n').to_owned(),
     };
-    let message = MessageParser::default().parse(source.as_bytes())?;
+    let Some(message) = guarded(|| MessageParser::default().parse(source.as_bytes())) else {
+        return unparsed(&source);
+    };
     let headers: Vec<Field> = message
         .headers_raw()
         .map(|(name, value)| (name.to_owned(), unfold(value)))
