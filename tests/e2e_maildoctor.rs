@@ -20,7 +20,9 @@ use std::time::Duration;
 
 use mailservers::{mail_servers, message_of_size, MailServers, Mailbox, GOOD_HOST};
 use support::driver::{kept_dir, skip_or_fail, wait_until, AppUnderTest, Launch};
-use support::page::{attributes, click, painted, replace_text, scroll_to_top, text_of, wait_for};
+use support::page::{
+    attributes, click, painted, replace_text, scroll_to, scroll_to_top, text_of, wait_for,
+};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -217,8 +219,13 @@ fn empty_trash_and_junk(
         Some(&"INBOX".to_owned()),
         "INBOX is the largest folder now"
     );
-    scroll_to_top(d);
-    click(d, "[data-testid=md-outcome]");
+    assert_eq!(
+        d.execute("return document.querySelector('[data-testid=md-empty]').disabled")
+            .expect("script"),
+        true,
+        "nothing is left to empty"
+    );
+    scroll_to(d, "[data-testid=md-outcome]");
     shot(app, &format!("{prefix}-07-emptied"));
     (before, after)
 }
@@ -339,9 +346,9 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
     );
     // Kept (in memory, in the demo) after the server took it.
     wait_for(d, PATIENCE, "[data-testid=md-kept]");
-    scroll_to_top(d);
+    scroll_to(d, "[data-testid=md-results]");
     shot(&app, "en-02-all-ok");
-    click(d, "[data-testid=md-usage] h3");
+    scroll_to(d, "[data-testid=md-usage]");
     shot(&app, "en-03-folders");
 
     // A wrong password: the login is refused on every service, with the finding's text.
@@ -363,8 +370,7 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
             .expect("script"),
         "not the password"
     );
-    scroll_to_top(d);
-    click(d, "[data-testid=md-summary]");
+    scroll_to(d, "[data-testid=md-results]");
     shot(&app, "en-04-wrong-password");
 
     // A full mailbox: most of it in Trash and Junk.
@@ -389,7 +395,7 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
         &format!("[data-testid=mail-doctor][data-address={full_address:?}]"),
     );
     enter_connection(d, servers, &full.password);
-    run_and_wait(d, "md-run-usage", "failed", PATIENCE);
+    run_and_wait(d, "md-run-usage", "problem", PATIENCE);
     assert_eq!(
         service_statuses(d),
         ["ok", "not_checked", "not_checked", "not_checked"]
@@ -401,8 +407,7 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
         attributes(d, "[data-testid=md-folder]", "data-name").first(),
         Some(&"Trash".to_owned())
     );
-    scroll_to_top(d);
-    click(d, "[data-testid=md-summary]");
+    scroll_to(d, "[data-testid=md-results]");
     shot(&app, "en-05-full-mailbox");
     empty_trash_and_junk(&app, servers, &full, "en");
 
@@ -422,7 +427,7 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
              const right = pane.getBoundingClientRect().right + 1;
              const wide = [...document.querySelectorAll('[data-testid=mail-doctor] *')]
                .filter(e => e.getBoundingClientRect().right > right)
-               .map(e => e.tagName + '.' + e.className + ' ' + (e.dataset.testid || ''));
+               .map(e => e.tagName + '.' + e.className + ' ' + (e.dataset.testid || '') + ' right=' + Math.round(e.getBoundingClientRect().right) + ' of ' + Math.round(right) + ' ' + (e.textContent || '').slice(0, 40));
              return { scroll: pane.scrollWidth - pane.clientWidth, wide };",
         )
         .expect("script");
@@ -430,8 +435,10 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
     assert_eq!(overflow["wide"], serde_json::json!([]), "{overflow}");
     scroll_to_top(d);
     shot(&app, "en-08-1024x700");
-    click(d, "[data-testid=md-usage] h3");
-    shot(&app, "en-09-1024x700-folders");
+    scroll_to(d, "[data-testid=md-results]");
+    shot(&app, "en-09-1024x700-results");
+    scroll_to(d, "[data-testid=md-usage]");
+    shot(&app, "en-10-1024x700-folders");
 
     assert_no_password_left(app, data_dir.path(), &[&healthy.password, &full.password]);
 }
@@ -498,10 +505,9 @@ fn e2e_maildoctor_in_german_for_a_typed_address() {
     assert!(imap.contains("funktioniert"), "{imap}");
     // The test mail was deleted again.
     assert_eq!(servers.messages_in(&mailbox, "INBOX"), 1);
-    scroll_to_top(d);
-    click(d, "[data-testid=md-summary]");
+    scroll_to(d, "[data-testid=md-results]");
     shot(&app, "de-02-alles-ok");
-    click(d, "[data-testid=md-usage] h3");
+    scroll_to(d, "[data-testid=md-usage]");
     shot(&app, "de-03-ordner");
 
     // A wrong password, and the mail program set to port 25 without password
@@ -530,10 +536,9 @@ fn e2e_maildoctor_in_german_for_a_typed_address() {
         PATIENCE,
         "[data-testid=md-results] [data-testid=apple-mail-guide]",
     );
-    scroll_to_top(d);
-    click(d, "[data-testid=md-summary]");
+    scroll_to(d, "[data-testid=md-results]");
     shot(&app, "de-04-falsches-passwort");
-    click(d, "[data-testid=md-results] [data-testid=apple-mail-guide]");
+    scroll_to(d, "[data-testid=md-other]");
     shot(&app, "de-04b-port-25-apple-mail");
 
     // The full mailbox, typed on the same page.
@@ -552,11 +557,10 @@ fn e2e_maildoctor_in_german_for_a_typed_address() {
         &format!("[data-testid=mail-doctor][data-address={:?}]", full.address),
     );
     enter_connection(d, servers, &full.password);
-    run_and_wait(d, "md-run-usage", "failed", PATIENCE);
+    run_and_wait(d, "md-run-usage", "problem", PATIENCE);
     let codes = finding_codes(d);
     assert!(codes.contains(&"quota_full".to_owned()), "{codes:?}");
-    scroll_to_top(d);
-    click(d, "[data-testid=md-summary]");
+    scroll_to(d, "[data-testid=md-results]");
     shot(&app, "de-05-volles-postfach");
     empty_trash_and_junk(&app, servers, &full, "de");
     assert!(text_of(d, "[data-testid=md-outcome]").contains("Geleert: "));

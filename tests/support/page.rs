@@ -72,3 +72,12 @@ pub fn scroll_to_top(d: &WebDriver) {
         .expect("script");
     painted(d);
 }
+
+/// Scrolls the content pane so that `css` is at its top, as a user scrolls to read it.
+pub fn scroll_to(d: &WebDriver, css: &str) {
+    d.execute(&format!(
+        "document.querySelector({css:?}).scrollIntoView({{block: 'start'}}); return true"
+    ))
+    .unwrap_or_else(|e| panic!("no {css} to scroll to: {e}"));
+    painted(d);
+}

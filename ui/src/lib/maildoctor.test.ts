@@ -162,7 +162,9 @@ describe("maildoctor results", () => {
       report([...allOk, finding("settings", "port25_is_not_submission", "error"), finding("quota", "trash_holds_quota", "warning")]),
       "check",
     );
-    expect(port25).toEqual({ text: { key: "md.summaryIssues", params: { count: 2 } }, status: "failed" });
+    expect(port25).toEqual({ text: { key: "md.summaryIssues", params: { count: 2 } }, status: "problem" });
+    const full = summary(report([allOk[0]!, finding("quota", "quota_full", "error"), finding("quota", "trash_holds_quota", "warning")]), "usage");
+    expect(full).toEqual({ text: { key: "md.summaryIssuesUsage", params: { count: 2 } }, status: "problem" });
   });
 
   it("lists the other findings worst first", () => {

@@ -181,8 +181,12 @@ export interface Text {
   params?: Record<string, string | number>;
 }
 
-/** The headline of a report. */
-export function summary(report: MailDoctorReport, mode: DoctorMode): { text: Text; status: "ok" | "warning" | "failed" } {
+/**
+ * The headline of a report: `failed` when a connection fails, `problem` when the
+ * connections work but something else is wrong (the username, port 25, a full mailbox, a
+ * lost test mail), `warning` for notes only.
+ */
+export function summary(report: MailDoctorReport, mode: DoctorMode): { text: Text; status: "ok" | "warning" | "problem" | "failed" } {
   const connections = report.findings.filter((f) => CONNECTIONS.includes(f.service));
   const failed = connections.filter((f) => f.severity === "error").length;
   const total = connections.length;
@@ -196,8 +200,15 @@ export function summary(report: MailDoctorReport, mode: DoctorMode): { text: Tex
   const issues = otherFindings(report).filter((f) => f.severity !== "ok");
   if (issues.length > 0) {
     return {
-      text: issues.length === 1 ? { key: "md.summaryIssuesOne" } : { key: "md.summaryIssues", params: { count: issues.length } },
-      status: issues.some((f) => f.severity === "error") ? "failed" : "warning",
+      text:
+        mode === "usage"
+          ? issues.length === 1
+            ? { key: "md.summaryIssuesUsageOne" }
+            : { key: "md.summaryIssuesUsage", params: { count: issues.length } }
+          : issues.length === 1
+            ? { key: "md.summaryIssuesOne" }
+            : { key: "md.summaryIssues", params: { count: issues.length } },
+      status: issues.some((f) => f.severity === "error") ? "problem" : "warning",
     };
   }
   return { text: { key: mode === "usage" ? "md.summaryOkUsage" : "md.summaryOk" }, status: "ok" };

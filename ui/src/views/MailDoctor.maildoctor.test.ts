@@ -274,7 +274,7 @@ describe("mail doctor view (maildoctor)", () => {
     expect(all("md-finding").map((f) => f.dataset.code)).toEqual(["port25_is_not_submission"]);
     expect(all("md-note").map((n) => n.dataset.key)).toEqual(["md.note.auth_not_password"]);
     expect(q("apple-mail-guide")).not.toBeNull();
-    expect(q("md-summary")?.dataset.status).toBe("failed");
+    expect(q("md-summary")?.dataset.status).toBe("problem");
     done();
   });
 
@@ -327,7 +327,10 @@ describe("mail doctor view (maildoctor)", () => {
     // The folders as the server has them now.
     await until(() => q("md-folder")?.dataset.name === "INBOX");
     expect(calls.mail_doctor_usage).toHaveLength(2);
-    expect(document.activeElement).toBe(q("md-outcome"));
+    await until(() => document.activeElement === q("md-outcome"));
+    // Nothing left to empty.
+    expect(q<HTMLButtonElement>("md-empty")?.disabled).toBe(true);
+    expect(q("md-usage")?.textContent).toContain("Papierkorb und Spam sind leer.");
     done();
   });
 
