@@ -481,6 +481,7 @@ fn e2e_maildoctor_in_german_for_a_typed_address() {
     click(d, "[data-testid=nav-mailsettings]");
     replace_text(d, "[data-testid=mail-address-input]", &mailbox.address);
     wait_for(d, PATIENCE, "[data-testid=mail-address-doctor]");
+    shot(&app, "de-00-e-mail-einstellungen");
     click(d, "[data-testid=mail-address-doctor]");
     wait_for(
         d,
