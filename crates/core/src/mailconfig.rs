@@ -671,8 +671,14 @@ mod tests {
         let de = settings_table_in("info@a.de", true);
         assert_eq!(en, settings_table("info@a.de"));
         assert!(de.contains("Benutzername:   info@a.de"), "{de}");
-        assert!(de.contains("empfohlen") && de.contains("SICHERHEIT"), "{de}");
-        assert!(!de.contains("recommended") && !de.contains("Username"), "{de}");
+        assert!(
+            de.contains("empfohlen") && de.contains("SICHERHEIT"),
+            "{de}"
+        );
+        assert!(
+            !de.contains("recommended") && !de.contains("Username"),
+            "{de}"
+        );
         assert_eq!(en.lines().count(), de.lines().count());
     }
 
