@@ -2,12 +2,14 @@
 //! no portal simulator (the demo runs the `cowdesk-sandbox` program) and no test hook:
 //! the names of the seams the end-to-end tests use exist in debug builds only.
 //!
-//! Builds `cargo build --release -p cowdesk --bin cowdesk-window` into the running test's
-//! target folder (once per run; cargo skips it when it is up to date).
+//! Builds the release programs into the running test's target folder with the very
+//! command the Tauri CLI runs for `scripts/package.sh`, so the binary looked at is the one
+//! bundled, and a packaging run and this test share one release build.
 
 mod support;
 
 use std::path::Path;
+use std::process::Command;
 
 /// The environment seams of the tests (src-tauri/test_hooks.rs and the demo's sizes).
 const TEST_HOOKS: [&str; 4] = [
@@ -48,11 +50,7 @@ fn perf_trust_shipped_window_has_no_sandbox_and_no_test_hooks() {
         assert!(contains(&debug, hook), "the debug window lacks {hook}");
     }
 
-    let target = support::programs::profile_dir()
-        .parent()
-        .expect("target folder")
-        .join("release");
-    let shipped = support::programs::build("cowdesk", "cowdesk-window", &target);
+    let shipped = release_window();
     let binary = read(&shipped);
     // It is the window, and it knows the program its demo starts.
     assert!(contains(&binary, "de.cowdesk.app"));
@@ -75,4 +73,29 @@ fn perf_trust_shipped_window_has_no_sandbox_and_no_test_hooks() {
         "{} holds sandbox code {sandbox:?}",
         shipped.display()
     );
+}
+
+/// `cargo build --bins --features tauri/custom-protocol --release` at the workspace root,
+/// as `tauri build` runs it; the window binary it leaves in `<target>/release`.
+fn release_window() -> std::path::PathBuf {
+    let target_dir = support::programs::profile_dir()
+        .parent()
+        .expect("the target folder")
+        .to_path_buf();
+    let output = Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--quiet", "--bins", "--features", "tauri/custom-protocol"])
+        .arg("--release")
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "the release build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let window = target_dir.join("release/cowdesk-window");
+    assert!(window.is_file(), "{} was not built", window.display());
+    window
 }
