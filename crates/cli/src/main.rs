@@ -6,6 +6,7 @@
 //! [`command::Run`], and one line in `commands!` below.
 
 mod account;
+mod bounce;
 mod command;
 mod dns;
 mod lang;
@@ -72,6 +73,7 @@ commands! {
     Status(session::Status),
     Dns(dns::Dns),
     Mail(mail::Mail),
+    Bounce(bounce::Bounce),
 }
 
 fn main() -> ExitCode {

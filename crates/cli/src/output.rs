@@ -50,9 +50,14 @@ pub fn report(info: &ErrorInfo, json: bool, lang: Lang) {
         print_json(info);
         return;
     }
-    eprintln!("cowdesk: {}", lang.message(info));
+    let message = lang.message(info);
+    eprintln!("cowdesk: {message}");
     for field in info.fields.keys() {
-        eprintln!("  {field}: {}", lang.field_problem(info, field));
+        let problem = lang.field_problem(info, field);
+        // A single field's error often is the message itself: said once.
+        if problem != message {
+            eprintln!("  {field}: {problem}");
+        }
     }
 }
 
