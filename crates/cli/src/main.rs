@@ -14,6 +14,7 @@ mod launch;
 mod mail;
 mod output;
 mod sandbox;
+mod secret;
 mod session;
 
 use std::path::PathBuf;
@@ -74,6 +75,7 @@ commands! {
     Dns(dns::Dns),
     Mail(mail::Mail),
     Bounce(bounce::Bounce),
+    Secret(secret::Secret),
 }
 
 fn main() -> ExitCode {

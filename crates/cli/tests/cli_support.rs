@@ -11,6 +11,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use cowdesk_core::support::secret::decrypt_secret;
+use cowdesk_sandbox::{record_secret, YopassConfig, YopassServer, YopassVersion};
 use serde_json::Value;
 use support::cowdesk;
 
@@ -185,4 +187,142 @@ fn support_cli_bounce_explain_refuses_what_is_not_a_mail_message() {
     let missing = run(cowdesk(data.path()).args(["bounce", "explain", "/nonexistent/bounce.eml"]));
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("/nonexistent/bounce.eml"));
+}
+
+// --- secret create / open ------------------------------------------------------------
+
+/// Whatever a test makes secret goes to the suite's leak scan.
+fn record(secret: &str, link: &str) {
+    record_secret("secret_link", secret);
+    if let Some(key) = link.rsplit('/').next() {
+        record_secret("secret_link", key);
+    }
+}
+
+fn is_base62(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn secret_round_trip(version: YopassVersion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime
+        .block_on(YopassServer::start(YopassConfig {
+            version,
+            ..YopassConfig::default()
+        }))
+        .expect("the Yopass double starts");
+    let base = server.base_url();
+    let data = tempfile::tempdir().expect("tempdir");
+    let secret = format!("Mailbox password: Vq7#mR2!xK9t-{version:?}\nzweite Zeile äöü");
+
+    // One final line end of the input is not part of the secret.
+    let created = run_with_stdin(
+        cowdesk(data.path()).args(["secret", "create", "--server", &base, "--expires", "1d"]),
+        format!("{secret}\n").as_bytes(),
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let link = stdout(&created).trim().to_owned();
+    record(&secret, &link);
+    let rest = link
+        .strip_prefix(&format!("{base}/#/s/"))
+        .unwrap_or_else(|| panic!("link format: {link}"));
+    let (id, key) = rest.split_once('/').expect("id/key");
+    assert!(is_base62(key, 22), "key {key:?}");
+    assert!(!stderr(&created).contains(key));
+
+    // What reached the server: ciphertext only, one day, one-time; the key opens it.
+    let posted = server.double().posted();
+    assert_eq!(posted.len(), 1);
+    let (posted_id, stored) = &posted[0];
+    assert_eq!(posted_id, id);
+    assert_eq!(stored.expiration, 86_400);
+    assert!(stored.one_time);
+    assert!(stored.message.starts_with("-----BEGIN PGP MESSAGE-----"));
+    assert!(!stored.message.contains("Vq7#mR2"));
+    let plain = decrypt_secret(&stored.message, key).expect("the key opens it");
+    assert_eq!(plain.expose(), secret);
+
+    // Opened once (the link from standard input), then gone.
+    let opened = run_with_stdin(
+        cowdesk(data.path()).args(["secret", "open", "-"]),
+        format!("{link}\n").as_bytes(),
+    );
+    assert_eq!(opened.status.code(), Some(0), "{}", stderr(&opened));
+    assert_eq!(stdout(&opened), format!("{secret}\n"));
+    let again = run(cowdesk(data.path()).args(["secret", "open", &link]));
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("does not exist"),
+        "{}",
+        stderr(&again)
+    );
+
+    // --reusable: not one-time, and the default expiry is one week.
+    let reusable = run_with_stdin(
+        cowdesk(data.path()).args(["secret", "create", "--server", &base, "--reusable"]),
+        b"reusable-secret-Zt8!",
+    );
+    assert_eq!(reusable.status.code(), Some(0), "{}", stderr(&reusable));
+    let link = stdout(&reusable).trim().to_owned();
+    record("reusable-secret-Zt8!", &link);
+    let (_, stored) = server.double().posted().pop().expect("posted");
+    assert_eq!((stored.expiration, stored.one_time), (604_800, false));
+    for _ in 0..2 {
+        let opened = run(cowdesk(data.path()).args(["secret", "open", &link]));
+        assert_eq!(stdout(&opened), "reusable-secret-Zt8!\n");
+    }
+    runtime.block_on(server.shutdown());
+}
+
+#[test]
+fn support_cli_secret_link_round_trip_yopass_14() {
+    secret_round_trip(YopassVersion::V14);
+}
+
+#[test]
+fn support_cli_secret_link_round_trip_yopass_11() {
+    secret_round_trip(YopassVersion::V11);
+}
+
+#[test]
+fn support_cli_secret_refuses_bad_input() {
+    let data = tempfile::tempdir().expect("tempdir");
+    // HTTPS only, except to loopback: nothing is sent to a plain-HTTP server elsewhere.
+    let insecure = run_with_stdin(
+        cowdesk(data.path()).args(["secret", "create", "--server", "http://secrets.example.org"]),
+        b"some-secret-value",
+    );
+    assert_eq!(insecure.status.code(), Some(1));
+    assert!(stderr(&insecure).contains("HTTPS"), "{}", stderr(&insecure));
+    let expiry = run_with_stdin(
+        cowdesk(data.path()).args(["secret", "create", "--expires", "2d"]),
+        b"some-secret-value",
+    );
+    assert_eq!(expiry.status.code(), Some(1));
+    let empty = run_with_stdin(
+        cowdesk(data.path()).args(["secret", "create", "--server", "http://127.0.0.1:9"]),
+        b"\n",
+    );
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(
+        stderr(&empty).contains("Enter the secret"),
+        "{}",
+        stderr(&empty)
+    );
+    let no_key =
+        run(cowdesk(data.path()).args(["secret", "open", "https://secrets.example.org/#/s/abc"]));
+    assert_eq!(no_key.status.code(), Some(1));
+    assert!(stderr(&no_key).contains("no decryption key"));
+    let not_a_link = run(cowdesk(data.path()).args(["secret", "open", "not a link"]));
+    assert_eq!(not_a_link.status.code(), Some(1));
+    // A server that cannot be reached is trouble, not bad input.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = closed.local_addr().expect("address").port();
+    drop(closed);
+    let offline = run(cowdesk(data.path()).args([
+        "secret",
+        "open",
+        &format!("http://127.0.0.1:{port}/#/s/abc/AbCdEfGhIjKlMnOpQrStUv"),
+    ]));
+    assert_eq!(offline.status.code(), Some(2), "{}", stderr(&offline));
 }
