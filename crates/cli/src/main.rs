@@ -16,6 +16,7 @@ mod output;
 mod sandbox;
 mod secret;
 mod session;
+mod ticket;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +77,7 @@ commands! {
     Mail(mail::Mail),
     Bounce(bounce::Bounce),
     Secret(secret::Secret),
+    Ticket(ticket::Ticket),
 }
 
 fn main() -> ExitCode {

@@ -8,11 +8,16 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use cowdesk_core::maildoctor::{forget_mailbox_password, store_mailbox_password, Sensitive};
+use cowdesk_core::secrets::KeyringSecretStore;
 use cowdesk_core::support::secret::decrypt_secret;
-use cowdesk_sandbox::{record_secret, YopassConfig, YopassServer, YopassVersion};
+use cowdesk_sandbox::{
+    record_secret, Sandbox, SandboxConfig, YopassConfig, YopassServer, YopassVersion, DEMO_EMAIL,
+    DEMO_PASSWORD,
+};
 use serde_json::Value;
 use support::cowdesk;
 
@@ -325,4 +330,202 @@ fn support_cli_secret_refuses_bad_input() {
         &format!("http://127.0.0.1:{port}/#/s/abc/AbCdEfGhIjKlMnOpQrStUv"),
     ]));
     assert_eq!(offline.status.code(), Some(2), "{}", stderr(&offline));
+}
+
+// --- ticket new ----------------------------------------------------------------------
+
+fn ticket(data: &Path, category: &str, fields: &[(&str, &str)]) -> Command {
+    let mut cmd = cowdesk(data);
+    cmd.args(["ticket", "new", "--category", category]);
+    for (key, value) in fields {
+        cmd.arg("--field").arg(format!("{key}={value}"));
+    }
+    cmd
+}
+
+const TECHNICAL: [(&str, &str); 4] = [
+    ("affected", "info@cowdesk-demo.example"),
+    ("error_message", "IMAP login failed: AUTHENTICATIONFAILED"),
+    ("time", "2026-12-02 14:05"),
+    ("client", "Thunderbird 128"),
+];
+
+#[test]
+fn support_cli_ticket_without_sign_in_prints_the_text_for_the_portal() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let fields = [
+        ("hostname", "mx.cowdesk-demo.example"),
+        ("storage_gb", "200"),
+    ];
+    let output = run(&mut ticket(data.path(), "more_storage", &fields));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Managed mailcow"), "{text}");
+    assert!(
+        text.contains("mx.cowdesk-demo.example") && text.contains(": 200"),
+        "{text}"
+    );
+    assert!(stderr(&output).contains("https://cp.servercow.de"));
+
+    let output = run(ticket(data.path(), "more_storage", &fields).arg("--json"));
+    assert_eq!(output.status.code(), Some(0));
+    let handed = json(&output);
+    assert_eq!(handed["mode"], "portal");
+    assert!(handed["body"]
+        .as_str()
+        .unwrap()
+        .contains("mx.cowdesk-demo.example"));
+
+    // What the form lists is asked for, field by field.
+    let forms = json(&run(
+        cowdesk(data.path()).args(["ticket", "forms", "--json"])
+    ));
+    assert_eq!(forms.as_array().unwrap().len(), 11);
+}
+
+#[test]
+fn support_cli_ticket_refuses_missing_fields_and_unknown_input() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let missing = run(ticket(data.path(), "technical_problem", &TECHNICAL[..2]).arg("--json"));
+    assert_eq!(missing.status.code(), Some(1));
+    let error = json(&missing);
+    assert_eq!(error["kind"], "invalid_input");
+    for key in ["customer_number", "time", "client"] {
+        assert!(error["fields"][key].is_string(), "{key} in {error}");
+        assert!(error["fields_de"][key].is_string(), "{key} in {error}");
+    }
+
+    let unknown = run(&mut ticket(data.path(), "refund_please", &[]));
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("more_storage"),
+        "{}",
+        stderr(&unknown)
+    );
+    let no_equals = run(cowdesk(data.path()).args([
+        "ticket",
+        "new",
+        "--category",
+        "more_storage",
+        "--field",
+        "hostname",
+    ]));
+    assert_eq!(no_equals.status.code(), Some(1));
+    let foreign = run(&mut ticket(
+        data.path(),
+        "more_storage",
+        &[
+            ("hostname", "mx.example.de"),
+            ("storage_gb", "5"),
+            ("iban", "DE02"),
+        ],
+    ));
+    assert_eq!(foreign.status.code(), Some(1));
+    assert!(stderr(&foreign).contains("iban"), "{}", stderr(&foreign));
+}
+
+#[test]
+fn support_cli_ticket_password_guard_stops_secrets() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut fields = TECHNICAL.to_vec();
+    fields.push(("customer_number", "100001"));
+
+    // A password line.
+    let mut leaky = fields.clone();
+    leaky[1] = ("error_message", "Login fails. Passwort: Geheim-4711x");
+    record_secret("secret_link", "Geheim-4711x");
+    let output = run(&mut ticket(data.path(), "technical_problem", &leaky));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("a password line"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("Geheim-4711x") && !stdout(&output).contains("Geheim-4711x"));
+
+    // A mailbox password kept in the keyring, pasted without a label.
+    let address = format!("guard{}@cowdesk-demo.example", std::process::id());
+    let stored = "kept-Mailbox-pw-93";
+    record_secret("password", stored);
+    let keyring = KeyringSecretStore::new();
+    store_mailbox_password(&keyring, &address, &Sensitive::new(stored.to_owned()))
+        .expect("the test's keyring (run under scripts/test.sh's private session)");
+    let mut pasted = fields.clone();
+    pasted[0] = ("affected", address.as_str());
+    let message = format!("it says {stored} is wrong");
+    pasted[1] = ("error_message", message.as_str());
+    let output = run(&mut ticket(data.path(), "technical_problem", &pasted));
+    forget_mailbox_password(&keyring, &address).expect("forgotten");
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("a stored password"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains(stored) && !stdout(&output).contains(stored));
+
+    // Without a secret it passes.
+    let clean = run(&mut ticket(data.path(), "technical_problem", &fields));
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+}
+
+#[test]
+fn support_cli_ticket_is_sent_with_the_preview_connection() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .expect("the sandbox starts");
+    let data = tempfile::tempdir().expect("tempdir");
+    let login = run_with_stdin(
+        cowdesk(data.path()).args([
+            "login",
+            "--server",
+            &sandbox.base_url(),
+            "--email",
+            DEMO_EMAIL,
+            "--password-stdin",
+        ]),
+        format!("{DEMO_PASSWORD}\n").as_bytes(),
+    );
+    assert_eq!(login.status.code(), Some(0), "{}", stderr(&login));
+    let sync = run(cowdesk(data.path()).arg("sync"));
+    assert_eq!(sync.status.code(), Some(0), "{}", stderr(&sync));
+    let accounts = json(&run(cowdesk(data.path()).args(["accounts", "--json"])));
+    let own = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["account"]["is_own"] == true)
+        .expect("the own account");
+    let account = own["account"]["id"].as_str().unwrap().to_owned();
+    let customer = own["account"]["customer_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The customer number comes from the cache; the rest from --field.
+    let output = run(ticket(data.path(), "technical_problem", &TECHNICAL).arg("--json"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let handed = json(&output);
+    assert_eq!(handed["mode"], "sent", "{handed}");
+    let received = sandbox.handle().received_tickets(&account);
+    assert_eq!(received.len(), 1);
+    assert_eq!(handed["ticket_id"], received[0].0.as_str());
+    assert!(received[0].1.body.contains("AUTHENTICATIONFAILED"));
+    assert!(
+        received[0].1.body.contains(&customer),
+        "prefilled from the cache"
+    );
+
+    // The guard stops a password before anything is sent.
+    let mut leaky = TECHNICAL.to_vec();
+    leaky[1] = ("error_message", "pw=Sommer2026!x");
+    record_secret("secret_link", "Sommer2026!x");
+    let output = run(&mut ticket(data.path(), "technical_problem", &leaky));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(sandbox.handle().received_tickets(&account).len(), 1);
+
+    let logout = run(cowdesk(data.path()).arg("logout"));
+    assert_eq!(logout.status.code(), Some(0));
+    runtime.block_on(sandbox.shutdown());
 }
