@@ -16,7 +16,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+# The command line (`cowdesk`, which runs `cowdesk-sandbox` for `cowdesk sandbox`) and the
+# window (`cowdesk-window`, what the desktop entry starts).
 COWDESK = Path(os.environ["COWDESK_BIN"])
+WINDOW = Path(os.environ["WINDOW_BIN"])
 BARE = Path(os.environ["BARE_BIN"])
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE", "3"))
@@ -279,7 +282,7 @@ def main():
         env = dict(os.environ, COWDESK_LOG="warn")
         app, bare = [], []
         for _ in range(RUNS):
-            app.append(launch([str(COWDESK), "--data-dir", str(data)], "cowdesk", env))
+            app.append(launch([str(WINDOW), "--data-dir", str(data)], "cowdesk", env))
             bare.append(launch([str(BARE)], "bare-window", env))
     finally:
         small.stop()
@@ -297,7 +300,9 @@ def main():
     log("the mailbox list with 10,000 mailboxes, in the webview (end-to-end test)")
     figures.update(mailbox_list_figures(work))
 
-    figures["binary_mib"] = COWDESK.stat().st_size / 2**20
+    # The shipped window binary (the name the figure always had), and the command line's.
+    figures["binary_mib"] = WINDOW.stat().st_size / 2**20
+    figures["cli_binary_mib"] = COWDESK.stat().st_size / 2**20
     figures["bare_binary_mib"] = BARE.stat().st_size / 2**20
     deb = os.environ.get("DEB_FILE")
     if deb:
@@ -323,7 +328,8 @@ def main():
         ("memory ratio (RSS, PSS)", f"{figures['rss_ratio']:.2f}x, {figures['pss_ratio']:.2f}x"),
         ("10,000 mailboxes: click to first rows painted", f"{figures['mailbox_list_open_ms']:.0f} ms (of it IPC {figures['mailbox_list_ipc_ms']:.0f} ms)"),
         ("10,000 mailboxes: keystroke to filtered rows painted", f"{figures['mailbox_keystroke_ms']:.0f} ms (script {figures['mailbox_keystroke_script_ms']:.0f} ms, two idle frames {figures['idle_two_frames_ms']:.0f} ms)"),
-        ("release binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"),
+        ("release window binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"),
+        ("release command-line binary", f"{figures['cli_binary_mib']:.1f} MiB"),
     ]
     if deb:
         rows.append((".deb package (file, installed)", f"{figures['deb_mib']:.1f} MiB, {figures['deb_installed_mib']:.1f} MiB"))

@@ -10,9 +10,8 @@ require_toolchains
 install_ui_packages
 
 log "release build and .deb bundle of cowdesk"
-# The Tauri CLI runs the UI build (beforeBuildCommand) and cargo in release mode.
-ui/node_modules/.bin/tauri build --bundles deb >/dev/null
-deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
+# The window, the command line and the sandbox in release mode, and the .deb of all three.
+deb="$(scripts/package.sh)"
 
 log "release build of the bare window (the baseline)"
 # The same lock file, so both use the very same Tauri and WebKit bindings.
@@ -22,6 +21,7 @@ cargo build --quiet --release --manifest-path benches/bare-window/Cargo.toml
 start_private_display
 log "measuring (display $DISPLAY, private D-Bus session, gnome-keyring)"
 export COWDESK_BIN="$CARGO_TARGET_DIR/release/cowdesk"
+export WINDOW_BIN="$CARGO_TARGET_DIR/release/cowdesk-window"
 export BARE_BIN="$CARGO_TARGET_DIR/release/bare-window"
 export DEB_FILE="$deb"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"

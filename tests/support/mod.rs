@@ -5,6 +5,7 @@ pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod notifications;
 pub mod page;
+pub mod programs;
 #[cfg(target_os = "linux")]
 pub mod tray_host;
 pub mod webdriver;

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use cowdesk_model::SecretExpiry;
+use cowdesk_model::{ErrorKind, SecretExpiry};
 use zeroize::Zeroize;
 
 use super::secret_crypto::{decrypt, encrypt, generate_key, is_key, KEY_LENGTH};
@@ -159,6 +159,19 @@ impl From<SecretError> for CoreError {
         match (err.field(), &err) {
             (Some(field), _) => CoreError::field(field, &en, &de),
             (None, SecretError::Crypto(detail)) => CoreError::Internal(detail.clone()),
+            // Trouble, not a refusal: trying again later may work (the command line's
+            // exit status 2).
+            (None, SecretError::Offline(_) | SecretError::Server(_)) => CoreError::Service {
+                kind: match err {
+                    SecretError::Offline(_) => ErrorKind::Offline,
+                    _ => ErrorKind::Server,
+                },
+                message: en,
+                message_de: de,
+                fields: Default::default(),
+                fields_de: Default::default(),
+                server_words: false,
+            },
             (None, _) => CoreError::Refused {
                 message: en,
                 message_de: de,
@@ -350,5 +363,19 @@ mod tests {
         assert!(info.message_de.contains("Schlüssel"));
         let info = CoreError::from(SecretError::TooLong).info();
         assert!(info.fields.contains_key("secret"));
+    }
+
+    #[test]
+    fn support_secret_service_trouble_is_not_a_refusal() {
+        let kind = |err: SecretError| CoreError::from(err).info().kind;
+        assert_eq!(
+            kind(SecretError::Offline("refused".into())),
+            ErrorKind::Offline
+        );
+        assert_eq!(kind(SecretError::Server("500".into())), ErrorKind::Server);
+        assert_eq!(kind(SecretError::NotFound), ErrorKind::Conflict);
+        assert_eq!(kind(SecretError::InvalidLink), ErrorKind::InvalidInput);
+        let info = CoreError::from(SecretError::Offline("x".into())).info();
+        assert!(info.message_de.contains("nicht erreichbar"));
     }
 }
