@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds cowdesk and a bare Tauri window in release mode, bundles the .deb, then prints
 # the figures of docs/PERFORMANCE.md (start, memory, sync, sizes). Figures, not tests:
-# nothing here passes or fails on a number. Set BENCH_RUNS to change the repetitions.
+# nothing here passes or fails on a number. Set BENCH_RUNS to change the repetitions, and
+# BENCH_ONLY (sync,start,list,sizes) to measure a part only.
 source "$(dirname "$0")/lib/setup.sh"
 cd "$COWDESK_ROOT"
 
@@ -14,6 +15,9 @@ log "release build and .deb bundle of cowdesk"
 ui/node_modules/.bin/tauri build --bundles deb >/dev/null
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
 
+log "release build of the core's own figures (the sync part, the mailbox list)"
+cargo build --quiet --release -p cowdesk-core --example bench_core
+
 log "release build of the bare window (the baseline)"
 # The same lock file, so both use the very same Tauri and WebKit bindings.
 cp Cargo.lock benches/bare-window/Cargo.lock
@@ -24,5 +28,6 @@ log "measuring (display $DISPLAY, private D-Bus session, gnome-keyring)"
 export COWDESK_BIN="$CARGO_TARGET_DIR/release/cowdesk"
 export BARE_BIN="$CARGO_TARGET_DIR/release/bare-window"
 export DEB_FILE="$deb"
+export BENCH_CORE_BIN="$CARGO_TARGET_DIR/release/examples/bench_core"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 run_in_private_session python3 scripts/bench.py

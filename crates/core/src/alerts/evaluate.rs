@@ -102,7 +102,16 @@ pub(crate) async fn evaluate(
     let everything = reach == Reach::Everything;
     let new_day =
         everything || changes.first_sync() || last_day(conn, account_id).await? != Some(today);
-    let (active_before, active_after) = active_mandates(conn, account_id, changes).await?;
+    // Whether a mandate is active matters to invoices in view, and its change brings the
+    // unpaid ones into view; neither can arise without a changed mandate, invoice or day.
+    let mandates_changed = !changes.of::<Mandate>().is_empty()
+        || changes.was_readable(Resource::Mandates) != changes.is_readable(Resource::Mandates);
+    let invoices_in_view = new_day || !changes.of::<Invoice>().is_empty();
+    let (active_before, active_after) = if everything || mandates_changed || invoices_in_view {
+        active_mandates(conn, account_id, changes).await?
+    } else {
+        (None, None)
+    };
 
     let mut around = Around::default();
     if everything {
@@ -300,6 +309,10 @@ async fn track_unlocked(
     around: &[Domain],
     now: DateTime<Utc>,
 ) -> Result<HashMap<String, DateTime<Utc>>, CoreError> {
+    if changed.is_empty() && around.is_empty() {
+        // No domain in view: nobody asks since when one is unlocked.
+        return Ok(HashMap::new());
+    }
     let unlocked = |d: &Domain| !d.transfer_lock && d.status != "transfer_pending";
     let (open, closed): (Vec<&Change<Domain>>, Vec<&Change<Domain>>) = changed
         .iter()
