@@ -58,7 +58,9 @@ async fn fetch_and_write<P: Portal>(
     today: NaiveDate,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<Vec<ResourceUpdate>, CoreError> {
+    let started = std::time::Instant::now();
     let updates = fetch_updates(portal, store, account, progress).await?;
+    let fetched = started.elapsed();
     let total = Resource::ALL.len() as u32;
     let report = |stage| SyncProgress {
         account_id: account.id.clone(),
@@ -75,7 +77,13 @@ async fn fetch_and_write<P: Portal>(
     let committed =
         commit::commit_in(&mut tx, &account.id, &updates, clock, Reach::ChangeSet, &[]).await?;
     tx.commit().await?;
-    tracing::debug!(account = %account.id, alerts = ?committed.report, "synced");
+    tracing::debug!(
+        account = %account.id,
+        alerts = ?committed.report,
+        fetch_ms = fetched.as_millis() as u64,
+        write_ms = (started.elapsed() - fetched).as_millis() as u64,
+        "synced"
+    );
     progress(report(SyncStage::Saved));
     Ok(updates)
 }

@@ -20,15 +20,20 @@ pub struct Slice<T> {
     pub total: u32,
 }
 
-/// A search text as the SQL below compares it: trimmed and lowercased (SQLite's `lower`
-/// folds ASCII only, so the column side folds the German capitals by hand).
+/// A search text as the SQL below compares it: trimmed and lowercased.
 fn needle(search: &str) -> String {
     search.trim().to_lowercase()
 }
 
-/// `column` lowercased, German capital umlauts included.
-fn folded(column: &str) -> String {
-    format!("lower(replace(replace(replace({column}, 'Ä', 'ä'), 'Ö', 'ö'), 'Ü', 'ü'))")
+/// `column` lowercased as far as `needle` needs it: SQLite's `lower` folds ASCII only,
+/// which is all an ASCII needle can match; for another needle the column side also folds
+/// the German capitals (Ä, Ö, Ü) by hand.
+fn folded(column: &str, needle: &str) -> String {
+    if needle.is_ascii() {
+        format!("lower({column})")
+    } else {
+        format!("lower(replace(replace(replace({column}, 'Ä', 'ä'), 'Ö', 'ö'), 'Ü', 'ü'))")
+    }
 }
 
 /// Bound values of a window query: the account is `?1`; these follow as `?2`, `?3`, ….
@@ -100,11 +105,10 @@ impl Store {
         }];
         let search = needle(&query.search);
         if !search.is_empty() {
+            let (address, name) = (folded("address", &search), folded("name", &search));
             let p = binds.add(search);
             condition.push(format!(
-                "(instr({}, {p}) > 0 OR instr({}, {p}) > 0)",
-                folded("address"),
-                folded("name")
+                "(instr({address}, {p}) > 0 OR instr({name}, {p}) > 0)"
             ));
         }
         let key = match query.sort {
@@ -140,8 +144,9 @@ impl Store {
         }];
         let search = needle(&query.search);
         if !search.is_empty() {
+            let name = folded("name", &search);
             let p = binds.add(search);
-            condition.push(format!("instr({}, {p}) > 0", folded("name")));
+            condition.push(format!("instr({name}, {p}) > 0"));
         }
         let dir = if query.descending { "DESC" } else { "ASC" };
         let order = match query.sort {

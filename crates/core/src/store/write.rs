@@ -1,6 +1,7 @@
 //! The one write path into the synced tables. A resource's rows go in as one JSON array:
-//! one statement finds what differs from the cache, one reads the rows about to change
-//! (for the change set), one deletes what went and one upserts what is new or changed.
+//! one statement counts the cached rows, one finds what differs from them (none when there
+//! are none), one reads the rows about to change (for the change set), one deletes what
+//! went and one upserts what is new or changed.
 //! Unchanged rows are not written; an unchanged resource (304) costs no statement at all.
 //! Everything runs inside the caller's transaction.
 
@@ -19,8 +20,10 @@ use crate::error::CoreError;
 
 /// The statements of one table, made once from its description.
 pub(crate) struct Statements {
+    /// ?1 account: how many rows the account has.
+    count: String,
     /// ?1 account, ?2 incoming rows: the incoming rows that are new or differ
-    /// (`[[index, added], ...]`), and how many rows the account has now.
+    /// (`[[index, added], ...]`).
     diff: String,
     /// ?1 account, ?2 keys: those rows as they are.
     pub(super) rows_with_keys: String,
@@ -56,12 +59,15 @@ impl Statements {
             Some(key) => format!("o.account_id = ?1 AND o.{key} = n.value->>0"),
             None => "o.account_id = ?1".to_owned(),
         };
+        // Each row is taken out of the array once (MATERIALIZED): reading its cells from
+        // `json_each`'s value directly would render the row's text once per cell.
         let diff = format!(
-            "SELECT (SELECT json_group_array(json_array(n.key, o.rowid IS NULL))
-                     FROM json_each(?2) n LEFT JOIN {name} o ON {joined_on}
-                     WHERE o.rowid IS NULL OR NOT ({same})),
-                    (SELECT COUNT(*) FROM {name} WHERE account_id = ?1)"
+            "WITH n(key, value) AS MATERIALIZED (SELECT key, value FROM json_each(?2))
+             SELECT json_group_array(json_array(n.key, o.rowid IS NULL))
+             FROM n LEFT JOIN {name} o ON {joined_on}
+             WHERE o.rowid IS NULL OR NOT ({same})"
         );
+        let count = format!("SELECT COUNT(*) FROM {name} WHERE account_id = ?1");
         let select = format!(
             "SELECT json_group_array(json_array({columns})) FROM {name} WHERE account_id = ?1"
         );
@@ -93,13 +99,15 @@ impl Statements {
             .map(|c| format!("{c} = excluded.{c}"))
             .collect();
         let upsert = format!(
-            "INSERT INTO {name} (account_id, {columns})
-             SELECT ?1, {} FROM json_each(?2) n WHERE true
+            "WITH n(value) AS MATERIALIZED (SELECT value FROM json_each(?2))
+             INSERT INTO {name} (account_id, {columns})
+             SELECT ?1, {} FROM n WHERE true
              ON CONFLICT ({conflict}) DO UPDATE SET {}",
             picked.join(", "),
             updates.join(", ")
         );
         Statements {
+            count,
             diff,
             rows_with_keys,
             rows_not_incoming,
@@ -183,14 +191,25 @@ pub(crate) async fn write_rows<T: Synced>(
         .collect::<Result<_, _>>()?;
     let incoming = json_array_of(cells.iter().cloned());
 
-    let (diff, cached): (Option<String>, i64) = sqlx::query_as(&sql.diff)
+    let cached: i64 = sqlx::query_scalar(&sql.count)
         .bind(account_id)
-        .bind(&incoming)
         .fetch_one(&mut *conn)
         .await?;
-    let diff: Vec<(usize, i64)> = match diff {
-        Some(json) => serde_json::from_str(&json).map_err(|e| CoreError::Storage(e.to_string()))?,
-        None => Vec::new(),
+    // Into an empty table (an account's first sync) every row is new: nothing to compare.
+    let diff: Vec<(usize, i64)> = if cached == 0 {
+        (0..unique.len()).map(|i| (i, 1)).collect()
+    } else {
+        let diff: Option<String> = sqlx::query_scalar(&sql.diff)
+            .bind(account_id)
+            .bind(&incoming)
+            .fetch_one(&mut *conn)
+            .await?;
+        match diff {
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| CoreError::Storage(e.to_string()))?
+            }
+            None => Vec::new(),
+        }
     };
     let mut missing = Vec::new();
     let mut write: Vec<usize> = Vec::with_capacity(diff.len());

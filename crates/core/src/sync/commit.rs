@@ -4,6 +4,8 @@
 //! profile) write through here, so whatever the cache learns is compared and announced
 //! the same way, and a failure leaves neither data nor alerts behind.
 
+use std::time::Instant;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use cowdesk_model::Resource;
 use sqlx::SqliteConnection;
@@ -31,9 +33,12 @@ pub(crate) async fn commit_in(
     reach: Reach,
     acknowledged: &Acknowledged,
 ) -> Result<Committed, CoreError> {
+    let started = Instant::now();
     let changes = write::apply_updates(tx, account_id, updates, now).await?;
+    let written = started.elapsed();
     let evaluation =
         evaluate::evaluate(tx, account_id, &changes, (today, now), reach, acknowledged).await?;
+    let evaluated = started.elapsed();
     let report = ledger::record(
         tx,
         account_id,
@@ -42,6 +47,14 @@ pub(crate) async fn commit_in(
         (today, now),
     )
     .await?;
+    tracing::debug!(
+        account = account_id,
+        store_ms = written.as_secs_f64() * 1e3,
+        rules_ms = (evaluated - written).as_secs_f64() * 1e3,
+        ledger_ms = (started.elapsed() - evaluated).as_secs_f64() * 1e3,
+        findings = evaluation.findings.len(),
+        "write path"
+    );
     Ok(Committed {
         report,
         missing: changes.missing,
