@@ -10,7 +10,13 @@ URL-encoded form. It names the file and the kind of secret, never the secret its
 It fails when a secret is found, and also when the scan could not mean anything: no secret
 of a required kind was recorded, or no database or log was there to search.
 
+A profile folder an end-to-end test signed out of holds a file SIGNED-OUT listing values
+of the login's cached data (invoice numbers, ...), one per line. Sign-out must leave none
+of them in any other file of that folder, and no copy of the cache kept before an update
+(`*.sqlite.before-vN`). With --require-signed-out, at least one such folder must be there.
+
     scripts/leak-scan.py SECRET_LOG FOLDER... [--require token,password,authcode]
+                         [--require-signed-out]
 """
 
 import argparse
@@ -21,6 +27,18 @@ import urllib.parse
 
 # Shorter values would match by chance in binary files (screenshots, databases).
 MIN_LENGTH = 8
+
+# The kinds of secrets the suite records. An unknown kind is a typo in a test or the
+# sandbox, and would make a --require check pass or fail for the wrong reason.
+KNOWN_KINDS = {
+    "token": "access and refresh tokens the sandbox hands out",
+    "password": "sign-in and mailbox passwords",
+    "authcode": "domain authcodes",
+    "api_password": "DNS API passwords",
+    # The support tests record each secret they share and each link key they make: the
+    # Yopass double only ever sees ciphertext.
+    "secret_link": "secrets put into secret links, and their keys",
+}
 
 
 def read_secrets(path):
@@ -63,6 +81,42 @@ def files_below(folders):
                 yield os.path.join(root, name)
 
 
+SIGNED_OUT = "SIGNED-OUT"
+
+
+def signed_out_problems(folders):
+    """(folders checked, problems) for every profile folder marked as signed out."""
+    checked = 0
+    problems = []
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            if SIGNED_OUT not in names:
+                continue
+            checked += 1
+            with open(os.path.join(root, SIGNED_OUT), encoding="utf-8") as marker:
+                needles = [line.strip().encode() for line in marker if len(line.strip()) >= 6]
+            if not needles:
+                problems.append(f"{root}: {SIGNED_OUT} lists nothing to look for")
+            if not any(".sqlite" in n for _, _, files in os.walk(root) for n in files):
+                problems.append(f"{root}: no cache file; the check would prove nothing")
+            for sub, _, files in os.walk(root):
+                for name in files:
+                    path = os.path.join(sub, name)
+                    if name == SIGNED_OUT:
+                        continue
+                    if ".before-v" in name:
+                        problems.append(f"{path}: a copy of the cache survived sign-out")
+                    try:
+                        with open(path, "rb") as f:
+                            content = f.read()
+                    except FileNotFoundError:
+                        continue
+                    found = sum(1 for n in needles if n in content)
+                    if found:
+                        problems.append(f"{path}: {found} values of the signed-out login")
+    return checked, problems
+
+
 def kind_of_file(path):
     name = os.path.basename(path)
     if ".sqlite" in name:
@@ -77,11 +131,15 @@ def main():
     parser.add_argument("secret_log")
     parser.add_argument("folders", nargs="+")
     parser.add_argument("--require", default="token,password,authcode")
+    parser.add_argument("--require-signed-out", action="store_true")
     args = parser.parse_args()
 
     if not os.path.exists(args.secret_log):
         sys.exit(f"leak scan: no secrets were recorded ({args.secret_log} is missing)")
     secrets = read_secrets(args.secret_log)
+    unknown = sorted({kind for kind in secrets.values() if kind not in KNOWN_KINDS})
+    if unknown:
+        sys.exit(f"leak scan: unknown kinds of secret recorded: {', '.join(unknown)}")
     kinds = {}
     for kind in secrets.values():
         kinds[kind] = kinds.get(kind, 0) + 1
@@ -120,6 +178,14 @@ def main():
         print(f"leak scan: {secret_kind} found in {path}", file=sys.stderr)
     if leaks:
         sys.exit(f"leak scan: {len(leaks)} secrets found in the suite's files")
+    checked, problems = signed_out_problems(args.folders)
+    print(f"leak scan: {checked} signed-out profile folders checked")
+    for problem in problems:
+        print(f"leak scan: {problem}", file=sys.stderr)
+    if problems:
+        sys.exit(f"leak scan: {len(problems)} things of signed-out logins survived")
+    if args.require_signed_out and checked == 0:
+        sys.exit("leak scan: no signed-out profile folder to check; the scan would prove nothing")
     print("leak scan: none found")
 
 

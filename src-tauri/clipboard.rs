@@ -1,6 +1,10 @@
 //! Copying a secret (an authcode) to the system clipboard, from Rust: the window has no
 //! clipboard permission and never hands the code back. The code is held in memory only,
 //! for the copy button, and the clipboard is cleared after a while if it still holds it.
+//! A secret is marked for clipboard managers so they keep it out of their history:
+//! `x-kde-passwordManagerHint: secret` on Linux (KDE Klipper, GNOME extensions, CopyQ and
+//! others honour it), `org.nspasteboard.ConcealedType` on macOS, and on Windows the
+//! formats that keep it out of the clipboard history and cloud clipboard.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -18,6 +22,8 @@ const CLEAR_AFTER_ENV: &str = "COWDESK_CLIPBOARD_CLEAR_SECONDS";
 pub trait Clipboard: Send {
     fn text(&mut self) -> Option<String>;
     fn set_text(&mut self, text: &str) -> Result<(), String>;
+    /// Like `set_text`, marked as a secret for clipboard managers.
+    fn set_secret(&mut self, text: &str) -> Result<(), String>;
     fn clear(&mut self) -> Result<(), String>;
 }
 
@@ -29,6 +35,23 @@ impl Clipboard for SystemClipboard {
     }
     fn set_text(&mut self, text: &str) -> Result<(), String> {
         self.0.set_text(text).map_err(|e| e.to_string())
+    }
+    fn set_secret(&mut self, text: &str) -> Result<(), String> {
+        #[cfg(target_os = "macos")]
+        use arboard::SetExtApple as _;
+        #[cfg(any(target_os = "linux", target_os = "freebsd"))]
+        use arboard::SetExtLinux as _;
+        #[cfg(windows)]
+        use arboard::SetExtWindows as _;
+        let set = self.0.set();
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "macos"))]
+        let set = set.exclude_from_history();
+        #[cfg(windows)]
+        let set = set
+            .exclude_from_history()
+            .exclude_from_cloud()
+            .exclude_from_monitoring();
+        set.text(text.to_owned()).map_err(|e| e.to_string())
     }
     fn clear(&mut self) -> Result<(), String> {
         self.0.clear().map_err(|e| e.to_string())
@@ -106,7 +129,7 @@ impl SecretClipboard {
             }
         };
         let fingerprint = self.hasher.hash_one(&secret);
-        self.copy_plain(&secret)?;
+        self.put(&secret, true)?;
         drop(secret);
         let shared = self.clipboard.clone();
         let hasher = self.hasher.clone();
@@ -120,9 +143,14 @@ impl SecretClipboard {
 }
 
 impl SecretClipboard {
-    /// Puts text on the clipboard and leaves it there: plain, non-secret text (a server
-    /// name, a port, an address) as it is, and a secret before its clear is scheduled.
+    /// Puts plain, non-secret text (a server name, a port, an address) on the clipboard
+    /// and leaves it there.
     pub fn copy_plain(&self, text: &str) -> Result<(), CopyError> {
+        self.put(text, false)
+    }
+
+    /// Puts `text` on the clipboard, marked as a secret when `secret`.
+    fn put(&self, text: &str, secret: bool) -> Result<(), CopyError> {
         let mut clipboard = lock(&self.clipboard);
         if clipboard.is_none() {
             let system =
@@ -132,7 +160,11 @@ impl SecretClipboard {
         let Some(clipboard) = clipboard.as_mut() else {
             return Err(CopyError::Clipboard("no clipboard".into()));
         };
-        clipboard.set_text(text).map_err(CopyError::Clipboard)
+        if secret {
+            clipboard.set_secret(text).map_err(CopyError::Clipboard)
+        } else {
+            clipboard.set_text(text).map_err(CopyError::Clipboard)
+        }
     }
 }
 
@@ -174,7 +206,7 @@ mod tests {
     use super::*;
 
     #[derive(Clone, Default)]
-    struct Fake(Arc<Mutex<Option<String>>>);
+    struct Fake(Arc<Mutex<Option<String>>>, Arc<Mutex<bool>>);
 
     impl Clipboard for Fake {
         fn text(&mut self) -> Option<String> {
@@ -182,6 +214,12 @@ mod tests {
         }
         fn set_text(&mut self, text: &str) -> Result<(), String> {
             *lock(&self.0) = Some(text.to_owned());
+            *lock(&self.1) = false;
+            Ok(())
+        }
+        fn set_secret(&mut self, text: &str) -> Result<(), String> {
+            *lock(&self.0) = Some(text.to_owned());
+            *lock(&self.1) = true;
             Ok(())
         }
         fn clear(&mut self) -> Result<(), String> {
@@ -208,6 +246,7 @@ mod tests {
         assert!(board.copy("acc-2", "a.de").is_err());
         board.copy("acc-1", "a.de").unwrap();
         assert_eq!(fake.0.lock().unwrap().as_deref(), Some("Secret-42"));
+        assert!(*fake.1.lock().unwrap(), "trust: marked as a secret");
         board.forget();
         assert!(board.copy("acc-1", "a.de").is_err());
     }
@@ -217,6 +256,7 @@ mod tests {
         let (board, fake) = with_fake();
         board.copy_plain("hosted.mailcow.de").unwrap();
         assert_eq!(fake.0.lock().unwrap().as_deref(), Some("hosted.mailcow.de"));
+        assert!(!*fake.1.lock().unwrap());
     }
 
     #[test]

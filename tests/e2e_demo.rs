@@ -148,5 +148,13 @@ fn demo_dashboard_then_shared_account_invoices() {
     assert_eq!(leftovers, serde_json::json!(0));
 
     drop(app);
+    // For the leak scan after the suite (scripts/leak-scan.py): the values of the
+    // signed-out login's data that must be in no file of its profile folder any more.
+    let marker: Vec<&str> = own_numbers
+        .iter()
+        .chain(&shared_numbers)
+        .map(String::as_str)
+        .collect();
+    std::fs::write(data_dir.path().join("SIGNED-OUT"), marker.join("\n")).expect("marker written");
     runtime.block_on(sandbox.shutdown());
 }

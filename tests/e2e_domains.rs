@@ -1,6 +1,7 @@
 //! The real app under Xvfb, driven through WebDriver: in the demo, see the re-lock flag on
 //! the dashboard, open a locked domain's transfer panel, disable the lock (confirmed),
-//! generate an authcode, copy it (from Rust, onto the X11 clipboard), see the clipboard
+//! generate an authcode, copy it (from Rust, onto the X11 clipboard, marked as a secret
+//! for clipboard managers: xclip lists the selection's targets), see the clipboard
 //! cleared again, see the activity log, and then scan the cache files and the app's log
 //! for the code: it must be in none of them.
 #![cfg(target_os = "linux")]
@@ -45,9 +46,19 @@ fn clipboard_text() -> Option<String> {
     arboard::Clipboard::new().ok()?.get_text().ok()
 }
 
+/// The X11 clipboard selection as `xclip` reads it, for `target` (e.g. `TARGETS`).
+fn xclip(target: &str) -> String {
+    let out = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-t", target, "-o"])
+        .output()
+        .expect("xclip runs (installed by scripts/lib/setup.sh)");
+    assert!(out.status.success(), "xclip -t {target}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
-fn e2e_domain_unlock_generate_copy_then_leak_scan() {
-    if skip_or_fail("e2e_domain_unlock_generate_copy_then_leak_scan") {
+fn e2e_domain_trust_unlock_generate_copy_then_leak_scan() {
+    if skip_or_fail("e2e_domain_trust_unlock_generate_copy_then_leak_scan") {
         return;
     }
     let data_dir = support::driver::kept_dir(module_path!());
@@ -142,6 +153,14 @@ fn e2e_domain_unlock_generate_copy_then_leak_scan() {
         Ok(clipboard_text().filter(|t| t == &code))
     });
     assert!(on_clipboard.is_ok(), "the clipboard does not hold the code");
+    // Marked for clipboard managers: the selection offers the KDE password-manager hint
+    // (read by Klipper, CopyQ, GNOME's clipboard extensions) with the value "secret".
+    let targets = xclip("TARGETS");
+    assert!(
+        targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
+        "targets: {targets}"
+    );
+    assert_eq!(xclip("x-kde-passwordManagerHint").trim(), "secret");
     // Cleared after the (shortened) delay, because it still holds the code.
     wait_until(PATIENCE, "the clipboard to be cleared", || {
         Ok((clipboard_text().as_deref() != Some(code.as_str())).then_some(()))

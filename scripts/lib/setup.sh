@@ -17,6 +17,11 @@ APT_PACKAGES=(
   # tests: a display, WebDriver, a session bus with a Secret Service, screenshots
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
   imagemagick x11-utils xdotool fonts-dejavu-core
+  # tests: real IMAP and SMTP servers for the mail doctor; the tests start their own
+  # instances on loopback (crates/core/tests/support/mailservers.rs), never the system's
+  dovecot-imapd dovecot-lmtpd postfix
+  # tests: the X11 clipboard's TARGETS (the secret hint); ISO 3166 for the BIC check
+  xclip iso-codes
 )
 
 # What the calling script started or wrote and must stop or remove when it exits.
@@ -39,8 +44,33 @@ install_apt_packages() {
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing system packages: ${missing[*]}"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Installing a mail server must not start (or configure) a system instance: a
+    # policy-rc.d that refuses every start, for the install only, and Postfix without a
+    # configuration of its own.
+    local policy=/usr/sbin/policy-rc.d placed="" status=0
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+      $SUDO chmod 755 "$policy"
+      placed=1
+    fi
+    echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+    if [ -n "$placed" ]; then $SUDO rm -f "$policy"; fi
+    return "$status"
   fi
+}
+
+# The packages of the real mailcow peer the tests start (PHP, MariaDB, Redis): installed
+# once here, before the tests start peers in parallel. The tests find the peer the same way.
+install_mailcow_peer_packages() {
+  local peer="${COWDESK_MAILCOW_PEER:-$COWDESK_ROOT/../shared/peers/mailcow}"
+  [ -f "$peer/start.sh" ] || peer=/work/shared/peers/mailcow
+  if [ ! -f "$peer/start.sh" ]; then
+    echo "The mailcow peer (shared/peers/mailcow) was not found; set COWDESK_MAILCOW_PEER." >&2
+    exit 1
+  fi
+  log "mailcow peer packages"
+  $SUDO bash "$peer/start.sh" --install
 }
 
 require_toolchains() {
@@ -76,6 +106,18 @@ install_ui_packages() {
     log "installing UI packages"
     (cd "$COWDESK_ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$COWDESK_ROOT/ui/package-lock.json" "$stamp"
+  fi
+}
+
+# openpgp.js for the secret-link tests (an independent OpenPGP implementation, the one
+# Yopass's browser code uses); npm ci only when the lock file changed since the last install.
+install_openpgp_check() {
+  local dir="$COWDESK_ROOT/tests/support/openpgp"
+  local stamp="$dir/node_modules/.cowdesk-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    log "installing openpgp.js for the secret-link tests"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
   fi
 }
 

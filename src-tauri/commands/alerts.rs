@@ -125,6 +125,8 @@ pub fn set_start_at_login<R: Runtime>(
             message_de: "Der Start bei der Anmeldung ließ sich auf diesem System nicht ändern."
                 .into(),
             fields: Default::default(),
+            fields_de: Default::default(),
+            server_words: false,
         }
     })?;
     Ok(desktop_settings(&app, &state))

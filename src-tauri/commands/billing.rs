@@ -189,6 +189,7 @@ pub(crate) fn write_failed(path: &Path, err: &std::io::Error) -> cowdesk_core::m
         &format!("{} konnte nicht geschrieben werden: {err}.", path.display()),
     );
     info.fields.clear();
+    info.fields_de.clear();
     info
 }
 

@@ -11,13 +11,13 @@ pub fn from_core(err: &CoreError) -> ErrorInfo {
 
 /// A rejected argument, named so the form can show it next to the field.
 pub fn invalid_input(field: &str, message: &str, message_de: &str) -> ErrorInfo {
-    let mut fields = BTreeMap::new();
-    fields.insert(field.to_owned(), message.to_owned());
     ErrorInfo {
         kind: ErrorKind::InvalidInput,
         message: message.to_owned(),
         message_de: message_de.to_owned(),
-        fields,
+        fields: BTreeMap::from([(field.to_owned(), message.to_owned())]),
+        fields_de: BTreeMap::from([(field.to_owned(), message_de.to_owned())]),
+        server_words: false,
     }
 }
 
@@ -27,5 +27,7 @@ pub fn internal(detail: &str) -> ErrorInfo {
         message: format!("Something went wrong inside cowdesk ({detail})."),
         message_de: format!("In cowdesk ist ein Fehler aufgetreten ({detail})."),
         fields: BTreeMap::new(),
+        fields_de: BTreeMap::new(),
+        server_words: false,
     }
 }

@@ -604,6 +604,7 @@ mod tests {
             term_months: 1,
             period_end: today,
             status_reason: Some("Unpaid invoice RE-2".into()),
+            status_reason_text: None,
             mail_allowance: None,
         };
         let numbers = |v: Vec<Invoice>| v.into_iter().map(|i| i.number).collect::<Vec<_>>();

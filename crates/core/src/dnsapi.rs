@@ -11,7 +11,13 @@ use crate::error::CoreError;
 use crate::portal::{check_server, Sensitive};
 
 pub const SERVERCOW_DNS_API: &str = "https://api.servercow.de/dns/v1";
+/// As the portal client: a server that does not take the connection within 5 s is
+/// unreachable, and no answer takes longer than 20 s.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const TIMEOUT: Duration = Duration::from_secs(20);
+/// The largest answer read: a zone's record list is a few KB; more is a broken server
+/// or proxy, and reading on would only exhaust memory.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 /// TTL of records cowdesk creates when the set had none.
 pub const DEFAULT_TTL: u32 = 3600;
 /// The types the API accepts.
@@ -115,6 +121,7 @@ pub struct DnsApi {
     username: String,
     password: Sensitive<String>,
     client: reqwest::Client,
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for DnsApi {
@@ -131,6 +138,7 @@ impl DnsApi {
     pub fn new(base: &str, username: &str, password: &str) -> Result<DnsApi, CoreError> {
         let url = check_server(base)?;
         let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("cowdesk/", env!("CARGO_PKG_VERSION")))
@@ -141,7 +149,14 @@ impl DnsApi {
             username: username.to_owned(),
             password: Sensitive::new(password.to_owned()),
             client,
+            timeout: TIMEOUT,
         })
+    }
+
+    /// Gives up on a request (body included) after `timeout` instead of 20 s.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> DnsApi {
+        self.timeout = timeout;
+        self
     }
 
     fn url(&self, zone: &str) -> String {
@@ -151,6 +166,7 @@ impl DnsApi {
     fn request(&self, method: reqwest::Method, zone: &str) -> reqwest::RequestBuilder {
         self.client
             .request(method, self.url(zone))
+            .timeout(self.timeout)
             .header("X-Auth-Username", &self.username)
             .header("X-Auth-Password", self.password.expose())
             .header("Content-Type", "application/json")
@@ -163,9 +179,11 @@ impl DnsApi {
             Value::Array(items) => items
                 .into_iter()
                 .map(|item| {
-                    serde_json::from_value::<WireRecord>(item)
+                    let mut record = serde_json::from_value::<WireRecord>(item)
                         .map_err(|e| DnsApiError::Unexpected(e.to_string()))?
-                        .into_record()
+                        .into_record()?;
+                    record.name = relative_name(&record.name, zone);
+                    Ok(record)
                 })
                 .collect(),
             other => Err(error_of(&other)
@@ -213,11 +231,8 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Value, DnsApiError> {
         .await
         .map_err(|e| DnsApiError::Unreachable(e.without_url().to_string()))?;
     let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| DnsApiError::Unreachable(e.without_url().to_string()))?;
-    let body: Option<Value> = serde_json::from_str(&text).ok();
+    let text = read_capped(response, MAX_ANSWER_BYTES).await?;
+    let body: Option<Value> = serde_json::from_slice(&text).ok();
     // Errors usually come with 200; whatever the status, an error body is an error.
     if let Some(err) = body.as_ref().and_then(error_of) {
         return Err(err);
@@ -226,6 +241,30 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Value, DnsApiError> {
         return Err(DnsApiError::Unexpected(format!("HTTP {}", status.as_u16())));
     }
     body.ok_or_else(|| DnsApiError::Unexpected("not JSON".into()))
+}
+
+/// The body, refused as soon as it is known to exceed `limit` bytes (before reading it
+/// when the length is announced, otherwise while it streams in).
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, DnsApiError> {
+    let too_large = || DnsApiError::Unexpected(format!("the answer is larger than {limit} bytes"));
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| DnsApiError::Unreachable(e.without_url().to_string()))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn error_of(body: &Value) -> Option<DnsApiError> {
@@ -242,6 +281,23 @@ fn error_of(body: &Value) -> Option<DnsApiError> {
     } else {
         DnsApiError::Refused(message)
     })
+}
+
+/// A record name relative to `zone`, however the API lists it: relative (as documented),
+/// or as a full domain name with or without the final dot.
+fn relative_name(name: &str, zone: &str) -> String {
+    let bare = name.trim_end_matches('.');
+    if bare.eq_ignore_ascii_case(zone) {
+        return String::new();
+    }
+    let lower = bare.to_ascii_lowercase();
+    match lower
+        .strip_suffix(&zone.to_ascii_lowercase())
+        .and_then(|s| s.strip_suffix('.'))
+    {
+        Some(sub) => sub.to_owned(),
+        None => bare.to_owned(),
+    }
 }
 
 fn expect_ok(body: Value) -> Result<(), DnsApiError> {
@@ -283,6 +339,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(many.into_record().unwrap().content, ["a", "b"]);
+    }
+
+    #[test]
+    fn trust_api_record_names_are_made_relative() {
+        let zone = "mueller-webdesign.de";
+        assert_eq!(relative_name("_acme-challenge", zone), "_acme-challenge");
+        assert_eq!(
+            relative_name("_acme-challenge.www.mueller-webdesign.de", zone),
+            "_acme-challenge.www"
+        );
+        assert_eq!(relative_name("mueller-webdesign.de.", zone), "");
+        assert_eq!(relative_name("", zone), "");
+        let zero: WireRecord = serde_json::from_value(
+            serde_json::json!({"name": "", "type": "A", "content": "203.0.113.7", "ttl": 0}),
+        )
+        .unwrap();
+        assert_eq!(zero.into_record().unwrap().ttl, 0);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use cowdesk_model::{
 };
 
 use crate::error::CoreError;
-use crate::portal::{account_path, segment, Method, Sensitive};
+use crate::portal::{account_path, idempotency_key, segment, Method, Sensitive};
 use crate::session::Core;
 use crate::store::{ResourceData, ResourceUpdate};
 
@@ -140,8 +140,11 @@ impl Core {
         }
         let portal = self.portal()?;
         let path = account_path(account_id, &format!("domains/{}/authcode", segment(&name)));
+        // One key for every attempt: a retry after a lost answer gets the same code, never
+        // a second one (which would make the first, perhaps already shown, invalid).
+        let key = idempotency_key();
         let (_, answer): (_, AuthcodeAnswer) = portal
-            .call::<(), _>(Method::POST, &path, None, None)
+            .call::<(), _>(Method::POST, &path, None, Some(&key))
             .await
             .map_err(|e| explain(e, &name))?;
         let code = Sensitive::new(answer.authcode);

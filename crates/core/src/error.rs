@@ -12,7 +12,12 @@ pub enum CoreError {
     InvalidInput {
         message: String,
         message_de: String,
+        /// Field -> problem, in English.
         fields: BTreeMap<String, String>,
+        /// Field -> problem, in German (the same fields).
+        fields_de: BTreeMap<String, String>,
+        /// Some text is the server's own wording, not translated (the UI marks it).
+        server_words: bool,
     },
     #[error("e-mail address or password is wrong")]
     InvalidCredentials,
@@ -36,6 +41,10 @@ pub enum CoreError {
     Offline(String),
     #[error("server error: {0}")]
     Server(String),
+    /// A write reached the portal (or may have) but its answer was an error or never
+    /// came: it may or may not have been done.
+    #[error("the portal did not confirm the change")]
+    Unconfirmed,
     #[error("refusing to send credentials to {0} without HTTPS")]
     InsecureServer(String),
     #[error(transparent)]
@@ -44,6 +53,18 @@ pub enum CoreError {
     Storage(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// An outside service's error (a mailcow, …), already worded for the user; `fields`
+    /// names the form fields it concerns.
+    #[error("{message}")]
+    Service {
+        kind: ErrorKind,
+        message: String,
+        message_de: String,
+        fields: BTreeMap<String, String>,
+        fields_de: BTreeMap<String, String>,
+        /// The message quotes the service's own, untranslated words.
+        server_words: bool,
+    },
 }
 
 impl From<sqlx::Error> for CoreError {
@@ -65,6 +86,35 @@ impl CoreError {
             message: message.to_owned(),
             message_de: message_de.to_owned(),
             fields: BTreeMap::from([(field.to_owned(), message.to_owned())]),
+            fields_de: BTreeMap::from([(field.to_owned(), message_de.to_owned())]),
+            server_words: false,
+        }
+    }
+
+    /// A form error on several fields, each in English and German.
+    pub fn fields(
+        message: &str,
+        message_de: &str,
+        fields: BTreeMap<String, String>,
+        fields_de: BTreeMap<String, String>,
+    ) -> CoreError {
+        CoreError::InvalidInput {
+            message: message.to_owned(),
+            message_de: message_de.to_owned(),
+            fields,
+            fields_de,
+            server_words: false,
+        }
+    }
+
+    /// An input error with no field (e.g. a file that could not be written).
+    pub fn input(message: String, message_de: String) -> CoreError {
+        CoreError::InvalidInput {
+            message,
+            message_de,
+            fields: BTreeMap::new(),
+            fields_de: BTreeMap::new(),
+            server_words: false,
         }
     }
 
@@ -79,12 +129,13 @@ impl CoreError {
             CoreError::Conflict(_) | CoreError::Refused { .. } => ErrorKind::Conflict,
             CoreError::RateLimited => ErrorKind::RateLimited,
             CoreError::Offline(_) => ErrorKind::Offline,
-            CoreError::Server(_) => ErrorKind::Server,
+            CoreError::Server(_) | CoreError::Unconfirmed => ErrorKind::Server,
             CoreError::InsecureServer(_) => ErrorKind::InsecureServer,
             CoreError::Secrets(SecretsError::Unavailable(_)) => ErrorKind::KeyringUnavailable,
             CoreError::Secrets(SecretsError::Failed(_)) => ErrorKind::Internal,
             CoreError::Storage(_) => ErrorKind::Storage,
             CoreError::Internal(_) => ErrorKind::Internal,
+            CoreError::Service { kind, .. } => *kind,
         }
     }
 
@@ -95,22 +146,40 @@ impl CoreError {
 
     /// What the UI and the command line show.
     pub fn info(&self) -> ErrorInfo {
-        let (message, message_de, fields) = match self {
+        match self {
             CoreError::InvalidInput {
                 message,
                 message_de,
                 fields,
-            } => (message.clone(), message_de.clone(), fields.clone()),
-            other => {
-                let (en, de) = other.messages();
-                (en, de, BTreeMap::new())
+                fields_de,
+                server_words,
             }
-        };
-        ErrorInfo {
-            kind: self.kind(),
-            message,
-            message_de,
-            fields,
+            | CoreError::Service {
+                message,
+                message_de,
+                fields,
+                fields_de,
+                server_words,
+                ..
+            } => ErrorInfo {
+                kind: self.kind(),
+                message: message.clone(),
+                message_de: message_de.clone(),
+                fields: fields.clone(),
+                fields_de: fields_de.clone(),
+                server_words: *server_words,
+            },
+            other => {
+                let (message, message_de) = other.messages();
+                ErrorInfo {
+                    kind: self.kind(),
+                    message,
+                    message_de,
+                    fields: BTreeMap::new(),
+                    fields_de: BTreeMap::new(),
+                    server_words: false,
+                }
+            }
         }
     }
 
@@ -118,6 +187,7 @@ impl CoreError {
         let pair = |en: &str, de: &str| (en.to_owned(), de.to_owned());
         match self {
             CoreError::InvalidInput { message, message_de, .. }
+            | CoreError::Service { message, message_de, .. }
             | CoreError::Refused { message, message_de } => (message.clone(), message_de.clone()),
             CoreError::InvalidCredentials => pair(
                 "The e-mail address or the password is wrong.",
@@ -163,6 +233,10 @@ impl CoreError {
             CoreError::Server(_) => pair(
                 "The customer portal answered with an error. Please try again later.",
                 "Das Kundenportal hat mit einem Fehler geantwortet. Bitte später erneut versuchen.",
+            ),
+            CoreError::Unconfirmed => pair(
+                "The portal did not confirm this change (it answered with an error or not at all), so it may or may not have been made. Sync and check the current state before trying again.",
+                "Das Portal hat diese Änderung nicht bestätigt (es antwortete mit einem Fehler oder gar nicht); sie wurde also vielleicht ausgeführt, vielleicht nicht. Bitte synchronisieren und den aktuellen Stand prüfen, bevor Sie es erneut versuchen.",
             ),
             CoreError::InsecureServer(_) => pair(
                 "cowdesk talks to the portal over HTTPS only. Check the portal address.",
@@ -240,5 +314,26 @@ mod tests {
         let info = CoreError::field("email", "Bad.", "Schlecht.").info();
         assert_eq!(info.kind, ErrorKind::InvalidInput);
         assert_eq!(info.fields.get("email").map(String::as_str), Some("Bad."));
+    }
+
+    #[test]
+    fn trust_field_errors_carry_both_languages() {
+        let info = CoreError::field("email", "Bad.", "Schlecht.").info();
+        assert_eq!(
+            info.fields_de.get("email").map(String::as_str),
+            Some("Schlecht.")
+        );
+        assert!(!info.server_words);
+        let info = CoreError::fields(
+            "Check.",
+            "Prüfen.",
+            BTreeMap::from([("a".into(), "A.".into()), ("b".into(), "B.".into())]),
+            BTreeMap::from([("a".into(), "A-de.".into()), ("b".into(), "B-de.".into())]),
+        )
+        .info();
+        assert_eq!(
+            info.fields.keys().collect::<Vec<_>>(),
+            info.fields_de.keys().collect::<Vec<_>>()
+        );
     }
 }

@@ -11,14 +11,18 @@ pub mod domains;
 pub mod error;
 pub mod lists;
 pub mod mailconfig;
+pub mod mailcow;
+pub mod maildoctor;
 pub mod mailsetup;
 pub mod mandates;
 pub mod notify;
 pub mod portal;
 pub mod schedule;
 pub mod secrets;
+pub mod server_text;
 pub mod session;
 pub mod store;
+pub mod support;
 pub mod sync;
 pub mod validate;
 

@@ -100,6 +100,7 @@ mod mailsetup_tests {
             term_months: 12,
             period_end: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
             status_reason: None,
+            status_reason_text: None,
             mail_allowance: allowance.map(|(mailboxes, storage_bytes)| MailAllowance {
                 mailboxes,
                 storage_bytes,

@@ -230,8 +230,10 @@ impl Core {
             account_id,
             &format!("mandate-approvals/{}/cancel", segment(approval_id)),
         );
-        let result: Result<(_, MandateApproval), _> =
-            portal.call::<(), _>(Method::POST, &path, None, None).await;
+        let key = idempotency_key(account_id);
+        let result: Result<(_, MandateApproval), _> = portal
+            .call::<(), _>(Method::POST, &path, None, Some(&key))
+            .await;
         if let Err(err) = result {
             tracing::info!("approval not cancelled on the server: {}", err.kind_name());
         }
@@ -312,8 +314,11 @@ impl Core {
             account_id,
             &format!("mandates/{}/{verb}", segment(mandate_id)),
         );
+        // One key for every attempt: a retry after a lost answer gets the first answer
+        // ("done"), not a 409 for the state the first attempt already changed.
+        let key = idempotency_key(account_id);
         let (_, mandate): (_, Mandate) = portal
-            .call::<(), _>(Method::POST, &path, None, None)
+            .call::<(), _>(Method::POST, &path, None, Some(&key))
             .await
             .map_err(|err| match err {
                 CoreError::Conflict(_) => refused(
@@ -372,24 +377,24 @@ impl Core {
 /// One error carrying every field problem of the form.
 fn merge_field_errors(errors: [Option<CoreError>; 3]) -> CoreError {
     let mut fields = std::collections::BTreeMap::new();
+    let mut fields_de = std::collections::BTreeMap::new();
     let mut first: Option<(String, String)> = None;
     for err in errors.into_iter().flatten() {
         if let CoreError::InvalidInput {
             message,
             message_de,
             fields: more,
+            fields_de: more_de,
+            ..
         } = err
         {
             first.get_or_insert((message, message_de));
             fields.extend(more);
+            fields_de.extend(more_de);
         }
     }
     let (message, message_de) = first.unwrap_or_default();
-    CoreError::InvalidInput {
-        message,
-        message_de,
-        fields,
-    }
+    CoreError::fields(&message, &message_de, fields, fields_de)
 }
 
 #[cfg(test)]

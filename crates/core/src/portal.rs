@@ -5,8 +5,8 @@
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, AUTHORIZATION, ETAG, IF_NONE_MATCH, RETRY_AFTER};
@@ -36,6 +36,21 @@ const PER_PAGE: u32 = 500;
 /// The largest JSON answer read: a full page is well under 1 MB, so anything near this
 /// is a broken server or proxy, and reading on would only exhaust memory.
 pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
+
+/// The header that makes a write safe to retry (docs/portal-api.yaml).
+pub(crate) const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// A key unique to one intended write: every attempt of that write sends the same one,
+/// so the portal does it once however often the answer is lost.
+pub(crate) fn idempotency_key() -> String {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let seq = SEQ.fetch_add(1, Ordering::SeqCst);
+    format!("cowdesk-{}-{nanos:x}-{seq}", std::process::id())
+}
 
 /// A value that must never reach a log: Debug prints a placeholder.
 #[derive(Clone, PartialEq, Eq)]
@@ -151,6 +166,19 @@ struct Tokens {
     refresh: Option<Sensitive<String>>,
 }
 
+/// Where a rotated refresh token goes at once (the keyring): the portal hands out a new
+/// one on every refresh and refuses the old one from then on.
+pub type TokenSink =
+    Arc<dyn Fn(String) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+struct Sink(TokenSink);
+
+impl fmt::Debug for Sink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSink")
+    }
+}
+
 /// The portal over HTTPS with reqwest.
 #[derive(Debug)]
 pub struct HttpPortal {
@@ -159,6 +187,10 @@ pub struct HttpPortal {
     tokens: Mutex<Tokens>,
     requests: AtomicU32,
     request_timeout: Duration,
+    /// One refresh at a time: with rotation, two at once would send the same refresh
+    /// token and the second would be refused.
+    refreshing: tokio::sync::Mutex<()>,
+    sink: Option<Sink>,
 }
 
 impl HttpPortal {
@@ -178,7 +210,15 @@ impl HttpPortal {
             tokens: Mutex::new(Tokens::default()),
             requests: AtomicU32::new(0),
             request_timeout: REQUEST_TIMEOUT,
+            refreshing: tokio::sync::Mutex::new(()),
+            sink: None,
         })
+    }
+
+    /// Hands every new refresh token to `sink` as soon as it arrives.
+    pub fn with_token_sink(mut self, sink: TokenSink) -> HttpPortal {
+        self.sink = Some(Sink(sink));
+        self
     }
 
     /// Gives up on a request (body included) after `timeout` instead of the default 20 s.
@@ -207,18 +247,32 @@ impl HttpPortal {
     }
 
     /// Sends with retries on 5xx and 429 (honouring Retry-After), none on other answers.
+    /// Only a request that is safe to repeat is retried: a GET or PUT, or a write with an
+    /// Idempotency-Key (the portal answers a repeat from its first answer). A write that
+    /// may have reached the portal but got no answer is `Unconfirmed`, never "offline".
     async fn send(&self, build: impl Fn() -> RequestBuilder) -> Result<Response, CoreError> {
         let mut attempt = 1;
         loop {
             self.requests.fetch_add(1, Ordering::SeqCst);
-            let response = build()
+            let request = build()
                 .timeout(self.request_timeout)
-                .send()
-                .await
-                .map_err(transport_error)?;
+                .build()
+                .map_err(|e| CoreError::Internal(format!("request: {}", e.without_url())))?;
+            let write = !matches!(*request.method(), Method::GET | Method::HEAD);
+            let repeatable =
+                request.method().is_idempotent() || request.headers().contains_key(IDEMPOTENCY_KEY);
+            let response = match self.client.execute(request).await {
+                Ok(response) => response,
+                // Not connected: nothing was sent. Anything later: it may have arrived.
+                Err(err) if write && !err.is_connect() => {
+                    tracing::info!("write without answer: {}", err.without_url());
+                    return Err(CoreError::Unconfirmed);
+                }
+                Err(err) => return Err(transport_error(err)),
+            };
             let status = response.status();
-            let retryable = status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS;
-            if !retryable || attempt >= MAX_ATTEMPTS {
+            let busy = status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS;
+            if !busy || !repeatable || attempt >= MAX_ATTEMPTS {
                 return Ok(response);
             }
             let delay =
@@ -230,19 +284,44 @@ impl HttpPortal {
     }
 
     async fn refresh(&self) -> Result<(), CoreError> {
+        let seen = self.refresh_token();
+        let _one_at_a_time = self.refreshing.lock().await;
         let Some(refresh_token) = self.refresh_token() else {
             return Err(CoreError::NotSignedIn);
         };
-        let body = RefreshRequest { refresh_token };
+        if seen.as_ref() != Some(&refresh_token) && self.lock().access.is_some() {
+            // Another request refreshed while this one waited: its tokens are current.
+            return Ok(());
+        }
+        let body = RefreshRequest {
+            refresh_token: refresh_token.clone(),
+        };
         let url = self.url("/auth/refresh");
-        let response = self.send(|| self.client.post(&url).json(&body)).await?;
+        // The portal rotates the refresh token: a retry after a lost answer must get the
+        // same new token (one key for every attempt), not a 401 for the rotated one.
+        let key = idempotency_key();
+        let response = self
+            .send(|| {
+                self.client
+                    .post(&url)
+                    .header(IDEMPOTENCY_KEY, &key)
+                    .json(&body)
+            })
+            .await
+            .map_err(no_change)?;
         if response.status() == StatusCode::UNAUTHORIZED {
             return Err(CoreError::SessionExpired);
         }
         let tokens: TokenResponse = ok_json(response).await?;
-        let mut guard = self.lock();
-        guard.access = Some(Sensitive(tokens.access_token));
-        guard.refresh = Some(Sensitive(tokens.refresh_token));
+        let rotated = tokens.refresh_token != refresh_token;
+        {
+            let mut guard = self.lock();
+            guard.access = Some(Sensitive(tokens.access_token));
+            guard.refresh = Some(Sensitive(tokens.refresh_token.clone()));
+        }
+        if let (true, Some(Sink(sink))) = (rotated, &self.sink) {
+            sink(tokens.refresh_token).await;
+        }
         Ok(())
     }
 
@@ -266,6 +345,10 @@ impl HttpPortal {
                         .header(AUTHORIZATION, format!("Bearer {}", access.expose()))
                 })
                 .await?;
+            if response.status().is_server_error() && method != Method::GET {
+                // The write may or may not have been done: say so, never "try again".
+                return Err(CoreError::Unconfirmed);
+            }
             if response.status() != StatusCode::UNAUTHORIZED {
                 return Ok(response);
             }
@@ -344,7 +427,7 @@ impl HttpPortal {
         let response = self
             .authed(method, path, |request| {
                 let request = match idempotency_key {
-                    Some(key) => request.header("Idempotency-Key", key),
+                    Some(key) => request.header(IDEMPOTENCY_KEY, key),
                     None => request,
                 };
                 match body {
@@ -389,6 +472,15 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
 }
 
+/// Sign-in, refresh and reset change nothing the user sees: a missing answer there is
+/// "the portal cannot be reached", not an unconfirmed change.
+fn no_change(err: CoreError) -> CoreError {
+    match err {
+        CoreError::Unconfirmed => CoreError::Offline("no answer from the portal".into()),
+        other => other,
+    }
+}
+
 fn transport_error(err: reqwest::Error) -> CoreError {
     // reqwest's message names the URL, never headers or bodies, so no token leaks.
     if err.is_connect() || err.is_timeout() || err.is_request() {
@@ -419,25 +511,47 @@ async fn error_from(response: Response) -> ApiFailure {
         },
         StatusCode::NOT_FOUND => CoreError::NotFound,
         StatusCode::CONFLICT => CoreError::Conflict(error.map(|e| e.message).unwrap_or_default()),
-        StatusCode::UNPROCESSABLE_ENTITY => CoreError::InvalidInput {
-            message: "Please check the highlighted fields.".to_owned(),
-            message_de: "Bitte prüfen Sie die markierten Felder.".to_owned(),
-            fields: error.map(|e| e.fields).unwrap_or_default(),
-        },
-        StatusCode::PAYLOAD_TOO_LARGE => CoreError::InvalidInput {
-            message: "The attachments are too large for the portal.".to_owned(),
-            message_de: "Die Anhänge sind zu groß für das Portal.".to_owned(),
-            fields: match error.map(|e| e.fields) {
-                Some(fields) if !fields.is_empty() => fields,
-                _ => std::collections::BTreeMap::from([(
-                    "attachments".to_owned(),
-                    "The attachments are too large for the portal.".to_owned(),
-                )]),
-            },
-        },
+        StatusCode::UNPROCESSABLE_ENTITY => server_fields(
+            "Please check the highlighted fields.",
+            "Bitte prüfen Sie die markierten Felder.",
+            error.map(|e| e.fields).unwrap_or_default(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            let (en, de) = (
+                "The attachments are too large for the portal.",
+                "Die Anhänge sind zu groß für das Portal.",
+            );
+            match error.map(|e| e.fields) {
+                Some(fields) if !fields.is_empty() => server_fields(en, de, fields),
+                _ => CoreError::field("attachments", en, de),
+            }
+        }
         StatusCode::TOO_MANY_REQUESTS => CoreError::RateLimited,
         other => CoreError::Server(format!("HTTP {}", other.as_u16())),
     })
+}
+
+/// A form error from the portal's field problems: the known texts in English and German,
+/// any other as the portal worded it, marked as its words.
+fn server_fields(
+    message: &str,
+    message_de: &str,
+    fields: std::collections::BTreeMap<String, String>,
+) -> CoreError {
+    let mut server_words = false;
+    let mut fields_de = std::collections::BTreeMap::new();
+    for (field, text) in &fields {
+        let text = crate::server_text::translate(text);
+        server_words |= text.server_words;
+        fields_de.insert(field.clone(), text.de);
+    }
+    CoreError::InvalidInput {
+        message: message.to_owned(),
+        message_de: message_de.to_owned(),
+        fields,
+        fields_de,
+        server_words,
+    }
 }
 
 async fn fail(response: Response) -> CoreError {
@@ -479,7 +593,11 @@ impl Portal for HttpPortal {
             password: password.to_owned(),
         };
         let url = self.url("/auth/login");
-        let response = self.send(|| self.client.post(&url).json(&body)).await?;
+        // Not retried (no key): a repeat would only open a second session.
+        let response = self
+            .send(|| self.client.post(&url).json(&body))
+            .await
+            .map_err(no_change)?;
         let tokens: TokenResponse = ok_json(response).await?;
         let mut guard = self.lock();
         guard.access = Some(Sensitive(tokens.access_token));
@@ -509,7 +627,11 @@ impl Portal for HttpPortal {
             email: email.to_owned(),
         };
         let url = self.url("/auth/password-reset");
-        let response = self.send(|| self.client.post(&url).json(&body)).await?;
+        // Not retried (no key): a repeat could send the e-mail twice.
+        let response = self
+            .send(|| self.client.post(&url).json(&body))
+            .await
+            .map_err(no_change)?;
         if response.status().is_success() {
             Ok(())
         } else {

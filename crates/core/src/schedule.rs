@@ -271,6 +271,8 @@ mod tests {
             message: String::new(),
             message_de: String::new(),
             fields: BTreeMap::new(),
+            fields_de: BTreeMap::new(),
+            server_words: false,
         }
     }
 

@@ -12,7 +12,7 @@ use cowdesk_model::{
 };
 
 use crate::error::CoreError;
-use crate::portal::{normalise_server, Fetched, HttpPortal, Portal};
+use crate::portal::{normalise_server, Fetched, HttpPortal, Portal, TokenSink};
 use crate::secrets::{SecretStore, SecretsError};
 use crate::store::rows::Synced;
 use crate::store::{Store, StoredLogin};
@@ -133,7 +133,9 @@ impl Core {
             }
             Err(err) => return Err(err.into()),
         };
-        let portal = HttpPortal::new(&stored.server)?.with_refresh_token(token);
+        let portal = HttpPortal::new(&stored.server)?
+            .with_refresh_token(token)
+            .with_token_sink(self.token_sink(&stored.server, &stored.email));
         let info = LoginInfo {
             server: stored.server,
             email: stored.email,
@@ -213,6 +215,11 @@ impl Core {
         self.store
             .replace_accounts(&accounts, accounts_etag.as_deref())
             .await?;
+        let portal = if remembered {
+            portal.with_token_sink(self.token_sink(&server, &email))
+        } else {
+            portal
+        };
         let info = LoginInfo {
             server,
             email,
@@ -250,7 +257,27 @@ impl Core {
             self.forget(&stored).await;
         }
         self.remove_files();
-        self.store.clear_login_and_cache().await
+        self.store.clear_login_and_cache().await?;
+        // Nothing of the login may stay readable in the profile folder: not in freed
+        // pages of the cache, not in its WAL, not in a backup taken before a migration.
+        self.store.scrub().await
+    }
+
+    /// Stores each rotated refresh token of `server`/`email` in the keyring at once, so
+    /// the next start resumes with the token the portal still accepts.
+    fn token_sink(&self, server: &str, email: &str) -> TokenSink {
+        let secrets = self.secrets.clone();
+        let key = secret_key(server, email);
+        Arc::new(move |token: String| {
+            let secrets = secrets.clone();
+            let key = key.clone();
+            Box::pin(async move {
+                let stored = blocking(move || secrets.set(&key, &token)).await;
+                if let Err(err) = stored {
+                    tracing::warn!("rotated sign-in not stored: {err}");
+                }
+            })
+        })
     }
 
     pub(crate) fn files_dir(&self) -> &Path {
@@ -274,11 +301,16 @@ impl Core {
     }
 
     async fn forget(&self, login: &StoredLogin) {
-        if let Err(err) = self
-            .secret_delete(secret_key(&login.server, &login.email))
-            .await
-        {
-            tracing::warn!("keyring entry not deleted: {err}");
+        // Every keyring entry of the login: its refresh token and the DNS API access
+        // stored with it (and the entry older versions kept for every profile).
+        for key in [
+            secret_key(&login.server, &login.email),
+            self.dns_api_secret_key(),
+            crate::dnscheck::LEGACY_SECRET_DNS_API.to_owned(),
+        ] {
+            if let Err(err) = self.secret_delete(key).await {
+                tracing::warn!("keyring entry not deleted: {err}");
+            }
         }
         if let Err(err) = self.store.clear_login_and_cache().await {
             tracing::warn!("cache not cleared: {err}");

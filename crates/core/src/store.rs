@@ -107,6 +107,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // A deleted row is overwritten, not left in a freed page for anyone who reads
+            // the file (sign-out deletes a whole login's rows).
+            .pragma("secure_delete", "ON")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
@@ -211,6 +214,45 @@ impl Store {
     pub async fn set_cache_owner(&self, server: &str, email: &str) -> Result<(), CoreError> {
         self.set_setting(CACHE_OWNER, &to_json(&(server, email))?)
             .await
+    }
+
+    /// After sign-out: rebuilds the file (so nothing deleted before `secure_delete` was
+    /// on survives in a freed page), empties the WAL, and removes the copies kept before
+    /// migrations, which hold the rows of the login as they were.
+    pub async fn scrub(&self) -> Result<(), CoreError> {
+        sqlx::query("VACUUM").execute(&self.pool).await?;
+        let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        if busy != 0 {
+            tracing::warn!("the cache's WAL could not be emptied at sign-out");
+        }
+        for backup in self.backups() {
+            if let Err(err) = std::fs::remove_file(&backup) {
+                tracing::warn!("backup {} not removed: {err}", backup.display());
+            }
+        }
+        Ok(())
+    }
+
+    /// The copies of this cache kept before migrations (`<file>.before-vN`).
+    pub fn backups(&self) -> Vec<PathBuf> {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return Vec::new();
+        };
+        let prefix = format!("{}.before-v", name.to_string_lossy());
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>, CoreError> {

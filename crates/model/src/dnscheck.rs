@@ -136,8 +136,15 @@ pub struct DnsFixPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DnsFixOutcome {
+    /// The record sets that now hold their planned values.
     pub applied: Vec<DnsChange>,
-    /// The check run again after applying.
+    /// The record sets not changed, because an error stopped "Fix it" half-way.
+    #[serde(default)]
+    pub not_applied: Vec<DnsChange>,
+    /// What stopped it, when something did.
+    #[serde(default)]
+    pub error: Option<crate::ErrorInfo>,
+    /// The check run again after applying (also after a stop half-way).
     pub report: DnsReport,
 }
 

@@ -16,6 +16,10 @@ mod mail;
 pub use mail::*;
 mod dnscheck;
 pub use dnscheck::*;
+mod maildoctor;
+pub use maildoctor::*;
+mod support;
+pub use support::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
@@ -192,8 +196,14 @@ pub struct Service {
     pub status: ServiceStatus,
     pub term_months: u16,
     pub period_end: NaiveDate,
-    /// Set when suspended, e.g. "Unpaid invoice RE-2026-000123".
+    /// Set when suspended, e.g. "Unpaid invoice RE-2026-000123": the portal's wording.
     pub status_reason: Option<String>,
+    /// `status_reason` in English and German, as cowdesk shows it (known reasons
+    /// translated, others marked as the portal's words); filled by the core, never sent
+    /// by the portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status_reason_text: Option<ServerText>,
     /// What a mail product includes; null on other services (and from a portal that
     /// does not send it yet).
     #[serde(default)]
@@ -542,6 +552,17 @@ pub struct SyncOutcome {
     pub error: Option<ErrorInfo>,
 }
 
+/// A text the portal worded itself: in English and German when cowdesk knows it,
+/// otherwise exactly as the portal wrote it (both fields) with `server_words` set, so the
+/// window can say that these are the portal's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ServerText {
+    pub en: String,
+    pub de: String,
+    pub server_words: bool,
+}
+
 /// A stable error kind the UI can branch on; never a raw string to match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -571,8 +592,15 @@ pub struct ErrorInfo {
     pub kind: ErrorKind,
     pub message: String,
     pub message_de: String,
-    /// Field name -> problem, for forms (from a 422 or local validation).
+    /// Field name -> problem in English, for forms (from a 422 or local validation).
     pub fields: std::collections::BTreeMap<String, String>,
+    /// Field name -> problem in German: the same fields as `fields`.
+    #[serde(default)]
+    pub fields_de: std::collections::BTreeMap<String, String>,
+    /// Some text here is the server's own wording that cowdesk does not know and could
+    /// not translate: the UI marks it as the portal's words.
+    #[serde(default)]
+    pub server_words: bool,
 }
 
 /// How a mail client reaches the hosted mailcow (FAQ "Shared mailcow").

@@ -49,10 +49,23 @@ impl Sessions {
         self.issue(email, refresh_token, ttl)
     }
 
-    /// A new access token for a live refresh token; `Ok(None)` without OS randomness.
+    /// A new access token AND a new refresh token for a live refresh token (rotation):
+    /// the old refresh token stops working at once; access tokens issued from it stay
+    /// valid until they expire and now belong to the new one (so logout ends them).
+    /// `Ok(None)` without OS randomness.
     fn renew(&mut self, refresh_token: &str, ttl: Duration) -> Result<Option<TokenResponse>, ()> {
         let email = self.refresh.get(refresh_token).cloned().ok_or(())?;
-        Ok(self.issue(&email, refresh_token.to_owned(), ttl))
+        let Some(rotated) = random_token() else {
+            return Ok(None);
+        };
+        self.refresh.remove(refresh_token);
+        self.refresh.insert(rotated.clone(), email.clone());
+        for token in self.access.values_mut() {
+            if token.refresh_token == refresh_token {
+                token.refresh_token = rotated.clone();
+            }
+        }
+        Ok(self.issue(&email, rotated, ttl))
     }
 
     fn issue(
@@ -316,18 +329,22 @@ mod tests {
             Err(Rejected::Expired)
         ));
         let second = sessions.renew(&first.refresh_token, ttl).unwrap().unwrap();
-        assert_eq!(second.refresh_token, first.refresh_token);
+        assert_ne!(second.refresh_token, first.refresh_token, "rotated");
+        assert!(
+            sessions.renew(&first.refresh_token, ttl).is_err(),
+            "the old refresh token is refused"
+        );
         assert!(sessions.check(&second.access_token, now).is_ok());
-        sessions.revoke("someone-else@b.de", &first.refresh_token);
+        sessions.revoke("someone-else@b.de", &second.refresh_token);
         assert!(
             sessions.check(&second.access_token, now).is_ok(),
             "not theirs to end"
         );
-        sessions.revoke("a@b.de", &first.refresh_token);
+        sessions.revoke("a@b.de", &second.refresh_token);
         assert!(matches!(
             sessions.check(&second.access_token, now),
             Err(Rejected::Unknown)
         ));
-        assert!(sessions.renew(&first.refresh_token, ttl).is_err());
+        assert!(sessions.renew(&second.refresh_token, ttl).is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! The Servercow DNS API v1 as it behaves (EXTERNAL-APIS.md §2): `X-Auth-*` headers,
 //! `POST` replaces the whole (name, type) set, `DELETE` carries a JSON body, and every
-//! error is `{"error": ...}` with HTTP 200.
+//! error is `{"error": ...}` with HTTP 200. It takes what real clients send (acme.sh,
+//! lego, ddns-updater): any TTL from 0 up (the API documents no minimum; its own example
+//! posts 20), and a name given as a full domain name, which is stored relative to the zone.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -88,9 +90,9 @@ fn body_object(body: &Bytes) -> Option<serde_json::Map<String, Value>> {
     }
 }
 
-/// (name, TYPE) from a request body, or the API's error.
+/// (name relative to `zone`, TYPE) from a request body, or the API's error.
 #[allow(clippy::result_large_err)] // an axum Response is the error to send
-fn key(body: &serde_json::Map<String, Value>) -> Result<(String, String), Response> {
+fn key(body: &serde_json::Map<String, Value>, zone: &str) -> Result<(String, String), Response> {
     let record_type = body
         .get("type")
         .and_then(Value::as_str)
@@ -102,10 +104,10 @@ fn key(body: &serde_json::Map<String, Value>) -> Result<(String, String), Respon
         Some(Value::String(name)) => name.trim().to_ascii_lowercase(),
         Some(_) => return Err(fail("parameter name must be a string")),
     };
-    if name.ends_with('.') || name.contains(' ') {
-        return Err(fail("parameter name must be relative to the domain"));
-    }
-    Ok((name, record_type))
+    Ok((
+        relative(&name, zone).ok_or_else(|| fail("parameter name must be within the domain"))?,
+        record_type,
+    ))
 }
 
 /// What a POST or DELETE starts with: authentication and the zone, then the JSON body and
@@ -120,7 +122,7 @@ fn write_request(
 ) -> Result<(String, serde_json::Map<String, Value>, String, String), Response> {
     let zone = guard(h, headers, zone)?;
     let body = body_object(body).ok_or_else(|| fail(no_body))?;
-    let (name, record_type) = key(&body)?;
+    let (name, record_type) = key(&body, &zone)?;
     Ok((zone, body, name, record_type))
 }
 
@@ -156,15 +158,16 @@ async fn replace(
     if record_type == "CNAME" && values.len() > 1 {
         return fail("a CNAME holds one value");
     }
+    // No minimum: clients send 0 (ddns-updater), 20 (acme.sh, the API's own example), 30.
     let ttl = match body.get("ttl") {
         None | Some(Value::Null) => 3600,
         Some(Value::Number(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
-            Some(ttl) if ttl >= 60 => ttl,
-            _ => return fail("parameter ttl must be at least 60"),
+            Some(ttl) => ttl,
+            None => return fail("parameter ttl must be a whole number of seconds"),
         },
-        Some(Value::String(s)) => match s.parse::<u32>() {
-            Ok(ttl) if ttl >= 60 => ttl,
-            _ => return fail("parameter ttl must be at least 60"),
+        Some(Value::String(s)) => match s.trim().parse::<u32>() {
+            Ok(ttl) => ttl,
+            Err(_) => return fail("parameter ttl must be a whole number of seconds"),
         },
         Some(_) => return fail("parameter ttl must be a number"),
     };
@@ -201,6 +204,26 @@ async fn remove(
     }
 }
 
+/// A record name as clients send it, relative to `zone` (`""` is the apex): relative
+/// already (`_acme-challenge`), or a full domain name with or without the final dot
+/// (`_acme-challenge.www.example.de`, as acme.sh sends it). `None` for a name with a space
+/// or a full name outside the zone.
+fn relative(name: &str, zone: &str) -> Option<String> {
+    if name.contains(' ') {
+        return None;
+    }
+    let absolute = name.ends_with('.');
+    let name = name.trim_end_matches('.');
+    if name == zone {
+        return Some(String::new());
+    }
+    if let Some(sub) = name.strip_suffix(zone).and_then(|s| s.strip_suffix('.')) {
+        return Some(sub.to_owned());
+    }
+    // A name ending in a dot is absolute: outside the zone it names another domain.
+    (!absolute).then(|| name.to_owned())
+}
+
 fn valid_content(record_type: &str, value: &str) -> bool {
     let host = |h: &str| {
         let h = h.trim_end_matches('.');
@@ -220,5 +243,31 @@ fn valid_content(record_type: &str, value: &str) -> bool {
             .is_some_and(|(p, h)| p.parse::<u16>().is_ok() && host(h.trim())),
         "CNAME" => host(value),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_names_are_stored_relative_to_the_zone() {
+        let zone = "mueller-webdesign.de";
+        assert_eq!(
+            relative("_acme-challenge", zone).as_deref(),
+            Some("_acme-challenge")
+        );
+        assert_eq!(
+            relative("_acme-challenge.www.mueller-webdesign.de", zone).as_deref(),
+            Some("_acme-challenge.www")
+        );
+        assert_eq!(
+            relative("_acme-challenge.mueller-webdesign.de.", zone).as_deref(),
+            Some("_acme-challenge")
+        );
+        assert_eq!(relative("mueller-webdesign.de", zone).as_deref(), Some(""));
+        assert_eq!(relative("", zone).as_deref(), Some(""));
+        assert_eq!(relative("www.example.org.", zone), None);
+        assert_eq!(relative("a b", zone), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Domain transfer endpoints: the transfer lock and authcode generation. The sandbox, like
 //! the portal, hands out an authcode only while the lock is off (409 otherwise), and keeps
-//! no copy of a code it generated.
+//! no copy of a code it generated beyond the answer to its Idempotency-Key (a retry of the
+//! same request gets the same code, see `idempotency`).
 
 use std::collections::BTreeMap;
 
@@ -90,6 +91,10 @@ pub(crate) async fn generate_authcode(
             "Could not generate an authcode.",
         );
     };
+    *h.lock()
+        .authcodes_issued
+        .entry((account_id.clone(), name.clone()))
+        .or_default() += 1;
     (
         // An authcode must not linger in any cache on the way.
         [(header::CACHE_CONTROL, "no-store")],

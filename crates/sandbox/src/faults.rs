@@ -45,6 +45,9 @@ pub enum DisruptionKind {
     WrongTypes,
     /// A syntactically valid JSON answer of this many bytes.
     Oversized(usize),
+    /// The request is served (the work is done), then the answer is lost: the client
+    /// gets this status instead, as from a proxy whose upstream timed out.
+    AfterWork(u16),
 }
 
 /// The next `times` pages after the first of the collections whose path contains
@@ -66,6 +69,8 @@ enum Action {
 
 struct Waiting {
     path_contains: String,
+    /// Matching requests let through before this one starts to act.
+    skip: u32,
     times: u32,
     action: Action,
 }
@@ -76,11 +81,20 @@ pub(crate) struct Faults(Vec<Waiting>);
 
 impl Faults {
     pub fn push(&mut self, fault: Fault) {
-        self.wait(
-            fault.path_contains.clone(),
-            fault.times,
-            Action::Status(fault),
-        );
+        self.push_after(0, fault);
+    }
+
+    /// `fault`, acting only after `skip` matching requests went through untouched (e.g.
+    /// the second write of a series).
+    pub fn push_after(&mut self, skip: u32, fault: Fault) {
+        if fault.times > 0 {
+            self.0.push(Waiting {
+                path_contains: fault.path_contains.clone(),
+                skip,
+                times: fault.times,
+                action: Action::Status(fault),
+            });
+        }
     }
 
     pub fn push_disruption(&mut self, disruption: Disruption) {
@@ -118,6 +132,7 @@ impl Faults {
         if times > 0 {
             self.0.push(Waiting {
                 path_contains,
+                skip: 0,
                 times,
                 action,
             });
@@ -132,6 +147,10 @@ impl Faults {
             .iter()
             .position(|f| !matches!(f.action, Action::Shift) && path.contains(&f.path_contains))?;
         let waiting = &mut self.0[position];
+        if waiting.skip > 0 {
+            waiting.skip -= 1;
+            return None;
+        }
         waiting.times -= 1;
         let action = waiting.action.clone();
         if waiting.times == 0 {
@@ -177,6 +196,15 @@ async fn disrupted(kind: DisruptionKind, request: Request, next: Next) -> Respon
             next.run(request).await
         }
         DisruptionKind::Malformed => json_body(Bytes::from_static(b"<html>Bad Gateway</html>")),
+        DisruptionKind::AfterWork(status) => {
+            let _served = next.run(request).await;
+            status_answer(&Fault {
+                path_contains: String::new(),
+                status,
+                retry_after: None,
+                times: 1,
+            })
+        }
         DisruptionKind::Oversized(size) => json_body(Bytes::from(oversized_json(size))),
         DisruptionKind::ResetMidBody => {
             let real = real_body(request, next).await;
@@ -279,6 +307,26 @@ mod tests {
         assert_eq!(status(faults.take("/a/domains")), Some(503));
         assert!(faults.take("/a/domains").is_none());
         assert!(faults.take("/never").is_none(), "zero times is no fault");
+    }
+
+    #[test]
+    fn trust_a_fault_can_wait_for_the_nth_request() {
+        let mut faults = Faults::default();
+        faults.push_after(
+            2,
+            Fault {
+                path_contains: "/dns/v1".into(),
+                status: 500,
+                retry_after: None,
+                times: 1,
+            },
+        );
+        assert!(faults.take("/dns/v1/domains/a.de").is_none());
+        assert!(faults.take("/dns/v1/domains/a.de").is_none());
+        assert!(
+            matches!(faults.take("/dns/v1/domains/a.de"), Some(Action::Status(f)) if f.status == 500)
+        );
+        assert!(faults.take("/dns/v1/domains/a.de").is_none());
     }
 
     #[test]

@@ -285,6 +285,7 @@ fn account_data(
                 term_months: if n % 2 == 0 { 12 } else { 1 },
                 period_end,
                 status_reason,
+                status_reason_text: None,
                 mail_allowance: (*kind == "mail").then(|| mail_allowance(config.mailboxes)),
             }
         })

@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
-use cowdesk_model::iban::{check_bic, check_iban, mask_iban, SEPA_COUNTRIES};
+use cowdesk_model::iban::mask_iban;
 use cowdesk_model::{
     ApprovalStatus, Mandate, MandateApproval, MandateKind, MandateStatus, Permission, Resource,
     Role,
@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::auth::{authorise, authorise_body};
 use crate::http::{error, not_found, string_field, validation};
+use crate::iban::{sepa_bic, sepa_iban, Refusal};
 use crate::state::{SandboxHandle, State as SandboxState};
 
 /// A valid IBAN whose (made-up) bank refuses direct debits: the sandbox answers 422 on
@@ -177,11 +178,8 @@ fn sepa_mandate(
     if holder.is_none() {
         fields.insert("holder".into(), "Enter the account holder.".into());
     }
-    let iban = string_field(body, "iban").map(|i| check_iban(&i));
+    let iban = string_field(body, "iban").map(|i| sepa_iban(&i));
     match &iban {
-        Some(Ok(iban)) if !SEPA_COUNTRIES.contains(&&iban[..2]) => {
-            fields.insert("iban".into(), "Not an account in a SEPA country.".into());
-        }
         Some(Ok(iban)) if iban == NO_DEBIT_IBAN => {
             fields.insert(
                 "iban".into(),
@@ -189,13 +187,16 @@ fn sepa_mandate(
             );
         }
         Some(Ok(_)) => {}
+        Some(Err(Refusal::NotSepa)) => {
+            fields.insert("iban".into(), "Not an account in a SEPA country.".into());
+        }
         _ => {
             fields.insert("iban".into(), "This is not a valid IBAN.".into());
         }
     }
     if let Some(bic) = string_field(body, "bic") {
-        if check_bic(&bic).is_none() {
-            fields.insert("bic".into(), "A BIC has 8 or 11 characters.".into());
+        if !sepa_bic(&bic) {
+            fields.insert("bic".into(), "This is not a valid BIC.".into());
         }
     }
     let (Some(Ok(iban)), true) = (iban, fields.is_empty()) else {

@@ -72,6 +72,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where the demo sandbox serves its secret service double.
+pub(crate) const YOPASS_PREFIX: &str = "/yopass";
+
 pub(crate) fn router(handle: SandboxHandle) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<SandboxHandle>> = BTreeMap::new();
     for (method, path) in ROUTES {
@@ -95,6 +98,11 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
         .merge(mandates::provider_router())
         // The Servercow DNS API v1: not part of the portal contract either.
         .merge(crate::dnsapi::router())
+        // The secret service (a Yopass 14 double), for the demo's secret links.
+        .nest_service(
+            YOPASS_PREFIX,
+            crate::yopass::YopassDouble::new(Default::default()).router(),
+        )
         .fallback(|| async { not_found("No such resource.") })
         .method_not_allowed_fallback(|| async {
             error(
@@ -103,6 +111,12 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
                 "This resource does not answer that method.",
             )
         })
+        // Keyed writes answer a retry from the first answer (inside the faults, so a
+        // fault after the work still finds the answer kept).
+        .layer(middleware::from_fn_with_state(
+            handle.clone(),
+            crate::idempotency::replay,
+        ))
         // Tickets carry attachments (base64): more than axum's default 2 MB.
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(middleware::from_fn_with_state(

@@ -52,6 +52,10 @@ pub(crate) struct State {
     pub received: Vec<(String, String, NewTicket)>,
     /// Approvals at the payment provider and idempotent mandate requests.
     pub mandates: crate::mandates::MandateState,
+    /// Kept answers of keyed writes (`Idempotency-Key`), for retries.
+    pub replays: crate::idempotency::Replays,
+    /// Authcodes generated, per (account id, domain): how often the work was done.
+    pub authcodes_issued: HashMap<(String, String), u32>,
     /// ETags of whole collections, dropped whenever their data changes: a 10,000-item
     /// collection is hashed once, not on every page.
     etags: HashMap<(String, Resource), String>,
@@ -85,6 +89,8 @@ impl SandboxHandle {
                     ticket_seq: 1000,
                     received: Vec::new(),
                     mandates: Default::default(),
+                    replays: Default::default(),
+                    authcodes_issued: HashMap::new(),
                     etags: HashMap::new(),
                 }),
             }),
@@ -150,6 +156,11 @@ impl SandboxHandle {
         self.lock().faults.push(fault);
     }
 
+    /// `fault`, but only after `skip` matching requests were served normally.
+    pub fn inject_fault_after(&self, skip: u32, fault: Fault) {
+        self.lock().faults.push_after(skip, fault);
+    }
+
     pub fn inject_disruption(&self, disruption: Disruption) {
         self.lock().faults.push_disruption(disruption);
     }
@@ -162,6 +173,16 @@ impl SandboxHandle {
     /// Requests served so far, faulty answers included.
     pub fn request_count(&self) -> u64 {
         self.inner.requests.load(Ordering::SeqCst)
+    }
+
+    /// How many authcodes were generated for `domain` of `account_id` (a retry answered
+    /// from its Idempotency-Key does not count).
+    pub fn authcodes_issued(&self, account_id: &str, domain: &str) -> u32 {
+        self.lock()
+            .authcodes_issued
+            .get(&(account_id.to_owned(), domain.to_owned()))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Every access token issued so far now answers `token_expired`.

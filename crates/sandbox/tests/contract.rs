@@ -617,6 +617,17 @@ async fn contract_answers_match_the_schemas() {
     )
     .await;
     assert_eq!(status, 200);
+    let refreshed = refreshed.unwrap();
+    // The refresh token rotates: the old one is refused from now on, the new one works.
+    let (status, _) = conforms(
+        &doc,
+        refresh,
+        "post",
+        post_refresh(tokens["refresh_token"].clone()).await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let tokens = json!({"refresh_token": refreshed["refresh_token"].clone()});
     let (status, _) = conforms(
         &doc,
         refresh,
@@ -625,10 +636,7 @@ async fn contract_answers_match_the_schemas() {
     )
     .await;
     assert_eq!(status, 401);
-    let token = refreshed.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = refreshed["access_token"].as_str().unwrap().to_owned();
 
     let get = |path: String, etag: Option<String>| {
         let mut request = http.get(format!("{base}{path}")).bearer_auth(&token);
@@ -795,12 +803,13 @@ async fn contract_answers_match_the_schemas() {
         post_refresh(tokens["refresh_token"].clone()).await,
     )
     .await;
-    let fresh = fresh.unwrap()["access_token"].as_str().unwrap().to_owned();
+    let fresh = fresh.unwrap();
+    let access = fresh["access_token"].as_str().unwrap().to_owned();
     let logout = "/api/v1/auth/logout";
     let response = send(
         http.post(format!("{base}{logout}"))
-            .bearer_auth(&fresh)
-            .json(&json!({"refresh_token": tokens["refresh_token"]})),
+            .bearer_auth(&access)
+            .json(&json!({"refresh_token": fresh["refresh_token"]})),
     )
     .await;
     assert_eq!(conforms(&doc, logout, "post", response).await.0, 204);

@@ -126,7 +126,7 @@ describe("adding a mandate", () => {
       if (cmd === "add_provider_mandate") {
         return new Promise((_, reject) => {
           finish = () =>
-            reject({ kind: "conflict", message: "You stopped waiting for the approval. Nothing was added.", message_de: "x", fields: {} });
+            reject({ kind: "conflict", message: "You stopped waiting for the approval. Nothing was added.", message_de: "x", fields: {}, fields_de: {}, server_words: false });
         });
       }
       if (cmd === "cancel_mandate_approval") finish(null);

@@ -129,6 +129,8 @@ describe("domain transfer panel", () => {
           message: "The transfer lock of mueller-webdesign.de is on.",
           message_de: "Die Transfersperre von mueller-webdesign.de ist aktiv.",
           fields: {},
+          fields_de: {},
+          server_words: false,
         };
       }
       return null;

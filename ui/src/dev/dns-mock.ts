@@ -88,6 +88,8 @@ const noCredentials = {
   message: "Store the DNS API credentials first (DNS API access in the customer portal).",
   message_de: "Bitte zuerst die Zugangsdaten der DNS-API speichern (DNS-API-Zugang im Kundenportal).",
   fields: {},
+  fields_de: {},
+  server_words: false,
 };
 
 /** The answer to a DNS doctor command, or undefined for any other command. */
@@ -129,7 +131,7 @@ export async function dnsAnswer(cmd: string, a: Record<string, string | null | u
         await pause(150);
       }
       state.fixed.add(domain);
-      return { applied: changes, report: await checking(domain) };
+      return { applied: changes, not_applied: [], error: null, report: await checking(domain) };
     }
     default:
       return undefined;

@@ -143,6 +143,8 @@ const offlineError: ErrorInfo = {
   message: "cowdesk cannot reach the portal. Check the internet connection.",
   message_de: "cowdesk erreicht das Portal nicht. Prüfen Sie die Internetverbindung.",
   fields: {},
+  fields_de: {},
+  server_words: false,
 };
 const lastSynced = new Date(Date.now() - (offline ? 3 * 3600_000 : 4 * 60_000)).toISOString();
 
@@ -160,7 +162,7 @@ const isOverdue = (i: Invoice) => i.status === "overdue" || (i.status === "open"
 function dashboard(accountId: string): Dashboard {
   const account = accounts.find((a) => a.id === accountId);
   const d = data[accountId];
-  if (!account || !d) throw { kind: "not_found", message: "Not found.", message_de: "Nicht gefunden.", fields: {} };
+  if (!account || !d) throw { kind: "not_found", message: "Not found.", message_de: "Nicht gefunden.", fields: {}, fields_de: {}, server_words: false };
   const invoices = permitted(accountId, "invoices") ? d.invoices : [];
   const open = invoices.filter((i) => i.status === "open" || i.status === "overdue");
   const overdue = invoices.filter(isOverdue);
@@ -320,7 +322,7 @@ export function installMock(): void {
             };
           }
           if (a.password !== "cowdesk-demo") {
-            throw { kind: "invalid_credentials", message: "The e-mail address or the password is wrong.", message_de: "Die E-Mail-Adresse oder das Passwort ist falsch.", fields: {} };
+            throw { kind: "invalid_credentials", message: "The e-mail address or the password is wrong.", message_de: "Die E-Mail-Adresse oder das Passwort ist falsch.", fields: {}, fields_de: {}, server_words: false };
           }
           signedIn = true;
           return { ...login, demo: false, email: a.email };
@@ -399,7 +401,7 @@ export function installMock(): void {
             services: (id) => listing(id, "services"),
           });
           if (answer !== undefined) return answer;
-          throw { kind: "internal", message: `unknown command ${cmd}`, message_de: `unbekannter Befehl ${cmd}`, fields: {} };
+          throw { kind: "internal", message: `unknown command ${cmd}`, message_de: `unbekannter Befehl ${cmd}`, fields: {}, fields_de: {}, server_words: false };
         }
       }
     },

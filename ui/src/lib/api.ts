@@ -80,5 +80,5 @@ export function asErrorInfo(err: unknown): ErrorInfo {
     return err as ErrorInfo;
   }
   const text = String(err);
-  return { kind: "internal", message: text, message_de: text, fields: {} };
+  return { kind: "internal", message: text, message_de: text, fields: {}, fields_de: {}, server_words: false };
 }

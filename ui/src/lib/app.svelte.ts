@@ -5,8 +5,9 @@ import { api, asErrorInfo, events } from "./api";
 import type { AccountSummary } from "./bindings/AccountSummary";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { LoginInfo } from "./bindings/LoginInfo";
+import type { ServerText } from "./bindings/ServerText";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
-import { locale, resolveLanguage, setLanguage } from "./i18n.svelte";
+import { locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
 
 export type View =
   | "dashboard"
@@ -68,6 +69,26 @@ export const app = $state<AppState>({
 /** The message of an error in the current language. */
 export function errorText(info: ErrorInfo): string {
   return locale.lang === "de" ? info.message_de : info.message;
+}
+
+/**
+ * One field's problem from a form error, in the current language. A text the portal
+ * worded and cowdesk could not translate comes as it is, marked as the portal's words.
+ */
+export function fieldText(info: ErrorInfo | null, field: string): string | undefined {
+  const en = info?.fields[field];
+  if (!info || en === undefined) return undefined;
+  const text = locale.lang === "de" ? (info.fields_de?.[field] ?? en) : en;
+  const untranslated = info.server_words && (info.fields_de?.[field] ?? en) === en;
+  return untranslated ? `${text} ${t("common.serverWords")}` : text;
+}
+
+/** A text the portal worded (a status reason) in the current language, marked when it
+ *  is the portal's own untranslated words. */
+export function serverText(text: ServerText | null | undefined, raw: string | null): string | null {
+  if (!text) return raw;
+  const shown = locale.lang === "de" ? text.de : text.en;
+  return text.server_words ? `${shown} ${t("common.serverWords")}` : shown;
 }
 
 export async function boot(): Promise<void> {

@@ -5,7 +5,7 @@
 import "../components/billing/billing.css";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { app } from "./app.svelte";
+import { app, fieldText } from "./app.svelte";
 import type { BillingRequest } from "./bindings/BillingRequest";
 import type { BillingSettings } from "./bindings/BillingSettings";
 import type { CancellationRequest } from "./bindings/CancellationRequest";
@@ -121,9 +121,7 @@ export function deniedReason(needed: Permission[]): string | null {
 
 /** A field's problem from a form error, in the current language. */
 export function fieldProblem(error: ErrorInfo | null, field: string): string | undefined {
-  if (!error) return undefined;
-  if (locale.lang === "de") return error.fields[`${field}@de`] ?? error.fields[field];
-  return error.fields[field];
+  return fieldText(error, field);
 }
 
 /**
@@ -132,7 +130,7 @@ export function fieldProblem(error: ErrorInfo | null, field: string): string | u
  * (offline, a role the server refused, ...). Never a raw error.
  */
 export function formErrorText(error: ErrorInfo): string {
-  const names = Object.keys(error.fields).filter((name) => !name.endsWith("@de"));
+  const names = Object.keys(error.fields);
   if (names.length === 0) return locale.lang === "de" ? error.message_de : error.message;
   return names.map((name) => fieldProblem(error, name) ?? "").join(" ");
 }

@@ -25,10 +25,9 @@ describe("billing helpers", () => {
       kind: "invalid_input",
       message: "The payment date cannot be in the future.",
       message_de: "Das Zahlungsdatum kann nicht in der Zukunft liegen.",
-      fields: {
-        payment_date: "The payment date cannot be in the future.",
-        "payment_date@de": "Das Zahlungsdatum kann nicht in der Zukunft liegen.",
-      },
+      fields: { payment_date: "The payment date cannot be in the future." },
+      fields_de: { payment_date: "Das Zahlungsdatum kann nicht in der Zukunft liegen." },
+      server_words: false,
     };
     locale.lang = "de";
     expect(fieldProblem(error, "payment_date")).toContain("Zukunft");
@@ -36,8 +35,24 @@ describe("billing helpers", () => {
     locale.lang = "en";
     expect(fieldProblem(error, "payment_date")).toContain("future");
     expect(fieldProblem(error, "amount")).toBeUndefined();
-    const offline: ErrorInfo = { kind: "offline", message: "The portal cannot be reached.", message_de: "Nicht erreichbar.", fields: {} };
+    const offline: ErrorInfo = { kind: "offline", message: "The portal cannot be reached.", message_de: "Nicht erreichbar.", fields: {}, fields_de: {}, server_words: false };
     expect(formErrorText(offline)).toBe("The portal cannot be reached.");
+  });
+
+  it("trust: marks the portal's untranslated words in a field problem", () => {
+    const error: ErrorInfo = {
+      kind: "invalid_input",
+      message: "Please check the highlighted fields.",
+      message_de: "Bitte prüfen Sie die markierten Felder.",
+      fields: { iban: "Held for review", bic: "This is not a valid BIC." },
+      fields_de: { iban: "Held for review", bic: "Das ist keine gültige BIC." },
+      server_words: true,
+    };
+    locale.lang = "de";
+    expect(fieldProblem(error, "iban")).toBe("Held for review (Wortlaut des Portals, nicht übersetzt)");
+    expect(fieldProblem(error, "bic")).toBe("Das ist keine gültige BIC.");
+    locale.lang = "en";
+    expect(fieldProblem(error, "iban")).toBe("Held for review (the portal's words)");
   });
 
   it("names the permission a shared role lacks", () => {

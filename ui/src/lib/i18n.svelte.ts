@@ -2,6 +2,7 @@ import * as dnsMessages from "./messages/dns";
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
+import * as mailDoctorMessages from "./messages/maildoctor";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
@@ -164,6 +165,7 @@ const en = {
   "common.retry": "Try again",
   "common.busy": "Please wait",
   "login.fieldsHint": "Please check the marked fields.",
+  "common.serverWords": "(the portal's words)",
   "nav.account": "Account",
   "sync.progress": "Sync progress",
   "sync.offlineShort": "Offline",
@@ -181,6 +183,7 @@ const en = {
   ...mandateMessages.en,
   ...alertsEn,
   ...mailMessages.en,
+  ...mailDoctorMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -340,6 +343,7 @@ const de: Record<MessageKey, string> = {
   "common.retry": "Erneut versuchen",
   "common.busy": "Bitte warten",
   "login.fieldsHint": "Bitte prüfen Sie die markierten Felder.",
+  "common.serverWords": "(Wortlaut des Portals, nicht übersetzt)",
   "nav.account": "Konto",
   "sync.progress": "Fortschritt der Synchronisierung",
   "sync.offlineShort": "Offline",
@@ -357,6 +361,7 @@ const de: Record<MessageKey, string> = {
   ...mandateMessages.de,
   ...alertsDe,
   ...mailMessages.de,
+  ...mailDoctorMessages.de,
 };
 
 export const dictionaries = { en, de } as const;

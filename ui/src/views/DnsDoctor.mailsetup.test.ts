@@ -54,7 +54,7 @@ interface Calls {
   [cmd: string]: Record<string, unknown>[];
 }
 
-function backend(initial: DnsSettings) {
+function backend(initial: DnsSettings, halfWay = false) {
   const calls: Calls = {};
   let settings = initial;
   let fixed = false;
@@ -75,8 +75,16 @@ function backend(initial: DnsSettings) {
         case "dns_fix_plan":
           return plan;
         case "dns_fix_apply":
+          if (halfWay) {
+            return {
+              applied: plan.changes.slice(0, 1),
+              not_applied: plan.changes.slice(1),
+              error: { kind: "conflict", message: "The DNS API refused the change: quota.", message_de: "Die DNS-API hat die Änderung abgelehnt: quota.", fields: {}, fields_de: {}, server_words: false },
+              report: broken,
+            };
+          }
           fixed = true;
-          return { applied: plan.changes, report: good };
+          return { applied: plan.changes, not_applied: [], error: null, report: good };
         default:
           return null;
       }
@@ -173,6 +181,23 @@ describe("mail DNS doctor (mailsetup)", () => {
     expect(q("dns-plan")).toBeNull();
     expect(q("dns-applied")?.textContent).toContain("2 changes applied");
     expect(q("dns-summary")?.dataset.status).toBe("pass");
+    done();
+  });
+
+  it("trust: a Fix it stopped half-way lists the sets changed and not changed", async () => {
+    locale.lang = "de";
+    backend({ resolver: null, api_username: "cowdesk-dns" }, true);
+    const { done } = render();
+    await until(() => q<HTMLButtonElement>("dns-fix")?.disabled === false);
+    q("dns-fix")?.click();
+    await until(() => q("dns-plan") !== null);
+    q("dns-apply")?.click();
+    await until(() => q("dns-stopped") !== null);
+    expect(q("dns-applied")).toBeNull();
+    expect(all("dns-changed").map((e) => e.textContent?.split(" ").slice(0, 2).join(" "))).toEqual([`MX ${DOMAIN}`]);
+    expect(all("dns-unchanged").map((e) => e.textContent?.split(" ").slice(0, 2).join(" "))).toEqual([`TXT ${DOMAIN}`]);
+    expect(q("dns-stopped")?.textContent).toContain("abgelehnt: quota");
+    expect(q("dns-summary")?.dataset.status).toBe("fail");
     done();
   });
 

@@ -28,6 +28,8 @@ describe("login", () => {
         message: "The e-mail address or the password is wrong.",
         message_de: "Die E-Mail-Adresse oder das Passwort ist falsch.",
         fields: {},
+        fields_de: {},
+        server_words: false,
       };
     });
     locale.lang = "de";

@@ -11,6 +11,8 @@ const offline: ErrorInfo = {
   message: "cowdesk cannot reach the portal.",
   message_de: "cowdesk erreicht das Portal nicht.",
   fields: {},
+  fields_de: {},
+  server_words: false,
 };
 
 function setUp(error: ErrorInfo | null) {

@@ -56,6 +56,7 @@ fn service(id: &str, status: ServiceStatus) -> Service {
         term_months: 1,
         period_end: day(40),
         status_reason: (status == ServiceStatus::Suspended).then(|| "Unpaid invoice RE-1".into()),
+        status_reason_text: None,
         mail_allowance: None,
     }
 }

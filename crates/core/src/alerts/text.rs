@@ -137,7 +137,16 @@ pub fn service(rule: AlertRule, service: &Service) -> Texts {
         );
     }
     let (reason, reason_de) = match &service.status_reason {
-        Some(reason) => (format!(": {reason}"), format!(": {reason}")),
+        Some(reason) => {
+            let text = crate::server_text::translate(reason);
+            // The portal's own words stay as they are, in quotes, in the German text.
+            let de = if text.server_words {
+                format!(": „{}“", text.de)
+            } else {
+                format!(": {}", text.de)
+            };
+            (format!(": {}", text.en), de)
+        }
         None => (String::new(), String::new()),
     };
     texts(

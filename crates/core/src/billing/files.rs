@@ -82,11 +82,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
 }
 
 pub fn io_error(path: &Path, err: &std::io::Error) -> CoreError {
-    CoreError::InvalidInput {
-        message: format!("Could not write {}: {err}.", path.display()),
-        message_de: format!("{} konnte nicht geschrieben werden: {err}.", path.display()),
-        fields: Default::default(),
-    }
+    CoreError::input(
+        format!("Could not write {}: {err}.", path.display()),
+        format!("{} konnte nicht geschrieben werden: {err}.", path.display()),
+    )
 }
 
 /// "2025" for a whole calendar year, else "2025-04-01_2025-06-30".

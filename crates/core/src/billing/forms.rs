@@ -1,8 +1,9 @@
 //! The billing forms: their input rules (each problem named per field, in English and
 //! German) and the ticket each one becomes. Nothing is sent while a rule fails.
 //!
-//! Field problems travel in `ErrorInfo::fields` as `field -> English text`, plus
-//! `"field@de" -> German text`, so a form can show each problem in the user's language.
+//! Field problems travel in `ErrorInfo::fields` as `field -> English text` and in
+//! `ErrorInfo::fields_de` as `field -> German text`, so a form can show each problem in
+//! the user's language.
 
 use std::collections::BTreeMap;
 
@@ -55,15 +56,7 @@ impl Problems {
         }
         let message = self.en.values().cloned().collect::<Vec<_>>().join(" ");
         let message_de = self.de.values().cloned().collect::<Vec<_>>().join(" ");
-        let mut fields = self.en;
-        for (field, text) in self.de {
-            fields.insert(format!("{field}@de"), text);
-        }
-        Err(CoreError::InvalidInput {
-            message,
-            message_de,
-            fields,
-        })
+        Err(CoreError::fields(&message, &message_de, self.en, self.de))
     }
 }
 
@@ -613,10 +606,7 @@ mod tests {
             "paypal_transaction_id",
         ] {
             assert!(info.fields.contains_key(field), "{field}");
-            assert!(
-                info.fields.contains_key(&format!("{field}@de")),
-                "{field}@de"
-            );
+            assert!(info.fields_de.contains_key(field), "{field} in German");
         }
         assert!(info.message.contains("future"));
         assert!(info.message_de.contains("Zukunft"));
@@ -630,11 +620,11 @@ mod tests {
         let err = payment_notice(&form, Some(&invoice), "1", today()).unwrap_err();
         let info = err.info();
         assert!(info.fields["attachments"].contains("5 MB"), "{info:?}");
-        assert!(info.fields["attachments@de"].contains("5 MB"));
+        assert!(info.fields_de["attachments"].contains("5 MB"));
         form.attachments = vec![attachment(10, "application/x-msdownload")];
         assert_eq!(
             fields(payment_notice(&form, Some(&invoice), "1", today()).unwrap_err()),
-            ["attachments", "attachments@de"]
+            ["attachments"]
         );
         form.attachments = vec![attachment(10, "image/png"); 4];
         assert!(payment_notice(&form, Some(&invoice), "1", today()).is_err());
@@ -677,6 +667,7 @@ mod tests {
             term_months: 12,
             period_end: "2027-03-31".parse().unwrap(),
             status_reason: None,
+            status_reason_text: None,
             mail_allowance: None,
         }
     }
@@ -709,15 +700,7 @@ mod tests {
             ..request.clone()
         };
         let err = cancellation(&bad, Some(&active), Some(end), "1", today()).unwrap_err();
-        assert_eq!(
-            fields(err),
-            [
-                "date",
-                "date@de",
-                "warnings_accepted",
-                "warnings_accepted@de"
-            ]
-        );
+        assert_eq!(fields(err), ["date", "warnings_accepted"]);
         let gone = service(ServiceStatus::Terminated);
         assert!(cancellation(&request, Some(&gone), Some(end), "1", today()).is_err());
     }
@@ -752,7 +735,7 @@ mod tests {
         };
         assert_eq!(
             fields(restore(&future, Some(&gone), "1", today()).unwrap_err()),
-            ["affected", "affected@de", "noticed_on", "noticed_on@de"]
+            ["affected", "noticed_on"]
         );
     }
 }

@@ -239,13 +239,25 @@ fn same_set(a: &[String], b: &[String]) -> bool {
     a == b
 }
 
+/// What applying a plan did: the record sets changed, those not changed, and the error
+/// that stopped it half-way, if one did.
+#[derive(Debug)]
+pub struct Applied {
+    pub applied: Vec<DnsChange>,
+    pub not_applied: Vec<DnsChange>,
+    pub error: Option<CoreError>,
+}
+
 /// Applies `plan` to the zone `plan.domain`. The zone is read first: when a set no longer
-/// holds what the plan saw, nothing is written (the plan would overwrite someone's change).
+/// holds what the plan saw, nothing is written (the plan would overwrite someone's change)
+/// and the error comes back as `Err`. Once writing started, an error stops it and comes
+/// back in `Applied`, with the zone read again to tell exactly which sets now hold their
+/// new values and which do not (a write whose answer was lost may have happened).
 pub async fn apply(
     api: &DnsApi,
     plan: &DnsFixPlan,
     progress: &(dyn Fn(DnsProgress) + Send + Sync),
-) -> Result<Vec<DnsChange>, CoreError> {
+) -> Result<Applied, CoreError> {
     let zone = &plan.domain;
     let records = api.records(zone).await?;
     for change in &plan.changes {
@@ -268,7 +280,6 @@ pub async fn apply(
         }
     }
     let total = plan.changes.len() as u32;
-    let mut applied = Vec::new();
     for (i, change) in plan.changes.iter().enumerate() {
         progress(DnsProgress {
             domain: zone.clone(),
@@ -276,8 +287,8 @@ pub async fn apply(
             done: i as u32,
             total,
         });
-        if change.after.is_empty() {
-            api.delete(zone, &change.name, &change.record_type).await?;
+        let written = if change.after.is_empty() {
+            api.delete(zone, &change.name, &change.record_type).await
         } else {
             let ttl = records
                 .iter()
@@ -285,9 +296,17 @@ pub async fn apply(
                 .map(|r| r.ttl)
                 .unwrap_or(DEFAULT_TTL);
             api.replace(zone, &change.name, &change.record_type, &change.after, ttl)
-                .await?;
+                .await
+        };
+        if let Err(err) = written {
+            tracing::info!("DNS fix of {zone} stopped at change {}: {err}", i + 1);
+            let (applied, not_applied) = sort_out(api, plan, i).await;
+            return Ok(Applied {
+                applied,
+                not_applied,
+                error: Some(err.into()),
+            });
         }
-        applied.push(change.clone());
     }
     progress(DnsProgress {
         domain: zone.clone(),
@@ -295,7 +314,34 @@ pub async fn apply(
         done: total,
         total,
     });
-    Ok(applied)
+    Ok(Applied {
+        applied: plan.changes.clone(),
+        not_applied: Vec::new(),
+        error: None,
+    })
+}
+
+/// After writing stopped at change `failed`: which sets hold their new values and which
+/// do not, by the zone as the API lists it now. If the zone cannot be read, the changes
+/// before `failed` count as made and the rest as not made.
+async fn sort_out(
+    api: &DnsApi,
+    plan: &DnsFixPlan,
+    failed: usize,
+) -> (Vec<DnsChange>, Vec<DnsChange>) {
+    match api.records(&plan.domain).await {
+        Ok(now) => plan.changes.iter().cloned().partition(|change| {
+            same_set(
+                &current(&now, &change.name, &change.record_type),
+                &change.after,
+            )
+        }),
+        Err(err) => {
+            tracing::info!("zone not read again after the stop: {err}");
+            let (made, rest) = plan.changes.split_at(failed);
+            (made.to_vec(), rest.to_vec())
+        }
+    }
 }
 
 fn display_name(name: &str, zone: &str) -> String {

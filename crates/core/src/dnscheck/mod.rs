@@ -8,6 +8,7 @@ pub mod dmarc;
 pub mod fix;
 pub mod lookup;
 mod service;
+pub use service::LEGACY_SECRET_DNS_API;
 pub mod spf;
 
 use std::collections::BTreeMap;

@@ -14,8 +14,9 @@ use crate::session::Core;
 /// Settings keys (SQLite; nothing secret).
 pub const SETTING_RESOLVER: &str = "dns.resolver";
 pub const SETTING_API_BASE: &str = "dns.api_base";
-/// The keyring entry of the DNS API credentials.
-pub const SECRET_DNS_API: &str = "dns-api";
+/// The one keyring entry older versions kept the DNS API credentials in, for every
+/// profile and login alike. Read once, moved to the profile's own entry, then deleted.
+pub const LEGACY_SECRET_DNS_API: &str = "dns-api";
 
 #[derive(Serialize, Deserialize)]
 struct StoredCredentials {
@@ -80,18 +81,35 @@ impl Core {
             password: password.clone(),
         })
         .map_err(|e| CoreError::Internal(e.to_string()))?;
-        self.secret_set(SECRET_DNS_API.to_owned(), stored).await?;
+        self.secret_set(self.dns_api_secret_key(), stored).await?;
         self.dns_settings().await
     }
 
     pub async fn clear_dns_api_credentials(&self) -> Result<DnsSettings, CoreError> {
-        self.secret_delete(SECRET_DNS_API.to_owned()).await?;
+        self.secret_delete(self.dns_api_secret_key()).await?;
+        self.secret_delete(LEGACY_SECRET_DNS_API.to_owned()).await?;
         self.dns_settings().await
     }
 
+    /// The keyring entry of this profile's DNS API credentials: one per profile (cache
+    /// file), removed with the login at sign-out.
+    pub(crate) fn dns_api_secret_key(&self) -> String {
+        format!("dns-api:{}", self.store().path().display())
+    }
+
     async fn dns_api_credentials(&self) -> Result<Option<(String, Sensitive<String>)>, CoreError> {
-        let Some(stored) = self.secret_get(SECRET_DNS_API.to_owned()).await? else {
-            return Ok(None);
+        let own = self.dns_api_secret_key();
+        let stored = match self.secret_get(own.clone()).await? {
+            Some(stored) => stored,
+            None => {
+                // Credentials of an older version: move them to this profile's entry.
+                let Some(legacy) = self.secret_get(LEGACY_SECRET_DNS_API.to_owned()).await? else {
+                    return Ok(None);
+                };
+                self.secret_set(own, legacy.clone()).await?;
+                self.secret_delete(LEGACY_SECRET_DNS_API.to_owned()).await?;
+                legacy
+            }
         };
         // An unreadable entry is as good as none; it is replaced when stored again.
         Ok(serde_json::from_str::<StoredCredentials>(&stored)
@@ -161,7 +179,9 @@ impl Core {
         Ok(fix::plan(&domain, &report, &zone, dkim_value.as_deref()))
     }
 
-    /// Applies a plan (as shown to the user), then checks the domain again.
+    /// Applies a plan (as shown to the user), then checks the domain again. A stop
+    /// half-way is not an `Err`: the outcome names the sets changed and not changed, with
+    /// the error, and the new report.
     pub async fn apply_dns_fix(
         &self,
         plan: &DnsFixPlan,
@@ -174,9 +194,20 @@ impl Core {
             ));
         }
         let api = self.dns_api().await?;
-        let applied = fix::apply(&api, plan, progress).await?;
-        tracing::info!("DNS fix applied to {domain}: {} change(s)", applied.len());
+        let done = fix::apply(&api, plan, progress).await?;
+        tracing::info!(
+            "DNS fix of {domain}: {} change(s) made, {} not",
+            done.applied.len(),
+            done.not_applied.len()
+        );
+        // Checked again in any case: after a stop half-way too, the report shows the
+        // zone as it is now.
         let report = self.check_dns(&domain, None, progress).await?;
-        Ok(DnsFixOutcome { applied, report })
+        Ok(DnsFixOutcome {
+            applied: done.applied,
+            not_applied: done.not_applied,
+            error: done.error.map(|e| e.info()),
+            report,
+        })
     }
 }

@@ -1,29 +1,12 @@
 //! Portal calls of billing and contracts: tickets with attachments, profile updates, and
 //! PDFs (invoices, the data processing agreement).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use cowdesk_model::{NewTicket, Profile, ProfileUpdate, Ticket};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::Method;
 
-use super::{account_path, fail, ok_json, HttpPortal};
+use super::{account_path, fail, idempotency_key, ok_json, HttpPortal, IDEMPOTENCY_KEY};
 use crate::error::CoreError;
-
-/// Header that makes a ticket POST safe to retry.
-const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
-
-static TICKET_SEQ: AtomicU64 = AtomicU64::new(0);
-
-/// A key unique to this process and moment: a retry of the same request reuses it.
-fn idempotency_key() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let seq = TICKET_SEQ.fetch_add(1, Ordering::SeqCst);
-    format!("cowdesk-{}-{nanos:x}-{seq}", std::process::id())
-}
 
 impl HttpPortal {
     /// Opens a ticket; one Idempotency-Key for every attempt, so a retry after a lost

@@ -333,6 +333,7 @@ impl Synced for Service {
             status: c.3,
             term_months: u16::try_from(c.4).unwrap_or(0),
             period_end: date(&c.5)?,
+            status_reason_text: c.6.as_deref().map(crate::server_text::translate),
             status_reason: c.6,
             mail_allowance: match (c.7, c.8) {
                 (Some(mailboxes), Some(storage_bytes)) => Some(MailAllowance {

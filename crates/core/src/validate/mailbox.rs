@@ -150,6 +150,7 @@ mod mailsetup_tests {
                 message,
                 message_de,
                 fields,
+                ..
             } => {
                 assert!(fields.contains_key("address"));
                 (message, message_de)

@@ -1,7 +1,7 @@
 //! The SEPA mandate form: account holder, IBAN (country, length, check digits) and the
 //! optional BIC, each failing with a message that names the rule.
 
-use cowdesk_model::iban::{self, IbanProblem};
+use cowdesk_model::iban::{self, BicProblem, IbanProblem};
 use cowdesk_model::{FieldProblem, SepaCheck};
 
 use crate::error::CoreError;
@@ -31,6 +31,14 @@ pub fn iban_message(problem: IbanProblem) -> (String, String) {
             "The third and fourth characters of an IBAN are its check digits (two digits).".into(),
             "Das dritte und vierte Zeichen einer IBAN sind ihre Prüfziffern (zwei Ziffern).".into(),
         ),
+        IbanProblem::CheckDigitsOutOfRange => (
+            "The check digits of an IBAN (third and fourth characters) are 02 to 98; 00, 01 and 99 are never issued.".into(),
+            "Die Prüfziffern einer IBAN (drittes und viertes Zeichen) liegen zwischen 02 und 98; 00, 01 und 99 werden nie vergeben.".into(),
+        ),
+        IbanProblem::BbanStructure => (
+            "After the check digits, an IBAN follows its country's fixed pattern of letters and digits; this one does not (a letter where a digit belongs, or the other way round).".into(),
+            "Nach den Prüfziffern folgt eine IBAN dem festen Muster ihres Landes aus Buchstaben und Ziffern; diese nicht (ein Buchstabe, wo eine Ziffer hingehört, oder umgekehrt).".into(),
+        ),
         IbanProblem::BadCheckDigits => (
             "The check digits do not match: there is a typo in this IBAN.".into(),
             "Die Prüfziffern passen nicht: Diese IBAN enthält einen Tippfehler.".into(),
@@ -54,18 +62,37 @@ pub fn iban(value: &str) -> Result<String, CoreError> {
     Ok(compact)
 }
 
+/// The message for a BIC problem, in English and German.
+pub fn bic_message(problem: BicProblem) -> (String, String) {
+    match problem {
+        BicProblem::Length(actual) => (
+            format!("A BIC has 8 or 11 characters: 4 letters for the bank, 2 for the country, 2 letters or digits for the place, optionally 3 for the branch (e.g. COBADEFFXXX). This one has {actual}."),
+            format!("Eine BIC hat 8 oder 11 Zeichen: 4 Buchstaben für die Bank, 2 für das Land, 2 Buchstaben oder Ziffern für den Ort, optional 3 für die Filiale (z. B. COBADEFFXXX). Diese hat {actual}."),
+        ),
+        BicProblem::BankCode => (
+            "The first four characters of a BIC name the bank and are letters only.".into(),
+            "Die ersten vier Zeichen einer BIC bezeichnen die Bank und sind nur Buchstaben.".into(),
+        ),
+        BicProblem::UnknownCountry => (
+            "Characters 5 and 6 of a BIC are the bank's country (ISO 3166, e.g. DE); this is not a country code.".into(),
+            "Das 5. und 6. Zeichen einer BIC sind das Land der Bank (ISO 3166, z. B. DE); das ist kein Ländercode.".into(),
+        ),
+        BicProblem::LocationOrBranch => (
+            "After the country, a BIC has only letters and digits (2 for the place, optionally 3 for the branch).".into(),
+            "Nach dem Land hat eine BIC nur Buchstaben und Ziffern (2 für den Ort, optional 3 für die Filiale).".into(),
+        ),
+    }
+}
+
 /// An empty BIC is fine (the portal determines it); otherwise 8 or 11 characters of the
-/// right form.
+/// right form with a real country; else a field error naming the rule.
 pub fn bic(value: &str) -> Result<Option<String>, CoreError> {
     if value.trim().is_empty() {
         return Ok(None);
     }
-    iban::check_bic(value).map(Some).ok_or_else(|| {
-        CoreError::field(
-            "bic",
-            "A BIC has 8 or 11 characters: 4 letters for the bank, 2 for the country, 2 letters or digits for the place, optionally 3 for the branch (e.g. COBADEFFXXX).",
-            "Eine BIC hat 8 oder 11 Zeichen: 4 Buchstaben für die Bank, 2 für das Land, 2 Buchstaben oder Ziffern für den Ort, optional 3 für die Filiale (z. B. COBADEFFXXX).",
-        )
+    iban::check_bic(value).map(Some).map_err(|p| {
+        let (en, de) = bic_message(p);
+        CoreError::field("bic", &en, &de)
     })
 }
 
@@ -107,6 +134,7 @@ pub fn check(holder_value: &str, iban_value: &str, bic_value: &str) -> SepaCheck
             message,
             message_de,
             fields,
+            ..
         } => Some(FieldProblem {
             field: fields.into_keys().next().unwrap_or_default(),
             message,

@@ -7,6 +7,15 @@ import type { ErrorKind } from "./ErrorKind";
  */
 export type ErrorInfo = { kind: ErrorKind, message: string, message_de: string, 
 /**
- * Field name -> problem, for forms (from a 422 or local validation).
+ * Field name -> problem in English, for forms (from a 422 or local validation).
  */
-fields: { [key in string]: string }, };
+fields: { [key in string]: string }, 
+/**
+ * Field name -> problem in German: the same fields as `fields`.
+ */
+fields_de: { [key in string]: string }, 
+/**
+ * Some text here is the server's own wording that cowdesk does not know and could
+ * not translate: the UI marks it as the portal's words.
+ */
+server_words: boolean, };

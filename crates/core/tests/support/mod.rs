@@ -1,0 +1,3 @@
+//! Fixtures shared by cowdesk-core's test binaries (`mod support;`).
+
+pub mod mailservers;
