@@ -26,6 +26,7 @@ use cowdesk_model::{
 use crate::error::CoreError;
 use crate::portal::invoice_pdf_path;
 use crate::session::Core;
+use crate::store::{ResourceData, ResourceUpdate};
 
 impl Core {
     /// The account with a check that its cached role holds `permissions`; a missing one
@@ -44,12 +45,6 @@ impl Core {
         Ok(account)
     }
 
-    async fn permitted(&self, account: &Account, resource: Resource) -> Result<bool, CoreError> {
-        let states = self.store().sync_states(&account.id).await?;
-        Ok(account.role.allows(resource.permission())
-            && states.get(&resource).is_none_or(|s| s.permitted))
-    }
-
     async fn customer_number(&self, account: &Account) -> Result<String, CoreError> {
         Ok(match self.store().profile(&account.id).await? {
             Some(profile) => profile.customer_number,
@@ -66,7 +61,12 @@ impl Core {
     ) -> Result<InvoiceList, CoreError> {
         let account = self.store().account(account_id).await?;
         let permitted = self.permitted(&account, Resource::Invoices).await?;
-        let invoices = self.store().invoices(account_id).await?;
+        // What the role may not read is not shown, whatever the cache still holds.
+        let invoices = if permitted {
+            self.store().invoices(account_id).await?
+        } else {
+            Vec::new()
+        };
         let today = self.today();
         // One look at the folder instead of one file check per row.
         let cached = files::cached_pdfs(self.files_dir(), account_id);
@@ -87,7 +87,7 @@ impl Core {
         })
     }
 
-    fn pdf_cached(&self, account_id: &str, number: &str) -> bool {
+    pub(crate) fn pdf_cached(&self, account_id: &str, number: &str) -> bool {
         files::invoice_pdf_path(self.files_dir(), account_id, number).is_ok_and(|p| p.is_file())
     }
 
@@ -320,7 +320,12 @@ impl Core {
     ) -> Result<BillingRequest, CoreError> {
         let portal = self.portal()?;
         let created = portal.create_ticket(account_id, &ticket).await?;
-        self.store().insert_ticket(account_id, &created).await?;
+        // Kept at once, so views show it before the next sync brings the whole list.
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Tickets(vec![created.clone()]),
+            existing_only: false,
+        };
+        self.write_cache(account_id, &[update], &[]).await?;
         let request = BillingRequest {
             ticket_id: created.id.clone(),
             category: ticket.category.unwrap_or(TicketCategory::General),
@@ -448,10 +453,12 @@ impl Core {
         let permitted = self.permitted(&account, Resource::Services).await?;
         let requests = self.store().billing_requests(account_id).await?;
         let today = self.today();
-        let items = self
-            .store()
-            .services(account_id)
-            .await?
+        let services = if permitted {
+            self.store().services(account_id).await?
+        } else {
+            Vec::new()
+        };
+        let items = services
             .into_iter()
             .map(|s| self.contract(s, &requests, today))
             .collect();
@@ -498,9 +505,13 @@ impl Core {
 
     pub async fn billing_settings(&self, account_id: &str) -> Result<BillingSettings, CoreError> {
         let account = self.store().account(account_id).await?;
+        let permitted = self.permitted(&account, Resource::Profile).await?;
         Ok(BillingSettings {
-            profile: self.store().profile(account_id).await?,
-            permitted: self.permitted(&account, Resource::Profile).await?,
+            profile: match permitted {
+                true => self.store().profile(account_id).await?,
+                false => None,
+            },
+            permitted,
             last_synced: self.store().last_synced(account_id).await?,
         })
     }
@@ -515,7 +526,12 @@ impl Core {
             .await?;
         let update = settings::checked_update(update)?;
         let profile = self.portal()?.update_profile(account_id, &update).await?;
-        self.store().replace_profile(account_id, &profile).await?;
+        // The profile's ETag stays, so the next sync fetches it once more.
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Profile(Box::new(profile.clone())),
+            existing_only: false,
+        };
+        self.write_cache(account_id, &[update], &[]).await?;
         Ok(profile)
     }
 }

@@ -4,13 +4,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use cowdesk_model::{
-    ActivityAction, Authcode, AuthcodeAnswer, Domain, InvoiceStatus, Permission, TransferChecklist,
-    TransferLockRequest,
+    ActivityAction, Authcode, AuthcodeAnswer, Domain, InvoiceStatus, Permission, Resource,
+    TransferChecklist, TransferLockRequest,
 };
 
 use crate::error::CoreError;
 use crate::portal::{account_path, idempotency_key, segment, Method, Sensitive};
 use crate::session::Core;
+use crate::store::{ResourceData, ResourceUpdate};
 
 /// A domain unlocked for longer than this without a transfer should be locked again.
 pub const RELOCK_AFTER_DAYS: i64 = 7;
@@ -104,7 +105,17 @@ impl Core {
             )
             .await
             .map_err(|e| explain(e, &name))?;
-        self.store().update_domain(account_id, &updated).await?;
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Domains(vec![updated.clone()]),
+            existing_only: true,
+        };
+        let acknowledged = [(Resource::Domains, name.clone())];
+        let written = self
+            .write_cache(account_id, &[update], &acknowledged)
+            .await?;
+        if !written.missing.is_empty() {
+            return Err(CoreError::NotFound);
+        }
         let action = if locked {
             ActivityAction::TransferLockEnabled
         } else {

@@ -9,6 +9,7 @@ pub mod dnsapi;
 pub mod dnscheck;
 pub mod domains;
 pub mod error;
+pub mod lists;
 pub mod mailconfig;
 pub mod mailcow;
 pub mod maildoctor;

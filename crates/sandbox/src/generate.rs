@@ -15,7 +15,7 @@ use cowdesk_model::{
 };
 
 use crate::data::{accounting, full_access, AccountData, Grant};
-use crate::{SandboxConfig, DEMO_EMAIL, OTHER_EMAIL};
+use crate::{SandboxConfig, DEMO_EMAIL, OTHER_EMAIL, SHARED_OWNER_EMAIL};
 
 /// SplitMix64: small, fast and the same on every platform and release.
 struct Rng(u64);
@@ -124,7 +124,7 @@ pub(crate) fn generate(config: &SandboxConfig) -> (Vec<AccountData>, Vec<Grant>)
         200_002,
         "Bäckerei Schmidt GmbH",
         "baeckerei-schmidt",
-        "jonas@baeckerei-schmidt.example",
+        SHARED_OWNER_EMAIL,
         "Jonas Schmidt",
         "Marktplatz 3",
         "48143",

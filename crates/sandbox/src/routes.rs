@@ -217,18 +217,27 @@ async fn collection(
         Err(response) => return response,
     };
     let mut state = h.lock();
+    let shifted = page > 1
+        && state
+            .faults
+            .take_page_shift(&path_of(&account_id, resource));
     let Some((data, etag)) = state.account_with_etag(&account_id, resource) else {
         return not_found("No such account.");
     };
+    let paging = Paging {
+        page,
+        per_page,
+        shifted,
+    };
     // Pages are serialised straight from the shared data: no copy of a 10,000-item list.
     with_etag(&headers, &etag, || match resource {
-        Resource::Invoices => page_of(&data.invoices, page, per_page),
-        Resource::Mandates => page_of(&data.mandates, page, per_page),
-        Resource::Services => page_of(&data.services, page, per_page),
-        Resource::Domains => page_of(&data.domains, page, per_page),
-        Resource::Mailboxes => page_of(&data.mailboxes, page, per_page),
-        Resource::Users => page_of(&data.users, page, per_page),
-        Resource::Tickets => page_of(&data.tickets, page, per_page),
+        Resource::Invoices => page_of(&data.invoices, paging),
+        Resource::Mandates => page_of(&data.mandates, paging),
+        Resource::Services => page_of(&data.services, paging),
+        Resource::Domains => page_of(&data.domains, paging),
+        Resource::Mailboxes => page_of(&data.mailboxes, paging),
+        Resource::Users => page_of(&data.users, paging),
+        Resource::Tickets => page_of(&data.tickets, paging),
         Resource::Profile => not_found("No such resource."),
     })
 }
@@ -243,8 +252,31 @@ struct Page<'a, T> {
     next_page: Option<u32>,
 }
 
-fn page_of<T: Serialize>(all: &[T], page: u32, per_page: u32) -> Response {
+/// The page asked for, and whether it starts one item early (an injected page shift).
+#[derive(Clone, Copy)]
+struct Paging {
+    page: u32,
+    per_page: u32,
+    shifted: bool,
+}
+
+/// The request path of a collection, as faults match it.
+fn path_of(account_id: &str, resource: Resource) -> String {
+    format!("/api/v1/accounts/{account_id}/{}", resource.path())
+}
+
+fn page_of<T: Serialize>(all: &[T], paging: Paging) -> Response {
+    let Paging {
+        page,
+        per_page,
+        shifted,
+    } = paging;
     let (start, end, next_page) = window(all.len(), page, per_page);
+    let start = if shifted {
+        start.saturating_sub(1)
+    } else {
+        start
+    };
     Json(Page {
         items: &all[start..end],
         page,

@@ -261,7 +261,8 @@ async function fakeSync(): Promise<SyncOutcome[]> {
   for (const a of accounts) {
     for (let done = 1; done <= 8; done++) {
       await pause(120);
-      await emit("sync-progress", { account_id: a.id, resource: "invoices", done, total: 8 });
+      const stage = done < 8 ? "fetching" : "saved";
+      await emit("sync-progress", { account_id: a.id, resource: "invoices", done, total: 8, stage });
     }
   }
   const result = outcomes(offline ? offlineError : null);

@@ -12,7 +12,8 @@ use cowdesk_model::{
 };
 use tempfile::TempDir;
 
-use super::ledger::{apply_sync_with_alerts, LedgerReport};
+use super::evaluate::Reach;
+use super::ledger::LedgerReport;
 use super::rules::{evaluate, RuleInput, Snapshot};
 use super::*;
 use crate::notify::{Notifier, NotifyError};
@@ -107,7 +108,6 @@ fn rules_at(
         previous,
         current,
         today: today(),
-        now: now(),
         unlocked_since,
     });
     findings
@@ -162,7 +162,6 @@ fn rules_new_invoice_needs_a_previous_list_and_paid_ones_stay_quiet() {
         previous: &empty,
         current: &now,
         today: today(),
-        now: super::tests::now(),
         unlocked_since: &HashMap::new(),
     });
     let new: Vec<_> = findings
@@ -177,7 +176,6 @@ fn rules_new_invoice_needs_a_previous_list_and_paid_ones_stay_quiet() {
         previous: &Snapshot::default(),
         current: &now,
         today: today(),
-        now: super::tests::now(),
         unlocked_since: &HashMap::new(),
     });
     assert!(findings.iter().all(|f| !f.fresh));
@@ -290,7 +288,6 @@ fn rules_cancelled_mandate_is_news_only_when_it_happens() {
             previous,
             current: &cancelled,
             today: today(),
-            now: now(),
             unlocked_since: &HashMap::new(),
         })
         .into_iter()
@@ -311,7 +308,6 @@ fn rules_point_at_the_item_and_name_it_in_both_languages() {
         previous: &current,
         current: &current,
         today: today(),
-        now: now(),
         unlocked_since: &HashMap::new(),
     });
     let reminder = findings
@@ -375,10 +371,15 @@ fn updates(invoices: Vec<Invoice>, services: Vec<Service>) -> Vec<ResourceUpdate
     ]
 }
 
+/// One write through the write path, at `at` (its day is "today").
 async fn sync(store: &Store, updates: &[ResourceUpdate], at: DateTime<Utc>) -> LedgerReport {
-    apply_sync_with_alerts(store, ACC, updates, at, at.date_naive())
+    let mut tx = store.begin_write().await.unwrap();
+    let clock = (at.date_naive(), at);
+    let done = crate::sync::commit::commit_in(&mut tx, ACC, updates, clock, Reach::ChangeSet, &[])
         .await
-        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    done.report
 }
 
 /// The demo's shape: one invoice overdue with a reminder, its service suspended.
