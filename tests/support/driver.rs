@@ -28,39 +28,48 @@ pub struct Launch<'a> {
     pub env: &'a [(&'a str, &'a str)],
 }
 
-/// Why the end-to-end tests cannot run here, if they cannot.
-pub fn missing_prerequisite() -> Option<String> {
-    if std::env::var_os("DISPLAY").is_none() {
-        return Some("no DISPLAY (run under Xvfb: scripts/test.sh does)".into());
+/// What the end-to-end tests lack here, if anything, and how to get it. `display` and
+/// `path` are `$DISPLAY` and `$PATH`.
+pub fn missing_prerequisite(
+    display: Option<&std::ffi::OsStr>,
+    path: Option<&std::ffi::OsStr>,
+) -> Option<String> {
+    if display.is_none_or(|d| d.is_empty()) {
+        return Some(
+            "no X display (DISPLAY is not set): run ./scripts/test.sh, which starts Xvfb, \
+             or start one yourself (apt-get install xvfb; Xvfb :99 & export DISPLAY=:99)"
+                .into(),
+        );
     }
-    for tool in ["tauri-driver", "WebKitWebDriver"] {
-        if which(tool).is_none() {
+    let install = [
+        ("tauri-driver", "cargo install tauri-driver --locked"),
+        ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
+    ];
+    for (tool, how) in install {
+        if which(tool, path).is_none() {
             return Some(format!(
-                "{tool} is not installed (scripts/test.sh installs it)"
+                "{tool} is not on PATH: install it ({how}; ./scripts/test.sh does)"
             ));
         }
     }
     None
 }
 
-/// On a developer's machine a missing display or driver skips with a reason; in CI it is
-/// a failure, so the end-to-end tests can never silently not run there.
-pub fn skip_or_fail(test: &str) -> bool {
-    match missing_prerequisite() {
-        None => false,
-        Some(reason) if std::env::var_os("CI").is_some() => {
-            panic!("{test} must run in CI but cannot: {reason}")
-        }
-        Some(reason) => {
-            eprintln!("skipping {test}: {reason}");
-            true
-        }
+/// The end-to-end tests run or fail: a missing display or driver is a failure that says
+/// what to install or start, never a skip that would count as passed.
+pub fn require_prerequisites() -> Result<(), String> {
+    let display = std::env::var_os("DISPLAY");
+    let path = std::env::var_os("PATH");
+    match missing_prerequisite(display.as_deref(), path.as_deref()) {
+        None => Ok(()),
+        Some(reason) => Err(format!("the end-to-end test cannot run: {reason}")),
     }
 }
 
 impl AppUnderTest {
     /// Launches the app binary as `launch` says; `name` names the screenshot folder.
     pub fn launch(name: &str, launch: Launch<'_>) -> Result<AppUnderTest, String> {
+        require_prerequisites()?;
         let port = free_port()?;
         let native_port = free_port()?;
         let mut command = Command::new("tauri-driver");
@@ -179,9 +188,8 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-fn which(tool: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+fn which(tool: &str, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
+    std::env::split_paths(path?)
         .map(|dir| dir.join(tool))
         .find(|candidate| is_executable(candidate))
 }

@@ -4,6 +4,8 @@
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod notifications;
+#[path = "../../crates/core/tests/support/rerun.rs"]
+pub mod rerun;
 #[cfg(target_os = "linux")]
 pub mod tray_host;
 pub mod webdriver;
