@@ -81,6 +81,24 @@ impl WebDriver {
         self.post("execute/sync", json!({ "script": script, "args": [] }))
     }
 
+    /// Resizes the window to `width` x `height` (the page's viewport, as the app has no
+    /// window decorations under Xvfb). Call it once the window is shown (`painted`
+    /// returned): resizing the app's still hidden window stalls WebKit's rendering.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
+        self.post("window/rect", json!({ "width": width, "height": height }))
+            .map(|_| ())
+    }
+
+    /// Waits until the page has rendered and presented its current state: two animation
+    /// frames. WebKit's screenshot returns the last presented frame, which can be older
+    /// than the DOM a test just read.
+    pub fn painted(&self) -> Result<(), String> {
+        self.execute(
+            "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))",
+        )
+        .map(|_| ())
+    }
+
     /// A PNG of the window.
     pub fn screenshot(&self) -> Result<Vec<u8>, String> {
         use base64::Engine as _;
