@@ -59,8 +59,7 @@ impl Rerun {
             self.output
         );
         assert!(
-            !self.output.to_lowercase().contains("skipping")
-                && !self.output.contains("SKIPPED"),
+            !self.output.to_lowercase().contains("skipping") && !self.output.contains("SKIPPED"),
             "{}",
             self.output
         );
