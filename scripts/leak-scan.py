@@ -28,6 +28,18 @@ import urllib.parse
 # Shorter values would match by chance in binary files (screenshots, databases).
 MIN_LENGTH = 8
 
+# The kinds of secrets the suite records. An unknown kind is a typo in a test or the
+# sandbox, and would make a --require check pass or fail for the wrong reason.
+KNOWN_KINDS = {
+    "token": "access and refresh tokens the sandbox hands out",
+    "password": "sign-in and mailbox passwords",
+    "authcode": "domain authcodes",
+    "api_password": "DNS API passwords",
+    # The support tests record each secret they share and each link key they make: the
+    # Yopass double only ever sees ciphertext.
+    "secret_link": "secrets put into secret links, and their keys",
+}
+
 
 def read_secrets(path):
     secrets = {}
@@ -125,6 +137,9 @@ def main():
     if not os.path.exists(args.secret_log):
         sys.exit(f"leak scan: no secrets were recorded ({args.secret_log} is missing)")
     secrets = read_secrets(args.secret_log)
+    unknown = sorted({kind for kind in secrets.values() if kind not in KNOWN_KINDS})
+    if unknown:
+        sys.exit(f"leak scan: unknown kinds of secret recorded: {', '.join(unknown)}")
     kinds = {}
     for kind in secrets.values():
         kinds[kind] = kinds.get(kind, 0) + 1

@@ -10,6 +10,7 @@ install_mailcow_peer_packages
 require_toolchains
 install_tauri_driver
 install_ui_packages
+install_openpgp_check
 build_ui
 
 results="$(mktemp)"
@@ -32,7 +33,7 @@ log "Rust: tests (display $DISPLAY, private D-Bus session, gnome-keyring)"
 run_in_private_session cargo test --workspace --quiet 2>&1 | tee "$results.cargo"
 
 log "Leak scan of everything the end-to-end tests left"
-python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password --require-signed-out
+python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password,secret_link --require-signed-out
 
 log "IPC bindings are up to date"
 if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then

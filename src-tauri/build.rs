@@ -81,5 +81,12 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "dns_check",
         "dns_fix_plan",
         "dns_fix_apply",
+        "mail_doctor_check",
+        "mail_doctor_usage",
+        "mail_doctor_trash_preview",
+        "mail_doctor_trash_empty",
+        "mailbox_password_kept",
+        "keep_mailbox_password",
+        "forget_mailbox_password",
     ]
 }

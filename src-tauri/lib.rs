@@ -29,6 +29,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .manage(clipboard::SecretClipboard::default())
         .manage(commands::mandates::ApprovalWait::default())
         .manage(commands::dnscheck::PendingPlans::default())
+        .manage(commands::maildoctor::PendingTrash::default())
         .invoke_handler(commands::handler())
         .on_window_event(window::on_window_event)
         .setup(|app| {

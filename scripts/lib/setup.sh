@@ -109,6 +109,18 @@ install_ui_packages() {
   fi
 }
 
+# openpgp.js for the secret-link tests (an independent OpenPGP implementation, the one
+# Yopass's browser code uses); npm ci only when the lock file changed since the last install.
+install_openpgp_check() {
+  local dir="$COWDESK_ROOT/tests/support/openpgp"
+  local stamp="$dir/node_modules/.cowdesk-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    log "installing openpgp.js for the secret-link tests"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+
 build_ui() {
   log "building the UI"
   (cd "$COWDESK_ROOT/ui" && npm run --silent build)

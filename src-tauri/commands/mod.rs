@@ -10,6 +10,7 @@ mod domains;
 pub mod error;
 mod input;
 mod mail;
+pub mod maildoctor;
 pub mod mandates;
 mod session;
 pub mod sync;
@@ -90,5 +91,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         dnscheck::dns_check,
         dnscheck::dns_fix_plan,
         dnscheck::dns_fix_apply,
+        maildoctor::mail_doctor_check,
+        maildoctor::mail_doctor_usage,
+        maildoctor::mail_doctor_trash_preview,
+        maildoctor::mail_doctor_trash_empty,
+        maildoctor::mailbox_password_kept,
+        maildoctor::keep_mailbox_password,
+        maildoctor::forget_mailbox_password,
     ]
 }

@@ -4,6 +4,7 @@
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod notifications;
+pub mod page;
 #[path = "../../crates/core/tests/support/rerun.rs"]
 pub mod rerun;
 #[cfg(target_os = "linux")]

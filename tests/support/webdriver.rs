@@ -66,6 +66,18 @@ impl WebDriver {
         .map(|_| ())
     }
 
+    /// Empties an input, as selecting its text and deleting it would.
+    pub fn clear(&self, element: &Element) -> Result<(), String> {
+        self.post(&format!("element/{}/clear", element.0), json!({}))
+            .map(|_| ())
+    }
+
+    /// Sets the outer size of the window (W3C "Set Window Rect").
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
+        self.post("window/rect", json!({ "width": width, "height": height }))
+            .map(|_| ())
+    }
+
     pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, String> {
         let value = self.get(&format!("element/{}/attribute/{name}", element.0))?;
         Ok(value.as_str().map(str::to_owned))

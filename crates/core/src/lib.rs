@@ -21,6 +21,7 @@ pub mod secrets;
 pub mod server_text;
 pub mod session;
 pub mod store;
+pub mod support;
 pub mod sync;
 pub mod validate;
 

@@ -6,8 +6,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use cowdesk_core::maildoctor::{
-    empty_trash, mailbox_usage, preview_empty_trash, run_doctor, DoctorRequest, ExitStatus, Ports,
-    Sensitive, EXIT_CHECK_FAILED, EXIT_OK,
+    empty_trash, mailbox_usage, preview_empty_trash, run_doctor, run_doctor_with_progress,
+    DoctorRequest, ExitStatus, Ports, Sensitive, EXIT_CHECK_FAILED, EXIT_OK,
 };
 use cowdesk_core::model::{MailDoctorReport, MailService, MailSeverity};
 use support::mailservers::{
@@ -468,6 +468,44 @@ async fn maildoctor_round_trip_arrives() {
     assert_eq!(servers.messages_in(&mailbox, "INBOX"), 0);
     let inbox = report.folders.iter().find(|f| f.name == "INBOX").unwrap();
     assert_eq!(inbox.messages, 0);
+}
+
+/// The window's progress line: the four connections counted as they answer, then the
+/// round trip, then the usage, in that order, each naming the mailbox.
+#[tokio::test]
+async fn maildoctor_progress_names_each_step_in_order() {
+    let servers = mail_servers();
+    let mailbox = servers.new_mailbox(10 * 1024);
+    let mut req = request(&mailbox, GOOD_HOST);
+    req.round_trip = true;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = tokio::time::timeout(
+        Duration::from_secs(60),
+        run_doctor_with_progress(&req, &|p| seen.lock().unwrap().push(p)),
+    )
+    .await
+    .expect("the doctor finished")
+    .expect("the request is valid");
+    assert_eq!(report.codes().last(), Some(&"round_trip_ok"));
+    let seen = seen.into_inner().unwrap();
+    let steps: Vec<(String, u32, u32)> = seen
+        .iter()
+        .map(|p| (p.step.clone(), p.done, p.total))
+        .collect();
+    let want: Vec<(String, u32, u32)> = [
+        ("connections", 0, 4),
+        ("connections", 1, 4),
+        ("connections", 2, 4),
+        ("connections", 3, 4),
+        ("connections", 4, 4),
+        ("round_trip", 0, 1),
+        ("usage", 0, 1),
+    ]
+    .into_iter()
+    .map(|(s, d, t)| (s.to_owned(), d, t))
+    .collect();
+    assert_eq!(steps, want);
+    assert!(seen.iter().all(|p| p.address == mailbox.address));
 }
 
 #[tokio::test]

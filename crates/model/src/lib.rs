@@ -18,6 +18,8 @@ mod dnscheck;
 pub use dnscheck::*;
 mod maildoctor;
 pub use maildoctor::*;
+mod support;
+pub use support::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;

@@ -171,3 +171,36 @@ pub struct MailTrashOutcome {
     pub before: Option<MailQuota>,
     pub after: Option<MailQuota>,
 }
+
+/// Which mailbox and server the window's mail doctor checks: the address, the server and
+/// its four ports, an extra trusted CA (a PEM file's path), and — when the user says so —
+/// what the mail program is set to. The password is never part of it: it crosses to Rust
+/// as its own argument and never back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct MailDoctorTarget {
+    pub address: String,
+    pub server: String,
+    pub imap_tls_port: u16,
+    pub imap_starttls_port: u16,
+    pub smtp_tls_port: u16,
+    pub smtp_starttls_port: u16,
+    pub ca_file: Option<String>,
+    /// The username the mail program uses; `null`: the address.
+    pub username: Option<String>,
+    /// The SMTP port the mail program is set to, if the user said.
+    pub client_smtp_port: Option<u16>,
+}
+
+/// Where a running check is, sent to the window as `mail-doctor-progress`. `step`:
+/// `connections` (`done` of the four services answered), `round_trip` (the test mail is
+/// on its way), `usage` (quota and folders), `trash_preview`, `trash_empty`, and `done`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MailDoctorProgress {
+    pub address: String,
+    pub step: String,
+    pub done: u32,
+    pub total: u32,
+}

@@ -21,6 +21,7 @@ mod routes;
 mod scenarios;
 mod secret_log;
 mod state;
+mod yopass;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -39,7 +40,12 @@ pub use dnskeys::{dkim_record, DKIM_RSA_1024, DKIM_RSA_2048};
 pub use faults::{Disruption, DisruptionKind, Fault};
 pub use mandates::NO_DEBIT_IBAN;
 pub use routes::ROUTES;
+pub use secret_log::record as record_secret;
 pub use state::SandboxHandle;
+pub use yopass::{
+    StoredSecret, YopassConfig, YopassDouble, YopassServer, YopassVersion, YOPASS_EXPIRIES,
+    YOPASS_MAX_LENGTH,
+};
 
 /// The demo login.
 pub const DEMO_EMAIL: &str = "demo@cowdesk.example";
@@ -122,6 +128,11 @@ impl Sandbox {
         let addr = server.addr();
         self.dns = Some(server);
         Ok(addr)
+    }
+
+    /// The secret service double's base URL (Yopass 14), e.g. `http://127.0.0.1:PORT/yopass`.
+    pub fn yopass_url(&self) -> String {
+        format!("{}{}", self.base_url(), routes::YOPASS_PREFIX)
     }
 
     /// The DNS API simulator's base URL, e.g. `http://127.0.0.1:PORT/dns/v1`.

@@ -72,6 +72,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where the demo sandbox serves its secret service double.
+pub(crate) const YOPASS_PREFIX: &str = "/yopass";
+
 pub(crate) fn router(handle: SandboxHandle) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<SandboxHandle>> = BTreeMap::new();
     for (method, path) in ROUTES {
@@ -95,6 +98,11 @@ pub(crate) fn router(handle: SandboxHandle) -> Router {
         .merge(mandates::provider_router())
         // The Servercow DNS API v1: not part of the portal contract either.
         .merge(crate::dnsapi::router())
+        // The secret service (a Yopass 14 double), for the demo's secret links.
+        .nest_service(
+            YOPASS_PREFIX,
+            crate::yopass::YopassDouble::new(Default::default()).router(),
+        )
         .fallback(|| async { not_found("No such resource.") })
         .method_not_allowed_fallback(|| async {
             error(

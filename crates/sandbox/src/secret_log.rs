@@ -8,7 +8,9 @@ use std::io::Write;
 
 pub const ENV: &str = "COWDESK_SANDBOX_SECRET_LOG";
 
-pub(crate) fn record(kind: &str, value: &str) {
+/// Appends one secret to the log (a no-op unless the variable is set). Tests record the
+/// secrets they make themselves here too (kind `secret_link`: a secret and its link key).
+pub fn record(kind: &str, value: &str) {
     let Some(path) = std::env::var_os(ENV) else {
         return;
     };

@@ -2,6 +2,7 @@ import * as dnsMessages from "./messages/dns";
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
+import * as mailDoctorMessages from "./messages/maildoctor";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
@@ -182,6 +183,7 @@ const en = {
   ...mandateMessages.en,
   ...alertsEn,
   ...mailMessages.en,
+  ...mailDoctorMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -359,6 +361,7 @@ const de: Record<MessageKey, string> = {
   ...mandateMessages.de,
   ...alertsDe,
   ...mailMessages.de,
+  ...mailDoctorMessages.de,
 };
 
 export const dictionaries = { en, de } as const;

@@ -5,9 +5,10 @@
 //! the mailbox itself when asked. Every finding has a stable code and a text in English
 //! and German (see `findings`).
 //!
-//! The command line and the window call `run_doctor`, `mailbox_usage`,
-//! `preview_empty_trash` and `empty_trash` with a `DoctorRequest`; `ExitStatus` turns
-//! their results into the command's exit status.
+//! The command line and the window call `run_doctor` (the window through
+//! `run_doctor_with_progress`), `mailbox_usage`, `preview_empty_trash` and `empty_trash`
+//! with a `DoctorRequest`; `ExitStatus` turns their results into the command's exit
+//! status.
 
 pub mod findings;
 mod imap;
@@ -22,10 +23,12 @@ mod utf7;
 mod wire;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use cowdesk_model::{
-    ErrorInfo, MailDoctorReport, MailFinding, MailService, MailTrashOutcome, MailTrashPreview,
+    ErrorInfo, MailDoctorProgress, MailDoctorReport, MailFinding, MailService, MailTrashOutcome,
+    MailTrashPreview,
 };
 
 pub use crate::portal::Sensitive;
@@ -460,12 +463,51 @@ fn server_error(err: &ImapFailure) -> MailDoctorError {
 /// set to, the round trip when asked, then quota and folders over the first IMAP
 /// connection that worked. `Err` only for bad input.
 pub async fn run_doctor(req: &DoctorRequest) -> Result<MailDoctorReport, MailDoctorError> {
+    run_doctor_with_progress(req, &|_| {}).await
+}
+
+/// `run_doctor`, telling `progress` where it is: each of the four connections as it
+/// answers (`connections`, done of 4), the round trip when it starts, then the usage.
+pub async fn run_doctor_with_progress(
+    req: &DoctorRequest,
+    progress: &(dyn Fn(MailDoctorProgress) + Send + Sync),
+) -> Result<MailDoctorReport, MailDoctorError> {
     let p = prepare(req)?;
+    let step = |step: &str, done: u32, total: u32| {
+        progress(MailDoctorProgress {
+            address: p.address.clone(),
+            step: step.to_owned(),
+            done,
+            total,
+        })
+    };
+    let answered = AtomicU32::new(0);
+    let tick = || {
+        let done = answered.fetch_add(1, Ordering::SeqCst) + 1;
+        step("connections", done, 4);
+    };
+    step("connections", 0, 4);
     let ((imap_tls, tls_session), (imap_starttls, starttls_session), smtp_tls, smtp_starttls) = tokio::join!(
-        p.check_imap(MailService::ImapTls),
-        p.check_imap(MailService::ImapStarttls),
-        p.check_smtp(MailService::SmtpTls),
-        p.check_smtp(MailService::SmtpStarttls),
+        async {
+            let checked = p.check_imap(MailService::ImapTls).await;
+            tick();
+            checked
+        },
+        async {
+            let checked = p.check_imap(MailService::ImapStarttls).await;
+            tick();
+            checked
+        },
+        async {
+            let checked = p.check_smtp(MailService::SmtpTls).await;
+            tick();
+            checked
+        },
+        async {
+            let checked = p.check_smtp(MailService::SmtpStarttls).await;
+            tick();
+            checked
+        },
     );
     let smtp_ok = [
         (MailService::SmtpTls, &smtp_tls),
@@ -501,6 +543,7 @@ pub async fn run_doctor(req: &DoctorRequest) -> Result<MailDoctorReport, MailDoc
     if req.round_trip {
         let finding = match smtp_ok {
             Some(service) => {
+                step("round_trip", 0, 1);
                 let (port, security) = p.endpoint(service);
                 let sender = roundtrip::Sender {
                     service,
@@ -527,6 +570,7 @@ pub async fn run_doctor(req: &DoctorRequest) -> Result<MailDoctorReport, MailDoc
         };
         report.findings.push(finding);
     }
+    step("usage", 0, 1);
     match usage::read_usage(&mut imap).await {
         Ok((quota, folders)) => {
             report

@@ -184,14 +184,32 @@ impl MailServers {
 
     /// A new mailbox with its own password and a storage quota of `quota_kib` KiB.
     pub fn new_mailbox(&self, quota_kib: u64) -> Mailbox {
+        let next = self.next_number();
+        let local_part = format!("user{}-{}", std::process::id(), next);
+        self.add_user(&format!("{local_part}@{DOMAIN}"), quota_kib)
+    }
+
+    /// A mailbox with a given address (any domain: the end-to-end test gives a demo
+    /// mailbox's address), its own password and a quota of `quota_kib` KiB. IMAP and SMTP
+    /// logins work for it; mail to it is delivered only for `DOMAIN`.
+    pub fn new_mailbox_at(&self, address: &str, quota_kib: u64) -> Mailbox {
+        self.add_user(address, quota_kib)
+    }
+
+    fn next_number(&self) -> u32 {
         let mut next = self
             .next_user
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *next += 1;
-        let local_part = format!("user{}-{}", std::process::id(), *next);
-        let address = format!("{local_part}@{DOMAIN}");
-        let password = format!("pw {}\"{}", random_hex(8), *next);
+        *next
+    }
+
+    fn add_user(&self, address: &str, quota_kib: u64) -> Mailbox {
+        let number = self.next_number();
+        let local_part = address.split('@').next().unwrap_or(address).to_owned();
+        let address = address.to_owned();
+        let password = format!("pw {}\"{}", random_hex(8), number);
         let line = format!(
             "{address}:{{PLAIN}}{password}::::::userdb_quota_rule=*:storage={quota_kib}K\n"
         );

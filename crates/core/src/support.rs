@@ -1,0 +1,28 @@
+//! The support desk (issue 15): the bounce explainer, secret links (a Yopass client and
+//! OpenPGP password encryption), the password guard, and the ticket forms of the FAQ's
+//! "send support the following" answers. Headless: the window and the command line only
+//! wire these functions up.
+
+pub mod bounce;
+mod bounce_parts;
+mod bounce_reason;
+mod bounce_scan;
+mod bounce_text;
+pub mod guard;
+pub mod secret;
+mod secret_crypto;
+mod secret_yopass;
+pub mod tickets;
+mod tickets_forms;
+mod tickets_send;
+
+pub use bounce::{explain_bounce, BounceContext, BounceError, BounceSummary, MAX_BOUNCE_BYTES};
+pub use guard::{guard_text, replace_finding, KnownSecret};
+pub use secret::{
+    create_secret_link, open_secret_link, CreatedSecret, SecretError, SecretLink, SecretOptions,
+    SecretText, DEFAULT_SECRET_SERVER,
+};
+pub use tickets::{
+    check_draft, finish_ticket, form, forms, guard_draft, mail_not_arriving_draft, prefill,
+    render_ticket, Prefill, PORTAL_TICKET_URL,
+};
