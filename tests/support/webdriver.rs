@@ -72,12 +72,6 @@ impl WebDriver {
             .map(|_| ())
     }
 
-    /// Sets the outer size of the window (W3C "Set Window Rect").
-    pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
-        self.post("window/rect", json!({ "width": width, "height": height }))
-            .map(|_| ())
-    }
-
     pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, String> {
         let value = self.get(&format!("element/{}/attribute/{name}", element.0))?;
         Ok(value.as_str().map(str::to_owned))
