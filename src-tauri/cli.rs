@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use crate::paths;
 
-const DEFAULT_SERVER: &str = "https://cp.servercow.de";
 const PROFILE: &str = "default";
 
 #[derive(Parser, Debug)]
@@ -62,9 +61,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Sign in and keep the sign-in in the system keyring.
+    /// Sign in to the portal preview and keep the sign-in in the system keyring.
+    /// Servercow's customer portal has no public API: the preview needs a server that
+    /// speaks cowdesk's portal contract (docs/portal-api.yaml), such as `cowdesk sandbox`.
     Login {
-        #[arg(long, default_value = DEFAULT_SERVER)]
+        /// Address of a server that speaks the portal contract (there is no default).
+        #[arg(long, value_name = "URL")]
         server: String,
         #[arg(long)]
         email: String,
@@ -222,6 +224,8 @@ async fn execute(command: Command, data_dir: PathBuf) -> Result<(), ErrorInfo> {
             password_stdin,
             json,
         } => {
+            // Refused before a password is asked for: it would go nowhere.
+            cowdesk_core::portal::preview_server(&server).map_err(|e| e.info())?;
             let password = read_password(password_stdin)?;
             let info = core
                 .login(&server, &email, &password, false)

@@ -185,6 +185,41 @@ fn trust_cli_test_fails_without_a_keyring() {
     .assert_failed_saying("this test needs a Secret Service");
 }
 
+/// The portal is a preview (issue 13, item 1): `login` has no default server, and an
+/// empty one or Servercow's own portal is refused before a password is read.
+#[test]
+fn cli_portal_preview_needs_an_entered_server() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let missing = cowdesk(data.path())
+        .args([
+            "login",
+            "--email",
+            "someone@example.com",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("login runs");
+    assert_eq!(missing.status.code(), Some(2), "a usage error");
+    let usage = String::from_utf8_lossy(&missing.stderr);
+    assert!(usage.contains("--server <URL>"), "{usage}");
+
+    for server in ["", "https://cp.servercow.de"] {
+        // No password on stdin: the refusal comes first, so none is needed.
+        let refused = cowdesk(data.path())
+            .args(["login", "--json", "--email", "someone@example.com"])
+            .args(["--password-stdin", "--server", server])
+            .stdin(Stdio::null())
+            .output()
+            .expect("login runs");
+        assert_eq!(refused.status.code(), Some(1), "{server:?}");
+        let error: Value = serde_json::from_slice(&refused.stdout).expect("error as JSON");
+        assert_eq!(error["kind"], "invalid_input", "{error}");
+        assert!(error["fields"]["server"].is_string(), "{error}");
+        assert!(error["fields_de"]["server"].is_string(), "{error}");
+    }
+}
+
 #[test]
 fn cli_refuses_plain_http_to_a_remote_server() {
     let data = tempfile::tempdir().expect("tempdir");

@@ -2,6 +2,7 @@ import * as dnsMessages from "./messages/dns";
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
+import * as loginMessages from "./messages/login";
 import * as mailDoctorMessages from "./messages/maildoctor";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
@@ -12,21 +13,7 @@ import { de as alertsDe, en as alertsEn } from "./messages/alerts";
 
 const en = {
   "app.name": "cowdesk",
-  "login.title": "Sign in to your Servercow account",
-  "login.subtitle": "Invoices, contracts, domains and mailboxes of every account shared with you — on your desktop, also offline.",
-  "login.email": "E-mail address",
-  "login.password": "Password",
-  "login.submit": "Sign in",
-  "login.working": "Signing in…",
-  "login.advanced": "Advanced",
-  "login.server": "Customer portal address",
-  "login.forgot": "Forgot password?",
-  "login.resetSent": "If an account exists for {email}, the portal has sent it a link to set a new password.",
-  "login.resetNeedsEmail": "Enter your e-mail address first, then choose “Forgot password?”.",
-  "login.or": "or",
-  "login.demo": "Try the demo",
-  "login.demoHint": "Sample data from a built-in sandbox. No account needed.",
-  "login.starting": "Starting the demo…",
+  ...loginMessages.en,
   "nav.main": "Main navigation",
   "nav.dashboard": "Dashboard",
   "nav.invoices": "Invoices",
@@ -162,7 +149,6 @@ const en = {
   "common.loadFailed": "This could not be loaded: {message}",
   "common.retry": "Try again",
   "common.busy": "Please wait",
-  "login.fieldsHint": "Please check the marked fields.",
   "common.serverMessage": "Portal message",
   "common.quoted": "“{text}”",
   "common.moreBelow": "More below",
@@ -190,21 +176,7 @@ export type MessageKey = keyof typeof en;
 
 const de: Record<MessageKey, string> = {
   "app.name": "cowdesk",
-  "login.title": "Bei Ihrem Servercow-Konto anmelden",
-  "login.subtitle": "Rechnungen, Verträge, Domains und Postfächer aller mit Ihnen geteilten Konten — auf Ihrem Desktop, auch offline.",
-  "login.email": "E-Mail-Adresse",
-  "login.password": "Passwort",
-  "login.submit": "Anmelden",
-  "login.working": "Anmeldung läuft…",
-  "login.advanced": "Erweitert",
-  "login.server": "Adresse des Kundenportals",
-  "login.forgot": "Passwort vergessen?",
-  "login.resetSent": "Falls ein Konto für {email} existiert, hat das Portal einen Link zum Zurücksetzen des Passworts gesendet.",
-  "login.resetNeedsEmail": "Geben Sie zuerst Ihre E-Mail-Adresse ein und wählen Sie dann „Passwort vergessen?“.",
-  "login.or": "oder",
-  "login.demo": "Demo ausprobieren",
-  "login.demoHint": "Beispieldaten aus einer eingebauten Sandbox. Kein Konto nötig.",
-  "login.starting": "Demo wird gestartet…",
+  ...loginMessages.de,
   "nav.main": "Hauptnavigation",
   "nav.dashboard": "Übersicht",
   "nav.invoices": "Rechnungen",
@@ -340,7 +312,6 @@ const de: Record<MessageKey, string> = {
   "common.loadFailed": "Das konnte nicht geladen werden: {message}",
   "common.retry": "Erneut versuchen",
   "common.busy": "Bitte warten",
-  "login.fieldsHint": "Bitte prüfen Sie die markierten Felder.",
   "common.serverMessage": "Meldung des Portals, nicht übersetzt",
   "common.quoted": "„{text}“",
   "common.moreBelow": "Weiter unten",

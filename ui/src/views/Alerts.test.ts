@@ -68,7 +68,7 @@ beforeEach(() => {
   app.accounts = [account("acc-100001", "Müller Webdesign"), account("acc-200002", "Bäckerei Schmidt GmbH")];
   app.selected = "acc-200002";
   app.view = "alerts";
-  app.login = { server: "https://cp.servercow.de", email: "a@b.de", demo: false, remembered: true };
+  app.login = { server: "http://127.0.0.1:8080", email: "a@b.de", demo: false, remembered: true };
   alerts.highlight = null;
 });
 
