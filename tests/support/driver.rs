@@ -117,13 +117,12 @@ impl AppUnderTest {
         self.driver.as_ref().expect("session is open until drop")
     }
 
-    /// Saves a screenshot as a test artifact and returns its path. It waits for the page
-    /// to present what its DOM holds first: WebKit's screenshot is the last frame the
-    /// window presented, and a frame taken right after a change can still show the view
-    /// before it (an empty content pane, "Loading…"; issue 17, item 21).
+    /// Saves a screenshot as a test artifact and returns its path. The picture shows
+    /// what the DOM holds now: WebKit's screenshot is the last frame the window
+    /// presented, which can still show the view before a change (an empty content pane,
+    /// "Loading…"; issue 17, item 21), so it is taken until it is current (`frame`).
     pub fn screenshot(&self, label: &str) -> Result<PathBuf, String> {
-        self.driver().painted()?;
-        let png = self.driver().screenshot()?;
+        let png = super::frame::current_screenshot(self.driver())?;
         let path = self.artifacts.join(format!("{label}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;
         eprintln!("screenshot: {}", path.display());

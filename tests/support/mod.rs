@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod driver;
+pub mod frame;
 #[cfg(target_os = "linux")]
 pub mod notifications;
 pub mod page;
