@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{Local, NaiveDate};
 use cowdesk_model::{
     AccountSummary, Dashboard, Domain, Invoice, InvoiceStatus, Listing, LoginInfo, Mailbox,
-    Mandate, Resource, Service, ServiceStatus, Status, SyncOutcome, SyncProgress,
+    Mandate, Resource, Service, ServiceStatus, Status, SyncOutcome, SyncProgress, Ticket,
 };
 
 use crate::error::CoreError;
@@ -450,6 +450,12 @@ impl Core {
     pub async fn mailboxes(&self, account_id: &str) -> Result<Listing<Mailbox>, CoreError> {
         let items = self.store.mailboxes(account_id).await;
         self.listing(account_id, Resource::Mailboxes, items).await
+    }
+
+    /// The support tickets of the account, newest first (synced like the other lists).
+    pub async fn tickets(&self, account_id: &str) -> Result<Listing<Ticket>, CoreError> {
+        let items = self.store.tickets(account_id).await;
+        self.listing(account_id, Resource::Tickets, items).await
     }
 
     async fn listing<T>(

@@ -20,6 +20,7 @@ use crate::error::CoreError;
 mod activity;
 mod billing;
 mod domains;
+mod tickets;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 const MAX_CONNECTIONS: u32 = 4;
