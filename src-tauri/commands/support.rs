@@ -59,6 +59,11 @@ impl SupportSession {
         shared.push(SecretText::new(secret.to_owned()));
     }
 
+    /// Forgets every secret shared in this session (sign-out).
+    pub fn forget(&self) {
+        self.lock().clear();
+    }
+
     fn known(&self) -> Vec<KnownSecret> {
         self.lock()
             .iter()

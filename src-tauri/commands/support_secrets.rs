@@ -44,6 +44,11 @@ impl SharedLink {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<(String, SecretText, Instant)>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Forgets the link held for the copy button (sign-out).
+    pub fn forget(&self) {
+        *self.lock() = None;
+    }
 }
 
 /// The service's address when the user did not choose one: the demo's double while the
