@@ -203,6 +203,12 @@ export function reasonText(explanation: BounceExplanation): string {
   return tOr(`sup.reason.${explanation.reason}`, explanation.reason);
 }
 
+/** A mail's `Date:` header in the UI's format, or as written when it cannot be read. */
+export function mailDate(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(ms);
+}
+
 export function explanationText(explanation: BounceExplanation): string {
   return locale.lang === "de" ? explanation.explanation_de : explanation.explanation_en;
 }

@@ -11,6 +11,7 @@ import {
   formProblem,
   inputKind,
   isSecretLinkWithKey,
+  mailDate,
   missingFields,
   problemsOf,
   selectionFor,
@@ -147,6 +148,14 @@ describe("support desk rules", () => {
     expect(isSecretLinkWithKey("https://secrets.servercow.de/#/s/0b5c1a2e")).toBe(false);
     expect(isSecretLinkWithKey("https://secrets.servercow.de/#/s/abc/short")).toBe(false);
     expect(isSecretLinkWithKey("https://secrets.servercow.de/s/abc/AbCdEfGhIjKlMnOpQrStUv")).toBe(false);
+  });
+
+  it("support: a mail's Date header is shown in the UI language, or as written when unreadable", () => {
+    locale.lang = "de";
+    const shown = plain(mailDate("Tue, 1 Dec 2026 09:01:38 +0100"));
+    expect(shown).toMatch(/2026/);
+    expect(shown).not.toContain("Tue");
+    expect(mailDate("gestern Nachmittag")).toBe("gestern Nachmittag");
   });
 
   it("support: a bounce's next steps follow the FAQ", () => {

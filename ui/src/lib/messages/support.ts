@@ -26,6 +26,7 @@ export const en = {
   "sup.tickets.you": "You",
   "sup.tickets.support": "Servercow support",
   "sup.tickets.id": "Ticket {id}",
+  "sup.tickets.keyless": "Secret links appear here without their key: cowdesk does not keep it.",
 
   "sup.new.pick": "What is the ticket about?",
   "sup.new.pickIntro": "Choose a topic: cowdesk asks exactly what Servercow support needs for it (FAQ) and fills in what it already knows.",
@@ -194,6 +195,7 @@ export const de: Record<keyof typeof en, string> = {
   "sup.tickets.you": "Sie",
   "sup.tickets.support": "Servercow-Support",
   "sup.tickets.id": "Ticket {id}",
+  "sup.tickets.keyless": "Secret-Links erscheinen hier ohne ihren Schlüssel: cowdesk bewahrt ihn nicht auf.",
 
   "sup.new.pick": "Worum geht es im Ticket?",
   "sup.new.pickIntro": "Wählen Sie ein Thema: cowdesk fragt genau das ab, was der Servercow-Support dafür braucht (FAQ), und füllt aus, was es schon weiß.",
