@@ -10,8 +10,9 @@
 use std::sync::Mutex;
 
 use cowdesk_core::model::{
-    CachedTicketThread, ErrorInfo, Listing, SupportCategory, SupportContext, SupportDraft,
-    SupportForm, SupportGuardHit, SupportHandOff, SupportSelection, SupportTicketText, Ticket,
+    CachedTicketThread, ErrorInfo, GuardFindingKind, Listing, SupportCategory, SupportContext,
+    SupportDraft, SupportForm, SupportGuardHit, SupportHandOff, SupportSelection,
+    SupportTicketText, Ticket,
 };
 use cowdesk_core::session::Core;
 use cowdesk_core::support::guard::blocked;
@@ -31,35 +32,57 @@ const MAX_TICKET_ID: usize = 128;
 /// At most this many secrets shared in one session are remembered for the guard.
 const MAX_SESSION_SECRETS: usize = 64;
 
-/// Secrets the user put into secret links in this run of the app: a ticket must not
-/// carry them in the clear either. Memory only, wiped when dropped.
+/// Secrets the user handled in this run of the app that a ticket must not carry in the
+/// clear: what went into a secret link, and the authcodes generated for the account's
+/// domains (cowdesk never stores those, so the guard knows them only from here). Memory
+/// only, wiped at sign-out and when dropped.
 #[derive(Default)]
 pub struct SupportSession {
-    shared: Mutex<Vec<SecretText>>,
+    shared: Mutex<Vec<Remembered>>,
+}
+
+/// One remembered secret; deliberately without Debug.
+struct Remembered {
+    value: SecretText,
+    /// The authcode's domain; empty for a shared secret.
+    label: String,
+    kind: GuardFindingKind,
 }
 
 impl SupportSession {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SecretText>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Remembered>> {
         self.shared.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Remembers a secret that went into a link.
-    pub fn remember(&self, secret: &str) {
+    fn keep(&self, secret: &str, label: &str, kind: GuardFindingKind) {
         let secret = secret.trim();
         if secret.is_empty() {
             return;
         }
         let mut shared = self.lock();
-        if shared.iter().any(|s| s.expose() == secret) {
-            return;
-        }
+        shared.retain(|s| s.value.expose() != secret);
         if shared.len() >= MAX_SESSION_SECRETS {
             shared.remove(0);
         }
-        shared.push(SecretText::new(secret.to_owned()));
+        shared.push(Remembered {
+            value: SecretText::new(secret.to_owned()),
+            label: label.to_owned(),
+            kind,
+        });
     }
 
-    /// Forgets every secret shared in this session (sign-out).
+    /// Remembers a secret that went into a link.
+    pub fn remember(&self, secret: &str) {
+        // Shared in this session: the window words it, no label needed.
+        self.keep(secret, "", GuardFindingKind::KnownSecret);
+    }
+
+    /// Remembers an authcode generated for `domain`.
+    pub fn remember_authcode(&self, domain: &str, code: &str) {
+        self.keep(code, domain, GuardFindingKind::Authcode);
+    }
+
+    /// Forgets every secret of this session (sign-out).
     pub fn forget(&self) {
         self.lock().clear();
     }
@@ -68,10 +91,9 @@ impl SupportSession {
         self.lock()
             .iter()
             .map(|s| KnownSecret {
-                value: s.expose().to_owned(),
-                // Shared in this session: the window words it, no label needed.
-                label: String::new(),
-                kind: cowdesk_core::model::GuardFindingKind::KnownSecret,
+                value: s.value.expose().to_owned(),
+                label: s.label.clone(),
+                kind: s.kind,
             })
             .collect()
     }
@@ -356,5 +378,24 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].field, "error_message");
         assert!(!found[0].finding.masked.contains("Geheim"));
+    }
+
+    #[test]
+    fn support_session_authcodes_are_named_by_domain_and_forgotten_at_sign_out() {
+        let session = SupportSession::default();
+        session.remember_authcode("mueller-webdesign.example", "Xk7!pQ2#vR9z");
+        let found = hits(
+            &draft(&[("error_message", "the transfer code is Xk7!pQ2#vR9z")]),
+            &session.known(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.kind, GuardFindingKind::Authcode);
+        assert_eq!(
+            found[0].finding.label.as_deref(),
+            Some("mueller-webdesign.example")
+        );
+        assert!(!found[0].finding.masked.contains("pQ2"));
+        session.forget();
+        assert!(session.known().is_empty());
     }
 }

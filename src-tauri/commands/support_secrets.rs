@@ -33,8 +33,6 @@ const MAX_SECRET_BYTES: usize = 64 * 1024;
 const MAX_SERVER: usize = 2048;
 /// How long the last link stays available to the copy button.
 const HOLD_LINK_FOR: Duration = Duration::from_secs(15 * 60);
-/// The clipboard's subject of a copied link (the domain view's authcode uses the name).
-const CLIPBOARD_ACCOUNT: &str = "support";
 
 /// The last link made, for the copy button. Deliberately without Debug.
 #[derive(Default)]
@@ -191,17 +189,16 @@ pub fn support_copy_secret_link(
             ))
         }
     };
-    let subject = format!("secret-link:{id}");
-    clipboard.hold(CLIPBOARD_ACCOUNT, &subject, link.expose());
-    let copied = clipboard.copy(CLIPBOARD_ACCOUNT, &subject);
-    clipboard.forget();
-    copied.map_err(|err| match err {
-        CopyError::NothingHeld => internal("nothing to copy"),
-        CopyError::Clipboard(reason) => {
-            tracing::warn!("clipboard: {reason}");
-            internal("the clipboard is not available")
-        }
-    })
+    // Straight to the clipboard: an authcode held for the domain view's copy button stays.
+    clipboard
+        .copy_secret(link.expose())
+        .map_err(|err| match err {
+            CopyError::NothingHeld => internal("nothing to copy"),
+            CopyError::Clipboard(reason) => {
+                tracing::warn!("clipboard: {reason}");
+                internal("the clipboard is not available")
+            }
+        })
 }
 
 /// Puts a secret link in place of what the guard found in one field of the draft: the

@@ -185,10 +185,13 @@ export function formTitle(form: SupportForm): string {
 export function findingText(hit: SupportGuardHit, form: SupportForm | null): string {
   const field = form?.fields.find((f) => f.key === hit.field);
   const kind = hit.finding.kind;
+  const label = hit.finding.label;
   const what =
-    kind === "known_secret" && hit.finding.label
-      ? t("sup.guard.known_secret_label", { label: hit.finding.label })
-      : t(`sup.guard.${kind}` as MessageKey);
+    kind === "known_secret" && label
+      ? t("sup.guard.known_secret_label", { label })
+      : kind === "authcode" && label
+        ? t("sup.guard.authcode_label", { label })
+        : t(`sup.guard.${kind}` as MessageKey);
   return t("sup.guard.finding", { field: field ? fieldLabel(field) : hit.field, what, masked: hit.finding.masked });
 }
 

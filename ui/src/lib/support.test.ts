@@ -138,6 +138,8 @@ describe("support desk rules", () => {
     const kept = { field: "amount", finding: { kind: "known_secret" as const, masked: "hu•••r2", start: 0, end: 7, label: "info@mueller-shop.de" } };
     locale.lang = "de";
     expect(findingText(kept, form)).toBe("Gezahlter Betrag: das gespeicherte Passwort von info@mueller-shop.de (hu•••r2)");
+    const authcode = { field: "amount", finding: { ...kept.finding, kind: "authcode" as const, label: "mueller-shop.de" } };
+    expect(findingText(authcode, form)).toBe("Gezahlter Betrag: der Authcode von mueller-shop.de (hu•••r2)");
     const shared = { field: "amount", finding: { ...kept.finding, label: "" } };
     expect(findingText(shared, form)).toBe("Gezahlter Betrag: ein in cowdesk gespeichertes Passwort (hu•••r2)");
   });
