@@ -33,8 +33,9 @@ const MAX_TICKET_ID: usize = 128;
 const MAX_SESSION_SECRETS: usize = 64;
 
 /// Secrets the user handled in this run of the app that a ticket must not carry in the
-/// clear: what went into a secret link, and the authcodes generated for the account's
-/// domains (cowdesk never stores those, so the guard knows them only from here). Memory
+/// clear: what went into a secret link, mailbox passwords typed for the mail doctor, and
+/// the authcodes generated for the account's domains (cowdesk never stores those, so the
+/// guard knows them only from here). Memory
 /// only, wiped at sign-out and when dropped.
 #[derive(Default)]
 pub struct SupportSession {
@@ -75,6 +76,11 @@ impl SupportSession {
     pub fn remember(&self, secret: &str) {
         // Shared in this session: the window words it, no label needed.
         self.keep(secret, "", GuardFindingKind::KnownSecret);
+    }
+
+    /// Remembers a mailbox password typed for a check of `address`.
+    pub fn remember_mailbox_password(&self, address: &str, password: &str) {
+        self.keep(password, address, GuardFindingKind::KnownSecret);
     }
 
     /// Remembers an authcode generated for `domain`.
@@ -381,7 +387,7 @@ mod tests {
     }
 
     #[test]
-    fn support_session_authcodes_are_named_by_domain_and_forgotten_at_sign_out() {
+    fn support_session_authcodes_and_typed_passwords_are_named_and_forgotten_at_sign_out() {
         let session = SupportSession::default();
         session.remember_authcode("mueller-webdesign.example", "Xk7!pQ2#vR9z");
         let found = hits(
@@ -395,6 +401,17 @@ mod tests {
             Some("mueller-webdesign.example")
         );
         assert!(!found[0].finding.masked.contains("pQ2"));
+        session.remember_mailbox_password("info@mueller-webdesign.example", "Typed-Once-42");
+        let found = hits(
+            &draft(&[("client", "Outlook, password Typed-Once-42")]),
+            &session.known(),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.kind, GuardFindingKind::KnownSecret);
+        assert_eq!(
+            found[0].finding.label.as_deref(),
+            Some("info@mueller-webdesign.example")
+        );
         session.forget();
         assert!(session.known().is_empty());
     }
