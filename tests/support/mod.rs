@@ -5,6 +5,7 @@ pub mod driver;
 pub mod frame;
 #[cfg(target_os = "linux")]
 pub mod notifications;
+pub mod openpgp_js;
 pub mod page;
 pub mod programs;
 #[path = "../../crates/core/tests/support/rerun.rs"]

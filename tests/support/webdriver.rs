@@ -52,6 +52,12 @@ impl WebDriver {
             .unwrap_or_default())
     }
 
+    /// The element that has the keyboard focus.
+    pub fn active(&self) -> Result<Element, String> {
+        let value = self.get("element/active")?;
+        element_of(&value).ok_or_else(|| format!("no focused element: {value}"))
+    }
+
     pub fn click(&self, element: &Element) -> Result<(), String> {
         self.post(&format!("element/{}/click", element.0), json!({}))
             .map(|_| ())

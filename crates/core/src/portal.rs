@@ -19,6 +19,7 @@ use url::Url;
 use crate::error::CoreError;
 
 mod billing;
+mod tickets;
 pub(crate) use billing::invoice_pdf_path;
 mod preview;
 pub use preview::preview_server;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{Local, NaiveDate};
 use cowdesk_model::{
     AccountSummary, Dashboard, Domain, Invoice, Listing, LoginInfo, Mailbox, Mandate, Resource,
-    Service, Status, SyncOutcome, SyncProgress,
+    Service, Status, SyncOutcome, SyncProgress, Ticket,
 };
 
 use crate::error::CoreError;
@@ -486,6 +486,11 @@ impl Core {
 
     pub async fn mailboxes(&self, account_id: &str) -> Result<Listing<Mailbox>, CoreError> {
         self.listing(account_id, Resource::Mailboxes).await
+    }
+
+    /// The support tickets of the account (synced like the other lists).
+    pub async fn tickets(&self, account_id: &str) -> Result<Listing<Ticket>, CoreError> {
+        self.listing(account_id, Resource::Tickets).await
     }
 
     /// A cached list; empty when the role may not read it, whatever the cache still holds

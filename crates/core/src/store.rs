@@ -25,6 +25,7 @@ pub(crate) mod read;
 #[cfg(test)]
 pub(crate) mod reference;
 pub(crate) mod rows;
+mod tickets;
 pub(crate) mod window;
 pub(crate) mod write;
 

@@ -10,7 +10,10 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put, MethodRouter};
 use axum::{Json, Router};
-use cowdesk_model::{NewTicket, Permission, Resource, Ticket, TicketStatus};
+use cowdesk_model::{
+    NewTicket, Permission, Resource, Ticket, TicketAuthor, TicketMessage, TicketStatus,
+    TicketThread,
+};
 use serde::Serialize;
 
 use crate::auth::{self, authenticate, authorise};
@@ -41,6 +44,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/accounts/{account_id}/users"),
     ("get", "/api/v1/accounts/{account_id}/tickets"),
     ("post", "/api/v1/accounts/{account_id}/tickets"),
+    // A ticket's conversation (issue 15).
+    (
+        "get",
+        "/api/v1/accounts/{account_id}/tickets/{ticket_id}/messages",
+    ),
     ("put", "/api/v1/accounts/{account_id}/profile"),
     ("get", "/api/v1/accounts/{account_id}/dpa"),
     // Domain transfer (issue 5).
@@ -137,6 +145,7 @@ fn endpoint(method: &str, path: &str) -> Option<MethodRouter<SandboxHandle>> {
         ("get", "/accounts/{account_id}/profile") => get(profile),
         ("get", "/accounts/{account_id}/invoices/{number}/pdf") => get(invoice_pdf),
         ("post", "/accounts/{account_id}/tickets") => post(create_ticket),
+        ("get", "/accounts/{account_id}/tickets/{ticket_id}/messages") => get(ticket_thread),
         ("put", "/accounts/{account_id}/profile") => put(billing::update_profile),
         ("get", "/accounts/{account_id}/dpa") => get(billing::dpa),
         ("put", "/accounts/{account_id}/domains/{name}/transfer-lock") => {
@@ -324,6 +333,32 @@ async fn invoice_pdf(
         .into_response()
 }
 
+async fn ticket_thread(
+    State(h): State<SandboxHandle>,
+    Path((account_id, ticket_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(response) = authorise(&h, &headers, &account_id, Permission::Tickets) {
+        return response;
+    }
+    let state = h.lock();
+    let Some(data) = state.accounts.iter().find(|a| a.account.id == account_id) else {
+        return not_found("No such account.");
+    };
+    let Some(ticket) = data.tickets.iter().find(|t| t.id == ticket_id) else {
+        return not_found("No such ticket.");
+    };
+    Json(TicketThread {
+        ticket: ticket.clone(),
+        messages: data
+            .ticket_messages
+            .get(&ticket_id)
+            .cloned()
+            .unwrap_or_default(),
+    })
+    .into_response()
+}
+
 async fn create_ticket(
     State(h): State<SandboxHandle>,
     Path(account_id): Path<String>,
@@ -394,6 +429,14 @@ async fn create_ticket(
         return not_found("No such account.");
     };
     data.tickets.insert(0, ticket.clone());
+    data.ticket_messages.insert(
+        ticket.id.clone(),
+        vec![TicketMessage {
+            author: TicketAuthor::Customer,
+            body: request.body.clone(),
+            sent_at: ticket.created_at,
+        }],
+    );
     data.sort();
     state.forget_etags(&account_id, Some(Resource::Tickets));
     state

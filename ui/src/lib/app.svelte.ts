@@ -19,6 +19,7 @@ export type View =
   | "mailsettings"
   | "billing"
   | "activity"
+  | "support"
   | "alerts";
 
 export const VIEWS: View[] = [
@@ -31,6 +32,7 @@ export const VIEWS: View[] = [
   "mailsettings",
   "billing",
   "activity",
+  "support",
   "alerts",
 ];
 

@@ -4,6 +4,7 @@ import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
 import * as loginMessages from "./messages/login";
 import * as mailDoctorMessages from "./messages/maildoctor";
+import * as supportMessages from "./messages/support";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
@@ -170,6 +171,7 @@ const en = {
   ...alertsEn,
   ...mailMessages.en,
   ...mailDoctorMessages.en,
+  ...supportMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -333,6 +335,7 @@ const de: Record<MessageKey, string> = {
   ...alertsDe,
   ...mailMessages.de,
   ...mailDoctorMessages.de,
+  ...supportMessages.de,
 };
 
 export const dictionaries = { en, de } as const;
