@@ -16,7 +16,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+# The command line (`cowdesk`, which runs `cowdesk-sandbox` for `cowdesk sandbox`) and the
+# window (`cowdesk-window`, what the desktop entry starts).
 COWDESK = Path(os.environ["COWDESK_BIN"])
+WINDOW = Path(os.environ["WINDOW_BIN"])
 BARE = Path(os.environ.get("BARE_BIN", ""))
 # The core alone (crates/core/examples/bench_core.rs): the sync part of a command and the
 # cost of the mailbox list; optional.
@@ -304,7 +307,7 @@ def start_figures(work):
         env = dict(os.environ, COWDESK_LOG="warn")
         app, bare = [], []
         for _ in range(RUNS):
-            app.append(launch([str(COWDESK), "--data-dir", str(data)], "cowdesk", env))
+            app.append(launch([str(WINDOW), "--data-dir", str(data)], "cowdesk", env))
             bare.append(launch([str(BARE)], "bare-window", env))
     finally:
         small.stop()
@@ -322,8 +325,10 @@ def start_figures(work):
 
 
 def size_figures():
+    # The shipped window binary (the name the figure always had), and the command line's.
     figures = {
-        "binary_mib": COWDESK.stat().st_size / 2**20,
+        "binary_mib": WINDOW.stat().st_size / 2**20,
+        "cli_binary_mib": COWDESK.stat().st_size / 2**20,
         "bare_binary_mib": BARE.stat().st_size / 2**20,
     }
     deb = os.environ.get("DEB_FILE")
@@ -383,7 +388,8 @@ def main():
             ("10,000 mailboxes: keystroke to filtered rows painted", f"{figures['mailbox_keystroke_ms']:.0f} ms (script {figures['mailbox_keystroke_script_ms']:.0f} ms, two idle frames {figures['idle_two_frames_ms']:.0f} ms)"),
         ]
     if "sizes" in ONLY:
-        rows.append(("release binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"))
+        rows.append(("release window binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"))
+        rows.append(("release command-line binary", f"{figures['cli_binary_mib']:.1f} MiB"))
         if "deb_mib" in figures:
             rows.append((".deb package (file, installed)", f"{figures['deb_mib']:.1f} MiB, {figures['deb_installed_mib']:.1f} MiB"))
     width = max(len(name) for name, _ in rows)

@@ -11,9 +11,8 @@ require_toolchains
 install_ui_packages
 
 log "release build and .deb bundle of cowdesk"
-# The Tauri CLI runs the UI build (beforeBuildCommand) and cargo in release mode.
-ui/node_modules/.bin/tauri build --bundles deb >/dev/null
-deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
+# The window, the command line and the sandbox in release mode, and the .deb of all three.
+deb="$(scripts/package.sh)"
 
 log "release build of the core's own figures (the sync part, the mailbox list)"
 cargo build --quiet --release -p cowdesk-core --example bench_core
@@ -26,6 +25,7 @@ cargo build --quiet --release --manifest-path benches/bare-window/Cargo.toml
 start_private_display
 log "measuring (display $DISPLAY, private D-Bus session, gnome-keyring)"
 export COWDESK_BIN="$CARGO_TARGET_DIR/release/cowdesk"
+export WINDOW_BIN="$CARGO_TARGET_DIR/release/cowdesk-window"
 export BARE_BIN="$CARGO_TARGET_DIR/release/bare-window"
 export DEB_FILE="$deb"
 export BENCH_CORE_BIN="$CARGO_TARGET_DIR/release/examples/bench_core"

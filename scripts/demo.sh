@@ -7,7 +7,9 @@ require_toolchains
 install_ui_packages
 build_ui
 log "building cowdesk"
-(cd "$COWDESK_ROOT" && cargo build --quiet --bin cowdesk)
+# The workspace's default members: cowdesk (the command line), cowdesk-window and
+# cowdesk-sandbox, side by side; `cowdesk --demo` starts the window, the window the sandbox.
+(cd "$COWDESK_ROOT" && cargo build --quiet)
 app="$CARGO_TARGET_DIR/debug/cowdesk"
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then

@@ -1,18 +1,14 @@
 //! Opens an address in the system browser, from Rust: the window has no opener
 //! permission. Only HTTPS addresses (or plain HTTP to loopback, for the sandbox) open.
-//!
-//! Seam for tests and unusual desktops: `COWDESK_BROWSER` names a program that is run
-//! with the address as its only argument instead of the platform's opener (the
-//! end-to-end test uses it to receive the approval address and "click" on the page).
+//! In debug builds a test may name the program that receives the address instead
+//! (test_hooks.rs: the end-to-end test "clicks" on the approval page that way).
 
 use std::process::{Command, Stdio};
-
-pub const BROWSER_ENV: &str = "COWDESK_BROWSER";
 
 pub fn open(url: &str) -> Result<(), String> {
     let checked = cowdesk_core::portal::check_server(url).map_err(|e| e.kind_name())?;
     let url = checked.as_str();
-    let mut command = match std::env::var_os(BROWSER_ENV).filter(|v| !v.is_empty()) {
+    let mut command = match crate::test_hooks::browser() {
         Some(program) => {
             let mut command = Command::new(program);
             command.arg(url);

@@ -15,8 +15,6 @@ use std::time::{Duration, Instant};
 pub const CLEAR_AFTER: Duration = Duration::from_secs(60);
 /// How long a generated authcode is held for the copy button.
 const HOLD_FOR: Duration = Duration::from_secs(15 * 60);
-/// Tests shorten the delay with this (whole seconds); the app never sets it.
-const CLEAR_AFTER_ENV: &str = "COWDESK_CLIPBOARD_CLEAR_SECONDS";
 
 /// What the clearing logic needs from a clipboard; the system one and a fake for tests.
 pub trait Clipboard: Send {
@@ -78,11 +76,8 @@ pub struct SecretClipboard {
 
 impl Default for SecretClipboard {
     fn default() -> Self {
-        let clear_after = std::env::var(CLEAR_AFTER_ENV)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .map(Duration::from_secs)
-            .unwrap_or(CLEAR_AFTER);
+        // Tests shorten the delay (debug builds only).
+        let clear_after = crate::test_hooks::clipboard_clear_after().unwrap_or(CLEAR_AFTER);
         SecretClipboard::new(None, clear_after)
     }
 }

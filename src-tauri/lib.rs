@@ -1,19 +1,20 @@
-//! The cowdesk desktop app: a thin Tauri shell over `cowdesk-core`, plus the headless
-//! command line (`cowdesk <subcommand>`) over the same core.
+//! The cowdesk window (`cowdesk-window`): a thin Tauri shell over `cowdesk-core`. The
+//! command line is crates/cli (`cowdesk`), the demo's portal crates/sandbox
+//! (`cowdesk-sandbox`), each a program of its own.
 
+mod args;
 mod autostart;
 mod background;
 mod browser;
-mod cli;
-mod cli_dns;
 mod clipboard;
 mod commands;
+mod demo;
 mod paths;
 mod state;
+mod test_hooks;
 mod tray;
 mod window;
 
-use clap::Parser;
 use tauri::{Builder, Runtime};
 
 pub use state::AppState;
@@ -42,14 +43,21 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         })
 }
 
-/// Entry point of the binary: a subcommand runs headless, no subcommand opens the window.
+/// Entry point of the window binary.
 pub fn main_entry() -> i32 {
-    let args = cli::Args::parse();
+    let args = match args::parse(std::env::args_os().skip(1)) {
+        Ok(args::Parsed::Run(args)) => args,
+        Ok(args::Parsed::Print(text)) => {
+            println!("{text}");
+            return 0;
+        }
+        Err(message) => {
+            eprintln!("cowdesk-window: {message}");
+            return 2;
+        }
+    };
     init_logging();
-    match args.command {
-        Some(command) => cli::run(command, args.data_dir),
-        None => run_app(args.demo, args.hidden, args.data_dir),
-    }
+    run_app(args.demo, args.hidden, args.data_dir)
 }
 
 fn init_logging() {

@@ -1,17 +1,11 @@
-//! Where cowdesk keeps its cache; shared by the window and the command line.
+//! The name the running window answers under; where the cache is comes from
+//! `cowdesk_core::paths`, shared with the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The app identifier in tauri.conf.json; the data folder carries the same name.
-const APP_IDENTIFIER: &str = "de.cowdesk.app";
+use cowdesk_core::paths::APP_IDENTIFIER;
 
-/// `--data-dir`, else `$COWDESK_DATA_DIR`, else the platform's data folder.
-pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
-    explicit
-        .or_else(|| std::env::var_os("COWDESK_DATA_DIR").map(PathBuf::from))
-        .or_else(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
-        .unwrap_or_else(|| PathBuf::from(".").join(APP_IDENTIFIER))
-}
+pub use cowdesk_core::paths::data_dir;
 
 /// The name the running app of `data_dir` answers under (a D-Bus name on Linux): one
 /// running cowdesk per cache, so a second launch on the same cache only focuses its window,

@@ -1,5 +1,5 @@
 //! What the window's commands share: the active core (the signed-in login's cache, or the
-//! demo's) and, in demo mode, the in-process sandbox.
+//! demo's) and, in demo mode, the sandbox program the demo talks to.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,18 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cowdesk_core::model::{ErrorInfo, LoginInfo, Navigation};
+use cowdesk_core::paths::{DEFAULT_PROFILE, DEMO_PROFILE};
 use cowdesk_core::schedule::Scheduler;
 use cowdesk_core::secrets::{KeyringSecretStore, MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
-use cowdesk_sandbox::{Sandbox, SandboxConfig, SandboxHandle, DEMO_EMAIL, DEMO_PASSWORD};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::commands::error::from_core;
+use crate::commands::error::{from_core, internal, invalid_input};
+use crate::demo::{DemoSandbox, EventRefused};
 
-/// Cache file of a real login.
-const PROFILE_DEFAULT: &str = "default";
-/// Cache file of the demo; kept apart so demo rows never mix with a real login's.
-const PROFILE_DEMO: &str = "demo";
 const KEEP_RUNNING: &str = "keep_running";
 
 pub struct AppState {
@@ -42,7 +39,7 @@ pub struct AppState {
 
 struct Active {
     core: Arc<Core>,
-    sandbox: Option<Sandbox>,
+    sandbox: Option<DemoSandbox>,
 }
 
 impl AppState {
@@ -119,14 +116,34 @@ impl AppState {
         self.tray_available.store(available, Ordering::SeqCst);
     }
 
-    /// The demo's sandbox, to make things happen on its portal; `None` outside the demo.
-    pub async fn demo_sandbox(&self) -> Option<SandboxHandle> {
-        self.active
-            .read()
+    /// Demo only: makes `event` happen on the demo's portal ("reminder", "suspension",
+    /// "reactivation"); the next sync brings its alert.
+    pub async fn demo_event(&self, event: &str) -> Result<(), ErrorInfo> {
+        let active = self.active.read().await;
+        let Some(sandbox) = active.sandbox.as_ref() else {
+            return Err(invalid_input(
+                "kind",
+                "This works in the demo only.",
+                "Das geht nur in der Demo.",
+            ));
+        };
+        match sandbox
+            .event(event)
             .await
-            .sandbox
-            .as_ref()
-            .map(|s| s.handle())
+            .map_err(|e| internal(&format!("demo server: {e}")))?
+        {
+            Ok(()) => Ok(()),
+            Err(EventRefused::Unknown) => Err(invalid_input(
+                "kind",
+                "Unknown demo event.",
+                "Unbekanntes Demo-Ereignis.",
+            )),
+            Err(EventRefused::NothingLeft) => Err(invalid_input(
+                "kind",
+                "Nothing left in the demo for that; start the demo again to reset it.",
+                "Dafür ist in der Demo nichts mehr übrig; starten Sie die Demo neu.",
+            )),
+        }
     }
 
     pub async fn core(&self) -> Arc<Core> {
@@ -150,35 +167,32 @@ impl AppState {
         self.core().await.resume().await.map_err(|e| from_core(&e))
     }
 
-    /// Starts the sandbox on a random loopback port and signs in as the demo user.
+    /// Starts the sandbox program on a random loopback port and signs in as the demo user.
     pub async fn start_demo(&self) -> Result<LoginInfo, ErrorInfo> {
         let mut active = self.active.write().await;
         if let Some(sandbox) = active.sandbox.take() {
             sandbox.shutdown().await;
         }
-        let mut sandbox = Sandbox::start(demo_config())
-            .await
-            .map_err(|e| crate::commands::error::internal(&format!("demo server: {e}")))?;
         // The demo's domains have DNS of their own, on loopback, changed by its DNS API.
-        let dns = sandbox
-            .serve_dns()
+        let sandbox = DemoSandbox::start()
             .await
-            .map_err(|e| crate::commands::error::internal(&format!("demo DNS: {e}")))?;
+            .map_err(|e| internal(&format!("demo server: {e}")))?;
         // The demo's secrets are throw-away: they stay in memory, never in the keyring.
         let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-        let core = Core::open(&self.data_dir, PROFILE_DEMO, secrets)
+        let core = Core::open(&self.data_dir, DEMO_PROFILE, secrets)
             .await
             .map_err(|e| from_core(&e))?;
         // A previous demo's cache is stale: its sandbox is gone.
         core.logout().await.map_err(|e| from_core(&e))?;
+        let portal = sandbox.portal();
         let info = core
-            .login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, true)
+            .login(&portal.base_url, &portal.email, &portal.password, true)
             .await
             .map_err(|e| from_core(&e))?;
-        core.set_dns_api_base(&sandbox.dns_api_url())
+        core.set_dns_api_base(&portal.dns_api)
             .await
             .map_err(|e| from_core(&e))?;
-        core.set_dns_resolver(Some(&dns.to_string()))
+        core.set_dns_resolver(Some(&portal.dns_resolver))
             .await
             .map_err(|e| from_core(&e))?;
         *active = Active {
@@ -202,22 +216,7 @@ impl AppState {
 
 async fn open_default(data_dir: &std::path::Path) -> Result<Core, ErrorInfo> {
     let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecretStore::new());
-    Core::open(data_dir, PROFILE_DEFAULT, secrets)
+    Core::open(data_dir, DEFAULT_PROFILE, secrets)
         .await
         .map_err(|e| from_core(&e))
-}
-
-/// Test and benchmark seam: `COWDESK_DEMO_MAILBOXES=<n>` gives the demo account n
-/// mailboxes (the mailbox list's end-to-end measurement uses 10,000). Nothing sets it in
-/// normal use.
-fn demo_config() -> SandboxConfig {
-    let defaults = SandboxConfig::default();
-    let mailboxes = std::env::var("COWDESK_DEMO_MAILBOXES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(defaults.mailboxes);
-    SandboxConfig {
-        mailboxes,
-        ..defaults
-    }
 }

@@ -186,7 +186,7 @@ fn alert_centre_notification_and_click_open_the_invoice() {
     app.screenshot("04-settings").expect("screenshot");
 
     // A second launch hands over to the running app and ends.
-    let mut second = Command::new(env!("CARGO_BIN_EXE_cowdesk"))
+    let mut second = Command::new(support::driver::window_binary())
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .env("COWDESK_DATA_DIR", data_dir.path())
         .stdout(Stdio::null())

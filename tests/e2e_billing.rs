@@ -23,7 +23,7 @@ const SHARED: &str = "acc-200002";
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The demo data is deterministic for (seed, today): a sandbox started here with the
-/// defaults holds exactly what the app's in-process demo sandbox serves.
+/// defaults holds exactly what the demo's sandbox program serves.
 fn demo_invoices() -> Vec<Invoice> {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let sandbox = runtime

@@ -14,8 +14,13 @@ use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
 
 const OWN: &str = "acc-100001";
 
+/// The command line (`cowdesk`, crates/cli), built beside the window.
+fn cowdesk_cli() -> std::path::PathBuf {
+    support::programs::program("cowdesk-cli", "cowdesk")
+}
+
 fn cowdesk(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cowdesk"))
+    Command::new(cowdesk_cli())
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
@@ -45,7 +50,7 @@ fn offline_start_shows_the_cache_and_its_age() {
         .expect("demo reminder");
 
     // Sign in and sync through the command line, keeping the sign-in in the keyring.
-    let mut login = Command::new(env!("CARGO_BIN_EXE_cowdesk"))
+    let mut login = Command::new(cowdesk_cli())
         .arg("--data-dir")
         .arg(data_dir.path())
         .args([

@@ -158,58 +158,7 @@ pub async fn demo_event<R: Runtime>(
     state: State<'_, AppState>,
     kind: String,
 ) -> CmdResult<()> {
-    let Some(sandbox) = state.demo_sandbox().await else {
-        return Err(invalid_input(
-            "kind",
-            "This works in the demo only.",
-            "Das geht nur in der Demo.",
-        ));
-    };
-    let core = state.core().await;
-    let own = core
-        .accounts()
-        .await
-        .map_err(|e| from_core(&e))?
-        .into_iter()
-        .find(|a| a.account.is_own)
-        .map(|a| a.account.id);
-    let Some(own) = own else {
-        return Err(invalid_input(
-            "kind",
-            "The demo has no account yet.",
-            "Die Demo hat noch kein Konto.",
-        ));
-    };
-    let happened = match kind.as_str() {
-        "reminder" => sandbox.send_payment_reminder(&own, None).is_some(),
-        "suspension" => {
-            let number = sandbox
-                .with_account(&own, |d| {
-                    d.invoices
-                        .iter()
-                        .find(|i| i.dunning_level > 0)
-                        .map(|i| i.number.clone())
-                })
-                .flatten()
-                .unwrap_or_default();
-            sandbox.suspend_service(&own, None, &number).is_some()
-        }
-        "reactivation" => sandbox.reactivate_service(&own, None).is_some(),
-        _ => {
-            return Err(invalid_input(
-                "kind",
-                "Unknown demo event.",
-                "Unbekanntes Demo-Ereignis.",
-            ))
-        }
-    };
-    if !happened {
-        return Err(invalid_input(
-            "kind",
-            "Nothing left in the demo for that; start the demo again to reset it.",
-            "Dafür ist in der Demo nichts mehr übrig; starten Sie die Demo neu.",
-        ));
-    }
+    state.demo_event(&kind).await?;
     background::request_sync(&app);
     Ok(())
 }

@@ -4,9 +4,9 @@
 //! The window has no file-system, dialog or opener permission: PDFs are opened with the
 //! system viewer and "save as" / the export folder are chosen here, in Rust.
 //!
-//! Test seam: with `COWDESK_E2E_SAVE_DIR` set, "save as" writes into that folder and the
-//! export uses it, without showing a dialog (a native GTK dialog cannot be driven through
-//! WebDriver). Nothing sets it in normal use; it is read only where a dialog would open.
+//! Test seam (debug builds only, test_hooks.rs): a folder given by the end-to-end test
+//! replaces the save and folder dialogs (a native GTK dialog cannot be driven through
+//! WebDriver); it is read only where a dialog would open.
 
 use std::path::{Path, PathBuf};
 
@@ -24,22 +24,13 @@ use super::{input, CmdResult};
 use crate::AppState;
 
 pub const EVENT_EXPORT_PROGRESS: &str = "billing-export-progress";
-/// See the module comment: replaces the save and folder dialogs in end-to-end tests.
-const SAVE_DIR_SEAM: &str = "COWDESK_E2E_SAVE_DIR";
-const MAX_ID: usize = 64;
 /// An IPC payload larger than this is refused before parsing further (5 MB of files in
 /// base64 plus the form).
 const MAX_ATTACHMENT_BASE64: usize = 7 * 1024 * 1024 + 1024;
 
 /// Invoice numbers and service ids: letters, digits, `-`, `_`, `.`.
 fn reference<'a>(value: &'a str, field: &str) -> CmdResult<&'a str> {
-    let ok = !value.is_empty()
-        && value.len() <= MAX_ID
-        && !value.starts_with('.')
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if ok {
+    if cowdesk_core::validate::is_reference(value) {
         Ok(value)
     } else {
         Err(invalid_input(
@@ -193,11 +184,9 @@ pub(crate) fn write_failed(path: &Path, err: &std::io::Error) -> cowdesk_core::m
     info
 }
 
-/// The test seam's folder, if set.
+/// The test seam's folder, if set (debug builds only).
 fn seam_dir() -> Option<PathBuf> {
-    std::env::var_os(SAVE_DIR_SEAM)
-        .map(PathBuf::from)
-        .filter(|p| !p.as_os_str().is_empty())
+    crate::test_hooks::save_dir()
 }
 
 async fn choose_save_path<R: Runtime>(

@@ -4,26 +4,13 @@
 use super::error::invalid_input;
 use super::CmdResult;
 
-const MAX_ACCOUNT_ID: usize = 64;
 const MAX_EMAIL: usize = 254;
 const MAX_PASSWORD: usize = 1024;
 const MAX_URL: usize = 2048;
 
+/// The rule is core's (`validate::account_id`), shared with everything else that takes ids.
 pub fn account_id(value: &str) -> CmdResult<&str> {
-    let well_formed = !value.is_empty()
-        && value.len() <= MAX_ACCOUNT_ID
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if well_formed {
-        Ok(value)
-    } else {
-        Err(invalid_input(
-            "accountId",
-            "This account id is not valid.",
-            "Diese Konto-ID ist ungültig.",
-        ))
-    }
+    cowdesk_core::validate::account_id(value).map_err(|e| e.info())
 }
 
 pub fn language(value: &str) -> CmdResult<&str> {

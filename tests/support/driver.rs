@@ -1,5 +1,6 @@
-//! Starts tauri-driver (which starts WebKitWebDriver, which starts the app) and makes sure
-//! all of it is stopped again, also when a test fails half-way.
+//! Starts tauri-driver (which starts WebKitWebDriver, which starts the window binary,
+//! `cowdesk-window`) and makes sure all of it is stopped again, also when a test fails
+//! half-way. The demo's `cowdesk-sandbox` is built beside the window first.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -58,9 +59,23 @@ pub fn skip_or_fail(test: &str) -> bool {
     }
 }
 
+/// The window binary under test.
+pub fn window_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cowdesk-window"))
+}
+
 impl AppUnderTest {
     /// Launches the app binary as `launch` says; `name` names the screenshot folder.
     pub fn launch(name: &str, launch: Launch<'_>) -> Result<AppUnderTest, String> {
+        // The demo runs the sandbox program found beside the window.
+        let sandbox = super::programs::program("cowdesk-sandbox", "cowdesk-sandbox");
+        if sandbox.parent() != window_binary().parent() {
+            return Err(format!(
+                "{} is not beside {}",
+                sandbox.display(),
+                window_binary().display()
+            ));
+        }
         let port = free_port()?;
         let native_port = free_port()?;
         let mut command = Command::new("tauri-driver");
@@ -94,7 +109,7 @@ impl AppUnderTest {
         let capabilities = json!({
             "browserName": "wry",
             "tauri:options": {
-                "application": env!("CARGO_BIN_EXE_cowdesk"),
+                "application": window_binary(),
                 "args": launch.args,
             }
         });

@@ -4,6 +4,7 @@
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod notifications;
+pub mod programs;
 pub mod page;
 #[cfg(target_os = "linux")]
 pub mod tray_host;

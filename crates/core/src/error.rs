@@ -41,6 +41,12 @@ pub enum CoreError {
     Offline(String),
     #[error("server error: {0}")]
     Server(String),
+    /// The DNS resolver gave no answer at all (`None`: the system's resolver).
+    #[error("DNS resolver unreachable: {reason}")]
+    ResolverUnreachable {
+        resolver: Option<String>,
+        reason: String,
+    },
     /// A write reached the portal (or may have) but its answer was an error or never
     /// came: it may or may not have been done.
     #[error("the portal did not confirm the change")]
@@ -128,7 +134,7 @@ impl CoreError {
             CoreError::NotFound => ErrorKind::NotFound,
             CoreError::Conflict(_) | CoreError::Refused { .. } => ErrorKind::Conflict,
             CoreError::RateLimited => ErrorKind::RateLimited,
-            CoreError::Offline(_) => ErrorKind::Offline,
+            CoreError::Offline(_) | CoreError::ResolverUnreachable { .. } => ErrorKind::Offline,
             CoreError::Server(_) | CoreError::Unconfirmed => ErrorKind::Server,
             CoreError::InsecureServer(_) => ErrorKind::InsecureServer,
             CoreError::Secrets(SecretsError::Unavailable(_)) => ErrorKind::KeyringUnavailable,
@@ -230,6 +236,16 @@ impl CoreError {
                 "The customer portal cannot be reached. cowdesk shows the data it has.",
                 "Das Kundenportal ist nicht erreichbar. cowdesk zeigt die vorhandenen Daten.",
             ),
+            CoreError::ResolverUnreachable { resolver, reason } => match resolver {
+                Some(resolver) => (
+                    format!("The DNS resolver {resolver} could not be reached ({reason}), so nothing was checked. Check the resolver address and the network."),
+                    format!("Der DNS-Resolver {resolver} war nicht erreichbar ({reason}), daher wurde nichts geprüft. Bitte Resolver-Adresse und Netzwerk prüfen."),
+                ),
+                None => (
+                    format!("The system's DNS resolver could not be reached ({reason}), so nothing was checked. Check the network."),
+                    format!("Der DNS-Resolver des Systems war nicht erreichbar ({reason}), daher wurde nichts geprüft. Bitte das Netzwerk prüfen."),
+                ),
+            },
             CoreError::Server(_) => pair(
                 "The customer portal answered with an error. Please try again later.",
                 "Das Kundenportal hat mit einem Fehler geantwortet. Bitte später erneut versuchen.",

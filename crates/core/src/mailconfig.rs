@@ -298,10 +298,20 @@ pub fn apple_mobileconfig(scope: &str, accounts: &[MailAccount]) -> Result<Strin
 
 /// The settings table as plain text, for a terminal.
 pub fn settings_table(address: &str) -> String {
+    settings_table_in(address, false)
+}
+
+/// The settings table in English, or in German when `german`.
+pub fn settings_table_in(address: &str, german: bool) -> String {
+    let word = |en: &'static str, de: &'static str| if german { de } else { en };
     let config = hosted_mailcow();
     let mut out = format!(
         "{:<6} {:<20} {:>5}  {:<10} {}\n",
-        "", "SERVER", "PORT", "SECURITY", ""
+        "",
+        "SERVER",
+        "PORT",
+        word("SECURITY", "SICHERHEIT"),
+        ""
     );
     for s in &config.servers {
         out.push_str(&format!(
@@ -317,14 +327,19 @@ pub fn settings_table(address: &str) -> String {
                 MailSecurity::Starttls => "STARTTLS",
             },
             if s.recommended {
-                "recommended"
+                word("recommended", "empfohlen")
             } else {
-                "alternative"
+                word("alternative", "alternativ")
             }
         ));
     }
-    out.push_str(&format!("\nUsername:       {address}\n"));
-    out.push_str("Authentication: password (PLAIN, over the encrypted connection)\n");
+    if german {
+        out.push_str(&format!("\nBenutzername:   {address}\n"));
+        out.push_str("Anmeldung:      Passwort (PLAIN, über die verschlüsselte Verbindung)\n");
+    } else {
+        out.push_str(&format!("\nUsername:       {address}\n"));
+        out.push_str("Authentication: password (PLAIN, over the encrypted connection)\n");
+    }
     out
 }
 
@@ -648,6 +663,23 @@ mod tests {
             .find(|n| n.has_tag_name("displayName"))
             .and_then(|n| n.text());
         assert_eq!(name, Some("info@a.de"));
+    }
+
+    #[test]
+    fn mailsetup_table_in_german_has_the_same_rows() {
+        let en = settings_table_in("info@a.de", false);
+        let de = settings_table_in("info@a.de", true);
+        assert_eq!(en, settings_table("info@a.de"));
+        assert!(de.contains("Benutzername:   info@a.de"), "{de}");
+        assert!(
+            de.contains("empfohlen") && de.contains("SICHERHEIT"),
+            "{de}"
+        );
+        assert!(
+            !de.contains("recommended") && !de.contains("Username"),
+            "{de}"
+        );
+        assert_eq!(en.lines().count(), de.lines().count());
     }
 
     #[test]

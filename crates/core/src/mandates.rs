@@ -25,19 +25,13 @@ use crate::validate::sepa;
 pub const APPROVAL_TIME_LIMIT: Duration = Duration::from_secs(10 * 60);
 /// How often the approval is polled.
 pub const APPROVAL_POLL: Duration = Duration::from_secs(1);
-const MAX_ID: usize = 64;
 
 /// What the waiting loop reports: the approval's status and the seconds left.
 pub type ApprovalReport<'a> = &'a (dyn Fn(ApprovalStatus, u32) + Send + Sync);
 
 /// A mandate or approval id as the window sends it.
 pub fn object_id(value: &str) -> Result<&str, CoreError> {
-    let ok = !value.is_empty()
-        && value.len() <= MAX_ID
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if crate::validate::is_id(value) {
         Ok(value)
     } else {
         Err(CoreError::field(

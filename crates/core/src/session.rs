@@ -529,6 +529,18 @@ impl Core {
             .collect())
     }
 
+    /// The login's own account, else the first it can see: what a command means when it
+    /// names no account. `NotSignedIn` when the cache holds no account.
+    pub async fn own_account_id(&self) -> Result<String, CoreError> {
+        let accounts = self.store.accounts().await?;
+        accounts
+            .iter()
+            .find(|a| a.is_own)
+            .or(accounts.first())
+            .map(|a| a.id.clone())
+            .ok_or(CoreError::NotSignedIn)
+    }
+
     pub async fn status(&self) -> Result<Status, CoreError> {
         let login = match self.login_info() {
             Some(info) => Some(info),

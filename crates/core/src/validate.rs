@@ -2,9 +2,11 @@
 
 use crate::error::CoreError;
 
+pub mod ids;
 pub mod mailbox;
 pub mod sepa;
 
+pub use ids::{account_id, is_id, is_reference};
 pub use mailbox::{mailbox_address, MailboxAddress};
 
 const MAX_EMAIL: usize = 254;

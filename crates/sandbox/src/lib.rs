@@ -1,6 +1,7 @@
 //! cowdesk-sandbox: a local simulator of the Servercow customer portal, speaking
 //! cowdesk's portal contract (docs/portal-api.yaml) over HTTP on loopback only.
-//! Demo mode runs it in-process; tests use it as a real server with knobs and faults.
+//! The `cowdesk-sandbox` program (src/main.rs) serves it for the window's demo mode and
+//! `cowdesk sandbox`; tests also use it in-process, as a real server with knobs and faults.
 
 mod auth;
 mod billing;
@@ -40,6 +41,7 @@ pub use dnskeys::{dkim_record, DKIM_RSA_1024, DKIM_RSA_2048};
 pub use faults::{Disruption, DisruptionKind, Fault, PageShift};
 pub use mandates::NO_DEBIT_IBAN;
 pub use routes::ROUTES;
+pub use scenarios::DemoEvent;
 pub use secret_log::record as record_secret;
 pub use state::SandboxHandle;
 pub use yopass::{

@@ -150,3 +150,59 @@ mod tests {
         );
     }
 }
+
+/// What the demo's alert centre can make happen on the portal (its demo buttons), on the
+/// demo user's own account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoEvent {
+    /// A payment reminder for an unpaid invoice.
+    Reminder,
+    /// A service suspended for the invoice with a reminder.
+    Suspension,
+    /// The suspended service active again.
+    Reactivation,
+}
+
+impl DemoEvent {
+    /// "reminder", "suspension" or "reactivation".
+    pub fn parse(name: &str) -> Option<DemoEvent> {
+        match name {
+            "reminder" => Some(DemoEvent::Reminder),
+            "suspension" => Some(DemoEvent::Suspension),
+            "reactivation" => Some(DemoEvent::Reactivation),
+            _ => None,
+        }
+    }
+}
+
+impl SandboxHandle {
+    /// Makes `event` happen on the demo user's own account. False when nothing is left
+    /// for it (every invoice reminded, no service to suspend or reactivate).
+    pub fn demo_event(&self, event: DemoEvent) -> bool {
+        let own = self
+            .lock()
+            .visible_accounts(crate::DEMO_EMAIL)
+            .into_iter()
+            .find(|a| a.is_own)
+            .map(|a| a.id);
+        let Some(own) = own else {
+            return false;
+        };
+        match event {
+            DemoEvent::Reminder => self.send_payment_reminder(&own, None).is_some(),
+            DemoEvent::Suspension => {
+                let number = self
+                    .with_account(&own, |d| {
+                        d.invoices
+                            .iter()
+                            .find(|i| i.dunning_level > 0)
+                            .map(|i| i.number.clone())
+                    })
+                    .flatten()
+                    .unwrap_or_default();
+                self.suspend_service(&own, None, &number).is_some()
+            }
+            DemoEvent::Reactivation => self.reactivate_service(&own, None).is_some(),
+        }
+    }
+}

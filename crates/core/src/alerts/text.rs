@@ -4,6 +4,9 @@
 use chrono::NaiveDate;
 use cowdesk_model::{AlertRule, Domain, Invoice, Mailbox, Mandate, MandateKind, Service};
 
+/// "€1,234.56" and "1.234,56 €" (the one formatting of money, shared with the command line).
+pub use crate::money::money;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Texts {
     pub title: String,
@@ -36,35 +39,6 @@ fn texts(title: (&str, &str), body: (String, String)) -> Texts {
         title_de: title.1.to_owned(),
         body: body.0,
         body_de: body.1,
-    }
-}
-
-/// "€1,234.56" and "1.234,56 €".
-pub fn money(cents: i64, currency: &str) -> (String, String) {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    let (units, rest) = (cents / 100, cents % 100);
-    let group = |sep: char| {
-        let digits = units.to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(sep);
-            }
-            out.push(c);
-        }
-        out
-    };
-    if currency == "EUR" {
-        (
-            format!("{sign}€{}.{rest:02}", group(',')),
-            format!("{sign}{},{rest:02} €", group('.')),
-        )
-    } else {
-        (
-            format!("{sign}{}.{rest:02} {currency}", group(',')),
-            format!("{sign}{},{rest:02} {currency}", group('.')),
-        )
     }
 }
 

@@ -11,13 +11,7 @@ use crate::error::CoreError;
 
 /// Invoice numbers become file names: only these characters are allowed in them.
 pub fn safe_file_stem(number: &str) -> Option<&str> {
-    let ok = !number.is_empty()
-        && number.len() <= 64
-        && !number.starts_with('.')
-        && number
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    ok.then_some(number)
+    crate::validate::is_reference(number).then_some(number)
 }
 
 pub fn invoice_pdf_path(

@@ -130,6 +130,26 @@ impl DnsLookup {
         Ok(v4.len() + v6.len())
     }
 
+    /// Asks the resolver once about `name` (its SOA): `Ok` as soon as any answer comes
+    /// back (an empty one, "no such domain", a refusal), `Err` when no answer comes at all
+    /// (timeout, nothing listening, no network): then nothing can be checked.
+    pub async fn reachable(&self, name: &str) -> Result<(), LookupFailure> {
+        let fqdn = format!("{}.", name.trim_end_matches('.'));
+        let failure = |reason: String| LookupFailure {
+            name: name.to_owned(),
+            reason,
+        };
+        // Every attempt on every transport has its own timeout; this bounds the whole.
+        let limit = TIMEOUT * (2 * ATTEMPTS as u32);
+        match tokio::time::timeout(limit, self.resolver.lookup(fqdn.as_str(), RecordType::SOA))
+            .await
+        {
+            Err(_) => Err(failure("timeout".to_owned())),
+            Ok(Ok(_)) | Ok(Err(NetError::Dns(_))) => Ok(()),
+            Ok(Err(err)) => Err(failure(failure_reason(&err))),
+        }
+    }
+
     async fn rdata(
         &self,
         name: &str,

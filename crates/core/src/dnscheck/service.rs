@@ -161,6 +161,20 @@ impl Core {
         Ok(check_domain(&dns, &domain, progress).await)
     }
 
+    /// Whether the resolver answers at all, asked about `domain` once: a check against a
+    /// resolver that cannot be reached would report every record as failed, so the command
+    /// line says "could not check" instead.
+    pub async fn probe_dns(&self, domain: &str, resolver: Option<&str>) -> Result<(), CoreError> {
+        let domain = domain_name(domain)?;
+        let dns = self.dns_lookup(resolver).await?;
+        dns.reachable(&domain)
+            .await
+            .map_err(|failure| CoreError::ResolverUnreachable {
+                resolver: dns.server().map(|s| s.to_string()),
+                reason: failure.reason,
+            })
+    }
+
     /// Checks the domain, reads its zone through the DNS API and plans the changes.
     pub async fn plan_dns_fix(
         &self,

@@ -2,10 +2,13 @@
 //! loopback (the sandbox's), JSON and the readable form, exit codes, and clear messages
 //! for a bad domain or resolver.
 
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
 
 use cowdesk_sandbox::{broken_zone, good_zone, Sandbox, SandboxConfig};
 use serde_json::Value;
+use support::cowdesk;
 
 struct Dns {
     _runtime: tokio::runtime::Runtime,
@@ -39,9 +42,7 @@ fn dns() -> Dns {
 }
 
 fn check(data_dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cowdesk"))
-        .arg("--data-dir")
-        .arg(data_dir)
+    cowdesk(data_dir)
         .args(["dns", "check"])
         .args(args)
         .output()

@@ -1,13 +1,15 @@
 //! `cowdesk mail config <address> --format thunderbird|apple|table`, run as a user would:
 //! the real binary, its standard output parsed back by an XML and a plist parser.
 
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
+
+use support::cowdesk;
 
 fn mail_config(address: &str, format: &str) -> Output {
     let data_dir = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_cowdesk"))
-        .arg("--data-dir")
-        .arg(data_dir.path())
+    cowdesk(data_dir.path())
         .args(["mail", "config", address, "--format", format])
         .output()
         .expect("cowdesk runs")
@@ -67,9 +69,7 @@ fn cli_mailsetup_prints_the_table() {
     assert!(table.contains("Username:       info@a.de"), "{table}");
     // The table is also what comes without --format.
     let data_dir = tempfile::tempdir().unwrap();
-    let plain = Command::new(env!("CARGO_BIN_EXE_cowdesk"))
-        .arg("--data-dir")
-        .arg(data_dir.path())
+    let plain = cowdesk(data_dir.path())
         .args(["mail", "config", "info@a.de"])
         .output()
         .unwrap();

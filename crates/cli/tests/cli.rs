@@ -1,10 +1,14 @@
-//! The headless command line over the real core: a sandbox in one process, login, sync and
-//! reads in others, with the sign-in kept in the real Secret Service in between.
+//! The headless command line over the real core: a sandbox in one process (`cowdesk
+//! sandbox`, which runs the `cowdesk-sandbox` program), login, sync and reads in others,
+//! with the sign-in kept in the real Secret Service in between.
+
+mod support;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use serde_json::Value;
+use support::cowdesk;
 
 struct SandboxProcess(Child);
 
@@ -13,13 +17,6 @@ impl Drop for SandboxProcess {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn cowdesk(data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cowdesk"));
-    command.arg("--data-dir").arg(data_dir);
-    command.env_remove("COWDESK_PASSWORD");
-    command
 }
 
 fn json_of(output: &Output) -> Value {
@@ -33,6 +30,7 @@ fn json_of(output: &Output) -> Value {
 }
 
 fn start_sandbox(data_dir: &std::path::Path) -> (SandboxProcess, Value) {
+    support::sandbox_program();
     let mut child = cowdesk(data_dir)
         .args(["sandbox", "--port", "0", "--json"])
         .stdout(Stdio::piped())

@@ -1,0 +1,99 @@
+//! `cowdesk`: the command line over cowdesk-core, for scripts and terminals. It links no
+//! GTK or WebKit and opens nothing it does not need, so a command starts in milliseconds.
+//! Without a subcommand it starts the window, `cowdesk-window`, with the same arguments.
+//!
+//! Adding a command group: a module with a clap `Args` type that implements
+//! [`command::Run`], and one line in `commands!` below.
+
+mod account;
+mod command;
+mod dns;
+mod lang;
+mod launch;
+mod mail;
+mod output;
+mod sandbox;
+mod session;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::command::Context;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cowdesk",
+    version,
+    about = "Your Servercow account on the desktop",
+    after_help = "Without a command, cowdesk opens its window (cowdesk-window)."
+)]
+struct Cli {
+    /// Open the window in demo mode: a built-in sandbox, no account needed.
+    #[arg(long)]
+    demo: bool,
+    /// Start in the tray without opening the window (start at login does this).
+    #[arg(long)]
+    hidden: bool,
+    /// Folder of the local cache (default: the platform's data folder, or $COWDESK_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The command groups, one line each: the variant names the subcommand (`Login` is
+/// `cowdesk login`), the type holds its arguments and runs it.
+macro_rules! commands {
+    ($($name:ident($args:ty),)*) => {
+        #[derive(Subcommand, Debug)]
+        enum Command {
+            $($name($args),)*
+        }
+
+        impl Command {
+            fn execute(self, ctx: &Context) -> i32 {
+                match self {
+                    $(Command::$name(args) => command::execute(args, ctx),)*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    Sandbox(sandbox::SandboxArgs),
+    Login(session::Login),
+    Logout(session::Logout),
+    Sync(account::Sync),
+    Accounts(account::Accounts),
+    Invoices(account::Invoices),
+    Status(session::Status),
+    Dns(dns::Dns),
+    Mail(mail::Mail),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Context::new(cli.data_dir);
+    let code = match cli.command {
+        Some(command) => {
+            init_logging();
+            command.execute(&ctx)
+        }
+        // `--demo`, `--hidden`, `--data-dir` or nothing: the window, with the arguments
+        // exactly as given.
+        None => launch::window(std::env::args_os().skip(1), ctx.lang),
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COWDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,cowdesk=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
