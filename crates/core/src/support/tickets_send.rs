@@ -9,6 +9,7 @@ use super::tickets::{finish_ticket, prefill, Prefill, PORTAL_STEPS, PORTAL_TICKE
 use crate::billing::notice::contract_dates;
 use crate::error::CoreError;
 use crate::session::Core;
+use crate::store::{ResourceData, ResourceUpdate};
 
 impl Core {
     /// A draft of `category`, prefilled from the cache of `account_id` (customer number,
@@ -76,7 +77,12 @@ impl Core {
         let created = portal
             .create_ticket(account_id, &NewTicket::plain(ticket.subject, ticket.body))
             .await?;
-        self.store().insert_ticket(account_id, &created).await?;
+        // Kept at once, through the one write path (like the billing tickets).
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Tickets(vec![created.clone()]),
+            existing_only: false,
+        };
+        self.write_cache(account_id, &[update], &[]).await?;
         Ok(SupportHandOff::Sent {
             ticket_id: created.id,
             subject: created.subject,
