@@ -7,10 +7,12 @@
 
 mod account;
 mod command;
+mod connections;
 mod dns;
 mod lang;
 mod launch;
 mod mail;
+mod mailboxes;
 mod output;
 mod sandbox;
 mod session;
@@ -72,6 +74,10 @@ commands! {
     Status(session::Status),
     Dns(dns::Dns),
     Mail(mail::Mail),
+    Connect(connections::Connect),
+    Connections(connections::Connections),
+    Disconnect(connections::Disconnect),
+    Mailboxes(mailboxes::Mailboxes),
 }
 
 fn main() -> ExitCode {

@@ -20,6 +20,8 @@ mod maildoctor;
 pub use maildoctor::*;
 mod support;
 pub use support::*;
+mod connections;
+pub use connections::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;

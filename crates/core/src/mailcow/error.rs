@@ -163,10 +163,8 @@ impl From<MailcowError> for CoreError {
     fn from(err: MailcowError) -> CoreError {
         let (kind, message, message_de) = err.describe();
         let field = err.field().map(str::to_owned);
-        let fields: BTreeMap<String, String> = field
-            .iter()
-            .map(|f| (f.clone(), message.clone()))
-            .collect();
+        let fields: BTreeMap<String, String> =
+            field.iter().map(|f| (f.clone(), message.clone())).collect();
         let fields_de: BTreeMap<String, String> = field
             .iter()
             .map(|f| (f.clone(), message_de.clone()))

@@ -191,6 +191,24 @@ impl Peer {
         assert_success(&answer);
     }
 
+    /// A domain of its own (`mailboxes` slots, `quota_mib` in all, `max_mib` each)
+    /// administered by an administrator of its own with `password`: tests that share the
+    /// peer and run in parallel never meet.
+    pub async fn tenant(
+        &self,
+        mailboxes: u32,
+        quota_mib: u64,
+        max_mib: u64,
+        password: &str,
+    ) -> (String, String) {
+        let domain = format!("{}.test", unique("dom"));
+        let admin = unique("da");
+        self.add_domain(&domain, mailboxes, quota_mib, max_mib)
+            .await;
+        self.add_domain_admin(&admin, password, &[&domain]).await;
+        (domain, admin)
+    }
+
     pub async fn add_domain_admin(&self, user: &str, password: &str, domains: &[&str]) {
         let answer = self
             .api_post(
@@ -421,6 +439,7 @@ pub struct Proxy {
     pub url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
+    cookies: Arc<Mutex<Vec<String>>>,
 }
 
 #[derive(Clone)]
@@ -429,12 +448,14 @@ struct ProxyState {
     client: reqwest::Client,
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
+    cookies: Arc<Mutex<Vec<String>>>,
 }
 
 impl Proxy {
     pub async fn start(upstream: &str) -> Proxy {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let spoil = Arc::new(AtomicU32::new(0));
+        let cookies = Arc::new(Mutex::new(Vec::new()));
         let state = ProxyState {
             upstream: upstream.trim_end_matches('/').to_owned(),
             client: reqwest::Client::builder()
@@ -443,6 +464,7 @@ impl Proxy {
                 .expect("proxy client"),
             seen: seen.clone(),
             spoil: spoil.clone(),
+            cookies: cookies.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -452,7 +474,18 @@ impl Proxy {
         tokio::spawn(async move {
             axum::serve(listener, app).await.expect("serve the proxy");
         });
-        Proxy { url, seen, spoil }
+        Proxy {
+            url,
+            seen,
+            spoil,
+            cookies,
+        }
+    }
+
+    /// The values of every session cookie the peer set through this proxy (for the leak
+    /// scan: they must end up nowhere).
+    pub fn session_cookies(&self) -> Vec<String> {
+        self.cookies.lock().expect("lock").clone()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -526,6 +559,14 @@ async fn forward(
         }
     }
     let answer = upstream.send().await.expect("the peer answers the proxy");
+    for value in answer.headers().get_all("set-cookie") {
+        let pair = value.to_str().unwrap_or("").split(';').next().unwrap_or("");
+        if let Some(("MCSESSID" | "PHPSESSID", cookie)) = pair.split_once('=') {
+            if cookie != "deleted" && !cookie.is_empty() {
+                state.cookies.lock().expect("lock").push(cookie.to_owned());
+            }
+        }
+    }
     let mut response = axum::response::Response::builder().status(answer.status());
     for (name, value) in answer.headers() {
         if name != "transfer-encoding" && name != "content-length" {
