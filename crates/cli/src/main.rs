@@ -6,9 +6,11 @@
 //! [`command::Run`], and one line in `commands!` below.
 
 mod account;
+mod changes;
 mod command;
 mod connections;
 mod dns;
+mod import;
 mod lang;
 mod launch;
 mod mail;
@@ -78,6 +80,9 @@ commands! {
     Connections(connections::Connections),
     Disconnect(connections::Disconnect),
     Mailboxes(mailboxes::Mailboxes),
+    Mailbox(changes::Mailbox),
+    Alias(changes::Alias),
+    Mailcow(import::MailcowCommand),
 }
 
 fn main() -> ExitCode {
