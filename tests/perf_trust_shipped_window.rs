@@ -84,7 +84,13 @@ fn release_window() -> std::path::PathBuf {
         .to_path_buf();
     let output = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--quiet", "--bins", "--features", "tauri/custom-protocol"])
+        .args([
+            "build",
+            "--quiet",
+            "--bins",
+            "--features",
+            "tauri/custom-protocol",
+        ])
         .arg("--release")
         .arg("--target-dir")
         .arg(&target_dir)

@@ -4,8 +4,8 @@
 pub mod driver;
 #[cfg(target_os = "linux")]
 pub mod notifications;
-pub mod programs;
 pub mod page;
+pub mod programs;
 #[cfg(target_os = "linux")]
 pub mod tray_host;
 pub mod webdriver;
