@@ -481,3 +481,165 @@ async fn mailcow_disconnect_removes_keyring_entry_and_cached_rows() {
     let unknown = core.disconnect(&id).await.unwrap_err();
     assert_eq!(unknown.kind(), ErrorKind::InvalidInput);
 }
+
+#[tokio::test]
+async fn mailcow_and_portal_report_one_row_per_mailbox_with_its_source() {
+    use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (core, _dir) = core("mailcow_and_portal").await;
+    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
+        .await
+        .unwrap();
+    record_secret("password", DEMO_PASSWORD);
+    for outcome in core.sync_all(&|_| {}).await.unwrap() {
+        assert_eq!(outcome.error, None);
+    }
+    let account = core.own_account_id().await.unwrap();
+    let portal = core.mailboxes(&account).await.unwrap().items;
+    let shared = portal
+        .first()
+        .expect("the portal preview has mailboxes")
+        .clone();
+    let (local, domain) = shared.address.split_once('@').unwrap();
+    let portal_in_domain = portal
+        .iter()
+        .filter(|m| m.address.ends_with(&format!("@{domain}")))
+        .count();
+
+    // The same domain on the mailcow, with that one mailbox and one of its own.
+    let p = peer();
+    let admin = mailcow_peer::unique("da");
+    p.add_domain(domain, 20, 20480, 10240).await;
+    p.add_domain_admin(&admin, PASSWORD, &[domain]).await;
+    p.add_mailbox(&shared.address, "From the mailcow", 1024, PASSWORD)
+        .await;
+    p.set_quota_usage(&shared.address, 123_456_789, 42);
+    let only_mailcow = format!("{local}-mailcow@{domain}");
+    p.add_mailbox(&only_mailcow, "Only here", 100, PASSWORD)
+        .await;
+    let id = core
+        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
+        .await
+        .unwrap()
+        .connection
+        .id;
+    record_login(None);
+    assert_eq!(core.sync_connection(&id).await.unwrap().error, None);
+
+    let rows = core.mailbox_entries(Some(domain)).await.unwrap();
+    assert_eq!(rows.len(), portal_in_domain + 1, "one row per address");
+    let both = rows.iter().find(|m| m.address == shared.address).unwrap();
+    assert_eq!(both.source, MailboxSource::MailcowAndPortal);
+    assert_eq!(
+        both.name, "From the mailcow",
+        "the mailcow's values are shown"
+    );
+    assert_eq!((both.used_bytes, both.messages), (123_456_789, Some(42)));
+    assert_eq!(both.connection_id.as_deref(), Some(id.as_str()));
+    assert_eq!(both.account_id.as_deref(), Some(account.as_str()));
+    let mailcow = rows.iter().find(|m| m.address == only_mailcow).unwrap();
+    assert_eq!(mailcow.source, MailboxSource::Mailcow);
+    assert!(rows
+        .iter()
+        .filter(|m| m.address != shared.address && m.address != only_mailcow)
+        .all(|m| m.source == MailboxSource::Portal && m.connection_id.is_none()));
+
+    // Signing out of the portal preview leaves the mailcow connection and its rows.
+    core.logout().await.unwrap();
+    let rows = core.mailbox_entries(Some(domain)).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|m| m.source == MailboxSource::Mailcow));
+    core.disconnect(&id).await.unwrap();
+}
+
+#[tokio::test]
+async fn mailcow_import_through_the_core_with_progress_cancel_and_resume() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+
+    use cowdesk_core::connections::ImportOptions;
+    use cowdesk_core::model::{ImportOutcome, ImportProgress};
+
+    let p = peer();
+    let (domain, admin) = p.tenant(50, 20480, 1024, PASSWORD).await;
+    let (core, _dir) = core("mailcow_import_core").await;
+    let id = core
+        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
+        .await
+        .unwrap()
+        .connection
+        .id;
+    record_login(None);
+    let files = tempfile::tempdir().unwrap();
+    let csv = files.path().join("thirty.csv");
+    let mut text = String::from("local_part;domain;name;quota_mib\n");
+    for i in 0..30 {
+        text += &format!("user{i:02};{domain};User {i};10\n");
+    }
+    std::fs::write(&csv, text).unwrap();
+
+    let seen: Mutex<Vec<ImportProgress>> = Mutex::new(Vec::new());
+    let cancel = AtomicBool::new(false);
+    let progress = |p: ImportProgress| {
+        if p.done == 10 {
+            cancel.store(true, Ordering::SeqCst);
+        }
+        seen.lock().unwrap().push(p);
+    };
+    let first = core
+        .mailcow_import(
+            &csv,
+            ImportOptions {
+                connection: None,
+                dry_run: false,
+                passwords_out: None,
+                progress: &progress,
+                cancel: &cancel,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(first.cancelled);
+    assert_eq!((first.counts.created, first.counts.not_run), (10, 20));
+    assert_eq!(seen.lock().unwrap().len(), 30, "progress after every row");
+    assert_eq!(first.generated.len(), 10, "shown once, in the report");
+    for g in &first.generated {
+        record_secret("generated_password", &g.password);
+        assert!(!format!("{first:?}").contains(&g.password));
+    }
+    assert!(
+        p.mailbox_login_works(&first.generated[0].address, &first.generated[0].password)
+            .await
+    );
+    assert_eq!(p.mailboxes_of(&domain).await.len(), 10);
+    assert_eq!(core.mailbox_entries(Some(&domain)).await.unwrap().len(), 10);
+
+    // Resumed: the rest is created, nothing twice.
+    let cancel = AtomicBool::new(false);
+    let second = core
+        .mailcow_import(
+            &csv,
+            ImportOptions {
+                connection: Some(&id),
+                dry_run: false,
+                passwords_out: None,
+                progress: &|_| {},
+                cancel: &cancel,
+            },
+        )
+        .await
+        .unwrap();
+    for g in &second.generated {
+        record_secret("generated_password", &g.password);
+    }
+    assert!(!second.cancelled);
+    assert_eq!((second.counts.created, second.counts.unchanged), (20, 10));
+    assert!(second.rows.iter().all(|r| matches!(
+        r.outcome,
+        Some(ImportOutcome::Created | ImportOutcome::Unchanged)
+    )));
+    assert_eq!(p.mailboxes_of(&domain).await.len(), 30);
+    assert_eq!(core.mailbox_entries(Some(&domain)).await.unwrap().len(), 30);
+    core.disconnect(&id).await.unwrap();
+}
