@@ -643,3 +643,29 @@ async fn mailcow_import_through_the_core_with_progress_cancel_and_resume() {
     assert_eq!(core.mailbox_entries(Some(&domain)).await.unwrap().len(), 30);
     core.disconnect(&id).await.unwrap();
 }
+
+#[tokio::test]
+async fn mailcow_connection_security_key_login_is_explained_and_not_kept() {
+    let p = peer();
+    let (_, admin) = p.tenant(5, 5120, 1024, PASSWORD).await;
+    p.add_webauthn_key(&admin);
+    let (core, _dir) = core("mailcow_webauthn").await;
+    let err = core
+        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
+        .await
+        .unwrap_err();
+    record_login(None);
+    let info = err.info();
+    assert_eq!(info.kind, ErrorKind::Forbidden);
+    assert!(info.message.contains("API key"), "{}", info.message);
+    assert!(info.message_de.contains("API-Schlüssel"));
+    assert!(core.connections().await.unwrap().is_empty(), "nothing kept");
+
+    // A wrong password is refused, and nothing is kept either.
+    let wrong = core
+        .connect_mailcow_session(&p.url, &admin, "Wrong-pw-123", None)
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.kind(), ErrorKind::InvalidCredentials);
+    assert!(core.connections().await.unwrap().is_empty());
+}

@@ -174,13 +174,9 @@ impl Core {
                 Some(code) => client.verify_totp(code).await,
                 None => Err(MailcowError::TwoFactorNeeded),
             },
-            Err(err) => {
-                // The password (or the server) refused: nothing is kept of a new login.
-                if let Some(existing) = &existing {
-                    self.record_failure(&existing.id, &err).await;
-                }
-                return Err(err.into());
-            }
+            // The password (or the server) refused: nothing is kept of a new login, and
+            // an existing connection keeps the login it had.
+            Err(err) => return Err(err.into()),
         };
         // The password is right: keep the connection, waiting for its code if need be.
         let id = match &existing {
@@ -245,15 +241,7 @@ impl Core {
         let client = ApiKeyClient::new(url, api_key, None)?;
         let url = client.server().to_owned();
         let existing = records::find_login(&self.store, ConnectionKind::ApiKey, &url, None).await?;
-        let access = match client.probe_access().await {
-            Ok(access) => access,
-            Err(err) => {
-                if let Some(existing) = &existing {
-                    self.record_failure(&existing.id, &err).await;
-                }
-                return Err(err.into());
-            }
-        };
+        let access = client.probe_access().await?;
         let id = match &existing {
             Some(r) => r.id.clone(),
             None => new_id()?,
@@ -344,9 +332,19 @@ impl Core {
     pub(crate) async fn mailcow_failed(&self, id: &str, err: MailcowError) -> CoreError {
         self.record_failure(id, &err).await;
         if matches!(err, MailcowError::WriteForbidden) {
-            // The server said the key is read-only: later writes are refused before sending.
-            if let Err(e) = records::set_access(&self.store, id, ConnectionAccess::ReadOnly).await {
-                tracing::warn!("connection access not recorded: {}", e.kind_name());
+            // For a key, the server said it is read-only: later writes are refused before
+            // sending. (A session's 403 means a login still waiting for its code.)
+            let key = records::find(&self.store, id)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|r| r.kind == ConnectionKind::ApiKey);
+            if key {
+                if let Err(e) =
+                    records::set_access(&self.store, id, ConnectionAccess::ReadOnly).await
+                {
+                    tracing::warn!("connection access not recorded: {}", e.kind_name());
+                }
             }
         }
         err.into()
