@@ -542,6 +542,63 @@ async fn cli_mailcow_mailbox_and_alias_changes_checked_through_the_peer_api() {
     let ro_id = connected["connection"]["id"].as_str().unwrap().to_owned();
     ro.run(&["disconnect", &ro_id], None).succeeded();
     profile.run(&["disconnect", &id], None).succeeded();
+
+    // The same through a Managed mailcow's read-write key.
+    record_secret("mailcow_api_key", &p.rw_key);
+    let rw = Profile::new("cli_mailcow_read_write");
+    let connected = rw
+        .run(
+            &[
+                "connect",
+                "mailcow",
+                "--url",
+                &p.url,
+                "--api-key-stdin",
+                "--json",
+            ],
+            Some(&p.rw_key),
+        )
+        .ok();
+    assert_eq!(connected["connection"]["access"], "read_write");
+    let dora = format!("dora@{domain}");
+    record_secret("password", "Dora-typed-pw-44");
+    rw.run(
+        &[
+            "mailbox",
+            "add",
+            &dora,
+            "--name",
+            "Dora",
+            "--quota-mib",
+            "50",
+            "--password-stdin",
+            "--json",
+        ],
+        Some("Dora-typed-pw-44"),
+    )
+    .ok();
+    assert_eq!(p.mailbox(&dora).await.expect("created")["quota"], 50 * MIB);
+    rw.run(
+        &["mailbox", "set", &dora, "--quota-mib", "60", "--json"],
+        None,
+    )
+    .ok();
+    assert_eq!(p.mailbox(&dora).await.unwrap()["quota"], 60 * MIB);
+    let sales = format!("sales@{domain}");
+    rw.run(&["alias", "add", &sales, "--to", &dora, "--json"], None)
+        .ok();
+    assert!(p.alias(&sales).await.unwrap()["goto"]
+        .as_str()
+        .unwrap()
+        .contains(&dora));
+    rw.run(&["alias", "delete", &sales, "--yes", "--json"], None)
+        .ok();
+    assert!(p.alias(&sales).await.is_none());
+    rw.run(&["mailbox", "delete", &dora, "--yes", "--json"], None)
+        .ok();
+    assert!(p.mailbox(&dora).await.is_none());
+    let rw_id = connected["connection"]["id"].as_str().unwrap().to_owned();
+    rw.run(&["disconnect", &rw_id], None).succeeded();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
