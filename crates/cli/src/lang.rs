@@ -39,13 +39,19 @@ impl Lang {
         self.pick(&info.message, &info.message_de)
     }
 
-    /// A field's problem in this language: fields carry the English text; where it is
-    /// the error's own message, the German one is known.
-    pub fn field_problem<'a>(self, info: &'a ErrorInfo, problem: &'a str) -> &'a str {
-        if self == Lang::De && problem == info.message {
-            &info.message_de
-        } else {
-            problem
+    /// The problem of `field` in this language: German from `fields_de`, else (an error
+    /// from before both were carried) the German message where the field's text is the
+    /// error's own message, else the English text.
+    pub fn field_problem<'a>(self, info: &'a ErrorInfo, field: &str) -> &'a str {
+        let en = info.fields.get(field).map(String::as_str).unwrap_or("");
+        match self {
+            Lang::En => en,
+            Lang::De => info
+                .fields_de
+                .get(field)
+                .map(String::as_str)
+                .or_else(|| (en == info.message).then_some(info.message_de.as_str()))
+                .unwrap_or(en),
         }
     }
 }
@@ -79,5 +85,27 @@ mod tests {
         );
         // An empty variable counts as unset.
         assert_eq!(lang_of(&[("LC_ALL", ""), ("LANG", "de_DE")]), Lang::De);
+    }
+
+    #[test]
+    fn trust_field_problems_follow_the_language() {
+        let info = cowdesk_core::error::CoreError::field(
+            "address",
+            "Enter an address.",
+            "Bitte eine Adresse eingeben.",
+        )
+        .info();
+        assert_eq!(
+            Lang::En.field_problem(&info, "address"),
+            "Enter an address."
+        );
+        assert_eq!(
+            Lang::De.field_problem(&info, "address"),
+            "Bitte eine Adresse eingeben."
+        );
+        let mut older = info.clone();
+        older.fields_de.clear();
+        older.message_de = "Adresse fehlt.".into();
+        assert_eq!(Lang::De.field_problem(&older, "address"), "Adresse fehlt.");
     }
 }

@@ -86,7 +86,20 @@ commands! {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            // `--help` and `--version` are not failures; a wrong flag or value is bad
+            // input (1), never 2, which some commands use for "a check failed".
+            let code = if err.use_stderr() {
+                output::REFUSED
+            } else {
+                output::SUCCESS
+            };
+            return ExitCode::from(u8::try_from(code).unwrap_or(1));
+        }
+    };
     let ctx = Context::new(cli.data_dir);
     let code = match cli.command {
         Some(command) => {

@@ -51,8 +51,8 @@ pub fn report(info: &ErrorInfo, json: bool, lang: Lang) {
         return;
     }
     eprintln!("cowdesk: {}", lang.message(info));
-    for (field, problem) in &info.fields {
-        eprintln!("  {field}: {}", lang.field_problem(info, problem));
+    for field in info.fields.keys() {
+        eprintln!("  {field}: {}", lang.field_problem(info, field));
     }
 }
 

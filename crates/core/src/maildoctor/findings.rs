@@ -267,7 +267,7 @@ pub(crate) fn round_trip_failed(address: &str, detail: String) -> MailFinding {
 }
 
 /// Bytes as mail programs show them (1024-based), with the language's decimal mark.
-pub(crate) fn size(bytes: u64, german: bool) -> String {
+pub fn size(bytes: u64, german: bool) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if bytes < 1024 {
         return if german {

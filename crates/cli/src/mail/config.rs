@@ -2,31 +2,19 @@
 //! sign-in: the settings table, a Thunderbird autoconfig file or an Apple configuration
 //! profile (no password inside).
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use cowdesk_core::mailconfig::{mailbox_file, settings_table_in, ConfigFormat, MailAccount};
-use cowdesk_core::model::{ErrorInfo, ErrorKind};
+use cowdesk_core::model::ErrorInfo;
 
-use crate::command::{Context, Run};
 use crate::lang::Lang;
-use crate::output::{self, SUCCESS};
+use crate::output::SUCCESS;
 
-/// Mail client settings of the hosted mailcow.
 #[derive(Args, Debug)]
-pub struct Mail {
-    #[command(subcommand)]
-    command: MailCommand,
-}
-
-#[derive(Subcommand, Debug)]
-enum MailCommand {
-    /// Print the client configuration of a mailbox: the settings table, a Thunderbird
-    /// autoconfig file or an Apple configuration profile (no password inside).
-    Config {
-        /// The mailbox address, e.g. info@example.de.
-        address: String,
-        #[arg(long, value_enum, default_value_t = MailFormat::Table)]
-        format: MailFormat,
-    },
+pub struct Config {
+    /// The mailbox address, e.g. info@example.de.
+    address: String,
+    #[arg(long, value_enum, default_value_t = MailFormat::Table)]
+    format: MailFormat,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -36,14 +24,9 @@ enum MailFormat {
     Table,
 }
 
-impl Run for Mail {
-    fn exit_code(kind: ErrorKind) -> i32 {
-        output::always_refused(kind)
-    }
-
-    async fn run(self, ctx: &Context) -> Result<i32, ErrorInfo> {
-        let MailCommand::Config { address, format } = self.command;
-        print!("{}", mail_config(&address, format, ctx.lang)?);
+impl Config {
+    pub fn run(self, lang: Lang) -> Result<i32, ErrorInfo> {
+        print!("{}", mail_config(&self.address, self.format, lang)?);
         Ok(SUCCESS)
     }
 }
