@@ -545,8 +545,21 @@ async fn mailcow_and_portal_report_one_row_per_mailbox_with_its_source() {
         .filter(|m| m.address != shared.address && m.address != only_mailcow)
         .all(|m| m.source == MailboxSource::Portal && m.connection_id.is_none()));
 
+    // The connections page: the portal preview and the mailcow, each with its state.
+    let all = core.profile_connections().await.unwrap();
+    let portal = all.portal.expect("the portal preview");
+    assert_eq!(
+        (portal.email.as_str(), portal.state),
+        (DEMO_EMAIL, ConnectionState::Connected)
+    );
+    assert_eq!(all.dns_api_user, None);
+    assert_eq!(all.mailcows.len(), 1);
+
     // Signing out of the portal preview leaves the mailcow connection and its rows.
     core.logout().await.unwrap();
+    let all = core.profile_connections().await.unwrap();
+    assert!(all.portal.is_none());
+    assert_eq!(all.mailcows[0].id, id);
     let rows = core.mailbox_entries(Some(domain)).await.unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|m| m.source == MailboxSource::Mailcow));

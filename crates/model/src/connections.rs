@@ -298,3 +298,25 @@ pub struct ImportProgress {
     pub address: String,
     pub outcome: ImportOutcome,
 }
+
+/// Every connection of a profile, for a connections page: the portal preview's sign-in,
+/// the DNS API access and the mailcows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProfileConnections {
+    /// The portal preview (cowdesk's own contract), when signed in or remembered.
+    pub portal: Option<PortalConnection>,
+    /// The user of the Servercow DNS API access, when one is stored.
+    pub dns_api_user: Option<String>,
+    pub mailcows: Vec<Connection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PortalConnection {
+    pub server: String,
+    pub email: String,
+    pub demo: bool,
+    /// `connected` while the keyring holds the sign-in, else `signed_out`.
+    pub state: ConnectionState,
+}

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use cowdesk_model::{
     ConnectOutcome, Connection, ConnectionAccess, ConnectionKind, ConnectionState, ErrorKind,
+    PortalConnection, ProfileConnections,
 };
 
 pub use changes::{AliasInput, MailboxInput};
@@ -136,6 +137,31 @@ impl Core {
                 }
             })
             .collect())
+    }
+
+    /// Every connection of the profile: the portal preview's sign-in, the DNS API access
+    /// (its user, read from the keyring) and the mailcows.
+    pub async fn profile_connections(&self) -> Result<ProfileConnections, CoreError> {
+        let portal = self.store.login().await?.map(|login| PortalConnection {
+            state: match login.remembered {
+                true => ConnectionState::Connected,
+                false => ConnectionState::SignedOut,
+            },
+            server: login.server,
+            email: login.email,
+            demo: login.demo,
+        });
+        let dns_api_user = match self.dns_settings().await {
+            Ok(settings) => settings.api_username,
+            // Without a keyring the access cannot be read; the rest is still worth showing.
+            Err(err) if err.kind() == ErrorKind::KeyringUnavailable => None,
+            Err(err) => return Err(err),
+        };
+        Ok(ProfileConnections {
+            portal,
+            dns_api_user,
+            mailcows: self.connections().await?,
+        })
     }
 
     pub(crate) async fn connection_record(&self, id: &str) -> Result<Record, CoreError> {
