@@ -191,6 +191,10 @@ async fn cli_mailcow_connect_sync_and_list_mailboxes() {
     );
     // Nothing to sync yet: refused.
     assert_eq!(profile.run(&["sync", "--json"], None).code, 1);
+    // A usage error is bad input (1), as JSON too.
+    let usage = profile.run(&["mailbox", "add", "x@y.test", "--json"], None);
+    assert_eq!(usage.code, 1);
+    assert_eq!(usage.json()["kind"], "invalid_input");
 
     // A mailcow that does not answer: server or network trouble (2).
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
