@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod alerts;
 pub mod billing;
+pub mod connections;
 pub mod dnsapi;
 pub mod dnscheck;
 pub mod domains;

@@ -31,6 +31,11 @@ pub struct Core {
     files_dir: PathBuf,
     /// One sync per account at a time, whoever starts it.
     sync_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The profile's name (its cache is `<profile>.sqlite`).
+    pub(crate) profile: String,
+    /// The mailcow clients of this process, by connection id: a session's cookie lives
+    /// here, in memory only.
+    pub(crate) mailcow_clients: crate::connections::Clients,
 }
 
 #[derive(Clone)]
@@ -54,6 +59,8 @@ impl Core {
             today: Mutex::new(None),
             files_dir: data_dir.join(format!("{profile}-files")),
             sync_locks: Mutex::new(HashMap::new()),
+            profile: profile.to_owned(),
+            mailcow_clients: Default::default(),
         })
     }
 
@@ -367,7 +374,7 @@ impl Core {
         Ok(outcome)
     }
 
-    fn sync_lock(&self, account_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+    pub(crate) fn sync_lock(&self, account_id: &str) -> Arc<tokio::sync::Mutex<()>> {
         lock(&self.sync_locks)
             .entry(account_id.to_owned())
             .or_default()

@@ -21,6 +21,7 @@ mod activity;
 mod billing;
 pub(crate) mod changes;
 mod counts;
+pub(crate) mod mailcow;
 pub(crate) mod read;
 #[cfg(test)]
 pub(crate) mod reference;
@@ -85,6 +86,10 @@ pub enum ResourceUpdate {
         data: ResourceData,
         existing_only: bool,
     },
+    /// Everything a mailcow connection's login sees (its domains, mailboxes, aliases):
+    /// replaces the connection's cached rows. Its mailboxes are judged by the mailbox
+    /// rules like the portal's.
+    Mailcow(Box<crate::mailcow::Snapshot>),
 }
 
 #[derive(Clone, Debug)]
@@ -304,7 +309,7 @@ impl Store {
         sqlx::query!("UPDATE login SET accounts_etag = ? WHERE id = 1", etag)
             .execute(&mut *tx)
             .await?;
-        let cached = sqlx::query_scalar!("SELECT id FROM accounts")
+        let cached = sqlx::query_scalar!("SELECT id FROM accounts WHERE connection_id IS NULL")
             .fetch_all(&mut *tx)
             .await?;
         for id in cached {
@@ -341,7 +346,7 @@ impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>, CoreError> {
         let rows = sqlx::query!(
             "SELECT id, customer_number, name, is_own, role_name, permissions
-             FROM accounts ORDER BY position"
+             FROM accounts WHERE connection_id IS NULL ORDER BY position"
         )
         .fetch_all(&self.pool)
         .await?;
@@ -468,7 +473,9 @@ impl Store {
 /// Every account and its rows (cascading), the selected account, the owner of the rows,
 /// and the account list's ETag (an empty cache must not be answered "unchanged").
 async fn clear_cache_in(tx: &mut SqliteConnection) -> Result<(), CoreError> {
-    sqlx::query!("DELETE FROM accounts")
+    // A mailcow connection's rows are its own, not the portal login's: they go with the
+    // connection (`Core::disconnect`).
+    sqlx::query!("DELETE FROM accounts WHERE connection_id IS NULL")
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM settings WHERE key IN ('selected_account', ?1)")

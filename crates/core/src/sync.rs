@@ -40,6 +40,8 @@ pub async fn sync_account<P: Portal>(
                     }
                     ResourceUpdate::Unchanged(r) => outcome.unchanged.push(r),
                     ResourceUpdate::NotPermitted(r) => outcome.not_permitted.push(r),
+                    // A portal account's sync fetches no mailcow.
+                    ResourceUpdate::Mailcow(_) => {}
                 }
             }
         }

@@ -22,6 +22,8 @@ mod support;
 pub use support::*;
 mod support_desk;
 pub use support_desk::*;
+mod connections;
+pub use connections::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;

@@ -41,7 +41,7 @@ pub(crate) async fn write_sync_row_by_row(
                 clear_resource(tx, account_id, *resource).await?;
                 (*resource, None, false)
             }
-            ResourceUpdate::Patched { .. } => {
+            ResourceUpdate::Patched { .. } | ResourceUpdate::Mailcow(_) => {
                 return Err(CoreError::Internal("the old path had no patches".into()))
             }
         };

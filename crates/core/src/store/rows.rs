@@ -34,7 +34,7 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    const fn new(
+    pub(super) const fn new(
         name: &'static str,
         resource: Resource,
         key: Option<&'static str>,

@@ -326,6 +326,11 @@ pub(crate) async fn apply_updates(
                 };
                 write_data(conn, account_id, data, mode, &mut set).await?;
             }
+            ResourceUpdate::Mailcow(snapshot) => {
+                write_mailcow(conn, account_id, snapshot, &mut set).await?;
+                set.readable_after.insert(Resource::Mailboxes);
+                states.push((Resource::Mailboxes.path(), None, true));
+            }
             ResourceUpdate::Unchanged(resource) => unchanged.push(resource.path()),
             ResourceUpdate::NotPermitted(resource) => {
                 clear(conn, account_id, *resource, &mut set).await?;
@@ -435,6 +440,24 @@ async fn write_into<T: Synced>(
     set.missing
         .extend(written.missing.into_iter().map(|key| (resource, key)));
     set.duplicates += written.duplicates;
+    set.record(written.changes);
+    Ok(())
+}
+
+/// A mailcow connection's domains, mailboxes and aliases, each list whole. Its mailboxes'
+/// changes are recorded a second time as `Mailbox` changes, which the mailbox rules judge.
+async fn write_mailcow(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    snapshot: &crate::mailcow::Snapshot,
+    set: &mut ChangeSet,
+) -> Result<(), CoreError> {
+    let mode = Mode::Replace;
+    write_into(conn, account_id, &snapshot.domains, mode, set).await?;
+    write_into(conn, account_id, &snapshot.aliases, mode, set).await?;
+    let written = write_rows(conn, account_id, &snapshot.mailboxes, mode).await?;
+    set.duplicates += written.duplicates;
+    set.record(super::mailcow::as_mailbox_changes(&written.changes));
     set.record(written.changes);
     Ok(())
 }
