@@ -6,6 +6,8 @@ pub mod driver;
 pub mod notifications;
 pub mod page;
 pub mod programs;
+#[path = "../../crates/core/tests/support/rerun.rs"]
+pub mod rerun;
 #[cfg(target_os = "linux")]
 pub mod tray_host;
 pub mod webdriver;

@@ -12,7 +12,7 @@ use cowdesk_model::{
 };
 
 use crate::error::CoreError;
-use crate::portal::{normalise_server, Fetched, HttpPortal, Portal, TokenSink};
+use crate::portal::{preview_server, Fetched, HttpPortal, Portal, TokenSink};
 use crate::secrets::{SecretStore, SecretsError};
 use crate::store::rows::Synced;
 use crate::store::{Store, StoredLogin};
@@ -165,7 +165,7 @@ impl Core {
         password: &str,
         demo: bool,
     ) -> Result<LoginInfo, CoreError> {
-        let server = normalise_server(server)?;
+        let server = preview_server(server)?;
         let email = validate::email(email)?.to_owned();
         let password = validate::password(password)?;
         let portal = HttpPortal::new(&server)?;
@@ -241,8 +241,11 @@ impl Core {
     }
 
     pub async fn request_password_reset(&self, server: &str, email: &str) -> Result<(), CoreError> {
+        let server = preview_server(server)?;
         let email = validate::email(email)?;
-        HttpPortal::new(server)?.request_password_reset(email).await
+        HttpPortal::new(&server)?
+            .request_password_reset(email)
+            .await
     }
 
     /// Ends the session on the server (best effort: it also works offline), deletes the

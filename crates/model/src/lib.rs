@@ -461,7 +461,8 @@ pub struct ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LoginInfo {
-    /// Base URL of the portal, e.g. "https://cp.servercow.de" or the demo sandbox.
+    /// Base URL of the portal preview: a server the user entered that speaks the portal
+    /// contract (docs/portal-api.yaml), e.g. the demo sandbox on loopback. No default.
     pub server: String,
     pub email: String,
     pub demo: bool,

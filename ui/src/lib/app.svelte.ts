@@ -71,6 +71,12 @@ export function errorText(info: ErrorInfo): string {
   return locale.lang === "de" ? info.message_de : info.message;
 }
 
+/** Words the portal wrote that cowdesk does not know, so could not translate: quoted as
+ *  they came and labelled as the portal's message, in the current language. */
+export function serverWords(text: string): string {
+  return `${t("common.serverMessage")}: ${t("common.quoted", { text })}`;
+}
+
 /**
  * One field's problem from a form error, in the current language. A text the portal
  * worded and cowdesk could not translate comes as it is, marked as the portal's words.
@@ -78,17 +84,29 @@ export function errorText(info: ErrorInfo): string {
 export function fieldText(info: ErrorInfo | null, field: string): string | undefined {
   const en = info?.fields[field];
   if (!info || en === undefined) return undefined;
-  const text = locale.lang === "de" ? (info.fields_de?.[field] ?? en) : en;
-  const untranslated = info.server_words && (info.fields_de?.[field] ?? en) === en;
-  return untranslated ? `${text} ${t("common.serverWords")}` : text;
+  const de = info.fields_de?.[field] ?? en;
+  // A text cowdesk knows has a German wording of its own; the portal's unknown words are
+  // the same in both.
+  if (info.server_words && de === en) return serverWords(en);
+  return locale.lang === "de" ? de : en;
 }
 
-/** A text the portal worded (a status reason) in the current language, marked when it
- *  is the portal's own untranslated words. */
+/** A text the portal worded (a status reason) as the window shows it: in the current
+ *  language, or as the portal wrote it when cowdesk does not know it (`serverWords`). */
+export function shownServerText(
+  text: ServerText | null | undefined,
+  raw: string | null,
+): { text: string; serverWords: boolean } | null {
+  // Without the core's reading (never expected), the raw text is the portal's words.
+  if (!text) return raw === null ? null : { text: raw, serverWords: true };
+  return { text: locale.lang === "de" ? text.de : text.en, serverWords: text.server_words };
+}
+
+/** `shownServerText` as one string, for places that show plain text. */
 export function serverText(text: ServerText | null | undefined, raw: string | null): string | null {
-  if (!text) return raw;
-  const shown = locale.lang === "de" ? text.de : text.en;
-  return text.server_words ? `${shown} ${t("common.serverWords")}` : shown;
+  const shown = shownServerText(text, raw);
+  if (!shown) return null;
+  return shown.serverWords ? serverWords(shown.text) : shown.text;
 }
 
 export async function boot(): Promise<void> {
