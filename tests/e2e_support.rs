@@ -14,6 +14,7 @@
 
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -38,12 +39,12 @@ const CTRL_V: &str = "\u{E009}v\u{E000}";
 /// X11 clipboard.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
-fn launch_demo(data_dir: &Path, lang: &str) -> AppUnderTest {
+fn launch_demo(data_dir: &Path, env: &[(&str, &str)]) -> AppUnderTest {
     let app = AppUnderTest::launch(
         ARTIFACTS,
         Launch {
             data_dir: Some(data_dir),
-            env: &[("LANG", lang)],
+            env,
             ..Launch::default()
         },
     )
@@ -273,7 +274,7 @@ fn e2e_support_tickets_guard_secret_link_and_bounce_in_english() {
     }
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data_dir = kept_dir(module_path!());
-    let app = launch_demo(data_dir.path(), "en_GB.UTF-8");
+    let app = launch_demo(data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
     let d = app.driver();
     let password = "Sommer-Regen-2026!x";
     let shared_secret = "IMAP login of info@: Winter-Sonne-77!q";
@@ -574,7 +575,26 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     }
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data_dir = kept_dir(module_path!());
-    let app = launch_demo(data_dir.path(), "de_DE.UTF-8");
+    // The "browser": a script that writes down the address it is asked to open.
+    let seam = kept_dir("e2e_support_browser");
+    let opened = seam.path().join("opened");
+    let browser = seam.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            opened.display()
+        ),
+    )
+    .expect("script");
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).expect("executable");
+    let app = launch_demo(
+        data_dir.path(),
+        &[
+            ("LANG", "de_DE.UTF-8"),
+            ("COWDESK_BROWSER", browser.to_str().expect("utf-8 path")),
+        ],
+    );
     let d = app.driver();
     let password = "Blauer-Himmel-4711";
     let shared_secret = "Auth-Code für mueller-webdesign.example: Xq7#pL2!vR";
@@ -629,6 +649,45 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     scroll_to(d, "[data-testid=support-guard]");
     shot(&app, "de-02-waechter-blockiert");
 
+    // Replaced by a secret link, the ticket goes to the customer portal: its text on the
+    // clipboard, the portal's page in the browser.
+    click(d, "[data-testid=support-guard-replace]");
+    shown(&app, "[data-testid=support-guard-note]");
+    let message = value_of(d, "[data-testid=support-input-error_message]");
+    let replaced_link = message
+        .split_whitespace()
+        .find(|w| w.contains("/#/s/"))
+        .expect("a secret link in the message")
+        .to_owned();
+    assert_link_format(&replaced_link);
+    let replaced_key = link_parts(&replaced_link).2;
+    record_secret("secret_link", &replaced_key);
+    assert_eq!(
+        message,
+        format!("Anmeldung schlägt fehl, Kennwort: {replaced_link}")
+    );
+    click(d, "[data-testid=support-portal]");
+    shown(&app, "[data-testid=support-result][data-mode=portal]");
+    let ticket_text = value_of(d, "[data-testid=support-portal-text]");
+    assert!(ticket_text.starts_with("Technisches Problem / Technical problem"));
+    assert!(ticket_text.contains(&format!(
+        "Genaue Fehlermeldung / Exact error message: Anmeldung schlägt fehl, Kennwort: {replaced_link}"
+    )));
+    assert!(!ticket_text.contains(password));
+    wait_until(PATIENCE, "the ticket text on the clipboard", || {
+        Ok(clipboard_text().filter(|t| t == &ticket_text).map(|_| ()))
+    })
+    .expect("the clipboard holds the ticket text");
+    wait_until(PATIENCE, "the portal in the browser", || {
+        Ok(std::fs::read_to_string(&opened)
+            .ok()
+            .filter(|o| o.lines().any(|l| l == "https://cp.servercow.de/"))
+            .map(|_| ()))
+    })
+    .expect("the portal's ticket page opened");
+    assert!(text_of(d, "[data-testid=support-result]").contains("Your Support Requests"));
+    shot(&app, "de-03-kundenportal");
+
     // A secret shared by keyboard alone: the tabs, the text, one day, one-time, Enter.
     click(d, "[data-testid=support-tab-new]");
     press(d, ARROW_RIGHT);
@@ -652,7 +711,7 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     .expect("ArrowLeft picks one day");
     tab_to(d, "support-secret-one-time", 1);
     tab_to(d, "support-secret-create", 1);
-    shot(&app, "de-03-geheimnis-formular");
+    shot(&app, "de-04-geheimnis-formular");
     press(d, ENTER);
     shown(&app, "[data-testid=support-secret-link]");
     let link = value_of(d, "[data-testid=support-secret-link]");
@@ -668,7 +727,7 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     })
     .expect("the clipboard holds the link");
     assert!(text_of(d, "[data-testid=support-secret-result]").contains("Kopiert."));
-    shot(&app, "de-04-secret-link");
+    shot(&app, "de-05-secret-link");
     assert_eq!(open_link(&link).as_deref(), Some(shared_secret));
     assert_eq!(open_link(&link), None, "gone after one download");
 
@@ -703,7 +762,7 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     let sent = text_of(d, "[data-testid=support-bounce-sent]");
     assert!(sent.starts_with("01.12.2026"), "{sent}");
     scroll_to(d, result);
-    shot(&app, "de-05-greylisting");
+    shot(&app, "de-06-greylisting");
 
     // A Gmail bounce pasted: the explanation in German.
     click(d, "[data-testid=support-bounce-clear]");
@@ -727,7 +786,11 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     );
     assert_eq!(text_of(d, "[data-testid=support-bounce-kind]"), "Dauerhaft");
     scroll_to(d, result);
-    shot(&app, "de-06-gmail");
+    shot(&app, "de-07-gmail");
 
-    assert_no_secret_left(app, data_dir.path(), &[password, shared_secret, &key]);
+    assert_no_secret_left(
+        app,
+        data_dir.path(),
+        &[password, shared_secret, &key, &replaced_key],
+    );
 }
