@@ -2,6 +2,7 @@
 //! keyring — behind the `session::Core` facade that the app and the command line share.
 //! No Tauri here.
 
+mod access;
 pub mod activity;
 pub mod alerts;
 pub mod billing;

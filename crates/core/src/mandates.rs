@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use cowdesk_model::{
-    ActivityAction, ApprovalStatus, InvoiceStatus, Mandate, MandateApproval, MandateImpact,
-    MandateKind, MandateStatus, NewMandate, Permission, Resource,
+    ActivityAction, ApprovalStatus, Invoice, InvoiceStatus, Mandate, MandateApproval,
+    MandateImpact, MandateKind, MandateStatus, NewMandate, Permission, Resource,
 };
 use tokio::sync::watch;
 
@@ -240,7 +240,9 @@ impl Core {
         mandate_id: &str,
     ) -> Result<MandateImpact, CoreError> {
         let mandate_id = object_id(mandate_id)?;
-        let mandates = self.store().mandates(account_id).await?;
+        let account = self.store().account(account_id).await?;
+        self.require(&account, Resource::Mandates).await?;
+        let mandates: Vec<Mandate> = self.readable(&account).await?;
         let mandate = mandates
             .iter()
             .find(|m| m.id == mandate_id)
@@ -251,8 +253,7 @@ impl Core {
             .filter(|m| m.status == MandateStatus::Active)
             .count();
         let mut open_invoices: Vec<_> = self
-            .store()
-            .invoices(account_id)
+            .readable::<Invoice>(&account)
             .await?
             .into_iter()
             .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::Overdue))

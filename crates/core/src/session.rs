@@ -507,41 +507,13 @@ impl Core {
         account_id: &str,
         resource: Resource,
     ) -> Result<Listing<T>, CoreError> {
+        debug_assert_eq!(T::table().resource, resource);
         let account = self.store.account(account_id).await?;
-        let permitted = self.permitted(&account, resource).await?;
         Ok(Listing {
-            items: match permitted {
-                true => self.store.rows(account_id).await?,
-                false => Vec::new(),
-            },
-            permitted,
+            permitted: self.permitted(&account, resource).await?,
+            items: self.readable(&account).await?,
             last_synced: self.store.last_synced(account_id).await?,
         })
-    }
-
-    /// Whether the role may read `resource`, by the cached role and the last sync's 403.
-    pub(crate) async fn permitted(
-        &self,
-        account: &cowdesk_model::Account,
-        resource: Resource,
-    ) -> Result<bool, CoreError> {
-        Ok(!self
-            .not_permitted(&account.id, &account.role)
-            .await?
-            .contains(&resource))
-    }
-
-    /// Resources the role does not allow, by the cached role or by the last sync's 403.
-    async fn not_permitted(
-        &self,
-        account_id: &str,
-        role: &cowdesk_model::Role,
-    ) -> Result<Vec<Resource>, CoreError> {
-        let states = self.store.sync_states(account_id).await?;
-        Ok(Resource::ALL
-            .into_iter()
-            .filter(|r| !role.allows(r.permission()) || states.get(r).is_some_and(|s| !s.permitted))
-            .collect())
     }
 
     /// The login's own account, else the first it can see: what a command means when it

@@ -12,13 +12,15 @@ use std::sync::Mutex;
 
 use chrono::{NaiveDate, NaiveTime};
 use cowdesk_core::alerts::{Lang, Outgoing};
+use cowdesk_core::mailconfig::ConfigFormat;
 use cowdesk_core::model::{
     ActivityAction, Alert, AlertDelivery, AlertRule, Invoice, InvoiceStatus, MandateStatus,
-    NavTarget, Permission, Role,
+    NavTarget, Permission, Role, SupportCategory,
 };
 use cowdesk_core::notify::{Notifier, NotifyError};
 use cowdesk_core::secrets::SecretStore;
 use cowdesk_core::session::secret_key;
+use cowdesk_core::support::tickets::Prefill;
 use cowdesk_sandbox::{
     Fault, PageShift, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, SHARED_OWNER_EMAIL,
     SHARED_OWNER_PASSWORD,
@@ -442,6 +444,142 @@ async fn trust_a_resource_the_role_no_longer_allows_is_not_shown() {
         .find(|s| s.account.id == SHARED)
         .unwrap();
     assert_eq!(summary.overdue_count, 0);
+}
+
+/// Issue 17, item 8: the role on the own account shrinks to the profile and the mandates,
+/// and the account's sync fails, so the cache still holds everything else. Nothing of it
+/// is shown anywhere: not in a detail view, a form, the mail setup, the transfer checklist,
+/// the alerts and their counts, nor as a desktop notification.
+#[tokio::test]
+async fn trust_what_the_role_may_not_read_is_nowhere_in_details_forms_or_alerts() {
+    let p = synced(SandboxConfig::default()).await;
+    let core = &p.core;
+    let recorder = Recorder::default();
+    core.deliver_alerts(&recorder, Lang::En, noon())
+        .await
+        .unwrap();
+    // A new invoice: its alert waits for the next delivery.
+    p.sandbox
+        .handle()
+        .with_account(OWN, |a| a.invoices.push(new_invoice("RE-HIDDEN-001")))
+        .unwrap();
+    core.sync_account(OWN, &no_progress).await.unwrap();
+    let invoice = core.invoices(OWN).await.unwrap().items[0].number.clone();
+    let service = core.services(OWN).await.unwrap().items[0].id.clone();
+    let domain = core.domains(OWN).await.unwrap().items[0].name.clone();
+    let mailbox = core.mailboxes(OWN).await.unwrap().items[0].address.clone();
+    let mandate = core.mandates(OWN).await.unwrap().items[0].id.clone();
+    let hidden = |a: &&Alert| {
+        a.account_id == OWN
+            && !matches!(
+                a.target.target,
+                NavTarget::Mandates { .. } | NavTarget::Alerts
+            )
+    };
+    let alerts = core.alerts().await.unwrap();
+    let before = alerts.iter().filter(hidden).count();
+    assert!(
+        pending(&alerts)
+            .iter()
+            .any(|a| a.body.contains("RE-HIDDEN-001")),
+        "the new invoice's alert waits"
+    );
+    assert!(core.mail_allowance(OWN).await.unwrap().is_some());
+    let counts_before = core.alert_counts().await.unwrap();
+
+    let handle = p.sandbox.handle();
+    handle.set_role(
+        DEMO_EMAIL,
+        OWN,
+        Role {
+            name: "Mandates only".into(),
+            permissions: vec![Permission::Profile, Permission::Mandates],
+        },
+    );
+    handle.inject_fault(Fault {
+        path_contains: format!("{OWN}/profile"),
+        status: 500,
+        retry_after: None,
+        times: 100,
+    });
+    let outcomes = core.sync_all(&no_progress).await.unwrap();
+    let own = outcomes.iter().find(|o| o.account_id == OWN).unwrap();
+    assert!(own.error.is_some(), "the account's sync failed");
+
+    let forbidden = |result: Result<_, cowdesk_core::error::CoreError>, what: &str| match result {
+        Err(cowdesk_core::error::CoreError::Forbidden { permission }) => permission,
+        Err(other) => panic!("{what}: {other:?}"),
+        Ok(_) => panic!("{what} was shown"),
+    };
+    assert_eq!(
+        forbidden(
+            core.invoice_detail(OWN, &invoice).await.map(|_| ()),
+            "invoice"
+        ),
+        Some(Permission::Invoices)
+    );
+    assert_eq!(
+        forbidden(
+            core.service_detail(OWN, &service).await.map(|_| ()),
+            "service"
+        ),
+        Some(Permission::Services)
+    );
+    assert_eq!(
+        forbidden(
+            core.transfer_checklist(OWN, &domain).await.map(|_| ()),
+            "transfer checklist"
+        ),
+        Some(Permission::Domains)
+    );
+    let impact = core.mandate_impact(OWN, &mandate).await.unwrap();
+    assert!(
+        impact.open_invoices.is_empty(),
+        "{:?}",
+        impact.open_invoices
+    );
+    assert!(core.domains_needing_relock(OWN).await.unwrap().is_empty());
+    assert_eq!(core.mail_allowance(OWN).await.unwrap(), None);
+    assert!(matches!(
+        core.mailbox_config_file(OWN, &mailbox, ConfigFormat::Table)
+            .await,
+        Err(cowdesk_core::error::CoreError::NotFound)
+    ));
+    let draft = core
+        .support_draft(
+            Some(OWN),
+            SupportCategory::Cancellation,
+            Prefill {
+                service: Some(service.clone()),
+                ..Prefill::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        draft.values.get("service"),
+        Some(&service),
+        "the form learns nothing of the cached service"
+    );
+
+    let alerts = core.alerts().await.unwrap();
+    let shown: Vec<_> = alerts.iter().filter(hidden).collect();
+    assert!(
+        before > 0 && shown.is_empty(),
+        "{before} before, now {shown:#?}"
+    );
+    let counts = core.alert_counts().await.unwrap();
+    assert!(
+        counts.unresolved < counts_before.unresolved,
+        "{counts:?} vs {counts_before:?}"
+    );
+    core.deliver_alerts(&recorder, Lang::En, noon())
+        .await
+        .unwrap();
+    assert!(
+        recorder.shown.lock().unwrap().is_empty(),
+        "no notification about an invoice the role may not read"
+    );
 }
 
 /// Issue 17, item 8: the bakery's owner used this profile, then its sign-in went stale;

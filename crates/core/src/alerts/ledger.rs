@@ -302,16 +302,26 @@ impl AlertRow {
 }
 
 impl Store {
-    /// The newest alerts of every account, at most `limit`.
-    pub async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, CoreError> {
+    /// The newest alerts of every account, at most `limit`, leaving out the `hidden`
+    /// (account, rule) pairs.
+    pub async fn alerts(
+        &self,
+        limit: u32,
+        hidden: &[(String, &'static str)],
+    ) -> Result<Vec<Alert>, CoreError> {
         let limit = i64::from(limit);
+        let hidden =
+            serde_json::to_string(hidden).map_err(|e| CoreError::Internal(e.to_string()))?;
         let rows = sqlx::query_as!(
             AlertRow,
             r#"SELECT a.id AS "id!", a.account_id, c.name AS account_name, a.rule, a.object,
                    a.severity, a.title, a.title_de, a.body, a.body_de, a.created_at,
                    a.resolved_at, a.read_at, a.delivery
                FROM alerts a JOIN accounts c ON c.id = a.account_id
-               ORDER BY a.created_at DESC, a.id DESC LIMIT ?"#,
+               WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) h
+                                 WHERE h.value->>0 = a.account_id AND h.value->>1 = a.rule)
+               ORDER BY a.created_at DESC, a.id DESC LIMIT ?2"#,
+            hidden,
             limit
         )
         .fetch_all(self.pool())
@@ -319,11 +329,20 @@ impl Store {
         rows.into_iter().map(AlertRow::into_alert).collect()
     }
 
-    pub async fn alert_counts(&self) -> Result<AlertCounts, CoreError> {
+    /// Unread and unresolved alerts, leaving out the `hidden` (account, rule) pairs.
+    pub async fn alert_counts(
+        &self,
+        hidden: &[(String, &'static str)],
+    ) -> Result<AlertCounts, CoreError> {
+        let hidden =
+            serde_json::to_string(hidden).map_err(|e| CoreError::Internal(e.to_string()))?;
         let row = sqlx::query!(
             r#"SELECT COUNT(*) FILTER (WHERE read_at IS NULL) AS "unread!: i64",
                       COUNT(*) FILTER (WHERE resolved_at IS NULL) AS "unresolved!: i64"
-               FROM alerts"#
+               FROM alerts a
+               WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) h
+                                 WHERE h.value->>0 = a.account_id AND h.value->>1 = a.rule)"#,
+            hidden
         )
         .fetch_one(self.pool())
         .await?;

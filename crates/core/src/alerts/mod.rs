@@ -62,13 +62,16 @@ impl Core {
         Ok(settings)
     }
 
-    /// The newest alerts of every account, for the notification centre.
+    /// The newest alerts of every account, for the notification centre; none about a
+    /// resource the account's role may not read.
     pub async fn alerts(&self) -> Result<Vec<Alert>, CoreError> {
-        self.store.alerts(CENTRE_LIMIT).await
+        let hidden = self.hidden_alert_rules().await?;
+        self.store.alerts(CENTRE_LIMIT, &hidden).await
     }
 
     pub async fn alert_counts(&self) -> Result<AlertCounts, CoreError> {
-        self.store.alert_counts().await
+        let hidden = self.hidden_alert_rules().await?;
+        self.store.alert_counts(&hidden).await
     }
 
     pub async fn mark_alert_read(&self, id: i64) -> Result<(), CoreError> {
@@ -95,10 +98,24 @@ impl Core {
         local_time: NaiveTime,
     ) -> Result<DeliveryReport, CoreError> {
         let settings = self.alert_settings().await?;
+        let hidden = self.hidden_alert_rules().await?;
         let (plan, pending) = self
             .store
             .claim_deliveries(
-                |pending| deliver::plan(pending, &settings, local_time, lang),
+                |pending| {
+                    // An alert about what the role may no longer read is never shown.
+                    let (hidden, shown): (Vec<Alert>, Vec<Alert>) =
+                        pending.iter().cloned().partition(|a| {
+                            hidden.iter().any(|(account, rule)| {
+                                *account == a.account_id && *rule == a.rule.as_str()
+                            })
+                        });
+                    let mut plan = deliver::plan(&shown, &settings, local_time, lang);
+                    if !plan.held {
+                        plan.suppress.extend(hidden.iter().map(|a| a.id));
+                    }
+                    plan
+                },
                 Utc::now(),
             )
             .await?;
