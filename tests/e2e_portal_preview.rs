@@ -176,6 +176,7 @@ fn e2e_portal_preview_signs_in_to_an_entered_sandbox() {
         PATIENCE,
         &format!("[data-testid=dashboard][data-account-id={OWN}]"),
     );
+    assert_eq!(text_of(d, "[data-testid=preview-badge]"), "Preview");
     shot(&app, "en-05-signed-in-to-the-sandbox");
     drop(app);
     runtime.block_on(sandbox.shutdown());

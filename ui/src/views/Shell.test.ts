@@ -52,6 +52,11 @@ describe("shell", () => {
     await until(() => target.querySelector("[data-testid=offline-banner]") !== null);
     expect(target.querySelector("[data-testid=offline-banner]")?.textContent).toContain("Offline — showing data from");
     expect(target.querySelector("[data-testid=last-synced]")?.textContent?.trim()).toBe("Last synced 5 minutes ago");
+    // A portal sign-in is the preview, and says so.
+    expect(target.querySelector("[data-testid=preview-badge]")?.textContent).toBe("Preview");
+    expect(target.querySelector("[data-testid=preview-badge]")?.getAttribute("title")).toBe(
+      "Signed in to a portal preview server: http://127.0.0.1:8080",
+    );
     unmount(component);
   });
 

@@ -23,6 +23,7 @@ export const en = {
   "login.resetSent": "If an account exists for {email}, the server has sent it a link to set a new password.",
   "login.resetNeedsEmail": "Enter your e-mail address first, then choose “Forgot password?”.",
   "login.fieldsHint": "Please check the marked fields.",
+  "login.previewBadgeTitle": "Signed in to a portal preview server: {server}",
 } as const;
 
 export const de: Record<keyof typeof en, string> = {
@@ -46,4 +47,5 @@ export const de: Record<keyof typeof en, string> = {
   "login.resetSent": "Falls ein Konto für {email} existiert, hat der Server einen Link zum Zurücksetzen des Passworts gesendet.",
   "login.resetNeedsEmail": "Geben Sie zuerst Ihre E-Mail-Adresse ein und wählen Sie dann „Passwort vergessen?“.",
   "login.fieldsHint": "Bitte prüfen Sie die markierten Felder.",
+  "login.previewBadgeTitle": "Angemeldet bei einem Server der Portal-Vorschau: {server}",
 };
