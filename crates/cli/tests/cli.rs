@@ -10,7 +10,7 @@ use std::process::{Child, Output, Stdio};
 use serde_json::Value;
 use support::cowdesk;
 
-#[path = "../crates/core/tests/support/rerun.rs"]
+#[path = "../../core/tests/support/rerun.rs"]
 mod rerun;
 
 struct SandboxProcess(Child);
