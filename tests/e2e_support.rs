@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use cowdesk_sandbox::record_secret;
-use support::driver::{kept_dir, skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::openpgp_js::openpgp_js;
 use support::page::{attributes, click, painted, replace_text, scroll_to, text_of, wait_for};
 use support::webdriver::WebDriver;
