@@ -269,9 +269,6 @@ fn assert_no_secret_left(app: AppUnderTest, data_dir: &Path, secrets: &[&str]) {
 
 #[test]
 fn e2e_support_tickets_guard_secret_link_and_bounce_in_english() {
-    if skip_or_fail("e2e_support_tickets_guard_secret_link_and_bounce_in_english") {
-        return;
-    }
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data_dir = kept_dir(module_path!());
     let app = launch_demo(data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
@@ -570,9 +567,6 @@ fn e2e_support_tickets_guard_secret_link_and_bounce_in_english() {
 
 #[test]
 fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
-    if skip_or_fail("e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german") {
-        return;
-    }
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data_dir = kept_dir(module_path!());
     // The "browser": a script that writes down the address it is asked to open.
