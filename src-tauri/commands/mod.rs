@@ -5,11 +5,13 @@ mod accounts;
 mod alerts;
 mod app;
 pub mod billing;
+mod connections;
 pub mod dnscheck;
 mod domains;
 pub mod error;
 mod input;
 mod mail;
+mod mailcow;
 pub mod maildoctor;
 pub mod mandates;
 mod session;
@@ -98,5 +100,19 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         maildoctor::mailbox_password_kept,
         maildoctor::keep_mailbox_password,
         maildoctor::forget_mailbox_password,
+        connections::list_connections,
+        connections::connect_mailcow_session,
+        connections::verify_mailcow_totp,
+        connections::connect_mailcow_api_key,
+        connections::remove_connection,
+        connections::sync_connection,
+        mailcow::mailbox_entries,
+        mailcow::mailcow_domains,
+        mailcow::mailcow_aliases,
+        mailcow::mailcow_add_mailbox,
+        mailcow::mailcow_edit_mailbox,
+        mailcow::mailcow_delete_mailbox,
+        mailcow::mailcow_add_alias,
+        mailcow::mailcow_delete_alias,
     ]
 }

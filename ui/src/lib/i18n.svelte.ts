@@ -3,6 +3,7 @@ import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
 import * as loginMessages from "./messages/login";
+import * as mailcowMessages from "./messages/mailcow";
 import * as mailDoctorMessages from "./messages/maildoctor";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
@@ -14,6 +15,7 @@ import { de as alertsDe, en as alertsEn } from "./messages/alerts";
 const en = {
   "app.name": "cowdesk",
   ...loginMessages.en,
+  ...mailcowMessages.en,
   "nav.main": "Main navigation",
   "nav.dashboard": "Dashboard",
   "nav.invoices": "Invoices",
@@ -177,6 +179,7 @@ export type MessageKey = keyof typeof en;
 const de: Record<MessageKey, string> = {
   "app.name": "cowdesk",
   ...loginMessages.de,
+  ...mailcowMessages.de,
   "nav.main": "Hauptnavigation",
   "nav.dashboard": "Übersicht",
   "nav.invoices": "Rechnungen",
