@@ -5,11 +5,13 @@ mod accounts;
 mod alerts;
 mod app;
 pub mod billing;
+mod connections;
 pub mod dnscheck;
 mod domains;
 pub mod error;
 mod input;
 mod mail;
+mod mailcow;
 pub mod maildoctor;
 pub mod mandates;
 mod session;
@@ -117,5 +119,19 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         support_bounce::support_explain_bounce,
         support_bounce::support_bounce_draft,
         support_bounce::support_open_bounce_file,
+        connections::list_connections,
+        connections::connect_mailcow_session,
+        connections::verify_mailcow_totp,
+        connections::connect_mailcow_api_key,
+        connections::remove_connection,
+        connections::sync_connection,
+        mailcow::mailbox_entries,
+        mailcow::mailcow_domains,
+        mailcow::mailcow_aliases,
+        mailcow::mailcow_add_mailbox,
+        mailcow::mailcow_edit_mailbox,
+        mailcow::mailcow_delete_mailbox,
+        mailcow::mailcow_add_alias,
+        mailcow::mailcow_delete_alias,
     ]
 }

@@ -4,6 +4,7 @@
 import { api, asErrorInfo, events } from "./api";
 import type { AccountSummary } from "./bindings/AccountSummary";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
+import type { Connection } from "./bindings/Connection";
 import type { LoginInfo } from "./bindings/LoginInfo";
 import type { ServerText } from "./bindings/ServerText";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
@@ -11,6 +12,7 @@ import { locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
 
 export type View =
   | "dashboard"
+  | "connections"
   | "invoices"
   | "mandates"
   | "services"
@@ -34,11 +36,17 @@ export const VIEWS: View[] = [
   "activity",
   "support",
   "alerts",
+  "connections",
 ];
+
+/** The views that need the portal preview's account data. */
+export const PORTAL_VIEWS: View[] = ["invoices", "mandates", "services", "domains", "billing", "activity"];
 
 interface AppState {
   phase: "booting" | "login" | "ready";
   login: LoginInfo | null;
+  /** The profile's mailcow connections (a profile may have these without a portal login). */
+  connections: Connection[];
   accounts: AccountSummary[];
   selected: string | null;
   view: View;
@@ -56,6 +64,7 @@ interface AppState {
 export const app = $state<AppState>({
   phase: "booting",
   login: null,
+  connections: [],
   accounts: [],
   selected: null,
   view: "dashboard",
@@ -119,8 +128,11 @@ export async function boot(): Promise<void> {
     setLanguage(resolveLanguage(info.language, info.system_locale));
     await listenToSync();
     const login = await api.sessionStatus();
+    app.connections = await api.listConnections();
     if (login) {
       await enter(login);
+    } else if (app.connections.length > 0) {
+      await enterConnections();
     } else {
       app.phase = "login";
     }
@@ -147,6 +159,7 @@ async function listenToSync(): Promise<void> {
     app.progress = null;
     if (app.phase !== "ready") return;
     await refreshAccounts().catch(() => {});
+    await refreshConnections().catch(() => {});
     app.generation += 1;
   });
 }
@@ -160,6 +173,38 @@ export async function enter(login: LoginInfo): Promise<void> {
   app.selected = selected ?? app.accounts[0]?.account.id ?? null;
   app.view = "dashboard";
   app.phase = "ready";
+}
+
+/** A profile with mailcow connections and no portal sign-in: what the mailcows hold. */
+export async function enterConnections(): Promise<void> {
+  app.fatal = null;
+  await refreshConnections();
+  if (!app.login) {
+    app.accounts = [];
+    app.selected = null;
+  }
+  app.view = app.login ? app.view : "dashboard";
+  app.phase = "ready";
+  app.generation += 1;
+}
+
+export async function refreshConnections(): Promise<void> {
+  app.connections = await api.listConnections();
+}
+
+/** Whether the profile has anything left to show; else back to the first screen. */
+export async function afterConnectionRemoved(): Promise<void> {
+  await refreshConnections();
+  if (!app.login && app.connections.length === 0) {
+    app.view = "dashboard";
+    app.phase = "login";
+  }
+  app.generation += 1;
+}
+
+/** The views the sidebar offers: without a portal sign-in, none of the portal's. */
+export function visibleViews(): View[] {
+  return app.login ? VIEWS : VIEWS.filter((v) => !PORTAL_VIEWS.includes(v));
 }
 
 export async function refreshAccounts(): Promise<void> {
@@ -200,6 +245,7 @@ export async function syncNow(): Promise<void> {
     app.progress = null;
   }
   await refreshAccounts().catch(() => {});
+  await refreshConnections().catch(() => {});
   app.generation += 1;
 }
 
@@ -218,7 +264,11 @@ export async function logout(): Promise<void> {
   app.syncing = false;
   app.progress = null;
   app.view = "dashboard";
-  app.phase = "login";
+  // The portal sign-out leaves the profile's mailcow connections: they stay on show.
+  await refreshConnections().catch(() => {
+    app.connections = [];
+  });
+  app.phase = app.connections.length > 0 ? "ready" : "login";
 }
 
 export async function chooseLanguage(choice: string): Promise<void> {

@@ -3,6 +3,7 @@ import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
 import * as loginMessages from "./messages/login";
+import * as mailcowMessages from "./messages/mailcow";
 import * as mailDoctorMessages from "./messages/maildoctor";
 import * as supportMessages from "./messages/support";
 
@@ -15,6 +16,7 @@ import { de as alertsDe, en as alertsEn } from "./messages/alerts";
 const en = {
   "app.name": "cowdesk",
   ...loginMessages.en,
+  ...mailcowMessages.en,
   "nav.main": "Main navigation",
   "nav.dashboard": "Dashboard",
   "nav.invoices": "Invoices",
@@ -179,6 +181,7 @@ export type MessageKey = keyof typeof en;
 const de: Record<MessageKey, string> = {
   "app.name": "cowdesk",
   ...loginMessages.de,
+  ...mailcowMessages.de,
   "nav.main": "Hauptnavigation",
   "nav.dashboard": "Übersicht",
   "nav.invoices": "Rechnungen",

@@ -40,7 +40,7 @@ describe("login", () => {
     type(q("login-server"), "http://127.0.0.1:8080");
     type(q("login-email"), "demo@cowdesk.example");
     type(q("login-password"), "wrong");
-    target.querySelector("form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
+    target.querySelector("[data-testid=portal-preview] form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
     flushSync();
     // Busy while the command runs.
     expect(q("login-submit")?.disabled).toBe(true);
@@ -65,7 +65,7 @@ describe("login", () => {
     const component = mount(Login, { target });
     flushSync();
     type(target.querySelector("[data-testid=login-server]"), "http://127.0.0.1:8080");
-    target.querySelector("form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
+    target.querySelector("[data-testid=portal-preview] form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
     await until(() => target.querySelector("#email-error") !== null);
     expect(target.querySelector("#email-error")?.textContent).toBe("Enter a valid e-mail address.");
     expect(target.querySelector("[data-testid=login-email]")?.getAttribute("aria-invalid")).toBe("true");
@@ -124,7 +124,7 @@ describe("login", () => {
     type(q("login-server"), "   ");
     type(q("login-email"), "demo@cowdesk.example");
     type(q("login-password"), "a-password");
-    target.querySelector("form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
+    target.querySelector("[data-testid=portal-preview] form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
     flushSync();
     expect(q("server-error")?.textContent).toBe(
       "Enter the address of a server that speaks cowdesk’s portal contract, such as the sandbox. There is no default: Servercow’s customer portal has no public API.",
