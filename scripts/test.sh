@@ -30,7 +30,7 @@ CLEANUP_PATHS+=("$results.secrets")
 rm -rf "$COWDESK_ARTIFACTS/kept"
 find "$COWDESK_ARTIFACTS" -name app.log -delete 2>/dev/null || true
 log "Rust: tests (display $DISPLAY, private D-Bus session, gnome-keyring)"
-run_in_private_session cargo test --workspace --quiet 2>&1 | tee "$results.cargo"
+run_in_private_session cargo test --workspace --quiet --no-fail-fast 2>&1 | tee "$results.cargo"
 
 log "Leak scan of everything the end-to-end tests left"
 python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password,secret_link,mailcow_password,mailcow_api_key,mailcow_session,generated_password --require-signed-out
