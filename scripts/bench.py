@@ -260,6 +260,13 @@ def main():
             started = time.perf_counter()
             cowdesk(work / "large-0", "status", "--json")
             status_times.append(time.perf_counter() - started)
+        # The floor of any command: process start and opening an empty cache.
+        cowdesk(work / "empty", "status", "--json")
+        status_empty_times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            cowdesk(work / "empty", "status", "--json")
+            status_empty_times.append(time.perf_counter() - started)
         token, urls = sync_urls(large)
         curl_times = [curl_download(token, urls) for _ in range(3)]
     finally:
@@ -272,6 +279,7 @@ def main():
     figures["sync_incremental_s"] = median(t for t, _ in incremental)
     figures["sync_incremental_requests"] = incremental[-1][1]
     figures["cli_status_s"] = median(status_times)
+    figures["cli_status_empty_s"] = median(status_empty_times)
 
     log("cold start and memory against a bare Tauri window")
     small = Sandbox({})
@@ -319,6 +327,7 @@ def main():
         ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {len(urls)} URLs"),
         ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
         ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
+        ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
         ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
         ("start to first dashboard paint", f"{figures['start_app_s']:.3f} s"),
         ("start of a bare Tauri window", f"{figures['start_bare_s']:.3f} s"),
