@@ -20,7 +20,12 @@ from pathlib import Path
 # window (`cowdesk-window`, what the desktop entry starts).
 COWDESK = Path(os.environ["COWDESK_BIN"])
 WINDOW = Path(os.environ["WINDOW_BIN"])
-BARE = Path(os.environ["BARE_BIN"])
+BARE = Path(os.environ.get("BARE_BIN", ""))
+# The core alone (crates/core/examples/bench_core.rs): the sync part of a command and the
+# cost of the mailbox list; optional.
+CORE_BENCH = os.environ.get("BENCH_CORE_BIN")
+# Which parts to measure: sync, start (and memory), list, sizes; all by default.
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "sync,start,list,sizes").split(",")))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE", "3"))
 OUT = Path(os.environ.get("BENCH_OUT", "artifacts/bench.json"))
@@ -239,10 +244,19 @@ def median(values):
     return statistics.median(values)
 
 
-def main():
-    figures = {}
-    work = Path(tempfile.mkdtemp(prefix="cowdesk-bench-"))
+def core_figures(sandbox):
+    """The sync part of a command and the mailbox list's cost, measured inside one process."""
+    result = subprocess.run(
+        [CORE_BENCH, sandbox.url, sandbox.info["email"], sandbox.info["password"]],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
+
+def sync_figures(work):
+    figures = {}
     log(f"sync of a large account ({LARGE})")
     large = Sandbox(LARGE)
     try:
@@ -269,6 +283,9 @@ def main():
             status_empty_times.append(time.perf_counter() - started)
         token, urls = sync_urls(large)
         curl_times = [curl_download(token, urls) for _ in range(3)]
+        if CORE_BENCH:
+            log("the same inside one process (the sync part, the mailbox list)")
+            figures.update(core_figures(large))
     finally:
         large.stop()
     figures["sync_full_s"] = median(full_times)
@@ -280,7 +297,15 @@ def main():
     figures["sync_incremental_requests"] = incremental[-1][1]
     figures["cli_status_s"] = median(status_times)
     figures["cli_status_empty_s"] = median(status_empty_times)
+    if "sync_full_core_s" in figures:
+        figures["sync_full_core_ratio_to_curl"] = (
+            figures["sync_full_core_s"] / figures["curl_download_s"]
+        )
+    return figures
 
+
+def start_figures(work):
+    figures = {}
     log("cold start and memory against a bare Tauri window")
     small = Sandbox({})
     try:
@@ -304,14 +329,16 @@ def main():
     figures["rss_ratio"] = figures["rss_app_mib"] / figures["rss_bare_mib"]
     figures["pss_ratio"] = figures["pss_app_mib"] / figures["pss_bare_mib"]
     figures["app_processes"] = sorted(app[-1][3])
+    return figures
 
-    log("the mailbox list with 10,000 mailboxes, in the webview (end-to-end test)")
-    figures.update(mailbox_list_figures(work))
 
+def size_figures():
     # The shipped window binary (the name the figure always had), and the command line's.
-    figures["binary_mib"] = WINDOW.stat().st_size / 2**20
-    figures["cli_binary_mib"] = COWDESK.stat().st_size / 2**20
-    figures["bare_binary_mib"] = BARE.stat().st_size / 2**20
+    figures = {
+        "binary_mib": WINDOW.stat().st_size / 2**20,
+        "cli_binary_mib": COWDESK.stat().st_size / 2**20,
+        "bare_binary_mib": BARE.stat().st_size / 2**20,
+    }
     deb = os.environ.get("DEB_FILE")
     if deb:
         figures["deb_mib"] = Path(deb).stat().st_size / 2**20
@@ -319,29 +346,61 @@ def main():
             ["dpkg-deb", "-f", deb, "Installed-Size"], capture_output=True, text=True, check=True
         ).stdout.strip()
         figures["deb_installed_mib"] = int(installed_kib) / 1024
+    return figures
+
+
+def main():
+    figures = {}
+    work = Path(tempfile.mkdtemp(prefix="cowdesk-bench-"))
+    if "sync" in ONLY:
+        figures.update(sync_figures(work))
+    if "start" in ONLY:
+        figures.update(start_figures(work))
+    if "list" in ONLY:
+        log("the mailbox list with 10,000 mailboxes, in the webview (end-to-end test)")
+        figures.update(mailbox_list_figures(work))
+    if "sizes" in ONLY:
+        figures.update(size_figures())
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(figures, indent=2) + "\n")
-    rows = [
-        ("full sync, large account", f"{figures['sync_full_s']:.2f} s, {full_requests} requests"),
-        ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {len(urls)} URLs"),
-        ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
-        ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
-        ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
-        ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
-        ("start to first dashboard paint", f"{figures['start_app_s']:.3f} s"),
-        ("start of a bare Tauri window", f"{figures['start_bare_s']:.3f} s"),
-        ("start ratio", f"{figures['start_ratio']:.2f}x"),
-        ("memory after load (RSS, PSS)", f"{figures['rss_app_mib']:.0f} MiB, {figures['pss_app_mib']:.0f} MiB"),
-        ("bare window (RSS, PSS)", f"{figures['rss_bare_mib']:.0f} MiB, {figures['pss_bare_mib']:.0f} MiB"),
-        ("memory ratio (RSS, PSS)", f"{figures['rss_ratio']:.2f}x, {figures['pss_ratio']:.2f}x"),
-        ("10,000 mailboxes: click to first rows painted", f"{figures['mailbox_list_open_ms']:.0f} ms (of it IPC {figures['mailbox_list_ipc_ms']:.0f} ms)"),
-        ("10,000 mailboxes: keystroke to filtered rows painted", f"{figures['mailbox_keystroke_ms']:.0f} ms (script {figures['mailbox_keystroke_script_ms']:.0f} ms, two idle frames {figures['idle_two_frames_ms']:.0f} ms)"),
-        ("release window binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"),
-        ("release command-line binary", f"{figures['cli_binary_mib']:.1f} MiB"),
-    ]
-    if deb:
-        rows.append((".deb package (file, installed)", f"{figures['deb_mib']:.1f} MiB, {figures['deb_installed_mib']:.1f} MiB"))
+    rows = []
+    if "sync" in ONLY:
+        rows += [
+            ("full sync, large account", f"{figures['sync_full_s']:.2f} s, {figures['sync_full_requests']} requests"),
+            ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {figures['curl_urls']} URLs"),
+            ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
+            ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
+            ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
+            ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
+        ]
+        if "sync_full_core_s" in figures:
+            rows += [
+                ("full sync, the sync part alone", f"{figures['sync_full_core_s']:.3f} s ({figures['sync_full_core_ratio_to_curl']:.2f}x curl)"),
+                ("incremental sync, the sync part alone", f"{figures['sync_incremental_core_s'] * 1000:.1f} ms"),
+                ("10,000 mailboxes: whole list built and serialised", f"{figures['mailbox_list_whole_ms']:.1f} ms, {figures['mailbox_list_whole_bytes']} bytes"),
+            ]
+        if "mailbox_window_100_ms" in figures:
+            rows.append(("10,000 mailboxes: a window of 100 built and serialised", f"{figures['mailbox_window_100_ms']:.2f} ms, {figures['mailbox_window_100_bytes']} bytes; searched and sorted by usage {figures['mailbox_window_100_searched_ms']:.2f} ms"))
+    if "start" in ONLY:
+        rows += [
+            ("start to first dashboard paint", f"{figures['start_app_s']:.3f} s"),
+            ("start of a bare Tauri window", f"{figures['start_bare_s']:.3f} s"),
+            ("start ratio", f"{figures['start_ratio']:.2f}x"),
+            ("memory after load (RSS, PSS)", f"{figures['rss_app_mib']:.0f} MiB, {figures['pss_app_mib']:.0f} MiB"),
+            ("bare window (RSS, PSS)", f"{figures['rss_bare_mib']:.0f} MiB, {figures['pss_bare_mib']:.0f} MiB"),
+            ("memory ratio (RSS, PSS)", f"{figures['rss_ratio']:.2f}x, {figures['pss_ratio']:.2f}x"),
+        ]
+    if "list" in ONLY:
+        rows += [
+            ("10,000 mailboxes: click to first rows painted", f"{figures['mailbox_list_open_ms']:.0f} ms (of it IPC {figures['mailbox_list_ipc_ms']:.0f} ms)"),
+            ("10,000 mailboxes: keystroke to filtered rows painted", f"{figures['mailbox_keystroke_ms']:.0f} ms (script {figures['mailbox_keystroke_script_ms']:.0f} ms, two idle frames {figures['idle_two_frames_ms']:.0f} ms)"),
+        ]
+    if "sizes" in ONLY:
+        rows.append(("release window binary", f"{figures['binary_mib']:.1f} MiB (bare window {figures['bare_binary_mib']:.1f} MiB)"))
+        rows.append(("release command-line binary", f"{figures['cli_binary_mib']:.1f} MiB"))
+        if "deb_mib" in figures:
+            rows.append((".deb package (file, installed)", f"{figures['deb_mib']:.1f} MiB, {figures['deb_installed_mib']:.1f} MiB"))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

@@ -38,6 +38,11 @@ KNOWN_KINDS = {
     # The support tests record each secret they share and each link key they make: the
     # Yopass double only ever sees ciphertext.
     "secret_link": "secrets put into secret links, and their keys",
+    # The mailcow tests against the real mailcow peer record what they use and see.
+    "mailcow_password": "passwords of mailcow domain administrators",
+    "mailcow_api_key": "mailcow API keys",
+    "mailcow_session": "mailcow session cookies (MCSESSID)",
+    "generated_password": "mailbox passwords cowdesk generated",
 }
 
 

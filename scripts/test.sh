@@ -30,10 +30,10 @@ CLEANUP_PATHS+=("$results.secrets")
 rm -rf "$COWDESK_ARTIFACTS/kept"
 find "$COWDESK_ARTIFACTS" -name app.log -delete 2>/dev/null || true
 log "Rust: tests (display $DISPLAY, private D-Bus session, gnome-keyring)"
-run_in_private_session cargo test --workspace --quiet 2>&1 | tee "$results.cargo"
+run_in_private_session cargo test --workspace --quiet --no-fail-fast 2>&1 | tee "$results.cargo"
 
 log "Leak scan of everything the end-to-end tests left"
-python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password,secret_link --require-signed-out
+python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password,secret_link,mailcow_password,mailcow_api_key,mailcow_session,generated_password --require-signed-out
 
 log "IPC bindings are up to date"
 if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then
@@ -41,10 +41,20 @@ if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; the
   echo "The TypeScript bindings differ from the Rust types: commit ui/src/lib/bindings." >&2
   exit 1
 fi
-# One closing line over every runner: Rust tests plus UI tests.
-rust_passed=$(grep -Eo '[0-9]+ passed' "$results.cargo" | awk '{s += $1} END {print s + 0}')
-rust_failed=$(grep -Eo '[0-9]+ failed' "$results.cargo" | awk '{s += $1} END {print s + 0}')
+# One closing line over every runner: Rust tests plus UI tests. Ignored (Rust) and
+# skipped or todo (Vitest) tests are counted on their own, never as passed.
+rust_counts=$(awk '/^test result:/ {
+    for (i = 1; i < NF; i++) {
+      word = $(i + 1)
+      sub(/[;.,]$/, "", word)
+      if (word == "passed") p += $i
+      if (word == "failed") f += $i
+      if (word == "ignored") s += $i
+    }
+  } END { print p + 0, f + 0, s + 0 }' "$results.cargo")
+read -r rust_passed rust_failed rust_skipped <<<"$rust_counts"
 ui_passed=$(node -p "require('$results.vitest.json').numPassedTests")
 ui_failed=$(node -p "require('$results.vitest.json').numFailedTests")
+ui_skipped=$(node -p "const r = require('$results.vitest.json'); r.numPendingTests + r.numTodoTests")
 log "all checks passed"
-echo "tests: $((rust_passed + ui_passed)) passed, $((rust_failed + ui_failed)) failed"
+echo "tests: $((rust_passed + ui_passed)) passed, $((rust_failed + ui_failed)) failed, $((rust_skipped + ui_skipped)) skipped"

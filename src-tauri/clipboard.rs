@@ -123,9 +123,14 @@ impl SecretClipboard {
                 _ => return Err(CopyError::NothingHeld),
             }
         };
-        let fingerprint = self.hasher.hash_one(&secret);
-        self.put(&secret, true)?;
-        drop(secret);
+        self.copy_secret(&secret)
+    }
+
+    /// Copies `secret` marked as a secret, and clears the clipboard after the delay if it
+    /// still holds it then. What is held for `copy` stays as it is.
+    pub fn copy_secret(&self, secret: &str) -> Result<(), CopyError> {
+        let fingerprint = self.hasher.hash_one(secret);
+        self.put(secret, true)?;
         let shared = self.clipboard.clone();
         let hasher = self.hasher.clone();
         let delay = self.clear_after;

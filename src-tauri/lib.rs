@@ -31,6 +31,8 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .manage(commands::mandates::ApprovalWait::default())
         .manage(commands::dnscheck::PendingPlans::default())
         .manage(commands::maildoctor::PendingTrash::default())
+        .manage(commands::support::SupportSession::default())
+        .manage(commands::support_secrets::SharedLink::default())
         .invoke_handler(commands::handler())
         .on_window_event(window::on_window_event)
         .setup(|app| {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use cowdesk_core::alerts::text;
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 use support::notifications::{NotificationService, PrivateBus};
 use support::tray_host::TrayHost;
 
@@ -22,9 +22,6 @@ const PATIENCE: Duration = Duration::from_secs(30);
 
 #[test]
 fn alert_centre_notification_and_click_open_the_invoice() {
-    if skip_or_fail("alert_centre_notification_and_click_open_the_invoice") {
-        return;
-    }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     // The demo's data is deterministic: the same reminder applied to a sandbox of our own
     // tells which invoice the app's demo portal will remind about, and its words.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::Datelike;
 use cowdesk_core::model::{Invoice, InvoiceStatus};
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 use support::webdriver::WebDriver;
 
 const OWN: &str = "acc-100001";
@@ -110,9 +110,6 @@ fn show_only_overdue(d: &WebDriver) -> BTreeSet<String> {
 
 #[test]
 fn billing_e2e_overdue_invoice_already_paid_files_a_ticket() {
-    if skip_or_fail("billing_e2e_overdue_invoice_already_paid_files_a_ticket") {
-        return;
-    }
     let invoices = demo_invoices();
     let overdue = invoices
         .iter()
@@ -237,9 +234,6 @@ fn billing_e2e_overdue_invoice_already_paid_files_a_ticket() {
 
 #[test]
 fn billing_e2e_exports_a_year_of_invoices() {
-    if skip_or_fail("billing_e2e_exports_a_year_of_invoices") {
-        return;
-    }
     let invoices = demo_invoices();
     let year = chrono::Local::now().date_naive().year() - 1;
     let expected: BTreeSet<String> = invoices
@@ -347,9 +341,6 @@ fn billing_e2e_exports_a_year_of_invoices() {
 /// account's Accounting role: what it lacks is disabled with the reason.
 #[test]
 fn billing_e2e_contracts_settings_and_role_limits() {
-    if skip_or_fail("billing_e2e_contracts_settings_and_role_limits") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let app = launch_demo(
         "billing-contracts",

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use cowdesk_core::model::{Invoice, InvoiceStatus};
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 
 const OWN: &str = "acc-100001";
 const SHARED: &str = "acc-200002";
@@ -27,9 +27,6 @@ fn expected_invoices(sandbox: &Sandbox, account: &str) -> Vec<Invoice> {
 
 #[test]
 fn demo_dashboard_then_shared_account_invoices() {
-    if skip_or_fail("demo_dashboard_then_shared_account_invoices") {
-        return;
-    }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let sandbox = runtime
         .block_on(Sandbox::start(SandboxConfig::default()))

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::Value;
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The demo's own account's first domain: locked, .de, expiring in 12 days, billed on
@@ -58,9 +58,6 @@ fn xclip(target: &str) -> String {
 
 #[test]
 fn e2e_domain_trust_unlock_generate_copy_then_leak_scan() {
-    if skip_or_fail("e2e_domain_trust_unlock_generate_copy_then_leak_scan") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let log_dir = support::driver::kept_dir(module_path!());
     let log_file = log_dir.path().join("cowdesk.log");

@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mailservers::{mail_servers, message_of_size, MailServers, Mailbox, GOOD_HOST};
-use support::driver::{kept_dir, skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::page::{
     attributes, click, painted, replace_text, scroll_to, scroll_to_top, text_of, wait_for,
 };
@@ -259,9 +259,6 @@ fn assert_no_password_left(app: AppUnderTest, data_dir: &Path, passwords: &[&str
 
 #[test]
 fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
-    if skip_or_fail("e2e_maildoctor_check_wrong_password_and_empty_trash") {
-        return;
-    }
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let servers = mail_servers();
     let data_dir = kept_dir(module_path!());
@@ -445,9 +442,6 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
 
 #[test]
 fn e2e_maildoctor_in_german_for_a_typed_address() {
-    if skip_or_fail("e2e_maildoctor_in_german_for_a_typed_address") {
-        return;
-    }
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let servers = mail_servers();
     // Addresses no cached mailbox covers, on the loopback server's own domain.

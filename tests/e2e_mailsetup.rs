@@ -10,7 +10,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -73,9 +73,6 @@ fn click_in_panel(d: &WebDriver, css: &str) {
 
 #[test]
 fn e2e_mailsetup_filter_open_copy_and_export() {
-    if skip_or_fail("e2e_mailsetup_filter_open_copy_and_export") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let save_dir = support::driver::kept_dir(module_path!());
     let save_path = save_dir.path().to_str().expect("utf-8").to_owned();
@@ -300,9 +297,6 @@ fn wrap_async(body: &str) -> String {
 
 #[test]
 fn e2e_mailsetup_ten_thousand_mailboxes_stay_smooth() {
-    if skip_or_fail("e2e_mailsetup_ten_thousand_mailboxes_stay_smooth") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let app = launch_demo(
         "mailsetup-large",

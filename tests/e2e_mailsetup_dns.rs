@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use cowdesk_sandbox::{DNS_API_PASSWORD, DNS_API_USERNAME};
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The demo's broken domain: the own account's `<name>-1.<tld>`.
@@ -22,9 +22,6 @@ fn painted(d: &support::webdriver::WebDriver) {
 
 #[test]
 fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {
-    if skip_or_fail("e2e_mailsetup_dns_doctor_fix_it_in_the_demo") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let app = AppUnderTest::launch(
         "mailsetup-dns",

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::driver::{skip_or_fail, wait_until, AppUnderTest, Launch};
+use support::driver::{wait_until, AppUnderTest, Launch};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -71,9 +71,6 @@ fn open_demo_mandates(app: &AppUnderTest) -> BTreeSet<String> {
 
 #[test]
 fn e2e_mandate_sepa_add_then_default_and_listed() {
-    if skip_or_fail("e2e_mandate_sepa_add_then_default_and_listed") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let app = AppUnderTest::launch(
         "mandates-sepa",
@@ -162,9 +159,6 @@ fn e2e_mandate_sepa_add_then_default_and_listed() {
 
 #[test]
 fn e2e_mandate_paypal_approved_on_the_provider_page_becomes_active() {
-    if skip_or_fail("e2e_mandate_paypal_approved_on_the_provider_page_becomes_active") {
-        return;
-    }
     let data_dir = support::driver::kept_dir(module_path!());
     let seam = support::driver::kept_dir(module_path!());
     let urls = seam.path().join("urls");

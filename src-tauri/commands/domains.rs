@@ -48,6 +48,7 @@ pub async fn set_transfer_lock(
 pub async fn generate_authcode(
     state: State<'_, AppState>,
     clipboard: State<'_, SecretClipboard>,
+    support: State<'_, super::support::SupportSession>,
     account_id: String,
     domain_name: String,
 ) -> CmdResult<Authcode> {
@@ -59,6 +60,8 @@ pub async fn generate_authcode(
         .await
         .map_err(|e| from_core(&e))?;
     clipboard.hold(account_id, &code.domain, &code.code);
+    // The password guard stops it from being pasted into a support ticket.
+    support.remember_authcode(&code.domain, &code.code);
     Ok(code)
 }
 

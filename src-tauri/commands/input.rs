@@ -73,6 +73,62 @@ pub fn server(value: &str) -> CmdResult<&str> {
     Ok(value)
 }
 
+/// A mailcow's address: https (plain http only to this computer, which the core checks).
+pub fn mailcow_url(value: &str) -> CmdResult<&str> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > MAX_URL {
+        return Err(invalid_input(
+            "url",
+            "Enter the mailcow's address, e.g. https://mail.example.com.",
+            "Geben Sie die Adresse des mailcow ein, z. B. https://mail.example.com.",
+        ));
+    }
+    Ok(value)
+}
+
+/// The domain administrator: on the hosted mailcow the Servercow account's e-mail address.
+pub fn mailcow_user(value: &str) -> CmdResult<&str> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > MAX_EMAIL {
+        return Err(invalid_input(
+            "user",
+            "Enter the e-mail address of your Servercow account (the domain administrator).",
+            "Geben Sie die E-Mail-Adresse Ihres Servercow-Kontos ein (der Domain-Administrator).",
+        ));
+    }
+    Ok(value)
+}
+
+/// The six digits of an authenticator app.
+pub fn totp(value: &str) -> CmdResult<&str> {
+    let value = value.trim();
+    if value.len() != 6 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid_input(
+            "totp",
+            "Enter the six digits your authenticator app shows.",
+            "Geben Sie die sechs Ziffern ein, die Ihre Authenticator-App zeigt.",
+        ));
+    }
+    Ok(value)
+}
+
+/// A connection id as the core makes them (`mailcow-` and hex digits).
+pub fn connection_id(value: &str) -> CmdResult<&str> {
+    let ok = value.len() <= 64
+        && value.starts_with("mailcow-")
+        && value["mailcow-".len()..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit());
+    if !ok {
+        return Err(invalid_input(
+            "connection",
+            "This connection is not known.",
+            "Diese Verbindung ist nicht bekannt.",
+        ));
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +140,18 @@ mod tests {
         assert!(account_id("../etc").is_err());
         assert!(account_id("acc 1").is_err());
         assert!(account_id(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn mailcow_inputs_are_checked() {
+        assert!(totp("123456").is_ok());
+        assert!(totp("12345").is_err());
+        assert!(totp("12a456").is_err());
+        assert!(connection_id("mailcow-0a1b2c").is_ok());
+        assert!(connection_id("acc-1").is_err());
+        assert!(connection_id("mailcow-../x").is_err());
+        assert!(mailcow_url(" ").is_err());
+        assert!(mailcow_user("").is_err());
     }
 
     #[test]

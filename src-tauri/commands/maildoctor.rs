@@ -19,6 +19,7 @@ use cowdesk_core::session::Core;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use super::error::{from_core, invalid_input};
+use super::support::SupportSession;
 use super::CmdResult;
 use crate::AppState;
 
@@ -137,11 +138,17 @@ fn normalise(target: MailDoctorTarget) -> CmdResult<MailDoctorTarget> {
 /// The core's request for `target`, with the typed password or the kept one.
 async fn request(
     core: &Core,
+    support: &SupportSession,
     target: &MailDoctorTarget,
     typed: Option<String>,
 ) -> CmdResult<DoctorRequest> {
     let secret = match typed {
-        Some(value) => password(value)?,
+        Some(value) => {
+            let typed = password(value)?;
+            // Typed once, it must not end up in a support ticket either.
+            support.remember_mailbox_password(&target.address, typed.expose());
+            typed
+        }
         None => core
             .mailbox_password(&target.address)
             .await
@@ -194,7 +201,7 @@ pub async fn mail_doctor_check<R: Runtime>(
 ) -> CmdResult<MailDoctorReport> {
     let target = normalise(target)?;
     let core = app.state::<AppState>().core().await;
-    let mut req = request(&core, &target, password).await?;
+    let mut req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
     req.round_trip = round_trip;
     let progress = emitter(&app);
     let report = maildoctor::run_doctor_with_progress(&req, &progress).await;
@@ -211,7 +218,7 @@ pub async fn mail_doctor_usage<R: Runtime>(
 ) -> CmdResult<MailDoctorReport> {
     let target = normalise(target)?;
     let core = app.state::<AppState>().core().await;
-    let req = request(&core, &target, password).await?;
+    let req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
     let progress = emitter(&app);
     progress(step(&target.address, "usage", 0, 1));
     let report = maildoctor::mailbox_usage(&req).await;
@@ -228,7 +235,7 @@ pub async fn mail_doctor_trash_preview<R: Runtime>(
 ) -> CmdResult<MailTrashPreview> {
     let target = normalise(target)?;
     let core = app.state::<AppState>().core().await;
-    let req = request(&core, &target, password).await?;
+    let req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
     let progress = emitter(&app);
     progress(step(&target.address, "trash_preview", 0, 1));
     let preview = maildoctor::preview_empty_trash(&req).await;
@@ -260,7 +267,7 @@ pub async fn mail_doctor_trash_empty<R: Runtime>(
         }
     };
     let core = app.state::<AppState>().core().await;
-    let req = request(&core, &target, password).await?;
+    let req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
     let progress = emitter(&app);
     progress(step(&target.address, "trash_empty", 0, 1));
     let outcome = maildoctor::empty_trash(&req, &preview).await;

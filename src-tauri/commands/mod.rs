@@ -5,14 +5,19 @@ mod accounts;
 mod alerts;
 mod app;
 pub mod billing;
+mod connections;
 pub mod dnscheck;
 mod domains;
 pub mod error;
 mod input;
 mod mail;
+mod mailcow;
 pub mod maildoctor;
 pub mod mandates;
 mod session;
+pub mod support;
+mod support_bounce;
+pub mod support_secrets;
 pub mod sync;
 
 use tauri::{ipc::Invoke, Runtime};
@@ -98,5 +103,35 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         maildoctor::mailbox_password_kept,
         maildoctor::keep_mailbox_password,
         maildoctor::forget_mailbox_password,
+        support::support_forms,
+        support::support_tickets,
+        support::support_ticket_thread,
+        support::support_context,
+        support::support_draft,
+        support::support_check,
+        support::support_guard,
+        support::support_hand_off,
+        support_secrets::support_secret_settings,
+        support_secrets::support_set_secret_server,
+        support_secrets::support_create_secret,
+        support_secrets::support_copy_secret_link,
+        support_secrets::support_replace_finding,
+        support_bounce::support_explain_bounce,
+        support_bounce::support_bounce_draft,
+        support_bounce::support_open_bounce_file,
+        connections::list_connections,
+        connections::connect_mailcow_session,
+        connections::verify_mailcow_totp,
+        connections::connect_mailcow_api_key,
+        connections::remove_connection,
+        connections::sync_connection,
+        mailcow::mailbox_entries,
+        mailcow::mailcow_domains,
+        mailcow::mailcow_aliases,
+        mailcow::mailcow_add_mailbox,
+        mailcow::mailcow_edit_mailbox,
+        mailcow::mailcow_delete_mailbox,
+        mailcow::mailcow_add_alias,
+        mailcow::mailcow_delete_alias,
     ]
 }

@@ -45,7 +45,14 @@ pub async fn start_demo<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn logout(state: State<'_, AppState>) -> CmdResult<()> {
+pub async fn logout(
+    state: State<'_, AppState>,
+    support: State<'_, super::support::SupportSession>,
+    link: State<'_, super::support_secrets::SharedLink>,
+) -> CmdResult<()> {
+    // What the support desk holds in memory goes with the session, whatever else happens.
+    support.forget();
+    link.forget();
     state.logout().await
 }
 

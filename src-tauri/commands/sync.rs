@@ -1,6 +1,6 @@
 //! Sync on demand and in the background, reported to the UI as events.
 
-use cowdesk_core::model::{ErrorInfo, ErrorKind, SyncOutcome, SyncProgress};
+use cowdesk_core::model::{ConnectionSyncOutcome, ErrorInfo, ErrorKind, SyncOutcome, SyncProgress};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use super::error::from_core;
@@ -58,14 +58,40 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<Sy
 
 async fn sync_all<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SyncOutcome>, ErrorInfo> {
     let core = app.state::<AppState>().core().await;
-    if core.login_info().is_none() {
+    let signed_in = core.login_info().is_some();
+    let connections = core.connections().await.map_err(|e| from_core(&e))?;
+    if !signed_in && connections.is_empty() {
         return Err(from_core(&cowdesk_core::error::CoreError::NotSignedIn));
     }
     let _ = app.emit(EVENT_STARTED, ());
-    let progress = |p: SyncProgress| {
-        let _ = app.emit(EVENT_PROGRESS, p);
-    };
-    let outcomes = core.sync_all(&progress).await.map_err(|e| from_core(&e))?;
+    // The mailcows first: each reports its own failure, and a portal preview that cannot
+    // be reached must not keep the real mailboxes from being read.
+    let mut outcomes: Vec<SyncOutcome> = core
+        .sync_connections()
+        .await
+        .map_err(|e| from_core(&e))?
+        .into_iter()
+        .map(connection_outcome)
+        .collect();
+    if signed_in {
+        let progress = |p: SyncProgress| {
+            let _ = app.emit(EVENT_PROGRESS, p);
+        };
+        outcomes.extend(core.sync_all(&progress).await.map_err(|e| from_core(&e))?);
+    }
     let _ = app.emit(EVENT_FINISHED, &outcomes);
     Ok(outcomes)
+}
+
+/// A connection's sync as the window's outcomes list it: under the connection's id (its
+/// cached rows hang on an account row of that id).
+fn connection_outcome(outcome: ConnectionSyncOutcome) -> SyncOutcome {
+    SyncOutcome {
+        account_id: outcome.connection_id,
+        changed: Vec::new(),
+        unchanged: Vec::new(),
+        not_permitted: Vec::new(),
+        requests: 0,
+        error: outcome.error,
+    }
 }

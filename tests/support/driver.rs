@@ -29,33 +29,41 @@ pub struct Launch<'a> {
     pub env: &'a [(&'a str, &'a str)],
 }
 
-/// Why the end-to-end tests cannot run here, if they cannot.
-pub fn missing_prerequisite() -> Option<String> {
-    if std::env::var_os("DISPLAY").is_none() {
-        return Some("no DISPLAY (run under Xvfb: scripts/test.sh does)".into());
+/// What the end-to-end tests lack here, if anything, and how to get it. `display` and
+/// `path` are `$DISPLAY` and `$PATH`.
+pub fn missing_prerequisite(
+    display: Option<&std::ffi::OsStr>,
+    path: Option<&std::ffi::OsStr>,
+) -> Option<String> {
+    if display.is_none_or(|d| d.is_empty()) {
+        return Some(
+            "no X display (DISPLAY is not set): run ./scripts/test.sh, which starts Xvfb, \
+             or start one yourself (apt-get install xvfb; Xvfb :99 & export DISPLAY=:99)"
+                .into(),
+        );
     }
-    for tool in ["tauri-driver", "WebKitWebDriver"] {
-        if which(tool).is_none() {
+    let install = [
+        ("tauri-driver", "cargo install tauri-driver --locked"),
+        ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
+    ];
+    for (tool, how) in install {
+        if which(tool, path).is_none() {
             return Some(format!(
-                "{tool} is not installed (scripts/test.sh installs it)"
+                "{tool} is not on PATH: install it ({how}; ./scripts/test.sh does)"
             ));
         }
     }
     None
 }
 
-/// On a developer's machine a missing display or driver skips with a reason; in CI it is
-/// a failure, so the end-to-end tests can never silently not run there.
-pub fn skip_or_fail(test: &str) -> bool {
-    match missing_prerequisite() {
-        None => false,
-        Some(reason) if std::env::var_os("CI").is_some() => {
-            panic!("{test} must run in CI but cannot: {reason}")
-        }
-        Some(reason) => {
-            eprintln!("skipping {test}: {reason}");
-            true
-        }
+/// The end-to-end tests run or fail: a missing display or driver is a failure that says
+/// what to install or start, never a skip that would count as passed.
+pub fn require_prerequisites() -> Result<(), String> {
+    let display = std::env::var_os("DISPLAY");
+    let path = std::env::var_os("PATH");
+    match missing_prerequisite(display.as_deref(), path.as_deref()) {
+        None => Ok(()),
+        Some(reason) => Err(format!("the end-to-end test cannot run: {reason}")),
     }
 }
 
@@ -67,6 +75,7 @@ pub fn window_binary() -> PathBuf {
 impl AppUnderTest {
     /// Launches the app binary as `launch` says; `name` names the screenshot folder.
     pub fn launch(name: &str, launch: Launch<'_>) -> Result<AppUnderTest, String> {
+        require_prerequisites()?;
         // The demo runs the sandbox program found beside the window.
         let sandbox = super::programs::program("cowdesk-sandbox", "cowdesk-sandbox");
         if sandbox.parent() != window_binary().parent() {
@@ -123,9 +132,12 @@ impl AppUnderTest {
         self.driver.as_ref().expect("session is open until drop")
     }
 
-    /// Saves a screenshot as a test artifact and returns its path.
+    /// Saves a screenshot as a test artifact and returns its path. The picture shows
+    /// what the DOM holds now: WebKit's screenshot is the last frame the window
+    /// presented, which can still show the view before a change (an empty content pane,
+    /// "Loading…"; issue 17, item 21), so it is taken until it is current (`frame`).
     pub fn screenshot(&self, label: &str) -> Result<PathBuf, String> {
-        let png = self.driver().screenshot()?;
+        let png = super::frame::current_screenshot(self.driver())?;
         let path = self.artifacts.join(format!("{label}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;
         eprintln!("screenshot: {}", path.display());
@@ -194,9 +206,8 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-fn which(tool: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+fn which(tool: &str, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
+    std::env::split_paths(path?)
         .map(|dir| dir.join(tool))
         .find(|candidate| is_executable(candidate))
 }

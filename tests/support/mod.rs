@@ -2,10 +2,14 @@
 #![allow(dead_code)]
 
 pub mod driver;
+pub mod frame;
 #[cfg(target_os = "linux")]
 pub mod notifications;
+pub mod openpgp_js;
 pub mod page;
 pub mod programs;
+#[path = "../../crates/core/tests/support/rerun.rs"]
+pub mod rerun;
 #[cfg(target_os = "linux")]
 pub mod tray_host;
 pub mod webdriver;

@@ -7,9 +7,10 @@ use std::time::Duration;
 use super::driver::wait_until;
 use super::webdriver::WebDriver;
 
-/// Waits two animation frames, so a screenshot shows what the DOM already holds.
+/// Lays the page out and waits two animation frames, so a screenshot shows what the DOM
+/// already holds (WebKitGTK may otherwise leave a just-filled textarea unpainted).
 pub fn painted(d: &WebDriver) {
-    d.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    d.execute("document.body.getBoundingClientRect(); return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
         .expect("a frame");
 }
 

@@ -52,6 +52,12 @@ impl WebDriver {
             .unwrap_or_default())
     }
 
+    /// The element that has the keyboard focus.
+    pub fn active(&self) -> Result<Element, String> {
+        let value = self.get("element/active")?;
+        element_of(&value).ok_or_else(|| format!("no focused element: {value}"))
+    }
+
     pub fn click(&self, element: &Element) -> Result<(), String> {
         self.post(&format!("element/{}/click", element.0), json!({}))
             .map(|_| ())
@@ -72,12 +78,6 @@ impl WebDriver {
             .map(|_| ())
     }
 
-    /// Sets the outer size of the window (W3C "Set Window Rect").
-    pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
-        self.post("window/rect", json!({ "width": width, "height": height }))
-            .map(|_| ())
-    }
-
     pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, String> {
         let value = self.get(&format!("element/{}/attribute/{name}", element.0))?;
         Ok(value.as_str().map(str::to_owned))
@@ -91,6 +91,24 @@ impl WebDriver {
     /// Runs a script in the page and returns its result.
     pub fn execute(&self, script: &str) -> Result<Value, String> {
         self.post("execute/sync", json!({ "script": script, "args": [] }))
+    }
+
+    /// Resizes the window to `width` x `height` (the page's viewport, as the app has no
+    /// window decorations under Xvfb). Call it once the window is shown (`painted`
+    /// returned): resizing the app's still hidden window stalls WebKit's rendering.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
+        self.post("window/rect", json!({ "width": width, "height": height }))
+            .map(|_| ())
+    }
+
+    /// Waits until the page has rendered and presented its current state: two animation
+    /// frames. WebKit's screenshot returns the last presented frame, which can be older
+    /// than the DOM a test just read.
+    pub fn painted(&self) -> Result<(), String> {
+        self.execute(
+            "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))",
+        )
+        .map(|_| ())
     }
 
     /// A PNG of the window.

@@ -9,6 +9,12 @@ if (import.meta.env.MODE === "preview") {
   installMock();
 }
 
+// Files dropped on the window reach the page (the bounce explainer reads a dropped .eml
+// file); a drop anywhere else must not make the webview open the file in its place.
+for (const type of ["dragover", "drop"] as const) {
+  window.addEventListener(type, (event) => event.preventDefault());
+}
+
 const target = document.getElementById("app");
 if (!target) throw new Error("#app is missing from index.html");
 export default mount(App, { target });

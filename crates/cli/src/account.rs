@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use clap::Args;
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{ErrorInfo, ErrorKind, Invoice, InvoiceStatus, SyncProgress};
 use cowdesk_core::money;
 
@@ -11,7 +12,8 @@ use crate::command::{Context, Run};
 use crate::lang::Lang;
 use crate::output::{self, print_json, SUCCESS};
 
-/// Fetch every account's data into the local cache.
+/// Fetch every connection's data into the local cache: the portal preview's accounts
+/// (when signed in) and every mailcow connection.
 #[derive(Args, Debug)]
 pub struct Sync {
     #[arg(long)]
@@ -23,24 +25,39 @@ impl Run for Sync {
         self.json
     }
 
-    fn exit_code(kind: ErrorKind) -> i32 {
-        output::always_refused(kind)
-    }
-
     async fn run(self, ctx: &Context) -> Result<i32, ErrorInfo> {
-        let core = ctx.signed_in_core().await?;
+        let core = ctx.core().await?;
+        core.resume().await.map_err(|e| e.info())?;
+        let signed_in = core.login_info().is_some();
+        let has_connections = !core.connections().await.map_err(|e| e.info())?.is_empty();
+        if !signed_in && !has_connections {
+            return Err(CoreError::NotSignedIn.info());
+        }
         let show_progress = !self.json && std::io::stderr().is_terminal();
         let progress = move |p: SyncProgress| {
             if show_progress {
                 eprint!("\r{} {}/{}  ", p.account_id, p.done, p.total);
             }
         };
-        let outcomes = core.sync_all(&progress).await.map_err(|e| e.info())?;
-        if show_progress {
+        let outcomes = match signed_in {
+            true => core.sync_all(&progress).await.map_err(|e| e.info())?,
+            false => Vec::new(),
+        };
+        if show_progress && signed_in {
             eprintln!();
         }
+        let connections = core.sync_connections().await.map_err(|e| e.info())?;
         if self.json {
-            print_json(&outcomes);
+            // One list: the portal accounts' outcomes (`account_id`), then the mailcow
+            // connections' (`connection_id`); each with `error`.
+            let mut all: Vec<serde_json::Value> = Vec::new();
+            for o in &outcomes {
+                all.push(serde_json::to_value(o).unwrap_or_default());
+            }
+            for o in &connections {
+                all.push(serde_json::to_value(o).unwrap_or_default());
+            }
+            print_json(&all);
         } else {
             let lang = ctx.lang;
             for o in &outcomes {
@@ -68,8 +85,35 @@ impl Run for Sync {
                     ),
                 }
             }
+            for o in &connections {
+                let id = &o.connection_id;
+                match &o.error {
+                    None => println!(
+                        "{}",
+                        lang.pick(
+                            format!(
+                                "{id}: {} domains, {} mailboxes, {} aliases, {} new alerts",
+                                o.domains, o.mailboxes, o.aliases, o.new_alerts
+                            ),
+                            format!(
+                                "{id}: {} Domains, {} Postfächer, {} Aliasse, {} neue Hinweise",
+                                o.domains, o.mailboxes, o.aliases, o.new_alerts
+                            ),
+                        )
+                    ),
+                    Some(err) => println!(
+                        "{id}: {} {}",
+                        lang.pick("failed:", "fehlgeschlagen:"),
+                        lang.message(err)
+                    ),
+                }
+            }
         }
-        match outcomes.into_iter().find_map(|o| o.error) {
+        let first_error = outcomes
+            .into_iter()
+            .find_map(|o| o.error)
+            .or_else(|| connections.into_iter().find_map(|o| o.error));
+        match first_error {
             Some(err) => Err(err),
             None => Ok(SUCCESS),
         }

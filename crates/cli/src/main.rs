@@ -7,11 +7,15 @@
 
 mod account;
 mod bounce;
+mod changes;
 mod command;
+mod connections;
 mod dns;
+mod import;
 mod lang;
 mod launch;
 mod mail;
+mod mailboxes;
 mod output;
 mod sandbox;
 mod secret;
@@ -78,13 +82,20 @@ commands! {
     Bounce(bounce::Bounce),
     Secret(secret::Secret),
     Ticket(ticket::Ticket),
+    Connect(connections::Connect),
+    Connections(connections::Connections),
+    Disconnect(connections::Disconnect),
+    Mailboxes(mailboxes::Mailboxes),
+    Mailbox(changes::Mailbox),
+    Alias(changes::Alias),
+    Mailcow(import::MailcowCommand),
 }
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            usage_error(&err);
             // `--help` and `--version` are not failures; a wrong flag or value is bad
             // input (1), never 2, which some commands use for "a check failed".
             let code = if err.use_stderr() {
@@ -106,6 +117,29 @@ fn main() -> ExitCode {
         None => launch::window(std::env::args_os().skip(1), ctx.lang),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// A wrong flag or value: clap's words on standard error, or with `--json` an error
+/// object on standard output like every other failure.
+fn usage_error(err: &clap::Error) {
+    let json = std::env::args().any(|a| a == "--json");
+    if !(json && err.use_stderr()) {
+        let _ = err.print();
+        return;
+    }
+    let text = err.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_owned();
+    let info = cowdesk_core::error::CoreError::input(
+        format!("Invalid command line: {first}"),
+        format!("Ungültiger Aufruf: {first}"),
+    )
+    .info();
+    output::print_json(&info);
 }
 
 fn init_logging() {

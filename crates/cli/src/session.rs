@@ -10,12 +10,13 @@ use crate::command::{Context, Run};
 use crate::lang::Lang;
 use crate::output::{self, print_json, SUCCESS};
 
-const DEFAULT_SERVER: &str = "https://cp.servercow.de";
-
-/// Sign in and keep the sign-in in the system keyring.
+/// Sign in to the portal preview and keep the sign-in in the system keyring.
+/// Servercow's customer portal has no public API: the preview needs a server that
+/// speaks cowdesk's portal contract (docs/portal-api.yaml), such as `cowdesk-sandbox`.
 #[derive(Args, Debug)]
 pub struct Login {
-    #[arg(long, default_value = DEFAULT_SERVER)]
+    /// Address of a server that speaks the portal contract (there is no default).
+    #[arg(long, value_name = "URL")]
     server: String,
     #[arg(long)]
     email: String,
@@ -37,6 +38,8 @@ impl Run for Login {
     }
 
     async fn run(self, ctx: &Context) -> Result<i32, ErrorInfo> {
+        // Refused before a password is asked for: it would go nowhere.
+        cowdesk_core::portal::preview_server(&self.server).map_err(|e| e.info())?;
         let core = ctx.core().await?;
         let password = read_password(self.password_stdin, ctx.lang)?;
         let info = core

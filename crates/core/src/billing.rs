@@ -26,6 +26,7 @@ use cowdesk_model::{
 use crate::error::CoreError;
 use crate::portal::invoice_pdf_path;
 use crate::session::Core;
+use crate::store::{ResourceData, ResourceUpdate};
 
 impl Core {
     /// The account with a check that its cached role holds `permissions`; a missing one
@@ -44,14 +45,8 @@ impl Core {
         Ok(account)
     }
 
-    async fn permitted(&self, account: &Account, resource: Resource) -> Result<bool, CoreError> {
-        let states = self.store().sync_states(&account.id).await?;
-        Ok(account.role.allows(resource.permission())
-            && states.get(&resource).is_none_or(|s| s.permitted))
-    }
-
     async fn customer_number(&self, account: &Account) -> Result<String, CoreError> {
-        Ok(match self.store().profile(&account.id).await? {
+        Ok(match self.readable_profile(account).await? {
             Some(profile) => profile.customer_number,
             None => account.customer_number.clone(),
         })
@@ -66,7 +61,8 @@ impl Core {
     ) -> Result<InvoiceList, CoreError> {
         let account = self.store().account(account_id).await?;
         let permitted = self.permitted(&account, Resource::Invoices).await?;
-        let invoices = self.store().invoices(account_id).await?;
+        // What the role may not read is not shown, whatever the cache still holds.
+        let invoices: Vec<Invoice> = self.readable(&account).await?;
         let today = self.today();
         // One look at the folder instead of one file check per row.
         let cached = files::cached_pdfs(self.files_dir(), account_id);
@@ -87,18 +83,18 @@ impl Core {
         })
     }
 
-    fn pdf_cached(&self, account_id: &str, number: &str) -> bool {
+    pub(crate) fn pdf_cached(&self, account_id: &str, number: &str) -> bool {
         files::invoice_pdf_path(self.files_dir(), account_id, number).is_ok_and(|p| p.is_file())
     }
 
+    /// The cached invoice, if the role may read invoices.
     async fn cached_invoice(
         &self,
-        account_id: &str,
+        account: &Account,
         number: &str,
     ) -> Result<Option<Invoice>, CoreError> {
         Ok(self
-            .store()
-            .invoices(account_id)
+            .readable::<Invoice>(account)
             .await?
             .into_iter()
             .find(|i| i.number == number))
@@ -110,15 +106,15 @@ impl Core {
         number: &str,
     ) -> Result<InvoiceDetail, CoreError> {
         let account = self.store().account(account_id).await?;
+        self.require(&account, Resource::Invoices).await?;
         let invoice = self
-            .cached_invoice(account_id, number)
+            .cached_invoice(&account, number)
             .await?
             .ok_or(CoreError::NotFound)?;
         let today = self.today();
         let overdue = query::is_overdue(&invoice, today);
         let suspended_services = self
-            .store()
-            .services(account_id)
+            .readable::<Service>(&account)
             .await?
             .into_iter()
             .filter(|s| s.status == ServiceStatus::Suspended && names(s, &invoice.number))
@@ -152,8 +148,10 @@ impl Core {
         account_id: &str,
         number: &str,
     ) -> Result<PdfResult, CoreError> {
-        self.account_allowing(account_id, &[Permission::Invoices])
+        let account = self
+            .account_allowing(account_id, &[Permission::Invoices])
             .await?;
+        self.require(&account, Resource::Invoices).await?;
         let path = files::invoice_pdf_path(self.files_dir(), account_id, number)?;
         if path.is_file() {
             return Ok(PdfResult {
@@ -161,7 +159,7 @@ impl Core {
                 from_cache: true,
             });
         }
-        if self.cached_invoice(account_id, number).await?.is_none() {
+        if self.cached_invoice(&account, number).await?.is_none() {
             return Err(CoreError::NotFound);
         }
         self.fetch_invoice_pdf(account_id, number, path).await
@@ -235,12 +233,12 @@ impl Core {
                 "Der Zeitraum endet, bevor er beginnt.",
             ));
         }
+        self.require(&account, Resource::Invoices).await?;
         let mut invoices: Vec<Invoice> = self
-            .store()
-            .invoices(account_id)
+            .readable(&account)
             .await?
             .into_iter()
-            .filter(|i| i.issue_date >= from && i.issue_date <= to)
+            .filter(|i: &Invoice| i.issue_date >= from && i.issue_date <= to)
             .collect();
         if invoices.is_empty() {
             return Err(CoreError::field(
@@ -320,7 +318,12 @@ impl Core {
     ) -> Result<BillingRequest, CoreError> {
         let portal = self.portal()?;
         let created = portal.create_ticket(account_id, &ticket).await?;
-        self.store().insert_ticket(account_id, &created).await?;
+        // Kept at once, so views show it before the next sync brings the whole list.
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Tickets(vec![created.clone()]),
+            existing_only: false,
+        };
+        self.write_cache(account_id, &[update], &[]).await?;
         let request = BillingRequest {
             ticket_id: created.id.clone(),
             category: ticket.category.unwrap_or(TicketCategory::General),
@@ -345,7 +348,7 @@ impl Core {
             .account_allowing(account_id, &[Permission::Tickets])
             .await?;
         let invoice = self
-            .cached_invoice(account_id, &notice.invoice_number)
+            .cached_invoice(&account, &notice.invoice_number)
             .await?;
         let customer = self.customer_number(&account).await?;
         let ticket = forms::payment_notice(notice, invoice.as_ref(), &customer, self.today())?;
@@ -362,7 +365,7 @@ impl Core {
             .account_allowing(account_id, &[Permission::Tickets])
             .await?;
         let invoice = self
-            .cached_invoice(account_id, &request.invoice_number)
+            .cached_invoice(&account, &request.invoice_number)
             .await?;
         let customer = self.customer_number(&account).await?;
         let ticket = forms::payment_extension(request, invoice.as_ref(), &customer, self.today())?;
@@ -378,7 +381,7 @@ impl Core {
         let account = self
             .account_allowing(account_id, &[Permission::Services, Permission::Tickets])
             .await?;
-        let service = self.cached_service(account_id, &request.service_id).await?;
+        let service = self.cached_service(&account, &request.service_id).await?;
         let today = self.today();
         let earliest_end = service
             .as_ref()
@@ -398,7 +401,7 @@ impl Core {
         let account = self
             .account_allowing(account_id, &[Permission::Services, Permission::Tickets])
             .await?;
-        let service = self.cached_service(account_id, &request.service_id).await?;
+        let service = self.cached_service(&account, &request.service_id).await?;
         let customer = self.customer_number(&account).await?;
         let ticket = forms::restore(request, service.as_ref(), &customer, self.today())?;
         self.send_billing_ticket(account_id, ticket, Some(request.noticed_on))
@@ -407,14 +410,14 @@ impl Core {
 
     // ----- services ----------------------------------------------------------------------
 
+    /// The cached service, if the role may read services.
     async fn cached_service(
         &self,
-        account_id: &str,
+        account: &Account,
         id: &str,
     ) -> Result<Option<Service>, CoreError> {
         Ok(self
-            .store()
-            .services(account_id)
+            .readable::<Service>(account)
             .await?
             .into_iter()
             .find(|s| s.id == id))
@@ -448,10 +451,8 @@ impl Core {
         let permitted = self.permitted(&account, Resource::Services).await?;
         let requests = self.store().billing_requests(account_id).await?;
         let today = self.today();
-        let items = self
-            .store()
-            .services(account_id)
-            .await?
+        let services: Vec<Service> = self.readable(&account).await?;
+        let items = services
             .into_iter()
             .map(|s| self.contract(s, &requests, today))
             .collect();
@@ -468,14 +469,15 @@ impl Core {
         service_id: &str,
     ) -> Result<ServiceDetail, CoreError> {
         let account = self.store().account(account_id).await?;
+        self.require(&account, Resource::Services).await?;
         let service = self
-            .cached_service(account_id, service_id)
+            .cached_service(&account, service_id)
             .await?
             .ok_or(CoreError::NotFound)?;
         let today = self.today();
         let all_requests = self.store().billing_requests(account_id).await?;
         let open_invoices = if service.status == ServiceStatus::Suspended {
-            invoices_behind(&service, self.store().invoices(account_id).await?, today)
+            invoices_behind(&service, self.readable(&account).await?, today)
         } else {
             Vec::new()
         };
@@ -498,9 +500,10 @@ impl Core {
 
     pub async fn billing_settings(&self, account_id: &str) -> Result<BillingSettings, CoreError> {
         let account = self.store().account(account_id).await?;
+        let permitted = self.permitted(&account, Resource::Profile).await?;
         Ok(BillingSettings {
-            profile: self.store().profile(account_id).await?,
-            permitted: self.permitted(&account, Resource::Profile).await?,
+            profile: self.readable_profile(&account).await?,
+            permitted,
             last_synced: self.store().last_synced(account_id).await?,
         })
     }
@@ -515,7 +518,12 @@ impl Core {
             .await?;
         let update = settings::checked_update(update)?;
         let profile = self.portal()?.update_profile(account_id, &update).await?;
-        self.store().replace_profile(account_id, &profile).await?;
+        // The profile's ETag stays, so the next sync fetches it once more.
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Profile(Box::new(profile.clone())),
+            existing_only: false,
+        };
+        self.write_cache(account_id, &[update], &[]).await?;
         Ok(profile)
     }
 }

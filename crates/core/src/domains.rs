@@ -4,13 +4,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use cowdesk_model::{
-    ActivityAction, Authcode, AuthcodeAnswer, Domain, InvoiceStatus, Permission, TransferChecklist,
-    TransferLockRequest,
+    ActivityAction, Authcode, AuthcodeAnswer, Domain, Invoice, InvoiceStatus, Resource,
+    TransferChecklist, TransferLockRequest,
 };
 
 use crate::error::CoreError;
 use crate::portal::{account_path, idempotency_key, segment, Method, Sensitive};
 use crate::session::Core;
+use crate::store::{ResourceData, ResourceUpdate};
 
 /// A domain unlocked for longer than this without a transfer should be locked again.
 pub const RELOCK_AFTER_DAYS: i64 = 7;
@@ -75,8 +76,8 @@ impl Core {
     /// Domains unlocked for more than 7 days without a transfer, from the cache: for the
     /// dashboard and the alerts.
     pub async fn domains_needing_relock(&self, account_id: &str) -> Result<Vec<Domain>, CoreError> {
-        self.store().account(account_id).await?;
-        let domains = self.store().domains(account_id).await?;
+        let account = self.store().account(account_id).await?;
+        let domains: Vec<Domain> = self.readable(&account).await?;
         Ok(unlocked_too_long(domains, Utc::now()))
     }
 
@@ -104,7 +105,17 @@ impl Core {
             )
             .await
             .map_err(|e| explain(e, &name))?;
-        self.store().update_domain(account_id, &updated).await?;
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Domains(vec![updated.clone()]),
+            existing_only: true,
+        };
+        let acknowledged = [(Resource::Domains, name.clone())];
+        let written = self
+            .write_cache(account_id, &[update], &acknowledged)
+            .await?;
+        if !written.missing.is_empty() {
+            return Err(CoreError::NotFound);
+        }
         let action = if locked {
             ActivityAction::TransferLockEnabled
         } else {
@@ -160,9 +171,9 @@ impl Core {
         let name = domain_name(domain)?;
         let domain = self.cached_domain(account_id, &name).await?;
         let today = self.today();
+        let account = self.store().account(account_id).await?;
         let mut open_invoices: Vec<_> = self
-            .store()
-            .invoices(account_id)
+            .readable::<Invoice>(&account)
             .await?
             .into_iter()
             .filter(|i| domain.invoice_numbers.contains(&i.number))
@@ -184,13 +195,8 @@ impl Core {
     /// The cached domain, if the account's role may see domains at all.
     async fn cached_domain(&self, account_id: &str, name: &str) -> Result<Domain, CoreError> {
         let account = self.store().account(account_id).await?;
-        if !account.role.allows(Permission::Domains) {
-            return Err(CoreError::Forbidden {
-                permission: Some(Permission::Domains),
-            });
-        }
-        self.store()
-            .domains(account_id)
+        self.require(&account, Resource::Domains).await?;
+        self.readable::<Domain>(&account)
             .await?
             .into_iter()
             .find(|d| d.name == name)

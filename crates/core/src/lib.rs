@@ -2,13 +2,16 @@
 //! keyring — behind the `session::Core` facade that the app and the command line share.
 //! No Tauri here.
 
+mod access;
 pub mod activity;
 pub mod alerts;
 pub mod billing;
+pub mod connections;
 pub mod dnsapi;
 pub mod dnscheck;
 pub mod domains;
 pub mod error;
+pub mod lists;
 pub mod mailconfig;
 pub mod mailcow;
 pub mod maildoctor;

@@ -1,7 +1,7 @@
 //! Mail setup from the cache: the allowance of the account's mail products, and the
 //! client configuration files of a cached mailbox or of every mailbox of a domain.
 
-use cowdesk_model::{MailAllowance, ServiceStatus};
+use cowdesk_model::{MailAllowance, Mailbox, Service, ServiceStatus};
 
 use crate::domains::domain_name;
 use crate::error::CoreError;
@@ -30,16 +30,15 @@ impl Core {
         &self,
         account_id: &str,
     ) -> Result<Option<MailAllowance>, CoreError> {
-        self.store().account(account_id).await?;
-        let services = self.store().services(account_id).await?;
+        let account = self.store().account(account_id).await?;
+        let services: Vec<Service> = self.readable(&account).await?;
         Ok(total_allowance(&services))
     }
 
     async fn mail_accounts(&self, account_id: &str) -> Result<Vec<MailAccount>, CoreError> {
-        self.store().account(account_id).await?;
+        let account = self.store().account(account_id).await?;
         Ok(self
-            .store()
-            .mailboxes(account_id)
+            .readable::<Mailbox>(&account)
             .await?
             .into_iter()
             // A cached address the rules refuse (created before they tightened) is left out.

@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use cowdesk_model::{
-    ActivityAction, ApprovalStatus, InvoiceStatus, Mandate, MandateApproval, MandateImpact,
-    MandateKind, MandateStatus, NewMandate, Permission, Resource,
+    ActivityAction, ApprovalStatus, Invoice, InvoiceStatus, Mandate, MandateApproval,
+    MandateImpact, MandateKind, MandateStatus, NewMandate, Permission, Resource,
 };
 use tokio::sync::watch;
 
+use crate::alerts::evaluate::Acknowledged;
 use crate::error::CoreError;
 use crate::portal::{account_path, segment, Fetched, Method, Portal};
 use crate::session::Core;
@@ -91,7 +92,7 @@ impl Core {
             )
             .await?;
         drop(body);
-        self.refresh_mandates(account_id).await?;
+        self.refresh_mandates(account_id, &[]).await?;
         self.record_activity(account_id, ActivityAction::MandateAdded, &mandate.label)
             .await;
         Ok(mandate)
@@ -159,7 +160,7 @@ impl Core {
             match current.status {
                 ApprovalStatus::Pending => {}
                 ApprovalStatus::Approved => {
-                    let mandates = self.refresh_mandates(account_id).await?;
+                    let mandates = self.refresh_mandates(account_id, &[]).await?;
                     let mandate = mandates
                         .into_iter()
                         .find(|m| Some(&m.id) == current.mandate_id.as_ref())
@@ -239,7 +240,9 @@ impl Core {
         mandate_id: &str,
     ) -> Result<MandateImpact, CoreError> {
         let mandate_id = object_id(mandate_id)?;
-        let mandates = self.store().mandates(account_id).await?;
+        let account = self.store().account(account_id).await?;
+        self.require(&account, Resource::Mandates).await?;
+        let mandates: Vec<Mandate> = self.readable(&account).await?;
         let mandate = mandates
             .iter()
             .find(|m| m.id == mandate_id)
@@ -250,8 +253,7 @@ impl Core {
             .filter(|m| m.status == MandateStatus::Active)
             .count();
         let mut open_invoices: Vec<_> = self
-            .store()
-            .invoices(account_id)
+            .readable::<Invoice>(&account)
             .await?
             .into_iter()
             .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::Overdue))
@@ -320,7 +322,9 @@ impl Core {
                 ),
                 other => other,
             })?;
-        self.refresh_mandates(account_id).await?;
+        // The user's own change is no news to them; anything else the list shows is.
+        self.refresh_mandates(account_id, &[(Resource::Mandates, mandate_id.to_owned())])
+            .await?;
         self.record_activity(account_id, action, &mandate.label)
             .await;
         Ok(mandate)
@@ -338,8 +342,15 @@ impl Core {
         }
     }
 
-    /// Fetches the account's mandates and makes the cache exactly that list.
-    async fn refresh_mandates(&self, account_id: &str) -> Result<Vec<Mandate>, CoreError> {
+    /// Fetches the account's mandates and makes the cache exactly that list, through the
+    /// write path: a change made elsewhere (a mandate cancelled at the bank, say) is
+    /// announced as a sync would announce it; events about `acknowledged` mandates (the
+    /// user's own change) are not.
+    async fn refresh_mandates(
+        &self,
+        account_id: &str,
+        acknowledged: &Acknowledged,
+    ) -> Result<Vec<Mandate>, CoreError> {
         let portal = self.portal()?;
         let (mandates, etag) = match portal
             .collection::<Mandate>(account_id, Resource::Mandates, None)
@@ -348,15 +359,11 @@ impl Core {
             Fetched::Fresh { value, etag } => (value, etag),
             Fetched::Unchanged => return self.store().mandates(account_id).await,
         };
-        self.store()
-            .apply_sync(
-                account_id,
-                &[ResourceUpdate::Changed {
-                    data: ResourceData::Mandates(mandates.clone()),
-                    etag,
-                }],
-                Utc::now(),
-            )
+        let update = ResourceUpdate::Changed {
+            data: ResourceData::Mandates(mandates.clone()),
+            etag,
+        };
+        self.write_cache(account_id, &[update], acknowledged)
             .await?;
         Ok(mandates)
     }

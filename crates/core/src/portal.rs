@@ -19,7 +19,10 @@ use url::Url;
 use crate::error::CoreError;
 
 mod billing;
+mod tickets;
 pub(crate) use billing::invoice_pdf_path;
+mod preview;
+pub use preview::preview_server;
 
 use crate::model::{
     Account, ApiErrorBody, LoginRequest, Page, PasswordResetRequest, Profile, RefreshRequest,
@@ -120,15 +123,6 @@ pub trait Portal: Send + Sync {
     fn requests(&self) -> u32;
 }
 
-/// The portal address without a trailing slash; refuses plain HTTP except to loopback
-/// hosts, before anything is sent.
-pub fn normalise_server(server: &str) -> Result<String, CoreError> {
-    Ok(check_server(server)?
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned())
-}
-
 /// Refuses plain HTTP except to loopback hosts, before anything is sent.
 pub fn check_server(server: &str) -> Result<Url, CoreError> {
     let trimmed = server.trim().trim_end_matches('/');
@@ -194,8 +188,10 @@ pub struct HttpPortal {
 }
 
 impl HttpPortal {
+    /// A client of the portal preview at `server`: an address the user entered, never a
+    /// default, and never one of Servercow's own hosts (`preview_server`).
     pub fn new(server: &str) -> Result<HttpPortal, CoreError> {
-        let url = check_server(server)?;
+        let url = preview_server(server)?;
         let client = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
@@ -205,7 +201,7 @@ impl HttpPortal {
             .build()
             .map_err(|e| CoreError::Internal(format!("HTTP client: {e}")))?;
         Ok(HttpPortal {
-            base: format!("{}/api/v1", url.as_str().trim_end_matches('/')),
+            base: format!("{url}/api/v1"),
             client,
             tokens: Mutex::new(Tokens::default()),
             requests: AtomicU32::new(0),
@@ -674,7 +670,7 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        assert!(check_server("https://cp.servercow.de").is_ok());
+        assert!(check_server("https://portal.example.net").is_ok());
         assert!(check_server("http://127.0.0.1:8080").is_ok());
         assert!(check_server("http://localhost:8080/").is_ok());
         assert!(check_server("http://[::1]:8080").is_ok());

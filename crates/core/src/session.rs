@@ -7,20 +7,19 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Local, NaiveDate};
 use cowdesk_model::{
-    AccountSummary, Dashboard, Domain, Invoice, InvoiceStatus, Listing, LoginInfo, Mailbox,
-    Mandate, Resource, Service, ServiceStatus, Status, SyncOutcome, SyncProgress,
+    AccountSummary, Dashboard, Domain, Invoice, Listing, LoginInfo, Mailbox, Mandate, Resource,
+    Service, Status, SyncOutcome, SyncProgress, Ticket,
 };
 
 use crate::error::CoreError;
-use crate::portal::{normalise_server, Fetched, HttpPortal, Portal, TokenSink};
+use crate::portal::{preview_server, Fetched, HttpPortal, Portal, TokenSink};
 use crate::secrets::{SecretStore, SecretsError};
+use crate::store::rows::Synced;
 use crate::store::{Store, StoredLogin};
 use crate::{sync, validate};
 
 /// Domains expiring within this many days need attention.
 const EXPIRY_WINDOW_DAYS: i64 = 30;
-/// Mailboxes at or above this share of their quota need attention.
-const QUOTA_WARNING_PERCENT: f64 = 90.0;
 
 pub struct Core {
     pub(crate) store: Store,
@@ -32,6 +31,11 @@ pub struct Core {
     files_dir: PathBuf,
     /// One sync per account at a time, whoever starts it.
     sync_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The profile's name (its cache is `<profile>.sqlite`).
+    pub(crate) profile: String,
+    /// The mailcow clients of this process, by connection id: a session's cookie lives
+    /// here, in memory only.
+    pub(crate) mailcow_clients: crate::connections::Clients,
 }
 
 #[derive(Clone)]
@@ -55,6 +59,8 @@ impl Core {
             today: Mutex::new(None),
             files_dir: data_dir.join(format!("{profile}-files")),
             sync_locks: Mutex::new(HashMap::new()),
+            profile: profile.to_owned(),
+            mailcow_clients: Default::default(),
         })
     }
 
@@ -87,12 +93,37 @@ impl Core {
     /// is forgotten; the cached rows stay, so signing in again shows them at once). A
     /// locked or missing keyring also gives `None`, but keeps the login for the next start.
     pub async fn resume(&self) -> Result<Option<LoginInfo>, CoreError> {
+        let stored = self.store.login().await?;
         if let Some(info) = self.login_info() {
-            return Ok(Some(info));
+            // Another process may have signed someone else in on this profile since: the
+            // profile's sign-in wins over the one this process remembers.
+            if stored
+                .as_ref()
+                .is_some_and(|s| s.server == info.server && s.email == info.email)
+            {
+                return Ok(Some(info));
+            }
+            *lock(&self.session) = None;
         }
-        let Some(stored) = self.store.login().await? else {
+        let Some(stored) = stored else {
             return Ok(None);
         };
+        // Rows another login cached are never shown to this one, not even before a sync.
+        match self.store.cache_owner().await? {
+            Some(owner) if owner != (stored.server.clone(), stored.email.clone()) => {
+                self.clear_cache().await?;
+                self.store
+                    .set_cache_owner(&stored.server, &stored.email)
+                    .await?;
+            }
+            Some(_) => {}
+            // A cache from before owners were kept: the stored sign-in wrote it.
+            None => {
+                self.store
+                    .set_cache_owner(&stored.server, &stored.email)
+                    .await?
+            }
+        }
         let token = match self
             .secret_get(secret_key(&stored.server, &stored.email))
             .await
@@ -134,7 +165,7 @@ impl Core {
         password: &str,
         demo: bool,
     ) -> Result<LoginInfo, CoreError> {
-        let server = normalise_server(server)?;
+        let server = preview_server(server)?;
         let email = validate::email(email)?.to_owned();
         let password = validate::password(password)?;
         let portal = HttpPortal::new(&server)?;
@@ -149,11 +180,25 @@ impl Core {
             }
         };
 
-        // Another login's cache must not survive into this one.
-        if let Some(previous) = self.store.login().await? {
+        // Another login's cache must not survive into this one. The cache's owner decides:
+        // the stored sign-in is forgotten when its token is lost, its rows are not.
+        let previous = self.store.login().await?;
+        if let Some(previous) = &previous {
             if previous.server != server || previous.email != email {
-                self.forget(&previous).await;
+                self.forget(previous).await;
             }
+        }
+        let owner = match self.store.cache_owner().await? {
+            Some(owner) => Some(owner),
+            None => previous.map(|p| (p.server, p.email)),
+        };
+        let foreign = match owner {
+            Some((s, e)) => s != server || e != email,
+            // Rows of nobody known: not this login's either.
+            None => !self.store.accounts().await?.is_empty(),
+        };
+        if foreign {
+            self.clear_cache().await?;
         }
         let remembered = match portal.refresh_token() {
             Some(token) => match self.secret_set(secret_key(&server, &email), token).await {
@@ -173,6 +218,7 @@ impl Core {
                 remembered,
             })
             .await?;
+        self.store.set_cache_owner(&server, &email).await?;
         self.store
             .replace_accounts(&accounts, accounts_etag.as_deref())
             .await?;
@@ -195,8 +241,11 @@ impl Core {
     }
 
     pub async fn request_password_reset(&self, server: &str, email: &str) -> Result<(), CoreError> {
+        let server = preview_server(server)?;
         let email = validate::email(email)?;
-        HttpPortal::new(server)?.request_password_reset(email).await
+        HttpPortal::new(&server)?
+            .request_password_reset(email)
+            .await
     }
 
     /// Ends the session on the server (best effort: it also works offline), deletes the
@@ -254,6 +303,13 @@ impl Core {
         }
     }
 
+    /// Every cached row and downloaded file; the stored sign-in stays.
+    async fn clear_cache(&self) -> Result<(), CoreError> {
+        self.store.clear_cache().await?;
+        self.remove_files();
+        Ok(())
+    }
+
     async fn forget(&self, login: &StoredLogin) {
         // Every keyring entry of the login: its refresh token and the DNS API access
         // stored with it (and the entry older versions kept for every profile).
@@ -277,6 +333,8 @@ impl Core {
         &self,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<Vec<SyncOutcome>, CoreError> {
+        // Syncs for the profile's sign-in, which another process may have changed.
+        self.resume().await?;
         let portal = self.portal()?;
         let etag = self.store.accounts_etag().await?;
         let accounts = match portal.accounts(etag.as_deref()).await? {
@@ -304,6 +362,7 @@ impl Core {
         account_id: &str,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncOutcome, CoreError> {
+        self.resume().await?;
         let portal = self.portal()?;
         let account = self.store.account(account_id).await?;
         let lock = self.sync_lock(&account.id);
@@ -315,7 +374,7 @@ impl Core {
         Ok(outcome)
     }
 
-    fn sync_lock(&self, account_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+    pub(crate) fn sync_lock(&self, account_id: &str) -> Arc<tokio::sync::Mutex<()>> {
         lock(&self.sync_locks)
             .entry(account_id.to_owned())
             .or_default()
@@ -345,80 +404,69 @@ impl Core {
 
     pub async fn accounts(&self) -> Result<Vec<AccountSummary>, CoreError> {
         let today = self.today();
-        let mut summaries = Vec::new();
-        for account in self.store.accounts().await? {
-            let invoices = self.store.invoices(&account.id).await?;
-            let overdue_count = invoices
-                .iter()
-                .filter(|i| needs_attention(i, today))
-                .count();
-            summaries.push(AccountSummary {
-                last_synced: self.store.last_synced(&account.id).await?,
-                overdue_count: overdue_count as u32,
-                account,
-            });
+        let accounts = self.store.accounts().await?;
+        if accounts.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(summaries)
+        let attention = self.store.attention_counts(today).await?;
+        let synced = self.store.last_synced_all().await?;
+        let refused = self.store.refused_resources().await?;
+        Ok(accounts
+            .into_iter()
+            .map(|account| {
+                // A badge only from invoices the role may see.
+                let invoices = account.role.allows(Resource::Invoices.permission())
+                    && !refused.contains(&(account.id.clone(), Resource::Invoices));
+                AccountSummary {
+                    last_synced: synced.get(&account.id).copied(),
+                    overdue_count: match invoices {
+                        true => attention.get(&account.id).copied().unwrap_or(0),
+                        false => 0,
+                    },
+                    account,
+                }
+            })
+            .collect())
     }
 
+    /// The account at a glance, from what its role may see.
     pub async fn dashboard(&self, account_id: &str) -> Result<Dashboard, CoreError> {
         let account = self.store.account(account_id).await?;
         let today = self.today();
         let not_permitted = self.not_permitted(&account.id, &account.role).await?;
-        let invoices = self.store.invoices(account_id).await?;
-        let open: Vec<&Invoice> = invoices
-            .iter()
-            .filter(|i| matches!(i.status, InvoiceStatus::Open | InvoiceStatus::Overdue))
-            .collect();
-        let overdue: Vec<&Invoice> = open
-            .iter()
-            .copied()
-            .filter(|i| is_overdue(i, today))
-            .collect();
-        let mut attention: Vec<Invoice> = invoices
-            .iter()
-            .filter(|i| needs_attention(i, today))
-            .cloned()
-            .collect();
-        attention.sort_by(|a, b| {
-            b.dunning_level
-                .cmp(&a.dunning_level)
-                .then(a.due_date.cmp(&b.due_date))
-        });
-        let suspended_services = self
-            .store
-            .services(account_id)
-            .await?
-            .into_iter()
-            .filter(|s| s.status == ServiceStatus::Suspended)
-            .collect();
-        let mut expiring_domains: Vec<Domain> = self
-            .store
-            .domains(account_id)
-            .await?
-            .into_iter()
-            .filter(|d| expires_soon(d, today))
-            .collect();
-        expiring_domains.sort_by_key(|d| d.expires_on);
-        let mut mailboxes_near_quota: Vec<Mailbox> = self
-            .store
-            .mailboxes(account_id)
-            .await?
-            .into_iter()
-            .filter(|m| m.percent_used().is_some_and(|p| p >= QUOTA_WARNING_PERCENT))
-            .collect();
-        mailboxes_near_quota.sort_by(|a, b| {
-            b.percent_used()
-                .partial_cmp(&a.percent_used())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        let allowed = |r: Resource| !not_permitted.contains(&r);
+        let store = &self.store;
+        let (figures, attention_invoices) = if allowed(Resource::Invoices) {
+            (
+                store.invoice_figures(account_id, today).await?,
+                store.attention_invoices(account_id, today).await?,
+            )
+        } else {
+            Default::default()
+        };
+        let suspended_services = match allowed(Resource::Services) {
+            true => store.suspended_services(account_id).await?,
+            false => Vec::new(),
+        };
+        let expiring_domains = match allowed(Resource::Domains) {
+            true => {
+                store
+                    .domains_expiring(account_id, today, EXPIRY_WINDOW_DAYS)
+                    .await?
+            }
+            false => Vec::new(),
+        };
+        let mailboxes_near_quota = match allowed(Resource::Mailboxes) {
+            true => store.mailboxes_nearly_full(account_id).await?,
+            false => Vec::new(),
+        };
         Ok(Dashboard {
-            last_synced: self.store.last_synced(account_id).await?,
-            open_total_cents: open.iter().map(|i| i.amount_cents).sum(),
-            open_count: open.len() as u32,
-            overdue_total_cents: overdue.iter().map(|i| i.amount_cents).sum(),
-            overdue_count: overdue.len() as u32,
-            attention_invoices: attention,
+            last_synced: store.last_synced(account_id).await?,
+            open_total_cents: figures.open_total_cents,
+            open_count: figures.open_count,
+            overdue_total_cents: figures.overdue_total_cents,
+            overdue_count: figures.overdue_count,
+            attention_invoices,
             suspended_services,
             expiring_domains,
             mailboxes_near_quota,
@@ -428,56 +476,44 @@ impl Core {
     }
 
     pub async fn invoices(&self, account_id: &str) -> Result<Listing<Invoice>, CoreError> {
-        let items = self.store.invoices(account_id).await;
-        self.listing(account_id, Resource::Invoices, items).await
+        self.listing(account_id, Resource::Invoices).await
     }
 
     pub async fn mandates(&self, account_id: &str) -> Result<Listing<Mandate>, CoreError> {
-        let items = self.store.mandates(account_id).await;
-        self.listing(account_id, Resource::Mandates, items).await
+        self.listing(account_id, Resource::Mandates).await
     }
 
     pub async fn services(&self, account_id: &str) -> Result<Listing<Service>, CoreError> {
-        let items = self.store.services(account_id).await;
-        self.listing(account_id, Resource::Services, items).await
+        self.listing(account_id, Resource::Services).await
     }
 
     pub async fn domains(&self, account_id: &str) -> Result<Listing<Domain>, CoreError> {
-        let items = self.store.domains(account_id).await;
-        self.listing(account_id, Resource::Domains, items).await
+        self.listing(account_id, Resource::Domains).await
     }
 
     pub async fn mailboxes(&self, account_id: &str) -> Result<Listing<Mailbox>, CoreError> {
-        let items = self.store.mailboxes(account_id).await;
-        self.listing(account_id, Resource::Mailboxes, items).await
+        self.listing(account_id, Resource::Mailboxes).await
     }
 
-    async fn listing<T>(
+    /// The support tickets of the account (synced like the other lists).
+    pub async fn tickets(&self, account_id: &str) -> Result<Listing<Ticket>, CoreError> {
+        self.listing(account_id, Resource::Tickets).await
+    }
+
+    /// A cached list; empty when the role may not read it, whatever the cache still holds
+    /// (a role changed, and the account's sync has not succeeded since).
+    async fn listing<T: Synced>(
         &self,
         account_id: &str,
         resource: Resource,
-        items: Result<Vec<T>, CoreError>,
     ) -> Result<Listing<T>, CoreError> {
+        debug_assert_eq!(T::table().resource, resource);
         let account = self.store.account(account_id).await?;
-        let not_permitted = self.not_permitted(account_id, &account.role).await?;
         Ok(Listing {
-            items: items?,
-            permitted: !not_permitted.contains(&resource),
+            permitted: self.permitted(&account, resource).await?,
+            items: self.readable(&account).await?,
             last_synced: self.store.last_synced(account_id).await?,
         })
-    }
-
-    /// Resources the role does not allow, by the cached role or by the last sync's 403.
-    async fn not_permitted(
-        &self,
-        account_id: &str,
-        role: &cowdesk_model::Role,
-    ) -> Result<Vec<Resource>, CoreError> {
-        let states = self.store.sync_states(account_id).await?;
-        Ok(Resource::ALL
-            .into_iter()
-            .filter(|r| !role.allows(r.permission()) || states.get(r).is_some_and(|s| !s.permitted))
-            .collect())
     }
 
     /// The login's own account, else the first it can see: what a command means when it
@@ -540,24 +576,6 @@ pub fn secret_key(server: &str, email: &str) -> String {
     format!("refresh-token:{server}|{email}")
 }
 
-/// Past its due date and unpaid.
-pub(crate) fn is_overdue(invoice: &Invoice, today: NaiveDate) -> bool {
-    invoice.status == InvoiceStatus::Overdue
-        || (invoice.status == InvoiceStatus::Open && invoice.due_date < today)
-}
-
-/// Expires within the window around today: soon, or lately (still restorable).
-fn expires_soon(domain: &Domain, today: NaiveDate) -> bool {
-    (domain.expires_on - today).num_days().abs() <= EXPIRY_WINDOW_DAYS
-}
-
-/// Overdue, or unpaid with a reminder.
-fn needs_attention(invoice: &Invoice, today: NaiveDate) -> bool {
-    is_overdue(invoice, today)
-        || (matches!(invoice.status, InvoiceStatus::Open | InvoiceStatus::Overdue)
-            && invoice.dunning_level > 0)
-}
-
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, SecretsError> + Send + 'static,
 ) -> Result<T, SecretsError> {
@@ -570,75 +588,4 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn invoice(status: InvoiceStatus, due: &str, dunning: u8) -> Invoice {
-        Invoice {
-            number: "RE-1".into(),
-            issue_date: "2026-01-01".parse().unwrap(),
-            due_date: due.parse().unwrap(),
-            amount_cents: 100,
-            currency: "EUR".into(),
-            status,
-            dunning_level: dunning,
-            paid_on: None,
-        }
-    }
-
-    #[test]
-    fn expiring_means_within_thirty_days_of_today() {
-        let today: NaiveDate = "2026-11-25".parse().unwrap();
-        let domain = |expires: &str| Domain {
-            name: "mueller-webdesign.de".into(),
-            expires_on: expires.parse().unwrap(),
-            transfer_lock: true,
-            auto_renew: false,
-            status: "active".into(),
-            lock_changed_at: None,
-            service_ids: Vec::new(),
-            invoice_numbers: Vec::new(),
-        };
-        assert!(expires_soon(&domain("2026-11-25"), today));
-        assert!(expires_soon(&domain("2026-12-25"), today));
-        assert!(!expires_soon(&domain("2026-12-26"), today));
-        assert!(expires_soon(&domain("2026-10-26"), today));
-        assert!(!expires_soon(&domain("2025-11-25"), today));
-    }
-
-    #[test]
-    fn overdue_means_unpaid_after_the_due_date() {
-        let today: NaiveDate = "2026-11-25".parse().unwrap();
-        assert!(is_overdue(
-            &invoice(InvoiceStatus::Open, "2026-11-24", 0),
-            today
-        ));
-        assert!(!is_overdue(
-            &invoice(InvoiceStatus::Open, "2026-11-25", 0),
-            today
-        ));
-        assert!(is_overdue(
-            &invoice(InvoiceStatus::Overdue, "2026-12-01", 0),
-            today
-        ));
-        assert!(!is_overdue(
-            &invoice(InvoiceStatus::Paid, "2026-01-01", 0),
-            today
-        ));
-        assert!(needs_attention(
-            &invoice(InvoiceStatus::Open, "2026-12-01", 1),
-            today
-        ));
-        assert!(!needs_attention(
-            &invoice(InvoiceStatus::Paid, "2026-01-01", 2),
-            today
-        ));
-        assert!(!needs_attention(
-            &invoice(InvoiceStatus::Cancelled, "2026-01-01", 0),
-            today
-        ));
-    }
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cowdesk_model::{
-    Account, AccountUser, Domain, Invoice, MailAllowance, Mailbox, Mandate, Permission,
-    PostalAddress, Profile, Resource, Role, Service, Ticket,
+    Account, AccountUser, Domain, Invoice, Mailbox, Mandate, Permission, Profile, Resource, Role,
+    Service, Ticket,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -19,11 +19,22 @@ use crate::error::CoreError;
 
 mod activity;
 mod billing;
-mod domains;
+pub(crate) mod changes;
+mod counts;
+pub(crate) mod mailcow;
+pub(crate) mod read;
+#[cfg(test)]
+pub(crate) mod reference;
+pub(crate) mod rows;
+mod tickets;
+pub(crate) mod window;
+pub(crate) mod write;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 const MAX_CONNECTIONS: u32 = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The setting naming the login the cached rows belong to.
+const CACHE_OWNER: &str = "cache_owner";
 
 /// The signed-in login as the cache remembers it (no secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +79,17 @@ pub enum ResourceUpdate {
     Unchanged(Resource),
     /// The role may not read it: the cached rows go.
     NotPermitted(Resource),
+    /// Rows the server answered with after a change made through cowdesk: each replaces
+    /// its cached version (or, unless `existing_only`, is added); the other rows and the
+    /// resource's ETag stay, so the next sync fetches the whole list again.
+    Patched {
+        data: ResourceData,
+        existing_only: bool,
+    },
+    /// Everything a mailcow connection's login sees (its domains, mailboxes, aliases):
+    /// replaces the connection's cached rows. Its mailboxes are judged by the mailbox
+    /// rules like the portal's.
+    Mailcow(Box<crate::mailcow::Snapshot>),
 }
 
 #[derive(Clone, Debug)]
@@ -171,16 +193,33 @@ impl Store {
     /// Forgets the login and every cached row (sign out). Settings such as the language
     /// stay; the selected account goes with the accounts.
     pub async fn clear_login_and_cache(&self) -> Result<(), CoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query!("DELETE FROM login").execute(&mut *tx).await?;
-        sqlx::query!("DELETE FROM accounts")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query!("DELETE FROM settings WHERE key = 'selected_account'")
-            .execute(&mut *tx)
-            .await?;
+        clear_cache_in(&mut tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Forgets every cached row of every account (another login's rows must never show);
+    /// the stored sign-in stays.
+    pub async fn clear_cache(&self) -> Result<(), CoreError> {
+        let mut tx = self.begin_write().await?;
+        clear_cache_in(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The login (server, e-mail address) whose data the cached rows are.
+    pub async fn cache_owner(&self) -> Result<Option<(String, String)>, CoreError> {
+        let Some(owner) = self.setting(CACHE_OWNER).await? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_str(&owner).ok())
+    }
+
+    pub async fn set_cache_owner(&self, server: &str, email: &str) -> Result<(), CoreError> {
+        self.set_setting(CACHE_OWNER, &to_json(&(server, email))?)
+            .await
     }
 
     /// After sign-out: rebuilds the file (so nothing deleted before `secure_delete` was
@@ -266,11 +305,11 @@ impl Store {
         accounts: &[Account],
         etag: Option<&str>,
     ) -> Result<(), CoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query!("UPDATE login SET accounts_etag = ? WHERE id = 1", etag)
             .execute(&mut *tx)
             .await?;
-        let cached = sqlx::query_scalar!("SELECT id FROM accounts")
+        let cached = sqlx::query_scalar!("SELECT id FROM accounts WHERE connection_id IS NULL")
             .fetch_all(&mut *tx)
             .await?;
         for id in cached {
@@ -307,7 +346,7 @@ impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>, CoreError> {
         let rows = sqlx::query!(
             "SELECT id, customer_number, name, is_own, role_name, permissions
-             FROM accounts ORDER BY position"
+             FROM accounts WHERE connection_id IS NULL ORDER BY position"
         )
         .fetch_all(&self.pool)
         .await?;
@@ -359,6 +398,19 @@ impl Store {
         Ok(states)
     }
 
+    /// (account, resource) pairs the server refused at the last sync.
+    pub async fn refused_resources(
+        &self,
+    ) -> Result<std::collections::HashSet<(String, Resource)>, CoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT account_id, resource FROM sync_state WHERE permitted = 0")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(account, resource)| Ok((account, from_name(&resource)?)))
+            .collect()
+    }
+
     /// When this account's data was last fetched, if ever.
     pub async fn last_synced(&self, account_id: &str) -> Result<Option<DateTime<Utc>>, CoreError> {
         let value = sqlx::query_scalar!(
@@ -370,21 +422,11 @@ impl Store {
         value.map(|v| timestamp(&v)).transpose()
     }
 
-    /// Writes one account's sync result in a single transaction.
-    pub async fn apply_sync(
-        &self,
-        account_id: &str,
-        updates: &[ResourceUpdate],
-        synced_at: DateTime<Utc>,
-    ) -> Result<(), CoreError> {
-        let mut tx = self.pool.begin().await?;
-        write_sync(&mut tx, account_id, updates, synced_at).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>, CoreError> {
-        Ok(self.pool.begin().await?)
+    /// A transaction for reading then writing: it takes the write lock at once, so a
+    /// commit by another connection between its reads and its writes cannot fail it
+    /// (SQLITE_BUSY_SNAPSHOT); others wait their turn (the busy timeout) instead.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, CoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
@@ -392,443 +434,57 @@ impl Store {
     }
 }
 
-/// One account's sync result, written inside the caller's transaction.
-pub(crate) async fn write_sync(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: &str,
-    updates: &[ResourceUpdate],
-    synced_at: DateTime<Utc>,
-) -> Result<(), CoreError> {
-    let synced_at = synced_at.to_rfc3339();
-    for update in updates {
-        let (resource, etag, permitted) = match update {
-            ResourceUpdate::Changed { data, etag } => {
-                let resource = resource_of(data);
-                clear_resource(tx, account_id, resource).await?;
-                insert_resource(tx, account_id, data).await?;
-                (resource, etag.clone(), true)
-            }
-            ResourceUpdate::Unchanged(resource) => {
-                let name = name_of(resource)?;
-                sqlx::query!(
-                    "UPDATE sync_state SET synced_at = ? WHERE account_id = ? AND resource = ?",
-                    synced_at,
-                    account_id,
-                    name
-                )
-                .execute(&mut **tx)
-                .await?;
-                continue;
-            }
-            ResourceUpdate::NotPermitted(resource) => {
-                clear_resource(tx, account_id, *resource).await?;
-                (*resource, None, false)
-            }
-        };
-        let name = name_of(&resource)?;
-        sqlx::query!(
-            "INSERT INTO sync_state (account_id, resource, etag, permitted, synced_at)
-             VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (account_id, resource) DO UPDATE SET etag = excluded.etag,
-                 permitted = excluded.permitted, synced_at = excluded.synced_at",
-            account_id,
-            name,
-            etag,
-            permitted,
-            synced_at
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
 impl Store {
     // ----- reads, always for one account -------------------------------------------------
 
     pub async fn profile(&self, account_id: &str) -> Result<Option<Profile>, CoreError> {
-        let row = sqlx::query!(
-            "SELECT customer_number, email, company, name, street, postal_code, city, country,
-                    billing_emails
-             FROM profiles WHERE account_id = ?",
-            account_id
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(Profile {
-                customer_number: r.customer_number,
-                email: r.email,
-                address: PostalAddress {
-                    company: r.company,
-                    name: r.name,
-                    street: r.street,
-                    postal_code: r.postal_code,
-                    city: r.city,
-                    country: r.country,
-                },
-                billing_emails: from_json(&r.billing_emails)?,
-            })
-        })
-        .transpose()
+        Ok(self.rows::<Profile>(account_id).await?.pop())
     }
 
     pub async fn invoices(&self, account_id: &str) -> Result<Vec<Invoice>, CoreError> {
-        Store::invoices_in(&mut *self.pool.acquire().await?, account_id).await
-    }
-
-    /// Also inside a transaction (a sync compares with what it replaces).
-    pub(crate) async fn invoices_in(
-        conn: &mut SqliteConnection,
-        account_id: &str,
-    ) -> Result<Vec<Invoice>, CoreError> {
-        let rows = sqlx::query!(
-            "SELECT number, issue_date, due_date, amount_cents, currency, status, dunning_level,
-                    paid_on
-             FROM invoices WHERE account_id = ? ORDER BY issue_date DESC, number DESC",
-            account_id
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Invoice {
-                    number: r.number,
-                    issue_date: date(&r.issue_date)?,
-                    due_date: date(&r.due_date)?,
-                    amount_cents: r.amount_cents,
-                    currency: r.currency,
-                    status: from_name(&r.status)?,
-                    dunning_level: u8::try_from(r.dunning_level).unwrap_or(u8::MAX),
-                    paid_on: r.paid_on.as_deref().map(date).transpose()?,
-                })
-            })
-            .collect()
+        self.rows(account_id).await
     }
 
     pub async fn mandates(&self, account_id: &str) -> Result<Vec<Mandate>, CoreError> {
-        Store::mandates_in(&mut *self.pool.acquire().await?, account_id).await
-    }
-
-    /// Also inside a transaction (a sync compares with what it replaces).
-    pub(crate) async fn mandates_in(
-        conn: &mut SqliteConnection,
-        account_id: &str,
-    ) -> Result<Vec<Mandate>, CoreError> {
-        let rows = sqlx::query!(
-            "SELECT id, kind, label, status, is_default, created_on
-             FROM mandates WHERE account_id = ? ORDER BY id",
-            account_id
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Mandate {
-                    id: r.id,
-                    kind: from_name(&r.kind)?,
-                    label: r.label,
-                    status: from_name(&r.status)?,
-                    is_default: r.is_default != 0,
-                    created_on: date(&r.created_on)?,
-                })
-            })
-            .collect()
+        self.rows(account_id).await
     }
 
     pub async fn services(&self, account_id: &str) -> Result<Vec<Service>, CoreError> {
-        Store::services_in(&mut *self.pool.acquire().await?, account_id).await
-    }
-
-    /// Also inside a transaction (a sync compares with what it replaces).
-    pub(crate) async fn services_in(
-        conn: &mut SqliteConnection,
-        account_id: &str,
-    ) -> Result<Vec<Service>, CoreError> {
-        let rows = sqlx::query!(
-            "SELECT id, kind, product, status, term_months, period_end, status_reason,
-                 mailbox_limit, storage_limit_bytes
-             FROM services WHERE account_id = ? ORDER BY id",
-            account_id
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Service {
-                    id: r.id,
-                    kind: r.kind,
-                    product: r.product,
-                    status: from_name(&r.status)?,
-                    term_months: u16::try_from(r.term_months).unwrap_or(0),
-                    period_end: date(&r.period_end)?,
-                    status_reason_text: r
-                        .status_reason
-                        .as_deref()
-                        .map(crate::server_text::translate),
-                    status_reason: r.status_reason,
-                    mail_allowance: match (r.mailbox_limit, r.storage_limit_bytes) {
-                        (Some(mailboxes), Some(storage_bytes)) => Some(MailAllowance {
-                            mailboxes: u32::try_from(mailboxes).unwrap_or(0),
-                            storage_bytes,
-                        }),
-                        _ => None,
-                    },
-                })
-            })
-            .collect()
+        self.rows(account_id).await
     }
 
     pub async fn domains(&self, account_id: &str) -> Result<Vec<Domain>, CoreError> {
-        Store::domains_in(&mut *self.pool.acquire().await?, account_id).await
-    }
-
-    /// Also inside a transaction (a sync compares with what it replaces).
-    pub(crate) async fn domains_in(
-        conn: &mut SqliteConnection,
-        account_id: &str,
-    ) -> Result<Vec<Domain>, CoreError> {
-        let rows = sqlx::query!(
-            "SELECT name, expires_on, transfer_lock, auto_renew, status, lock_changed_at,
-                    service_ids, invoice_numbers
-             FROM domains WHERE account_id = ? ORDER BY name",
-            account_id
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Domain {
-                    name: r.name,
-                    expires_on: date(&r.expires_on)?,
-                    transfer_lock: r.transfer_lock != 0,
-                    auto_renew: r.auto_renew != 0,
-                    status: r.status,
-                    lock_changed_at: r.lock_changed_at.as_deref().map(timestamp).transpose()?,
-                    service_ids: from_json(&r.service_ids)?,
-                    invoice_numbers: from_json(&r.invoice_numbers)?,
-                })
-            })
-            .collect()
+        self.rows(account_id).await
     }
 
     pub async fn mailboxes(&self, account_id: &str) -> Result<Vec<Mailbox>, CoreError> {
-        Store::mailboxes_in(&mut *self.pool.acquire().await?, account_id).await
+        self.rows(account_id).await
     }
 
-    /// Also inside a transaction (a sync compares with what it replaces).
-    pub(crate) async fn mailboxes_in(
-        conn: &mut SqliteConnection,
+    /// Every cached row of one synced table for the account, in the table's order.
+    pub(crate) async fn rows<T: rows::Synced>(
+        &self,
         account_id: &str,
-    ) -> Result<Vec<Mailbox>, CoreError> {
-        let rows = sqlx::query!(
-            "SELECT address, name, quota_bytes, used_bytes, active
-             FROM mailboxes WHERE account_id = ? ORDER BY address",
-            account_id
-        )
-        .fetch_all(&mut *conn)
+    ) -> Result<Vec<T>, CoreError> {
+        read::read_rows(&mut *self.pool.acquire().await?, account_id).await
+    }
+}
+
+/// Every account and its rows (cascading), the selected account, the owner of the rows,
+/// and the account list's ETag (an empty cache must not be answered "unchanged").
+async fn clear_cache_in(tx: &mut SqliteConnection) -> Result<(), CoreError> {
+    // A mailcow connection's rows are its own, not the portal login's: they go with the
+    // connection (`Core::disconnect`).
+    sqlx::query!("DELETE FROM accounts WHERE connection_id IS NULL")
+        .execute(&mut *tx)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Mailbox {
-                address: r.address,
-                name: r.name,
-                quota_bytes: r.quota_bytes,
-                used_bytes: r.used_bytes,
-                active: r.active != 0,
-            })
-            .collect())
-    }
-}
-
-async fn clear_resource(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: &str,
-    resource: Resource,
-) -> Result<(), CoreError> {
-    let statement = match resource {
-        Resource::Profile => sqlx::query!("DELETE FROM profiles WHERE account_id = ?", account_id),
-        Resource::Invoices => sqlx::query!("DELETE FROM invoices WHERE account_id = ?", account_id),
-        Resource::Mandates => sqlx::query!("DELETE FROM mandates WHERE account_id = ?", account_id),
-        Resource::Services => sqlx::query!("DELETE FROM services WHERE account_id = ?", account_id),
-        Resource::Domains => sqlx::query!("DELETE FROM domains WHERE account_id = ?", account_id),
-        Resource::Mailboxes => {
-            sqlx::query!("DELETE FROM mailboxes WHERE account_id = ?", account_id)
-        }
-        Resource::Users => {
-            sqlx::query!("DELETE FROM account_users WHERE account_id = ?", account_id)
-        }
-        Resource::Tickets => sqlx::query!("DELETE FROM tickets WHERE account_id = ?", account_id),
-    };
-    statement.execute(&mut **tx).await?;
-    Ok(())
-}
-
-async fn insert_resource(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: &str,
-    data: &ResourceData,
-) -> Result<(), CoreError> {
-    match data {
-        ResourceData::Profile(p) => {
-            let billing = to_json(&p.billing_emails)?;
-            sqlx::query!(
-                "INSERT INTO profiles (account_id, customer_number, email, company, name, street,
-                     postal_code, city, country, billing_emails)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                account_id,
-                p.customer_number,
-                p.email,
-                p.address.company,
-                p.address.name,
-                p.address.street,
-                p.address.postal_code,
-                p.address.city,
-                p.address.country,
-                billing
-            )
-            .execute(&mut **tx)
-            .await?;
-        }
-        ResourceData::Invoices(items) => {
-            for i in items {
-                let (issue, due) = (i.issue_date.to_string(), i.due_date.to_string());
-                let paid = i.paid_on.map(|d| d.to_string());
-                let status = name_of(&i.status)?;
-                sqlx::query!(
-                    "INSERT INTO invoices (account_id, number, issue_date, due_date, amount_cents,
-                         currency, status, dunning_level, paid_on)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    account_id,
-                    i.number,
-                    issue,
-                    due,
-                    i.amount_cents,
-                    i.currency,
-                    status,
-                    i.dunning_level,
-                    paid
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        ResourceData::Mandates(items) => {
-            for m in items {
-                let (kind, status) = (name_of(&m.kind)?, name_of(&m.status)?);
-                let created = m.created_on.to_string();
-                sqlx::query!(
-                    "INSERT INTO mandates (account_id, id, kind, label, status, is_default, created_on)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    account_id,
-                    m.id,
-                    kind,
-                    m.label,
-                    status,
-                    m.is_default,
-                    created
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        ResourceData::Services(items) => {
-            for s in items {
-                let status = name_of(&s.status)?;
-                let end = s.period_end.to_string();
-                let mailbox_limit = s.mail_allowance.map(|a| a.mailboxes);
-                let storage_limit = s.mail_allowance.map(|a| a.storage_bytes);
-                sqlx::query!(
-                    "INSERT INTO services (account_id, id, kind, product, status, term_months,
-                         period_end, status_reason, mailbox_limit, storage_limit_bytes)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    account_id,
-                    s.id,
-                    s.kind,
-                    s.product,
-                    status,
-                    s.term_months,
-                    end,
-                    s.status_reason,
-                    mailbox_limit,
-                    storage_limit
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        ResourceData::Domains(items) => {
-            for d in items {
-                let expires = d.expires_on.to_string();
-                let lock_changed = d.lock_changed_at.map(|t| t.to_rfc3339());
-                let (services, invoices) = (to_json(&d.service_ids)?, to_json(&d.invoice_numbers)?);
-                sqlx::query!(
-                    "INSERT INTO domains (account_id, name, expires_on, transfer_lock, auto_renew,
-                         status, lock_changed_at, service_ids, invoice_numbers)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    account_id,
-                    d.name,
-                    expires,
-                    d.transfer_lock,
-                    d.auto_renew,
-                    d.status,
-                    lock_changed,
-                    services,
-                    invoices
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        ResourceData::Mailboxes(items) => {
-            for m in items {
-                sqlx::query!(
-                    "INSERT INTO mailboxes (account_id, address, name, quota_bytes, used_bytes, active)
-                     VALUES (?, ?, ?, ?, ?, ?)",
-                    account_id,
-                    m.address,
-                    m.name,
-                    m.quota_bytes,
-                    m.used_bytes,
-                    m.active
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        ResourceData::Users(items) => {
-            for u in items {
-                let permissions = to_json(&u.role.permissions)?;
-                sqlx::query!(
-                    "INSERT INTO account_users (account_id, email, role_name, permissions)
-                     VALUES (?, ?, ?, ?)",
-                    account_id,
-                    u.email,
-                    u.role.name,
-                    permissions
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-        ResourceData::Tickets(items) => {
-            for t in items {
-                let status = name_of(&t.status)?;
-                let created = t.created_at.to_rfc3339();
-                sqlx::query!(
-                    "INSERT INTO tickets (account_id, id, subject, status, created_at)
-                     VALUES (?, ?, ?, ?, ?)",
-                    account_id,
-                    t.id,
-                    t.subject,
-                    status,
-                    created
-                )
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-    }
+    sqlx::query("DELETE FROM settings WHERE key IN ('selected_account', ?1)")
+        .bind(CACHE_OWNER)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE login SET accounts_etag = NULL")
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

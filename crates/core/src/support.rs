@@ -8,6 +8,7 @@ mod bounce_parts;
 mod bounce_reason;
 mod bounce_scan;
 mod bounce_text;
+mod desk;
 pub mod guard;
 pub mod secret;
 mod secret_crypto;
@@ -17,6 +18,7 @@ mod tickets_forms;
 mod tickets_send;
 
 pub use bounce::{explain_bounce, BounceContext, BounceError, BounceSummary, MAX_BOUNCE_BYTES};
+pub use desk::{without_link_keys, SETTING_SECRET_SERVER};
 pub use guard::{guard_text, replace_finding, KnownSecret};
 pub use secret::{
     create_secret_link, open_secret_link, CreatedSecret, SecretError, SecretLink, SecretOptions,

@@ -1,12 +1,14 @@
 //! Sync of one account: fetch every resource the role may read (conditionally, with the
-//! ETag of the last sync), then write all of it in one transaction. Any failure before
-//! the write leaves the previous cache exactly as it was. The same transaction records
-//! the sync's alerts (see `alerts`).
+//! ETag of the last sync), then write all of it in one transaction through the write path
+//! (`commit`), which also records the alerts the changes cause. Any failure before or
+//! during the write leaves the previous cache and ledger exactly as they were.
+
+pub(crate) mod commit;
 
 use chrono::{NaiveDate, Utc};
-use cowdesk_model::{Account, Resource, SyncOutcome, SyncProgress};
+use cowdesk_model::{Account, Resource, SyncOutcome, SyncProgress, SyncStage};
 
-use crate::alerts::ledger;
+use crate::alerts::evaluate::Reach;
 use crate::error::CoreError;
 use crate::portal::{Fetched, Portal};
 use crate::store::{ResourceData, ResourceUpdate, Store};
@@ -33,9 +35,13 @@ pub async fn sync_account<P: Portal>(
         Ok(updates) => {
             for update in updates {
                 match update {
-                    ResourceUpdate::Changed { data, .. } => outcome.changed.push(data.resource()),
+                    ResourceUpdate::Changed { data, .. } | ResourceUpdate::Patched { data, .. } => {
+                        outcome.changed.push(data.resource())
+                    }
                     ResourceUpdate::Unchanged(r) => outcome.unchanged.push(r),
                     ResourceUpdate::NotPermitted(r) => outcome.not_permitted.push(r),
+                    // A portal account's sync fetches no mailcow.
+                    ResourceUpdate::Mailcow(_) => {}
                 }
             }
         }
@@ -54,6 +60,44 @@ async fn fetch_and_write<P: Portal>(
     today: NaiveDate,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> Result<Vec<ResourceUpdate>, CoreError> {
+    let started = std::time::Instant::now();
+    let updates = fetch_updates(portal, store, account, progress).await?;
+    let fetched = started.elapsed();
+    let total = Resource::ALL.len() as u32;
+    let report = |stage| SyncProgress {
+        account_id: account.id.clone(),
+        resource: Resource::Tickets,
+        done: total,
+        total,
+        stage,
+    };
+    // The sync owns its transaction: the write lock is taken first, so nothing commits
+    // between the write path's reads and its writes.
+    let mut tx = store.begin_write().await?;
+    progress(report(SyncStage::Saving));
+    let clock = (today, Utc::now());
+    let committed =
+        commit::commit_in(&mut tx, &account.id, &updates, clock, Reach::ChangeSet, &[]).await?;
+    tx.commit().await?;
+    tracing::debug!(
+        account = %account.id,
+        alerts = ?committed.report,
+        fetch_ms = fetched.as_millis() as u64,
+        write_ms = (started.elapsed() - fetched).as_millis() as u64,
+        "synced"
+    );
+    progress(report(SyncStage::Saved));
+    Ok(updates)
+}
+
+/// Asks the server for every resource the role may read, each with the ETag of the last
+/// sync: what changed, what did not, what the role may not read.
+pub(crate) async fn fetch_updates<P: Portal>(
+    portal: &P,
+    store: &Store,
+    account: &Account,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<Vec<ResourceUpdate>, CoreError> {
     let states = store.sync_states(&account.id).await?;
     let total = Resource::ALL.len() as u32;
     let mut updates = Vec::with_capacity(Resource::ALL.len());
@@ -63,6 +107,7 @@ async fn fetch_and_write<P: Portal>(
             resource,
             done: done as u32,
             total,
+            stage: SyncStage::Fetching,
         });
         if !account.role.allows(resource.permission()) {
             updates.push(ResourceUpdate::NotPermitted(resource));
@@ -82,17 +127,6 @@ async fn fetch_and_write<P: Portal>(
             Err(err) => return Err(err),
         }
     }
-    // The change set is taken against the previous cache in the same transaction, so
-    // the alerts of a sync are recorded exactly when its data is.
-    let alerts =
-        ledger::apply_sync_with_alerts(store, &account.id, &updates, Utc::now(), today).await?;
-    tracing::debug!(account = %account.id, ?alerts, "synced");
-    progress(SyncProgress {
-        account_id: account.id.clone(),
-        resource: Resource::Tickets,
-        done: total,
-        total,
-    });
     Ok(updates)
 }
 

@@ -18,7 +18,7 @@ use cowdesk_core::mailcow::{
     SessionClient, SessionState, MIB, USER_AGENT,
 };
 use cowdesk_core::portal::Sensitive;
-use mailcow_peer::{peer, totp_code, unique, Proxy};
+use mailcow_peer::{peer, totp_code, two_hundred_rows, unique, Proxy};
 
 const PASSWORD: &str = "Cow-test-pw-1";
 
@@ -629,48 +629,6 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
     fn make_writer(&'a self) -> LogBuffer {
         self.clone()
     }
-}
-
-/// 200 rows: 180 new mailboxes (20 with a typed password), and 20 that cannot be made
-/// or need not be: bad characters, bad numbers, a repeat, too much quota, a foreign
-/// domain, an alias's address, an existing mailbox with the same or other values.
-fn two_hundred_rows(domain: &str) -> (String, usize) {
-    let mut csv = String::from("local_part,domain,name,quota_mib,password,active\n");
-    for i in 0..180 {
-        let password = if i % 9 == 0 {
-            format!("Typed-pw-{i}")
-        } else {
-            String::new()
-        };
-        csv += &format!("user{i:03},{domain},User {i},10,{password},1\n");
-    }
-    let bad = [
-        format!("max+news,{domain},Max,10,,1"),       // bad: "+"
-        format!("jürgen,{domain},Jürgen,10,,1"),      // bad: "ü"
-        format!(".dot,{domain},Dot,10,,1"),           // bad: leading dot
-        format!("nonum,{domain},No number,ten,,1"),   // bad: quota
-        format!("zero,{domain},Zero,0,,1"),           // bad: quota 0
-        format!("flag,{domain},Flag,10,,maybe"),      // bad: active
-        format!("user001,{domain},Again,10,,1"),      // bad: repeat of line 3
-        format!("user002,{domain},Again,10,,1"),      // bad: repeat
-        format!(",{domain},Empty,10,,1"),             // bad: empty local part
-        format!("big,{domain},Big,5000,,1"),          // conflict: over the per-mailbox max
-        "far,elsewhere.test,Far,10,,1".to_owned(),    // conflict: not this login's domain
-        "far2,nowhere.test,Far,10,,1".to_owned(),     // conflict
-        format!("info,{domain},Info,10,,1"),          // conflict: an alias
-        format!("same,{domain},Same,10,,1"),          // unchanged: exists like this
-        format!("differs,{domain},Other name,20,,0"), // conflict: exists otherwise
-        format!("same2,{domain},Same two,10,,1"),     // unchanged
-        format!("bad name,{domain},Space,10,,1"),     // bad: space
-        format!("semi;colon,{domain},X,10,,1"),       // bad: ";"
-        format!("toolong{},{domain},X,10,,1", "x".repeat(60)), // bad: length
-        format!("bigger,{domain},Bigger,99999,,1"),   // conflict
-    ];
-    for row in &bad {
-        csv += row;
-        csv.push('\n');
-    }
-    (csv, 180)
 }
 
 #[tokio::test]

@@ -4,12 +4,13 @@
 //!
 //! `cargo test reliability` runs them all.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use cowdesk_core::model::{ErrorInfo, ErrorKind, SyncProgress};
+use cowdesk_core::model::{ErrorInfo, ErrorKind, SyncProgress, SyncStage};
 use cowdesk_core::portal::{Fetched, HttpPortal, Portal, MAX_JSON_BYTES};
 use cowdesk_core::store::Store;
 use cowdesk_core::sync::sync_account;
@@ -49,6 +50,14 @@ async fn sign_in(server: &str) -> HttpPortal {
 
 /// Fetches the account list into the store and syncs every account.
 async fn sync_everything(portal: &HttpPortal, store: &Store) -> Vec<Option<ErrorInfo>> {
+    sync_with(portal, store, &no_progress).await
+}
+
+async fn sync_with(
+    portal: &HttpPortal,
+    store: &Store,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Vec<Option<ErrorInfo>> {
     let accounts = match portal.accounts(None).await.unwrap() {
         Fetched::Fresh { value, etag } => {
             store
@@ -62,7 +71,7 @@ async fn sync_everything(portal: &HttpPortal, store: &Store) -> Vec<Option<Error
     let mut errors = Vec::new();
     for account in &accounts {
         errors.push(
-            sync_account(portal, store, account, today(), &no_progress)
+            sync_account(portal, store, account, today(), progress)
                 .await
                 .error,
         );
@@ -310,10 +319,15 @@ mod reliability {
         assert_eq!(Some(cached), served);
     }
 
-    /// kill -9 at 50 random moments of a sync in another process: each time the cache
-    /// passes `PRAGMA integrity_check` and equals the old or the new snapshot exactly.
+    /// kill -9 at 50 moments of a sync in another process: each time the cache passes
+    /// `PRAGMA integrity_check` and equals the old or the new snapshot exactly. Half of the
+    /// kills fall anywhere in the sync; the other half right after the child reports that
+    /// its write transaction is open, at a random point of it. The child marks that moment
+    /// and the commit in a file, so the test counts the kills that landed inside the write
+    /// transaction, and fails if none did (or if such a kill left anything but the old
+    /// cache).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn kill_9_during_sync_leaves_the_old_or_the_new_cache() {
+    async fn perf_trust_kill_9_during_sync_leaves_the_old_or_the_new_cache() {
         const KILLS: usize = 50;
         let sandbox = Sandbox::start(SandboxConfig {
             today: today(),
@@ -339,7 +353,7 @@ mod reliability {
         let old = snapshot(&old_db).await;
         change_the_own_account(&sandbox);
 
-        // The new snapshot, and how long an uninterrupted sync takes.
+        // The new snapshot, how long an uninterrupted sync takes and how long its writes.
         let full = fresh_copy(&old_db, &work.path().join("full"));
         let started = Instant::now();
         assert!(child_sync(&server, &full).status().unwrap().success());
@@ -349,54 +363,171 @@ mod reliability {
             old, new,
             "the server's change must show in the new snapshot"
         );
+        let marks = Marks::read(&full);
+        assert!(
+            !marks.open(None),
+            "an uninterrupted sync commits what it opens"
+        );
+        let writing = marks.write_time(OWN).max(Duration::from_millis(1));
 
         let mut random = XorShift::seeded();
         println!("kill -9 points drawn with seed {}", random.seed);
-        let (mut saw_old, mut saw_new) = (0, 0);
+        let (mut saw_old, mut saw_new, mut inside) = (0, 0, 0);
         for kill in 0..KILLS {
             let dir = fresh_copy(&old_db, &work.path().join(format!("kill-{kill}")));
-            // Anywhere from start-up to a little past the usual end of the sync.
-            let at = duration.mul_f64(random.unit() * 1.1);
             let mut child = child_sync(&server, &dir).spawn().unwrap();
-            let deadline = Instant::now() + at;
-            while Instant::now() < deadline {
-                if child.try_wait().unwrap().is_some() {
-                    break;
+            let at = if kill % 2 == 0 {
+                // Anywhere from start-up to a little past the usual end of the sync.
+                let at = duration.mul_f64(random.unit() * 1.1);
+                wait_until_or_exit(&mut child, Instant::now() + at, || false);
+                at
+            } else {
+                // Inside the write transaction of the changed account.
+                let opened = wait_until_or_exit(&mut child, Instant::now() + duration * 3, || {
+                    Marks::read(&dir).open(Some(OWN))
+                });
+                let pause = writing.mul_f64(random.unit());
+                let until = Instant::now() + pause;
+                while Instant::now() < until {
+                    std::hint::spin_loop();
                 }
-                tokio::time::sleep(Duration::from_millis(2)).await;
-            }
+                opened + pause
+            };
             let _ = child.kill(); // SIGKILL; fails only when it has already exited.
             child.wait().unwrap();
 
+            let marks = Marks::read(&dir);
+            // Inside the changed account's write, only the old cache may be left.
+            let in_own = marks.open(Some(OWN));
+            let in_transaction = marks.open(None);
             let db = dir.join("cache.sqlite");
             assert_eq!(integrity(&db).await, "ok", "kill {kill} at {at:?}");
             let now = snapshot(&db).await;
             if now == old {
                 saw_old += 1;
             } else if now == new {
+                assert!(!in_own, "kill {kill} inside the write left the new cache");
                 saw_new += 1;
             } else {
                 panic!("kill {kill} at {at:?} left a cache that is neither old nor new");
             }
+            inside += usize::from(in_transaction);
             std::fs::remove_dir_all(&dir).unwrap();
         }
-        println!("{KILLS} kills: {saw_old} left the old cache, {saw_new} the new one");
+        println!(
+            "{KILLS} kills: {saw_old} left the old cache, {saw_new} the new one; \
+             {inside} landed inside a write transaction (writes took up to {writing:?})"
+        );
+        assert!(inside > 0, "no kill landed inside the write transaction");
     }
 
     /// The child process of the kill -9 test: signs in and syncs the cache in
-    /// `COWDESK_CRASH_DIR`. Only meaningful when started by that test.
+    /// `COWDESK_CRASH_DIR`, marking in `marks` when a write transaction is open (the sync
+    /// reports "saving" right after `BEGIN IMMEDIATE`) and when it committed ("saved").
+    /// Only meaningful when started by that test.
     #[tokio::test]
-    #[ignore = "started by kill_9_during_sync_leaves_the_old_or_the_new_cache"]
+    #[ignore = "started by perf_trust_kill_9_during_sync_leaves_the_old_or_the_new_cache"]
     async fn crash_child_sync() {
         let dir = PathBuf::from(std::env::var_os("COWDESK_CRASH_DIR").expect("crash dir"));
         let server = std::env::var("COWDESK_CRASH_SERVER").expect("crash server");
         let store = Store::open(&dir.join("cache.sqlite")).await.unwrap();
         let portal = sign_in(&server).await;
-        for error in sync_everything(&portal, &store).await {
+        let marks = std::sync::Mutex::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join("marks"))
+                .unwrap(),
+        );
+        let started = Instant::now();
+        let mark = |p: SyncProgress| {
+            let word = match p.stage {
+                SyncStage::Fetching => return,
+                SyncStage::Saving => "saving",
+                SyncStage::Saved => "saved",
+            };
+            // One write(2) per line: what it wrote survives the kill.
+            let line = format!(
+                "{word} {} {}\n",
+                p.account_id,
+                started.elapsed().as_micros()
+            );
+            marks.lock().unwrap().write_all(line.as_bytes()).unwrap();
+        };
+        for error in sync_with(&portal, &store, &mark).await {
             assert_eq!(error, None);
         }
         store.close().await;
     }
+}
+
+/// What the crash child marked: write transactions opened and committed, per account.
+struct Marks {
+    /// Account -> (opened, committed, how long its last complete write took).
+    accounts: std::collections::HashMap<String, (usize, usize, Duration)>,
+}
+
+impl Marks {
+    fn read(dir: &Path) -> Marks {
+        let text = std::fs::read_to_string(dir.join("marks")).unwrap_or_default();
+        let mut accounts = std::collections::HashMap::new();
+        let mut opened_at = std::collections::HashMap::new();
+        for line in text.lines() {
+            let mut parts = line.split(' ');
+            let (Some(word), Some(account), Some(micros)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let at = Duration::from_micros(micros.parse().unwrap_or(0));
+            let entry = accounts
+                .entry(account.to_owned())
+                .or_insert((0, 0, Duration::ZERO));
+            match word {
+                "saving" => {
+                    entry.0 += 1;
+                    opened_at.insert(account.to_owned(), at);
+                }
+                "saved" => {
+                    entry.1 += 1;
+                    if let Some(opened) = opened_at.remove(account) {
+                        entry.2 = at.saturating_sub(opened);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Marks { accounts }
+    }
+
+    /// Whether a write transaction of `account` is open (any account: `None`).
+    fn open(&self, account: Option<&str>) -> bool {
+        self.accounts
+            .iter()
+            .filter(|(id, _)| account.is_none_or(|a| a == id.as_str()))
+            .any(|(_, (opened, committed, _))| opened > committed)
+    }
+
+    fn write_time(&self, account: &str) -> Duration {
+        self.accounts.get(account).map_or(Duration::ZERO, |a| a.2)
+    }
+}
+
+/// Waits until `deadline`, until `done` says so, or until the child has exited; returns
+/// how long it waited.
+fn wait_until_or_exit(
+    child: &mut std::process::Child,
+    deadline: Instant,
+    mut done: impl FnMut() -> bool,
+) -> Duration {
+    let started = Instant::now();
+    while Instant::now() < deadline && !done() {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    started.elapsed()
 }
 
 fn child_sync(server: &str, dir: &Path) -> Command {

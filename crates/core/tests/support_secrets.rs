@@ -1,9 +1,8 @@
 //! Secret links against the Yopass double (both API generations) over loopback, with an
 //! independent OpenPGP implementation (openpgp.js run by node) on the other side.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+#[path = "../../../tests/support/openpgp_js.rs"]
+mod openpgp_js;
 
 use cowdesk_core::model::SecretExpiry;
 use cowdesk_core::support::secret::{decrypt_secret, SecretText};
@@ -13,37 +12,7 @@ use cowdesk_core::support::{
 use cowdesk_sandbox::{
     record_secret, Sandbox, SandboxConfig, YopassConfig, YopassServer, YopassVersion,
 };
-
-fn tool_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/openpgp")
-}
-
-/// Runs the openpgp.js tool; fails the test when node or the package is missing.
-fn openpgp_js(args: &[&str], input: &str) -> (bool, String) {
-    let dir = tool_dir();
-    assert!(
-        dir.join("node_modules/openpgp").is_dir(),
-        "openpgp.js is not installed in {}: run `npm ci` there (scripts/lib/setup.sh install_openpgp_check)",
-        dir.display()
-    );
-    let mut child = Command::new("node")
-        .arg("openpgp-tool.mjs")
-        .args(args)
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node must be installed for the secret-link tests");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8(out.stdout).unwrap())
-}
+use openpgp_js::openpgp_js;
 
 /// Every secret and key a test makes goes to the suite's leak scan.
 fn record(secret: &str, link: &SecretLink) {

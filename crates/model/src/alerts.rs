@@ -26,12 +26,14 @@ pub enum AlertRule {
     DomainExpiring,
     /// Transfer lock off for more than 7 days, no transfer under way.
     DomainUnlocked,
-    /// At or over 90 % of its quota.
+    /// At or over 90 % of its quota, not yet full.
     MailboxQuota,
+    /// At or over 100 % of its quota: mail to it bounces.
+    MailboxFull,
 }
 
 impl AlertRule {
-    pub const ALL: [AlertRule; 11] = [
+    pub const ALL: [AlertRule; 12] = [
         AlertRule::NewInvoice,
         AlertRule::PaymentReminder,
         AlertRule::DueWithoutMandate,
@@ -43,6 +45,7 @@ impl AlertRule {
         AlertRule::DomainExpiring,
         AlertRule::DomainUnlocked,
         AlertRule::MailboxQuota,
+        AlertRule::MailboxFull,
     ];
 
     pub fn category(self) -> AlertCategory {
@@ -54,7 +57,7 @@ impl AlertRule {
             AlertRule::ServiceSuspended | AlertRule::ServiceReactivated => AlertCategory::Services,
             AlertRule::MandateFailed | AlertRule::MandateCancelled => AlertCategory::Mandates,
             AlertRule::DomainExpiring | AlertRule::DomainUnlocked => AlertCategory::Domains,
-            AlertRule::MailboxQuota => AlertCategory::Mailboxes,
+            AlertRule::MailboxQuota | AlertRule::MailboxFull => AlertCategory::Mailboxes,
         }
     }
 
@@ -72,6 +75,7 @@ impl AlertRule {
             AlertRule::DomainExpiring => "domain_expiring",
             AlertRule::DomainUnlocked => "domain_unlocked",
             AlertRule::MailboxQuota => "mailbox_quota",
+            AlertRule::MailboxFull => "mailbox_full",
         }
     }
 

@@ -20,6 +20,10 @@ mod maildoctor;
 pub use maildoctor::*;
 mod support;
 pub use support::*;
+mod support_desk;
+pub use support_desk::*;
+mod connections;
+pub use connections::*;
 
 /// Opaque identifier of a customer account, e.g. `"acc-100001"`.
 pub type AccountId = String;
@@ -245,6 +249,14 @@ impl Mailbox {
     pub fn percent_used(&self) -> Option<f64> {
         (self.quota_bytes > 0).then(|| self.used_bytes as f64 * 100.0 / self.quota_bytes as f64)
     }
+
+    /// Whether at least `percent` % of a limited quota is in use, in whole numbers (the
+    /// cache's SQL asks the same: `used_bytes * 100 >= percent * quota_bytes`).
+    pub fn uses_at_least(&self, percent: i64) -> bool {
+        self.quota_bytes > 0
+            && i128::from(self.used_bytes) * 100
+                >= i128::from(percent) * i128::from(self.quota_bytes)
+    }
 }
 
 /// A login that has access to an account (user management / shares).
@@ -451,7 +463,8 @@ pub struct ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LoginInfo {
-    /// Base URL of the portal, e.g. "https://cp.servercow.de" or the demo sandbox.
+    /// Base URL of the portal preview: a server the user entered that speaks the portal
+    /// contract (docs/portal-api.yaml), e.g. the demo sandbox on loopback. No default.
     pub server: String,
     pub email: String,
     pub demo: bool,
@@ -512,6 +525,20 @@ pub struct SyncProgress {
     /// Resources finished so far for this account, of `total`.
     pub done: u32,
     pub total: u32,
+    pub stage: SyncStage,
+}
+
+/// Where one account's sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStage {
+    /// Asking the server, resource by resource (`resource` is the one asked now).
+    Fetching,
+    /// Writing what arrived into the cache, in one transaction with the alerts it causes.
+    Saving,
+    /// Written; the cache holds the new data.
+    Saved,
 }
 
 /// The outcome of syncing one account.
@@ -642,6 +669,8 @@ pub struct AppInfo {
 mod domains;
 pub use domains::*;
 pub mod iban;
+mod lists;
+pub use lists::*;
 mod mandates;
 pub use mandates::*;
 

@@ -2,7 +2,7 @@
 
 use cowdesk_model::{
     Account, AccountUser, Domain, Invoice, Mailbox, Mandate, Permission, Profile, Resource, Role,
-    Service, Ticket,
+    Service, Ticket, TicketMessage,
 };
 
 use crate::http::etag_of;
@@ -22,6 +22,8 @@ pub struct AccountData {
     pub mailboxes: Vec<Mailbox>,
     pub users: Vec<AccountUser>,
     pub tickets: Vec<Ticket>,
+    /// Each ticket's conversation by ticket id, oldest message first.
+    pub ticket_messages: std::collections::BTreeMap<String, Vec<TicketMessage>>,
 }
 
 impl AccountData {

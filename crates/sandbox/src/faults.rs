@@ -50,11 +50,21 @@ pub enum DisruptionKind {
     AfterWork(u16),
 }
 
+/// The next `times` pages after the first of the collections whose path contains
+/// `path_contains` start one item early, as if an item had been added at the front of the
+/// list between two page requests: the last item of the page before arrives again.
+#[derive(Debug, Clone)]
+pub struct PageShift {
+    pub path_contains: String,
+    pub times: u32,
+}
+
 /// What a waiting fault does to one request.
 #[derive(Debug, Clone)]
 enum Action {
     Status(Fault),
     Disrupt(DisruptionKind),
+    Shift,
 }
 
 struct Waiting {
@@ -96,6 +106,28 @@ impl Faults {
         self.wait(path_contains, times, Action::Disrupt(kind));
     }
 
+    pub fn push_page_shift(&mut self, shift: PageShift) {
+        self.wait(shift.path_contains, shift.times, Action::Shift);
+    }
+
+    /// Whether the page of `path` (a page after the first) starts one item early; counts
+    /// the shift down.
+    pub fn take_page_shift(&mut self, path: &str) -> bool {
+        let Some(position) = self
+            .0
+            .iter()
+            .position(|f| matches!(f.action, Action::Shift) && path.contains(&f.path_contains))
+        else {
+            return false;
+        };
+        let waiting = &mut self.0[position];
+        waiting.times -= 1;
+        if waiting.times == 0 {
+            self.0.remove(position);
+        }
+        true
+    }
+
     fn wait(&mut self, path_contains: String, times: u32, action: Action) {
         if times > 0 {
             self.0.push(Waiting {
@@ -109,10 +141,11 @@ impl Faults {
 
     /// The first fault matching `path`, counted down (and dropped when used up).
     fn take(&mut self, path: &str) -> Option<Action> {
+        // Page shifts are taken by the collection handler, not here.
         let position = self
             .0
             .iter()
-            .position(|f| path.contains(&f.path_contains))?;
+            .position(|f| !matches!(f.action, Action::Shift) && path.contains(&f.path_contains))?;
         let waiting = &mut self.0[position];
         if waiting.skip > 0 {
             waiting.skip -= 1;
@@ -136,7 +169,7 @@ pub(crate) async fn count_and_fault(
     h.count_request();
     let action = h.lock().faults.take(request.uri().path());
     match action {
-        None => next.run(request).await,
+        None | Some(Action::Shift) => next.run(request).await,
         Some(Action::Status(fault)) => status_answer(&fault),
         Some(Action::Disrupt(kind)) => disrupted(kind, request, next).await,
     }
@@ -309,6 +342,18 @@ mod tests {
             Some(Action::Disrupt(DisruptionKind::Truncated))
         ));
         assert!(faults.take("/a/invoices").is_none());
+    }
+
+    #[test]
+    fn page_shifts_wait_apart_from_other_faults() {
+        let mut faults = Faults::default();
+        faults.push_page_shift(PageShift {
+            path_contains: "/invoices".into(),
+            times: 1,
+        });
+        assert!(faults.take("/a/invoices").is_none(), "no answer of its own");
+        assert!(faults.take_page_shift("/a/invoices"));
+        assert!(!faults.take_page_shift("/a/invoices"), "used up");
     }
 
     #[test]

@@ -11,11 +11,12 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use cowdesk_model::{
     Account, AccountUser, Domain, Invoice, InvoiceStatus, MailAllowance, Mailbox, Mandate,
     MandateKind, MandateStatus, PostalAddress, Profile, Role, Service, ServiceStatus, Ticket,
-    TicketStatus,
+    TicketAuthor, TicketMessage, TicketStatus,
 };
+use std::collections::BTreeMap;
 
 use crate::data::{accounting, full_access, AccountData, Grant};
-use crate::{SandboxConfig, DEMO_EMAIL, OTHER_EMAIL};
+use crate::{SandboxConfig, DEMO_EMAIL, OTHER_EMAIL, SHARED_OWNER_EMAIL};
 
 /// SplitMix64: small, fast and the same on every platform and release.
 struct Rng(u64);
@@ -124,7 +125,7 @@ pub(crate) fn generate(config: &SandboxConfig) -> (Vec<AccountData>, Vec<Grant>)
         200_002,
         "Bäckerei Schmidt GmbH",
         "baeckerei-schmidt",
-        "jonas@baeckerei-schmidt.example",
+        SHARED_OWNER_EMAIL,
         "Jonas Schmidt",
         "Marktplatz 3",
         "48143",
@@ -371,6 +372,45 @@ fn account_data(
         },
     ];
 
+    let asked = morning(before(today, 20));
+    let ticket_messages = BTreeMap::from([
+        (
+            format!("{}-t1", company.id),
+            vec![
+                TicketMessage {
+                    author: TicketAuthor::Customer,
+                    body: "Guten Tag,\nauf der letzten Rechnung ist der Managed mailcow doppelt aufgeführt. Können Sie das bitte prüfen?\nViele Grüße".to_owned(),
+                    sent_at: asked,
+                },
+                TicketMessage {
+                    author: TicketAuthor::Support,
+                    body: "Hallo,\nvielen Dank für den Hinweis. Die zweite Position war eine Gutschrift für den Vormonat; die Rechnung ist korrekt. Bei Fragen melden Sie sich gern.\nIhr Servercow-Support".to_owned(),
+                    sent_at: asked + chrono::Duration::hours(3),
+                },
+            ],
+        ),
+        (
+            format!("{}-t2", company.id),
+            vec![
+                TicketMessage {
+                    author: TicketAuthor::Customer,
+                    body: "Wir möchten eine Domain von einem anderen Anbieter zu Servercow umziehen. Was ist zu tun?".to_owned(),
+                    sent_at: morning(before(today, 95)),
+                },
+                TicketMessage {
+                    author: TicketAuthor::Support,
+                    body: "Bitte geben Sie uns den Auth-Code über einen Secret-Link (secrets.servercow.de), nicht im Ticket. Den Umzug stoßen wir dann an.".to_owned(),
+                    sent_at: morning(before(today, 94)),
+                },
+                TicketMessage {
+                    author: TicketAuthor::Support,
+                    body: "Der Umzug ist abgeschlossen. Wir schließen das Ticket.".to_owned(),
+                    sent_at: morning(before(today, 90)),
+                },
+            ],
+        ),
+    ]);
+
     let mut data = AccountData {
         account,
         profile,
@@ -381,6 +421,7 @@ fn account_data(
         mailboxes,
         users,
         tickets,
+        ticket_messages,
     };
     data.sort();
     data

@@ -38,7 +38,7 @@ pub use dns::{
     DNS_API_PASSWORD, DNS_API_USERNAME, MAILCOW_SPF,
 };
 pub use dnskeys::{dkim_record, DKIM_RSA_1024, DKIM_RSA_2048};
-pub use faults::{Disruption, DisruptionKind, Fault};
+pub use faults::{Disruption, DisruptionKind, Fault, PageShift};
 pub use mandates::NO_DEBIT_IBAN;
 pub use routes::ROUTES;
 pub use scenarios::DemoEvent;
@@ -55,6 +55,10 @@ pub const DEMO_PASSWORD: &str = "cowdesk-demo";
 /// A second login, owner of an account the demo user cannot see.
 pub const OTHER_EMAIL: &str = "other@cowdesk.example";
 pub const OTHER_PASSWORD: &str = "other-password";
+/// The owner of the bakery account the demo login sees with the accounting role: a login
+/// that sees more of that account than the demo login does.
+pub const SHARED_OWNER_EMAIL: &str = "jonas@baeckerei-schmidt.example";
+pub const SHARED_OWNER_PASSWORD: &str = "jonas-password";
 
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 

@@ -10,7 +10,10 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put, MethodRouter};
 use axum::{Json, Router};
-use cowdesk_model::{NewTicket, Permission, Resource, Ticket, TicketStatus};
+use cowdesk_model::{
+    NewTicket, Permission, Resource, Ticket, TicketAuthor, TicketMessage, TicketStatus,
+    TicketThread,
+};
 use serde::Serialize;
 
 use crate::auth::{self, authenticate, authorise};
@@ -41,6 +44,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/accounts/{account_id}/users"),
     ("get", "/api/v1/accounts/{account_id}/tickets"),
     ("post", "/api/v1/accounts/{account_id}/tickets"),
+    // A ticket's conversation (issue 15).
+    (
+        "get",
+        "/api/v1/accounts/{account_id}/tickets/{ticket_id}/messages",
+    ),
     ("put", "/api/v1/accounts/{account_id}/profile"),
     ("get", "/api/v1/accounts/{account_id}/dpa"),
     // Domain transfer (issue 5).
@@ -137,6 +145,7 @@ fn endpoint(method: &str, path: &str) -> Option<MethodRouter<SandboxHandle>> {
         ("get", "/accounts/{account_id}/profile") => get(profile),
         ("get", "/accounts/{account_id}/invoices/{number}/pdf") => get(invoice_pdf),
         ("post", "/accounts/{account_id}/tickets") => post(create_ticket),
+        ("get", "/accounts/{account_id}/tickets/{ticket_id}/messages") => get(ticket_thread),
         ("put", "/accounts/{account_id}/profile") => put(billing::update_profile),
         ("get", "/accounts/{account_id}/dpa") => get(billing::dpa),
         ("put", "/accounts/{account_id}/domains/{name}/transfer-lock") => {
@@ -217,18 +226,27 @@ async fn collection(
         Err(response) => return response,
     };
     let mut state = h.lock();
+    let shifted = page > 1
+        && state
+            .faults
+            .take_page_shift(&path_of(&account_id, resource));
     let Some((data, etag)) = state.account_with_etag(&account_id, resource) else {
         return not_found("No such account.");
     };
+    let paging = Paging {
+        page,
+        per_page,
+        shifted,
+    };
     // Pages are serialised straight from the shared data: no copy of a 10,000-item list.
     with_etag(&headers, &etag, || match resource {
-        Resource::Invoices => page_of(&data.invoices, page, per_page),
-        Resource::Mandates => page_of(&data.mandates, page, per_page),
-        Resource::Services => page_of(&data.services, page, per_page),
-        Resource::Domains => page_of(&data.domains, page, per_page),
-        Resource::Mailboxes => page_of(&data.mailboxes, page, per_page),
-        Resource::Users => page_of(&data.users, page, per_page),
-        Resource::Tickets => page_of(&data.tickets, page, per_page),
+        Resource::Invoices => page_of(&data.invoices, paging),
+        Resource::Mandates => page_of(&data.mandates, paging),
+        Resource::Services => page_of(&data.services, paging),
+        Resource::Domains => page_of(&data.domains, paging),
+        Resource::Mailboxes => page_of(&data.mailboxes, paging),
+        Resource::Users => page_of(&data.users, paging),
+        Resource::Tickets => page_of(&data.tickets, paging),
         Resource::Profile => not_found("No such resource."),
     })
 }
@@ -243,8 +261,31 @@ struct Page<'a, T> {
     next_page: Option<u32>,
 }
 
-fn page_of<T: Serialize>(all: &[T], page: u32, per_page: u32) -> Response {
+/// The page asked for, and whether it starts one item early (an injected page shift).
+#[derive(Clone, Copy)]
+struct Paging {
+    page: u32,
+    per_page: u32,
+    shifted: bool,
+}
+
+/// The request path of a collection, as faults match it.
+fn path_of(account_id: &str, resource: Resource) -> String {
+    format!("/api/v1/accounts/{account_id}/{}", resource.path())
+}
+
+fn page_of<T: Serialize>(all: &[T], paging: Paging) -> Response {
+    let Paging {
+        page,
+        per_page,
+        shifted,
+    } = paging;
     let (start, end, next_page) = window(all.len(), page, per_page);
+    let start = if shifted {
+        start.saturating_sub(1)
+    } else {
+        start
+    };
     Json(Page {
         items: &all[start..end],
         page,
@@ -290,6 +331,32 @@ async fn invoice_pdf(
         body,
     )
         .into_response()
+}
+
+async fn ticket_thread(
+    State(h): State<SandboxHandle>,
+    Path((account_id, ticket_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(response) = authorise(&h, &headers, &account_id, Permission::Tickets) {
+        return response;
+    }
+    let state = h.lock();
+    let Some(data) = state.accounts.iter().find(|a| a.account.id == account_id) else {
+        return not_found("No such account.");
+    };
+    let Some(ticket) = data.tickets.iter().find(|t| t.id == ticket_id) else {
+        return not_found("No such ticket.");
+    };
+    Json(TicketThread {
+        ticket: ticket.clone(),
+        messages: data
+            .ticket_messages
+            .get(&ticket_id)
+            .cloned()
+            .unwrap_or_default(),
+    })
+    .into_response()
 }
 
 async fn create_ticket(
@@ -362,6 +429,14 @@ async fn create_ticket(
         return not_found("No such account.");
     };
     data.tickets.insert(0, ticket.clone());
+    data.ticket_messages.insert(
+        ticket.id.clone(),
+        vec![TicketMessage {
+            author: TicketAuthor::Customer,
+            body: request.body.clone(),
+            sent_at: ticket.created_at,
+        }],
+    );
     data.sort();
     state.forget_etags(&account_id, Some(Resource::Tickets));
     state

@@ -10,9 +10,12 @@ use cowdesk_model::{Account, NewTicket, Resource, Ticket};
 
 use crate::auth::Sessions;
 use crate::data::{AccountData, Grant};
-use crate::faults::{Disruption, Fault, Faults};
+use crate::faults::{Disruption, Fault, Faults, PageShift};
 use crate::generate::generate;
-use crate::{SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD};
+use crate::{
+    SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, OTHER_EMAIL, OTHER_PASSWORD, SHARED_OWNER_EMAIL,
+    SHARED_OWNER_PASSWORD,
+};
 
 /// A cheap, cloneable handle on a running sandbox, for tests to read and change it.
 #[derive(Clone)]
@@ -65,6 +68,10 @@ impl SandboxHandle {
         let passwords = HashMap::from([
             (DEMO_EMAIL.to_owned(), DEMO_PASSWORD.to_owned()),
             (OTHER_EMAIL.to_owned(), OTHER_PASSWORD.to_owned()),
+            (
+                SHARED_OWNER_EMAIL.to_owned(),
+                SHARED_OWNER_PASSWORD.to_owned(),
+            ),
         ]);
         SandboxHandle {
             inner: Arc::new(Shared {
@@ -156,6 +163,11 @@ impl SandboxHandle {
 
     pub fn inject_disruption(&self, disruption: Disruption) {
         self.lock().faults.push_disruption(disruption);
+    }
+
+    /// Shifts the next pages of a collection by one item (see [`PageShift`]).
+    pub fn inject_page_shift(&self, shift: PageShift) {
+        self.lock().faults.push_page_shift(shift);
     }
 
     /// Requests served so far, faulty answers included.

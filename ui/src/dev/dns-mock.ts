@@ -102,7 +102,8 @@ export async function dnsAnswer(cmd: string, a: Record<string, string | null | u
       const value = (a.resolver ?? "").trim();
       if (value !== "" && !/^[\d.:[\]a-f]+$/i.test(value)) {
         const message = "Enter the resolver as an IP address, optionally with a port (e.g. 9.9.9.9 or 127.0.0.1:5353).";
-        throw { kind: "invalid_input", message, message_de: "Geben Sie den Resolver als IP-Adresse ein, optional mit Port (z. B. 9.9.9.9 oder 127.0.0.1:5353).", fields: { resolver: message } };
+        const de = "Geben Sie den Resolver als IP-Adresse ein, optional mit Port (z. B. 9.9.9.9 oder 127.0.0.1:5353).";
+        throw { kind: "invalid_input", message, message_de: de, fields: { resolver: message }, fields_de: { resolver: de }, server_words: false };
       }
       state.settings = { ...state.settings, resolver: value === "" ? null : value.includes(":") ? value : `${value}:53` };
       return state.settings;
@@ -110,7 +111,8 @@ export async function dnsAnswer(cmd: string, a: Record<string, string | null | u
     case "set_dns_api_credentials":
       if (!(a.username ?? "").trim()) {
         const message = "Enter the user name of the DNS API access from the customer portal.";
-        throw { kind: "invalid_input", message, message_de: "Bitte den Benutzernamen des DNS-API-Zugangs aus dem Kundenportal eingeben.", fields: { username: message } };
+        const de = "Bitte den Benutzernamen des DNS-API-Zugangs aus dem Kundenportal eingeben.";
+        throw { kind: "invalid_input", message, message_de: de, fields: { username: message }, fields_de: { username: de }, server_words: false };
       }
       state.settings = { ...state.settings, api_username: (a.username ?? "").trim() };
       return state.settings;

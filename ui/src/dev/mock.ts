@@ -98,7 +98,7 @@ const data: Record<string, Data> = {
     ],
     services: [
       { id: "s-1", kind: "webhosting", product: "Webhosting Business", status: "active", term_months: 12, period_end: day(140), status_reason: null, mail_allowance: null },
-      { id: "s-2", kind: "mail", product: "Shared mailcow", status: "suspended", term_months: 1, period_end: day(9), status_reason: "Unpaid invoice RE-2026-000107", mail_allowance: { mailboxes: 20, storage_bytes: 20 * GB } },
+      { id: "s-2", kind: "mail", product: "Shared mailcow", status: "suspended", term_months: 1, period_end: day(9), status_reason: "Unpaid invoice RE-2026-000107", status_reason_text: { en: "Unpaid invoice RE-2026-000107", de: "Unbezahlte Rechnung RE-2026-000107", server_words: false }, mail_allowance: { mailboxes: 20, storage_bytes: 20 * GB } },
       { id: "s-3", kind: "domain", product: "Domain .de", status: "active", term_months: 12, period_end: day(12), status_reason: null, mail_allowance: null },
       { id: "s-4", kind: "server", product: "vServer S", status: "active", term_months: 1, period_end: day(21), status_reason: null, mail_allowance: null },
       { id: "s-5", kind: "webhosting", product: "Webhosting Starter", status: "terminated", term_months: 12, period_end: day(-60), status_reason: null, mail_allowance: null },
@@ -261,7 +261,8 @@ async function fakeSync(): Promise<SyncOutcome[]> {
   for (const a of accounts) {
     for (let done = 1; done <= 8; done++) {
       await pause(120);
-      await emit("sync-progress", { account_id: a.id, resource: "invoices", done, total: 8 });
+      const stage = done < 8 ? "fetching" : "saved";
+      await emit("sync-progress", { account_id: a.id, resource: "invoices", done, total: 8, stage });
     }
   }
   const result = outcomes(offline ? offlineError : null);
@@ -318,6 +319,8 @@ export function installMock(): void {
               message: "Enter your e-mail address.",
               message_de: "Bitte geben Sie Ihre E-Mail-Adresse ein.",
               fields: { email: "Enter your e-mail address." },
+              fields_de: { email: "Bitte geben Sie Ihre E-Mail-Adresse ein." },
+              server_words: false,
             };
           }
           if (a.password !== "cowdesk-demo") {

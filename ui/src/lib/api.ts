@@ -17,6 +17,13 @@ import type { Listing } from "./bindings/Listing";
 import type { LoginInfo } from "./bindings/LoginInfo";
 import type { MailClientConfig } from "./bindings/MailClientConfig";
 import type { Mailbox } from "./bindings/Mailbox";
+import type { ConnectOutcome } from "./bindings/ConnectOutcome";
+import type { Connection } from "./bindings/Connection";
+import type { ConnectionSyncOutcome } from "./bindings/ConnectionSyncOutcome";
+import type { MailboxEntry } from "./bindings/MailboxEntry";
+import type { MailcowAliasEntry } from "./bindings/MailcowAliasEntry";
+import type { MailcowChangeOutcome } from "./bindings/MailcowChangeOutcome";
+import type { MailcowDomainEntry } from "./bindings/MailcowDomainEntry";
 import type { Mandate } from "./bindings/Mandate";
 import type { Navigation } from "./bindings/Navigation";
 import type { Service } from "./bindings/Service";
@@ -58,6 +65,38 @@ export const api = {
   setKeepRunning: (enabled: boolean) => invoke<DesktopSettings>("set_keep_running", { enabled }),
   demoEvent: (kind: "reminder" | "suspension" | "reactivation") => invoke<void>("demo_event", { kind }),
   syncSchedule: () => invoke<SyncSchedule>("sync_schedule"),
+  listConnections: () => invoke<Connection[]>("list_connections"),
+  connectMailcowSession: (url: string, user: string, password: string, totp: string | null) =>
+    invoke<ConnectOutcome>("connect_mailcow_session", { url, user, password, totp }),
+  verifyMailcowTotp: (id: string, code: string) => invoke<Connection>("verify_mailcow_totp", { id, code }),
+  connectMailcowApiKey: (url: string, apiKey: string) =>
+    invoke<ConnectOutcome>("connect_mailcow_api_key", { url, apiKey }),
+  removeConnection: (id: string) => invoke<void>("remove_connection", { id }),
+  syncConnection: (id: string) => invoke<ConnectionSyncOutcome>("sync_connection", { id }),
+  mailboxEntries: (domain: string | null = null) => invoke<MailboxEntry[]>("mailbox_entries", { domain }),
+  mailcowDomains: () => invoke<MailcowDomainEntry[]>("mailcow_domains"),
+  mailcowAliases: (domain: string | null = null) => invoke<MailcowAliasEntry[]>("mailcow_aliases", { domain }),
+  mailcowAddMailbox: (m: {
+    connectionId: string | null;
+    address: string;
+    name: string;
+    quotaMib: number;
+    password: string | null;
+    active: boolean;
+  }) => invoke<MailcowChangeOutcome>("mailcow_add_mailbox", m),
+  mailcowEditMailbox: (m: {
+    connectionId: string | null;
+    address: string;
+    name: string | null;
+    quotaMib: number | null;
+    active: boolean | null;
+  }) => invoke<MailcowChangeOutcome>("mailcow_edit_mailbox", m),
+  mailcowDeleteMailbox: (connectionId: string | null, address: string) =>
+    invoke<MailcowChangeOutcome>("mailcow_delete_mailbox", { connectionId, address }),
+  mailcowAddAlias: (connectionId: string | null, address: string, targets: string[]) =>
+    invoke<MailcowChangeOutcome>("mailcow_add_alias", { connectionId, address, targets }),
+  mailcowDeleteAlias: (connectionId: string | null, address: string) =>
+    invoke<MailcowChangeOutcome>("mailcow_delete_alias", { connectionId, address }),
 };
 
 export const events = {

@@ -4,6 +4,7 @@
 import { api, asErrorInfo, events } from "./api";
 import type { AccountSummary } from "./bindings/AccountSummary";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
+import type { Connection } from "./bindings/Connection";
 import type { LoginInfo } from "./bindings/LoginInfo";
 import type { ServerText } from "./bindings/ServerText";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
@@ -11,6 +12,7 @@ import { locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
 
 export type View =
   | "dashboard"
+  | "connections"
   | "invoices"
   | "mandates"
   | "services"
@@ -19,6 +21,7 @@ export type View =
   | "mailsettings"
   | "billing"
   | "activity"
+  | "support"
   | "alerts";
 
 export const VIEWS: View[] = [
@@ -31,12 +34,19 @@ export const VIEWS: View[] = [
   "mailsettings",
   "billing",
   "activity",
+  "support",
   "alerts",
+  "connections",
 ];
+
+/** The views that need the portal preview's account data. */
+export const PORTAL_VIEWS: View[] = ["invoices", "mandates", "services", "domains", "billing", "activity"];
 
 interface AppState {
   phase: "booting" | "login" | "ready";
   login: LoginInfo | null;
+  /** The profile's mailcow connections (a profile may have these without a portal login). */
+  connections: Connection[];
   accounts: AccountSummary[];
   selected: string | null;
   view: View;
@@ -54,6 +64,7 @@ interface AppState {
 export const app = $state<AppState>({
   phase: "booting",
   login: null,
+  connections: [],
   accounts: [],
   selected: null,
   view: "dashboard",
@@ -71,6 +82,12 @@ export function errorText(info: ErrorInfo): string {
   return locale.lang === "de" ? info.message_de : info.message;
 }
 
+/** Words the portal wrote that cowdesk does not know, so could not translate: quoted as
+ *  they came and labelled as the portal's message, in the current language. */
+export function serverWords(text: string): string {
+  return `${t("common.serverMessage")}: ${t("common.quoted", { text })}`;
+}
+
 /**
  * One field's problem from a form error, in the current language. A text the portal
  * worded and cowdesk could not translate comes as it is, marked as the portal's words.
@@ -78,17 +95,29 @@ export function errorText(info: ErrorInfo): string {
 export function fieldText(info: ErrorInfo | null, field: string): string | undefined {
   const en = info?.fields[field];
   if (!info || en === undefined) return undefined;
-  const text = locale.lang === "de" ? (info.fields_de?.[field] ?? en) : en;
-  const untranslated = info.server_words && (info.fields_de?.[field] ?? en) === en;
-  return untranslated ? `${text} ${t("common.serverWords")}` : text;
+  const de = info.fields_de?.[field] ?? en;
+  // A text cowdesk knows has a German wording of its own; the portal's unknown words are
+  // the same in both.
+  if (info.server_words && de === en) return serverWords(en);
+  return locale.lang === "de" ? de : en;
 }
 
-/** A text the portal worded (a status reason) in the current language, marked when it
- *  is the portal's own untranslated words. */
+/** A text the portal worded (a status reason) as the window shows it: in the current
+ *  language, or as the portal wrote it when cowdesk does not know it (`serverWords`). */
+export function shownServerText(
+  text: ServerText | null | undefined,
+  raw: string | null,
+): { text: string; serverWords: boolean } | null {
+  // Without the core's reading (never expected), the raw text is the portal's words.
+  if (!text) return raw === null ? null : { text: raw, serverWords: true };
+  return { text: locale.lang === "de" ? text.de : text.en, serverWords: text.server_words };
+}
+
+/** `shownServerText` as one string, for places that show plain text. */
 export function serverText(text: ServerText | null | undefined, raw: string | null): string | null {
-  if (!text) return raw;
-  const shown = locale.lang === "de" ? text.de : text.en;
-  return text.server_words ? `${shown} ${t("common.serverWords")}` : shown;
+  const shown = shownServerText(text, raw);
+  if (!shown) return null;
+  return shown.serverWords ? serverWords(shown.text) : shown.text;
 }
 
 export async function boot(): Promise<void> {
@@ -99,8 +128,11 @@ export async function boot(): Promise<void> {
     setLanguage(resolveLanguage(info.language, info.system_locale));
     await listenToSync();
     const login = await api.sessionStatus();
+    app.connections = await api.listConnections();
     if (login) {
       await enter(login);
+    } else if (app.connections.length > 0) {
+      await enterConnections();
     } else {
       app.phase = "login";
     }
@@ -127,6 +159,7 @@ async function listenToSync(): Promise<void> {
     app.progress = null;
     if (app.phase !== "ready") return;
     await refreshAccounts().catch(() => {});
+    await refreshConnections().catch(() => {});
     app.generation += 1;
   });
 }
@@ -140,6 +173,38 @@ export async function enter(login: LoginInfo): Promise<void> {
   app.selected = selected ?? app.accounts[0]?.account.id ?? null;
   app.view = "dashboard";
   app.phase = "ready";
+}
+
+/** A profile with mailcow connections and no portal sign-in: what the mailcows hold. */
+export async function enterConnections(): Promise<void> {
+  app.fatal = null;
+  await refreshConnections();
+  if (!app.login) {
+    app.accounts = [];
+    app.selected = null;
+  }
+  app.view = app.login ? app.view : "dashboard";
+  app.phase = "ready";
+  app.generation += 1;
+}
+
+export async function refreshConnections(): Promise<void> {
+  app.connections = await api.listConnections();
+}
+
+/** Whether the profile has anything left to show; else back to the first screen. */
+export async function afterConnectionRemoved(): Promise<void> {
+  await refreshConnections();
+  if (!app.login && app.connections.length === 0) {
+    app.view = "dashboard";
+    app.phase = "login";
+  }
+  app.generation += 1;
+}
+
+/** The views the sidebar offers: without a portal sign-in, none of the portal's. */
+export function visibleViews(): View[] {
+  return app.login ? VIEWS : VIEWS.filter((v) => !PORTAL_VIEWS.includes(v));
 }
 
 export async function refreshAccounts(): Promise<void> {
@@ -180,6 +245,7 @@ export async function syncNow(): Promise<void> {
     app.progress = null;
   }
   await refreshAccounts().catch(() => {});
+  await refreshConnections().catch(() => {});
   app.generation += 1;
 }
 
@@ -198,7 +264,11 @@ export async function logout(): Promise<void> {
   app.syncing = false;
   app.progress = null;
   app.view = "dashboard";
-  app.phase = "login";
+  // The portal sign-out leaves the profile's mailcow connections: they stay on show.
+  await refreshConnections().catch(() => {
+    app.connections = [];
+  });
+  app.phase = app.connections.length > 0 ? "ready" : "login";
 }
 
 export async function chooseLanguage(choice: string): Promise<void> {

@@ -49,10 +49,11 @@ describe("billing helpers", () => {
       server_words: true,
     };
     locale.lang = "de";
-    expect(fieldProblem(error, "iban")).toBe("Held for review (Wortlaut des Portals, nicht übersetzt)");
+    expect(fieldProblem(error, "iban")).toBe("Meldung des Portals, nicht übersetzt: „Held for review“");
     expect(fieldProblem(error, "bic")).toBe("Das ist keine gültige BIC.");
     locale.lang = "en";
-    expect(fieldProblem(error, "iban")).toBe("Held for review (the portal's words)");
+    expect(fieldProblem(error, "iban")).toBe("Portal message: “Held for review”");
+    expect(fieldProblem(error, "bic")).toBe("This is not a valid BIC.");
   });
 
   it("names the permission a shared role lacks", () => {

@@ -2,7 +2,10 @@ import * as dnsMessages from "./messages/dns";
 import * as domainMessages from "./messages/domains";
 import * as mandateMessages from "./messages/mandates";
 import * as mailMessages from "./messages/mail";
+import * as loginMessages from "./messages/login";
+import * as mailcowMessages from "./messages/mailcow";
 import * as mailDoctorMessages from "./messages/maildoctor";
+import * as supportMessages from "./messages/support";
 
 // One i18n layer for every string of the UI: English and German, chosen by the OS
 // language unless the user picks one.
@@ -12,21 +15,8 @@ import { de as alertsDe, en as alertsEn } from "./messages/alerts";
 
 const en = {
   "app.name": "cowdesk",
-  "login.title": "Sign in to your Servercow account",
-  "login.subtitle": "Invoices, contracts, domains and mailboxes of every account shared with you — on your desktop, also offline.",
-  "login.email": "E-mail address",
-  "login.password": "Password",
-  "login.submit": "Sign in",
-  "login.working": "Signing in…",
-  "login.advanced": "Advanced",
-  "login.server": "Customer portal address",
-  "login.forgot": "Forgot password?",
-  "login.resetSent": "If an account exists for {email}, the portal has sent it a link to set a new password.",
-  "login.resetNeedsEmail": "Enter your e-mail address first, then choose “Forgot password?”.",
-  "login.or": "or",
-  "login.demo": "Try the demo",
-  "login.demoHint": "Sample data from a built-in sandbox. No account needed.",
-  "login.starting": "Starting the demo…",
+  ...loginMessages.en,
+  ...mailcowMessages.en,
   "nav.main": "Main navigation",
   "nav.dashboard": "Dashboard",
   "nav.invoices": "Invoices",
@@ -106,7 +96,6 @@ const en = {
   "inv.due": "Due",
   "inv.amount": "Amount",
   "inv.status": "Status",
-  "inv.dunning": "Reminder",
   "inv.empty": "No invoices yet.",
   "man.title": "Payment mandates",
   "man.kind": "Type",
@@ -131,7 +120,6 @@ const en = {
   "dom.name": "Domain",
   "dom.expires": "Expires",
   "dom.lock": "Transfer lock",
-  "dom.autoRenew": "Auto-renew",
   "dom.locked": "Locked",
   "dom.unlocked": "Unlocked",
   "dom.empty": "No domains.",
@@ -164,8 +152,9 @@ const en = {
   "common.loadFailed": "This could not be loaded: {message}",
   "common.retry": "Try again",
   "common.busy": "Please wait",
-  "login.fieldsHint": "Please check the marked fields.",
-  "common.serverWords": "(the portal's words)",
+  "common.serverMessage": "Portal message",
+  "common.quoted": "“{text}”",
+  "common.moreBelow": "More below",
   "nav.account": "Account",
   "sync.progress": "Sync progress",
   "sync.offlineShort": "Offline",
@@ -184,27 +173,15 @@ const en = {
   ...alertsEn,
   ...mailMessages.en,
   ...mailDoctorMessages.en,
+  ...supportMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;
 
 const de: Record<MessageKey, string> = {
   "app.name": "cowdesk",
-  "login.title": "Bei Ihrem Servercow-Konto anmelden",
-  "login.subtitle": "Rechnungen, Verträge, Domains und Postfächer aller mit Ihnen geteilten Konten — auf Ihrem Desktop, auch offline.",
-  "login.email": "E-Mail-Adresse",
-  "login.password": "Passwort",
-  "login.submit": "Anmelden",
-  "login.working": "Anmeldung läuft…",
-  "login.advanced": "Erweitert",
-  "login.server": "Adresse des Kundenportals",
-  "login.forgot": "Passwort vergessen?",
-  "login.resetSent": "Falls ein Konto für {email} existiert, hat das Portal einen Link zum Zurücksetzen des Passworts gesendet.",
-  "login.resetNeedsEmail": "Geben Sie zuerst Ihre E-Mail-Adresse ein und wählen Sie dann „Passwort vergessen?“.",
-  "login.or": "oder",
-  "login.demo": "Demo ausprobieren",
-  "login.demoHint": "Beispieldaten aus einer eingebauten Sandbox. Kein Konto nötig.",
-  "login.starting": "Demo wird gestartet…",
+  ...loginMessages.de,
+  ...mailcowMessages.de,
   "nav.main": "Hauptnavigation",
   "nav.dashboard": "Übersicht",
   "nav.invoices": "Rechnungen",
@@ -284,7 +261,6 @@ const de: Record<MessageKey, string> = {
   "inv.due": "Fällig",
   "inv.amount": "Betrag",
   "inv.status": "Status",
-  "inv.dunning": "Mahnstufe",
   "inv.empty": "Noch keine Rechnungen.",
   "man.title": "Zahlungsmandate",
   "man.kind": "Art",
@@ -308,8 +284,7 @@ const de: Record<MessageKey, string> = {
   "dom.title": "Domains",
   "dom.name": "Domain",
   "dom.expires": "Läuft ab",
-  "dom.lock": "Transfersperre",
-  "dom.autoRenew": "Auto-Verlängerung",
+  "dom.lock": "Transfer\u00ADsperre",
   "dom.locked": "Gesperrt",
   "dom.unlocked": "Entsperrt",
   "dom.empty": "Keine Domains.",
@@ -342,8 +317,9 @@ const de: Record<MessageKey, string> = {
   "common.loadFailed": "Das konnte nicht geladen werden: {message}",
   "common.retry": "Erneut versuchen",
   "common.busy": "Bitte warten",
-  "login.fieldsHint": "Bitte prüfen Sie die markierten Felder.",
-  "common.serverWords": "(Wortlaut des Portals, nicht übersetzt)",
+  "common.serverMessage": "Meldung des Portals, nicht übersetzt",
+  "common.quoted": "„{text}“",
+  "common.moreBelow": "Weiter unten",
   "nav.account": "Konto",
   "sync.progress": "Fortschritt der Synchronisierung",
   "sync.offlineShort": "Offline",
@@ -362,6 +338,7 @@ const de: Record<MessageKey, string> = {
   ...alertsDe,
   ...mailMessages.de,
   ...mailDoctorMessages.de,
+  ...supportMessages.de,
 };
 
 export const dictionaries = { en, de } as const;

@@ -114,11 +114,11 @@ describe("maildoctor form", () => {
   });
 
   it("maps Rust's field names onto the form's", () => {
-    const info = (field: string) => ({ kind: "invalid_input" as const, message: "m", message_de: "d", fields: { [field]: "m" } });
+    const info = (field: string) => ({ kind: "invalid_input" as const, message: "m", message_de: "d", fields: { [field]: "m" }, fields_de: { [field]: "d" }, server_words: false });
     expect(fieldOfError(info("ca_file"))).toBe("caFile");
     expect(fieldOfError(info("password"))).toBe("password");
     expect(fieldOfError(info("port"))).toBe("imapTls");
-    expect(fieldOfError({ kind: "offline", message: "m", message_de: "d", fields: {} })).toBeNull();
+    expect(fieldOfError({ kind: "offline", message: "m", message_de: "d", fields: {}, fields_de: {}, server_words: false })).toBeNull();
   });
 
   it("remembers what was typed per mailbox, never the password", () => {

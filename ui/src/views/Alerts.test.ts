@@ -68,7 +68,7 @@ beforeEach(() => {
   app.accounts = [account("acc-100001", "Müller Webdesign"), account("acc-200002", "Bäckerei Schmidt GmbH")];
   app.selected = "acc-200002";
   app.view = "alerts";
-  app.login = { server: "https://cp.servercow.de", email: "a@b.de", demo: false, remembered: true };
+  app.login = { server: "http://127.0.0.1:8080", email: "a@b.de", demo: false, remembered: true };
   alerts.highlight = null;
 });
 
@@ -194,6 +194,50 @@ describe("alert settings", () => {
     await until(() => target.querySelector(".field-error") !== null);
     expect(target.querySelector(".field-error")?.textContent).toBe("Quiet hours must end at another time than they start.");
     unmount(component);
+  });
+});
+
+describe("alert settings in German", () => {
+  it("trust: a refused time shows its field's own problem in German, the portal's words marked", async () => {
+    setLanguage("de");
+    const refusals = [
+      { en: "Quiet hours must end at another time than they start.", de: "Die Ruhezeit muss zu einer anderen Uhrzeit enden, als sie beginnt.", server: false },
+      { en: "Not during maintenance", de: "Not during maintenance", server: true },
+    ];
+    let saves = 0;
+    mockIPC((cmd, args) => {
+      if (cmd === "list_alerts") return [];
+      if (cmd === "get_alert_settings") return { enabled: true, muted_categories: [], muted_accounts: [], quiet_hours: null, sync_interval_minutes: 15 };
+      if (cmd === "get_desktop_settings") return { start_at_login: false, keep_running: true, tray_available: true };
+      if (cmd === "set_alert_settings") {
+        const refusal = refusals[saves++];
+        if (!refusal) return (args as { settings: AlertSettings }).settings;
+        throw {
+          kind: "invalid_input",
+          message: "Please check the highlighted fields.",
+          message_de: "Bitte prüfen Sie die markierten Felder.",
+          fields: { quietEnd: refusal.en },
+          fields_de: { quietEnd: refusal.de },
+          server_words: refusal.server,
+        };
+      }
+      return null;
+    });
+    const target = attached();
+    const component = mount(Alerts, { target });
+    (target.querySelector("[data-testid=alerts-tab-settings]") as HTMLButtonElement).click();
+    await until(() => target.querySelector("[data-testid=alert-settings]") !== null);
+    (target.querySelector("[data-testid=alerts-quiet]") as HTMLInputElement).click();
+    flushSync();
+    const save = () => (target.querySelector("[data-testid=alerts-save]") as HTMLButtonElement).click();
+    save();
+    await until(() => target.querySelector(".field-error") !== null);
+    expect(target.querySelector(".field-error")?.textContent).toBe("Die Ruhezeit muss zu einer anderen Uhrzeit enden, als sie beginnt.");
+    save();
+    await until(() => target.querySelector(".field-error")?.textContent?.includes("maintenance") ?? false);
+    expect(target.querySelector(".field-error")?.textContent).toBe("Meldung des Portals, nicht übersetzt: „Not during maintenance“");
+    unmount(component);
+    setLanguage("en");
   });
 });
 

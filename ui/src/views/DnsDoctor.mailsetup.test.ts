@@ -68,6 +68,22 @@ function backend(initial: DnsSettings, halfWay = false) {
         case "dns_check":
           return fixed ? good : broken;
         case "set_dns_api_credentials":
+          if (a.username === "refused") {
+            // A field problem in the portal's words next to a general message.
+            throw {
+              kind: "invalid_input",
+              message: "Please check the highlighted fields.",
+              message_de: "Bitte prüfen Sie die markierten Felder.",
+              fields: { username: "Access suspended by the registry" },
+              fields_de: { username: "Access suspended by the registry" },
+              server_words: true,
+            };
+          }
+          if (a.username === "") {
+            const en = "Enter the user name of the DNS API access from the customer portal.";
+            const de = "Bitte den Benutzernamen des DNS-API-Zugangs aus dem Kundenportal eingeben.";
+            throw { kind: "invalid_input", message: en, message_de: de, fields: { username: en }, fields_de: { username: de }, server_words: false };
+          }
           settings = { ...settings, api_username: String(a.username) };
           return settings;
         case "set_dns_resolver":
@@ -154,6 +170,25 @@ describe("mail DNS doctor (mailsetup)", () => {
     expect(q<HTMLInputElement>("dns-api-password")?.value).toBe("");
     expect(document.body.textContent).not.toContain("s3cret");
     expect(q<HTMLButtonElement>("dns-fix")?.disabled).toBe(false);
+    done();
+  });
+
+  it("trust: a refused DNS API access names the field's problem in German, the portal's words marked", async () => {
+    locale.lang = "de";
+    backend({ resolver: null, api_username: null });
+    const { done } = render();
+    await until(() => q("dns-fix") !== null);
+    type(q<HTMLInputElement>("dns-api-user"), "");
+    type(q<HTMLInputElement>("dns-api-password"), "s3cret");
+    q("dns-api-save")?.closest("form")?.requestSubmit();
+    await until(() => q("dns-api-error") !== null);
+    expect(q("dns-api-error")?.textContent).toBe("Bitte den Benutzernamen des DNS-API-Zugangs aus dem Kundenportal eingeben.");
+    type(q<HTMLInputElement>("dns-api-user"), "refused");
+    type(q<HTMLInputElement>("dns-api-password"), "s3cret");
+    q("dns-api-save")?.closest("form")?.requestSubmit();
+    await until(() => q("dns-api-error")?.textContent?.includes("registry") ?? false);
+    expect(q("dns-api-error")?.textContent).toBe("Meldung des Portals, nicht übersetzt: „Access suspended by the registry“");
+    expect(q<HTMLInputElement>("dns-api-user")?.getAttribute("aria-invalid")).toBe("true");
     done();
   });
 

@@ -37,17 +37,17 @@ describe("login", () => {
     const component = mount(Login, { target });
     flushSync();
     const q = (id: string) => target.querySelector<HTMLInputElement>(`[data-testid=${id}]`);
-    expect(q("login-server")?.value).toBe("https://cp.servercow.de");
+    type(q("login-server"), "http://127.0.0.1:8080");
     type(q("login-email"), "demo@cowdesk.example");
     type(q("login-password"), "wrong");
-    target.querySelector("form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
+    target.querySelector("[data-testid=portal-preview] form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
     flushSync();
     // Busy while the command runs.
     expect(q("login-submit")?.disabled).toBe(true);
     await until(() => q("login-error") !== null);
     expect(q("login-error")?.textContent).toContain("Die E-Mail-Adresse oder das Passwort ist falsch.");
     expect(q("login-submit")?.disabled).toBe(false);
-    expect(calls).toEqual([{ server: "https://cp.servercow.de", email: "demo@cowdesk.example", password: "wrong" }]);
+    expect(calls).toEqual([{ server: "http://127.0.0.1:8080", email: "demo@cowdesk.example", password: "wrong" }]);
     unmount(component);
   });
 
@@ -64,7 +64,8 @@ describe("login", () => {
     const target = document.createElement("div");
     const component = mount(Login, { target });
     flushSync();
-    target.querySelector("form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
+    type(target.querySelector("[data-testid=login-server]"), "http://127.0.0.1:8080");
+    target.querySelector("[data-testid=portal-preview] form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
     await until(() => target.querySelector("#email-error") !== null);
     expect(target.querySelector("#email-error")?.textContent).toBe("Enter a valid e-mail address.");
     expect(target.querySelector("[data-testid=login-email]")?.getAttribute("aria-invalid")).toBe("true");
@@ -80,11 +81,75 @@ describe("login", () => {
     const target = document.createElement("div");
     const component = mount(Login, { target });
     flushSync();
+    type(target.querySelector("[data-testid=login-server]"), "https://portal.example.net");
     type(target.querySelector("[data-testid=login-email]"), "someone@example.com");
     target.querySelector<HTMLButtonElement>("[data-testid=forgot-password]")?.click();
     await until(() => target.querySelector("[role=status]") !== null);
     expect(target.querySelector("[role=status]")?.textContent).toContain("If an account exists for someone@example.com");
-    expect(calls).toEqual([{ server: "https://cp.servercow.de", email: "someone@example.com" }]);
+    expect(calls).toEqual([{ server: "https://portal.example.net", email: "someone@example.com" }]);
     unmount(component);
+  });
+
+  it("offers the demo first and the portal as a labelled preview with no default server", () => {
+    const target = document.createElement("div");
+    const component = mount(Login, { target });
+    flushSync();
+    const demo = target.querySelector("[data-testid=demo-button]");
+    const preview = target.querySelector<HTMLDetailsElement>("[data-testid=portal-preview]");
+    expect(demo?.textContent).toContain("Try the demo");
+    // The demo comes before the preview in the page.
+    expect(demo && preview && demo.compareDocumentPosition(preview) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(preview?.open).toBe(false);
+    expect(preview?.querySelector("summary")?.textContent).toContain("Portal preview");
+    expect(preview?.querySelector("summary .tag")?.textContent).toBe("Preview");
+    expect(target.querySelector("[data-testid=portal-preview-explain]")?.textContent).toContain(
+      "Servercow’s customer portal has no public API",
+    );
+    expect(target.querySelector<HTMLInputElement>("[data-testid=login-server]")?.value).toBe("");
+    expect(target.textContent).not.toContain("cp.servercow.de");
+    unmount(component);
+  });
+
+  it("refuses an empty server address next to the field, in English and German, and sends nothing", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      return null;
+    });
+    const target = document.createElement("div");
+    document.body.append(target);
+    const component = mount(Login, { target });
+    flushSync();
+    const q = (id: string) => target.querySelector<HTMLInputElement>(`[data-testid=${id}]`);
+    type(q("login-server"), "   ");
+    type(q("login-email"), "demo@cowdesk.example");
+    type(q("login-password"), "a-password");
+    target.querySelector("[data-testid=portal-preview] form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
+    flushSync();
+    expect(q("server-error")?.textContent).toBe(
+      "Enter the address of a server that speaks cowdesk’s portal contract, such as the sandbox. There is no default: Servercow’s customer portal has no public API.",
+    );
+    expect(q("login-server")?.getAttribute("aria-invalid")).toBe("true");
+    expect(q("login-server")?.getAttribute("aria-describedby")).toBe("server-error");
+    expect(document.activeElement).toBe(q("login-server"));
+    expect(q("login-error")?.textContent).toContain("Please check the marked fields.");
+
+    locale.lang = "de";
+    flushSync();
+    expect(q("server-error")?.textContent).toBe(
+      "Geben Sie die Adresse eines Servers ein, der die Portal-Schnittstelle von cowdesk spricht, etwa die Sandbox. Eine Voreinstellung gibt es nicht: Das Kundenportal von Servercow hat keine öffentliche API.",
+    );
+    // "Forgot password?" needs the address too.
+    target.querySelector<HTMLButtonElement>("[data-testid=forgot-password]")?.click();
+    flushSync();
+    expect(q("server-error")).not.toBeNull();
+    await Promise.resolve();
+    expect(calls).toEqual([]);
+
+    // Typing an address clears the mark.
+    type(q("login-server"), "http://127.0.0.1:8080");
+    expect(q("server-error")).toBeNull();
+    unmount(component);
+    target.remove();
   });
 });

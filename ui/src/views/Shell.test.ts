@@ -18,7 +18,7 @@ const offline: ErrorInfo = {
 function setUp(error: ErrorInfo | null) {
   const synced = new Date(Date.now() - 5 * 60_000).toISOString();
   app.phase = "ready";
-  app.login = { server: "https://cp.servercow.de", email: "demo@cowdesk.example", demo: false, remembered: true };
+  app.login = { server: "http://127.0.0.1:8080", email: "demo@cowdesk.example", demo: false, remembered: true };
   app.accounts = [
     {
       account: {
@@ -52,6 +52,11 @@ describe("shell", () => {
     await until(() => target.querySelector("[data-testid=offline-banner]") !== null);
     expect(target.querySelector("[data-testid=offline-banner]")?.textContent).toContain("Offline — showing data from");
     expect(target.querySelector("[data-testid=last-synced]")?.textContent?.trim()).toBe("Last synced 5 minutes ago");
+    // A portal sign-in is the preview, and says so.
+    expect(target.querySelector("[data-testid=preview-badge]")?.textContent).toBe("Preview");
+    expect(target.querySelector("[data-testid=preview-badge]")?.getAttribute("title")).toBe(
+      "Signed in to a portal preview server: http://127.0.0.1:8080",
+    );
     unmount(component);
   });
 
@@ -62,6 +67,25 @@ describe("shell", () => {
     flushSync();
     expect(target.querySelector("[data-testid=offline-banner]")).toBeNull();
     expect(target.querySelector("[role=alert]")?.textContent).toContain("The portal had a problem (HTTP 503).");
+    unmount(component);
+  });
+
+  it("opens another view at its top, not where the last one was scrolled to", () => {
+    setUp(null);
+    const target = document.createElement("div");
+    const component = mount(Shell, { target });
+    flushSync();
+    const pane = target.querySelector<HTMLElement>("main.content");
+    if (!pane) throw new Error("no content pane");
+    pane.scrollTop = 480;
+    target.querySelector<HTMLButtonElement>("[data-testid=nav-mailsettings]")?.click();
+    flushSync();
+    // The same view again keeps its place.
+    expect(pane.scrollTop).toBe(480);
+    target.querySelector<HTMLButtonElement>("[data-testid=nav-activity]")?.click();
+    flushSync();
+    expect(app.view).toBe("activity");
+    expect(pane.scrollTop).toBe(0);
     unmount(component);
   });
 });

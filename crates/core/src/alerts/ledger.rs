@@ -1,19 +1,19 @@
 //! The notify-once ledger: one row per (account, rule, object, state) in SQLite, written
-//! in the same transaction as the sync whose changes it records.
+//! in the same transaction as the write whose changes it records; and the claim of pending
+//! alerts for delivery.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cowdesk_model::{
-    Alert, AlertCounts, AlertDelivery, AlertRule, Domain, NavTarget, Navigation, Resource,
-};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use cowdesk_model::{Alert, AlertCounts, AlertDelivery, AlertRule, NavTarget, Navigation};
+use sqlx::SqliteConnection;
 
-use super::rules::{self, Finding, RuleInput, Snapshot};
+use super::deliver::Plan;
+use super::evaluate::Evaluation;
+use super::rules::Finding;
 use crate::error::CoreError;
-use crate::store::{
-    from_name, name_of, timestamp, write_sync, ResourceData, ResourceUpdate, Store,
-};
+use crate::store::write::keys_json;
+use crate::store::{from_name, name_of, timestamp, Store};
 
 /// Resolved alerts stay in the centre this long.
 pub const KEEP_RESOLVED_DAYS: i64 = 180;
@@ -28,187 +28,84 @@ pub struct LedgerReport {
     pub resolved: u32,
 }
 
-/// Writes a sync and records its alerts in one transaction: the previous cache is read,
-/// replaced, compared with the new one, and the ledger updated, or nothing happens.
-pub(crate) async fn apply_sync_with_alerts(
-    store: &Store,
+/// The ledger's step of the write path: brings the account's ledger in line with what the
+/// rules found. New findings are recorded (to be notified, or silently on an account's
+/// first sync), known ones stay as they are, and open alerts about objects the rules
+/// looked at that no finding holds up any more are resolved. Alerts about objects the
+/// rules did not look at are left alone.
+pub(crate) async fn record(
+    conn: &mut SqliteConnection,
     account_id: &str,
-    updates: &[ResourceUpdate],
-    now: DateTime<Utc>,
-    today: NaiveDate,
+    evaluation: &Evaluation,
+    backfill: bool,
+    (today, now): (NaiveDate, DateTime<Utc>),
 ) -> Result<LedgerReport, CoreError> {
-    let mut tx = store.begin().await?;
-    let readable = readable_resources(&mut tx, account_id).await?;
-    // An account never synced before gets its alerts recorded, not announced.
-    let backfill = readable.is_none();
-    let previous = snapshot(&mut tx, account_id, &readable.unwrap_or_default()).await?;
-    write_sync(&mut tx, account_id, updates, now).await?;
-    let current = after(&previous, updates);
-    let unlocked_since =
-        track_unlocked(&mut tx, account_id, current.domains.as_deref(), now).await?;
-    let findings = rules::evaluate(&RuleInput {
-        previous: &previous,
-        current: &current,
-        today,
-        now,
-        unlocked_since: &unlocked_since,
-    });
-    let report = reconcile(&mut tx, account_id, &findings, backfill, now).await?;
-    tx.commit().await?;
+    let mut report = LedgerReport::default();
+    if !evaluation.scope.is_empty() || !evaluation.findings.is_empty() {
+        report = reconcile(conn, account_id, evaluation, backfill, now).await?;
+    }
+    if evaluation.new_day {
+        // Long-resolved alerts go; should their cause return, that is news again anyway.
+        let horizon = (today - chrono::Duration::days(KEEP_RESOLVED_DAYS)).to_string();
+        sqlx::query!(
+            "DELETE FROM alerts WHERE account_id = ? AND resolved_at IS NOT NULL AND resolved_at < ?",
+            account_id,
+            horizon
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(report)
 }
 
-/// The resources the last sync could read, or `None` when the account was never synced.
-async fn readable_resources(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: &str,
-) -> Result<Option<HashSet<String>>, CoreError> {
-    let rows = sqlx::query!(
-        "SELECT resource, permitted FROM sync_state WHERE account_id = ?",
-        account_id
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        rows.into_iter()
-            .filter(|r| r.permitted != 0)
-            .map(|r| r.resource)
-            .collect(),
-    ))
+/// A ledger row as the reconciliation compares it.
+#[derive(sqlx::FromRow)]
+struct Known {
+    id: i64,
+    rule: String,
+    object: String,
+    state: String,
+    severity: String,
+    title: String,
+    title_de: String,
+    body: String,
+    body_de: String,
+    resolved: bool,
 }
 
-async fn snapshot(
+async fn reconcile(
     conn: &mut SqliteConnection,
     account_id: &str,
-    readable: &HashSet<String>,
-) -> Result<Snapshot, CoreError> {
-    let has = |r: Resource| readable.contains(r.path());
-    let mut snapshot = Snapshot::default();
-    if has(Resource::Invoices) {
-        snapshot.invoices = Some(Store::invoices_in(conn, account_id).await?);
-    }
-    if has(Resource::Mandates) {
-        snapshot.mandates = Some(Store::mandates_in(conn, account_id).await?);
-    }
-    if has(Resource::Services) {
-        snapshot.services = Some(Store::services_in(conn, account_id).await?);
-    }
-    if has(Resource::Domains) {
-        snapshot.domains = Some(Store::domains_in(conn, account_id).await?);
-    }
-    if has(Resource::Mailboxes) {
-        snapshot.mailboxes = Some(Store::mailboxes_in(conn, account_id).await?);
-    }
-    Ok(snapshot)
-}
-
-/// The cache after the sync: exactly what was just written over what stayed.
-fn after(previous: &Snapshot, updates: &[ResourceUpdate]) -> Snapshot {
-    let mut current = previous.clone();
-    for update in updates {
-        match update {
-            ResourceUpdate::Changed { data, .. } => match data {
-                ResourceData::Invoices(items) => current.invoices = Some(items.clone()),
-                ResourceData::Mandates(items) => current.mandates = Some(items.clone()),
-                ResourceData::Services(items) => current.services = Some(items.clone()),
-                ResourceData::Domains(items) => current.domains = Some(items.clone()),
-                ResourceData::Mailboxes(items) => current.mailboxes = Some(items.clone()),
-                ResourceData::Profile(_) | ResourceData::Users(_) | ResourceData::Tickets(_) => {}
-            },
-            ResourceUpdate::NotPermitted(resource) => match resource {
-                Resource::Invoices => current.invoices = None,
-                Resource::Mandates => current.mandates = None,
-                Resource::Services => current.services = None,
-                Resource::Domains => current.domains = None,
-                Resource::Mailboxes => current.mailboxes = None,
-                _ => {}
-            },
-            ResourceUpdate::Unchanged(_) => {}
-        }
-    }
-    current
-}
-
-/// Remembers since when each domain has been seen unlocked (no transfer under way), and
-/// forgets a domain once it is locked again or gone.
-async fn track_unlocked(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: &str,
-    domains: Option<&[Domain]>,
-    now: DateTime<Utc>,
-) -> Result<HashMap<String, DateTime<Utc>>, CoreError> {
-    let unlocked: HashSet<&str> = domains
-        .unwrap_or_default()
-        .iter()
-        .filter(|d| !d.transfer_lock && d.status != "transfer_pending")
-        .map(|d| d.name.as_str())
-        .collect();
-    let rows = sqlx::query!(
-        "SELECT domain, since FROM domain_unlock_seen WHERE account_id = ?",
-        account_id
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut since = HashMap::new();
-    for row in rows {
-        if unlocked.contains(row.domain.as_str()) {
-            since.insert(row.domain, timestamp(&row.since)?);
-        } else {
-            sqlx::query!(
-                "DELETE FROM domain_unlock_seen WHERE account_id = ? AND domain = ?",
-                account_id,
-                row.domain
-            )
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    let stamp = now.to_rfc3339();
-    for name in unlocked {
-        if !since.contains_key(name) {
-            sqlx::query!(
-                "INSERT INTO domain_unlock_seen (account_id, domain, since) VALUES (?, ?, ?)",
-                account_id,
-                name,
-                stamp
-            )
-            .execute(&mut **tx)
-            .await?;
-            since.insert(name.to_owned(), now);
-        }
-    }
-    // The portal's own time of the last lock change beats the first sync that saw it.
-    for domain in domains.unwrap_or_default() {
-        if let (Some(changed), Some(entry)) = (domain.lock_changed_at, since.get_mut(&domain.name))
-        {
-            *entry = changed;
-        }
-    }
-    Ok(since)
-}
-
-/// Brings the account's ledger in line with the findings: new ones are recorded (to be
-/// notified, or silently in a backfill), known ones stay as they are, and open ones no
-/// finding supports any more are resolved.
-async fn reconcile(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: &str,
-    findings: &[Finding],
+    evaluation: &Evaluation,
     backfill: bool,
     now: DateTime<Utc>,
 ) -> Result<LedgerReport, CoreError> {
-    let rows = sqlx::query!(
-        r#"SELECT id AS "id!", rule, object, state, resolved_at FROM alerts WHERE account_id = ?"#,
-        account_id
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let known: HashMap<(String, String, String), (i64, bool)> = rows
-        .into_iter()
-        .map(|r| ((r.rule, r.object, r.state), (r.id, r.resolved_at.is_some())))
+    let (scope, findings) = (&evaluation.scope, &evaluation.findings);
+    const COLUMNS: &str = "id, rule, object, state, severity, title, title_de, body, body_de,
+        resolved_at IS NOT NULL AS resolved";
+    let rows: Vec<Known> = if scope.whole {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM alerts WHERE account_id = ?1"
+        ))
+        .bind(account_id)
+        .fetch_all(&mut *conn)
+        .await?
+    } else {
+        let objects = scope
+            .all_objects()
+            .chain(findings.iter().map(|f| f.object.as_str()));
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM alerts
+             WHERE account_id = ?1 AND object IN (SELECT value FROM json_each(?2))"
+        ))
+        .bind(account_id)
+        .bind(keys_json(objects)?)
+        .fetch_all(&mut *conn)
+        .await?
+    };
+    let known: HashMap<(&str, &str, &str), &Known> = rows
+        .iter()
+        .map(|r| ((r.rule.as_str(), r.object.as_str(), r.state.as_str()), r))
         .collect();
     let stamp = now.to_rfc3339();
     let delivery = if backfill {
@@ -220,54 +117,58 @@ async fn reconcile(
     let mut supported = HashSet::new();
     for finding in findings {
         let key = (
-            finding.rule.as_str().to_owned(),
-            finding.object.clone(),
-            finding.state.clone(),
+            finding.rule.as_str(),
+            finding.object.as_str(),
+            finding.state.as_str(),
         );
         let announce = !finding.event || finding.fresh;
         match known.get(&key) {
-            None if announce => {
-                insert(tx, account_id, finding, delivery, &stamp).await?;
-                if backfill {
-                    report.backfilled += 1;
-                } else {
-                    report.new += 1;
+            None => {
+                if announce {
+                    insert(conn, account_id, finding, delivery, &stamp).await?;
+                    if backfill {
+                        report.backfilled += 1;
+                    } else {
+                        report.new += 1;
+                    }
                 }
             }
             // The cause came back (or the event happened again): a new occurrence.
-            Some(&(id, true)) if announce => {
-                reopen(tx, id, finding, delivery, &stamp).await?;
-                report.new += 1;
+            Some(row) if row.resolved => {
+                if announce {
+                    reopen(conn, row.id, finding, delivery, &stamp).await?;
+                    report.new += 1;
+                }
             }
-            None | Some((_, true)) => {}
-            Some(&(id, false)) => {
-                supported.insert(id);
-                if finding.holds {
-                    refresh(tx, id, finding).await?;
+            Some(row) => {
+                supported.insert(row.id);
+                if finding.holds && !same_words(row, finding)? {
+                    refresh(conn, row.id, finding).await?;
                 }
             }
         }
     }
-    for (id, resolved) in known.values() {
-        if !resolved && !supported.contains(id) {
-            resolve(tx, *id, &stamp).await?;
+    for row in &rows {
+        let in_scope = rule(&row.rule).is_ok_and(|r| scope.covers(r, &row.object));
+        if !row.resolved && in_scope && !supported.contains(&row.id) {
+            resolve(conn, row.id, &stamp).await?;
             report.resolved += 1;
         }
     }
-    // Long-resolved alerts go; should their cause return, that is news again anyway.
-    let horizon = (now - chrono::Duration::days(KEEP_RESOLVED_DAYS)).to_rfc3339();
-    sqlx::query!(
-        "DELETE FROM alerts WHERE account_id = ? AND resolved_at IS NOT NULL AND resolved_at < ?",
-        account_id,
-        horizon
-    )
-    .execute(&mut **tx)
-    .await?;
     Ok(report)
 }
 
+/// Whether an open alert already says what the finding says.
+fn same_words(row: &Known, f: &Finding) -> Result<bool, CoreError> {
+    Ok(row.severity == name_of(&f.severity)?
+        && row.title == f.texts.title
+        && row.title_de == f.texts.title_de
+        && row.body == f.texts.body
+        && row.body_de == f.texts.body_de)
+}
+
 async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     account_id: &str,
     f: &Finding,
     delivery: AlertDelivery,
@@ -292,13 +193,13 @@ async fn insert(
         resolved_at,
         delivery
     )
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 async fn reopen(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     id: i64,
     f: &Finding,
     delivery: AlertDelivery,
@@ -320,13 +221,13 @@ async fn reopen(
         delivery,
         id
     )
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Keeps an open alert's words current (a mailbox at 94 % now at 97 %), silently.
-async fn refresh(tx: &mut Transaction<'_, Sqlite>, id: i64, f: &Finding) -> Result<(), CoreError> {
+async fn refresh(conn: &mut SqliteConnection, id: i64, f: &Finding) -> Result<(), CoreError> {
     let severity = name_of(&f.severity)?;
     sqlx::query!(
         "UPDATE alerts SET severity = ?, title = ?, title_de = ?, body = ?, body_de = ?
@@ -338,13 +239,13 @@ async fn refresh(tx: &mut Transaction<'_, Sqlite>, id: i64, f: &Finding) -> Resu
         f.texts.body_de,
         id
     )
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The cause is gone. A notification not shown yet is not shown at all.
-async fn resolve(tx: &mut Transaction<'_, Sqlite>, id: i64, stamp: &str) -> Result<(), CoreError> {
+async fn resolve(conn: &mut SqliteConnection, id: i64, stamp: &str) -> Result<(), CoreError> {
     sqlx::query!(
         "UPDATE alerts SET resolved_at = ?,
              delivery = CASE WHEN delivery = 'pending' THEN 'dropped' ELSE delivery END
@@ -352,7 +253,7 @@ async fn resolve(tx: &mut Transaction<'_, Sqlite>, id: i64, stamp: &str) -> Resu
         stamp,
         id
     )
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -401,16 +302,26 @@ impl AlertRow {
 }
 
 impl Store {
-    /// The newest alerts of every account, at most `limit`.
-    pub async fn alerts(&self, limit: u32) -> Result<Vec<Alert>, CoreError> {
+    /// The newest alerts of every account, at most `limit`, leaving out the `hidden`
+    /// (account, rule) pairs.
+    pub async fn alerts(
+        &self,
+        limit: u32,
+        hidden: &[(String, &'static str)],
+    ) -> Result<Vec<Alert>, CoreError> {
         let limit = i64::from(limit);
+        let hidden =
+            serde_json::to_string(hidden).map_err(|e| CoreError::Internal(e.to_string()))?;
         let rows = sqlx::query_as!(
             AlertRow,
             r#"SELECT a.id AS "id!", a.account_id, c.name AS account_name, a.rule, a.object,
                    a.severity, a.title, a.title_de, a.body, a.body_de, a.created_at,
                    a.resolved_at, a.read_at, a.delivery
                FROM alerts a JOIN accounts c ON c.id = a.account_id
-               ORDER BY a.created_at DESC, a.id DESC LIMIT ?"#,
+               WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) h
+                                 WHERE h.value->>0 = a.account_id AND h.value->>1 = a.rule)
+               ORDER BY a.created_at DESC, a.id DESC LIMIT ?2"#,
+            hidden,
             limit
         )
         .fetch_all(self.pool())
@@ -418,11 +329,20 @@ impl Store {
         rows.into_iter().map(AlertRow::into_alert).collect()
     }
 
-    pub async fn alert_counts(&self) -> Result<AlertCounts, CoreError> {
+    /// Unread and unresolved alerts, leaving out the `hidden` (account, rule) pairs.
+    pub async fn alert_counts(
+        &self,
+        hidden: &[(String, &'static str)],
+    ) -> Result<AlertCounts, CoreError> {
+        let hidden =
+            serde_json::to_string(hidden).map_err(|e| CoreError::Internal(e.to_string()))?;
         let row = sqlx::query!(
             r#"SELECT COUNT(*) FILTER (WHERE read_at IS NULL) AS "unread!: i64",
                       COUNT(*) FILTER (WHERE resolved_at IS NULL) AS "unresolved!: i64"
-               FROM alerts"#
+               FROM alerts a
+               WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) h
+                                 WHERE h.value->>0 = a.account_id AND h.value->>1 = a.rule)"#,
+            hidden
         )
         .fetch_one(self.pool())
         .await?;
@@ -465,18 +385,62 @@ impl Store {
 
     /// Alerts whose notification has not been shown yet, oldest first.
     pub async fn pending_alerts(&self) -> Result<Vec<Alert>, CoreError> {
-        let rows = sqlx::query_as!(
-            AlertRow,
-            r#"SELECT a.id AS "id!", a.account_id, c.name AS account_name, a.rule, a.object,
-                   a.severity, a.title, a.title_de, a.body, a.body_de, a.created_at,
-                   a.resolved_at, a.read_at, a.delivery
-               FROM alerts a JOIN accounts c ON c.id = a.account_id
-               WHERE a.delivery = 'pending'
-               ORDER BY a.id"#
+        pending_in(&mut *self.pool().acquire().await?).await
+    }
+
+    /// Claims the pending alerts for delivery, in one transaction that holds the write
+    /// lock: `decide` plans what to do with them, and the alerts it sends or suppresses are
+    /// marked so before anyone else can read them as pending. Two deliveries at once (the
+    /// one after a sync, the minute tick) thus never show one alert twice. The plan comes
+    /// back with the number of pending alerts it saw; showing a notification that then
+    /// fails is recorded with [`Store::delivery_failed`].
+    pub(crate) async fn claim_deliveries(
+        &self,
+        decide: impl FnOnce(&[Alert]) -> Plan,
+        now: DateTime<Utc>,
+    ) -> Result<(Plan, usize), CoreError> {
+        let mut tx = self.begin_write().await?;
+        let pending = pending_in(&mut tx).await?;
+        let plan = decide(&pending);
+        let sent: Vec<i64> = plan
+            .send
+            .iter()
+            .flat_map(|o| o.alert_ids.iter().copied())
+            .collect();
+        let stamp = now.to_rfc3339();
+        for (ids, delivery) in [
+            (&plan.suppress, AlertDelivery::Suppressed),
+            (&sent, AlertDelivery::Delivered),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            let ids = serde_json::to_string(ids).map_err(|e| CoreError::Internal(e.to_string()))?;
+            sqlx::query(
+                "UPDATE alerts SET delivery = ?1, delivered_at = ?2
+                 WHERE delivery = 'pending' AND id IN (SELECT value FROM json_each(?3))",
+            )
+            .bind(name_of(&delivery)?)
+            .bind(&stamp)
+            .bind(ids)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((plan, pending.len()))
+    }
+
+    /// The notification of claimed alerts could not be shown: they stay in the app only.
+    pub(crate) async fn delivery_failed(&self, ids: &[i64]) -> Result<(), CoreError> {
+        let ids = serde_json::to_string(ids).map_err(|e| CoreError::Internal(e.to_string()))?;
+        sqlx::query(
+            "UPDATE alerts SET delivery = 'failed'
+             WHERE delivery = 'delivered' AND id IN (SELECT value FROM json_each(?1))",
         )
-        .fetch_all(self.pool())
+        .bind(ids)
+        .execute(self.pool())
         .await?;
-        rows.into_iter().map(AlertRow::into_alert).collect()
+        Ok(())
     }
 
     /// Records what became of a pending alert's notification.
@@ -497,6 +461,22 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// Alerts whose notification has not been shown yet, oldest first.
+async fn pending_in(conn: &mut SqliteConnection) -> Result<Vec<Alert>, CoreError> {
+    let rows = sqlx::query_as!(
+        AlertRow,
+        r#"SELECT a.id AS "id!", a.account_id, c.name AS account_name, a.rule, a.object,
+               a.severity, a.title, a.title_de, a.body, a.body_de, a.created_at,
+               a.resolved_at, a.read_at, a.delivery
+           FROM alerts a JOIN accounts c ON c.id = a.account_id
+           WHERE a.delivery = 'pending'
+           ORDER BY a.id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(AlertRow::into_alert).collect()
 }
 
 /// Where an alert about `object` leads.

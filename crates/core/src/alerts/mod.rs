@@ -1,17 +1,20 @@
-//! Alerts: rules turn the change set of a sync into findings, the ledger records each once
-//! (in the sync's own transaction), and delivery shows what is pending as desktop
-//! notifications, minding the settings and quiet hours.
+//! Alerts: rules turn the change set of a write into findings, the ledger records each
+//! once (in the write's own transaction), and delivery claims what is pending and shows it
+//! as desktop notifications, minding the settings and quiet hours.
 
 mod deliver;
+pub(crate) mod evaluate;
 pub mod ledger;
 pub mod rules;
 pub mod text;
 
 #[cfg(test)]
+mod change_set_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{NaiveTime, Utc};
-use cowdesk_model::{Alert, AlertCounts, AlertDelivery, AlertSettings};
+use cowdesk_model::{Alert, AlertCounts, AlertSettings};
 
 pub use deliver::{in_quiet_hours, parse_time, plan, Outgoing, Plan, SUMMARY_THRESHOLD};
 pub use ledger::LedgerReport;
@@ -59,13 +62,16 @@ impl Core {
         Ok(settings)
     }
 
-    /// The newest alerts of every account, for the notification centre.
+    /// The newest alerts of every account, for the notification centre; none about a
+    /// resource the account's role may not read.
     pub async fn alerts(&self) -> Result<Vec<Alert>, CoreError> {
-        self.store.alerts(CENTRE_LIMIT).await
+        let hidden = self.hidden_alert_rules().await?;
+        self.store.alerts(CENTRE_LIMIT, &hidden).await
     }
 
     pub async fn alert_counts(&self) -> Result<AlertCounts, CoreError> {
-        self.store.alert_counts().await
+        let hidden = self.hidden_alert_rules().await?;
+        self.store.alert_counts(&hidden).await
     }
 
     pub async fn mark_alert_read(&self, id: i64) -> Result<(), CoreError> {
@@ -83,45 +89,52 @@ impl Core {
     }
 
     /// Shows the pending alerts as desktop notifications, unless quiet hours hold them:
-    /// they stay pending and go out with the first run after the quiet hours.
+    /// they stay pending and go out with the first run after the quiet hours. The alerts
+    /// are claimed before they are shown, so runs that overlap never show one twice.
     pub async fn deliver_alerts<N: Notifier>(
         &self,
         notifier: &N,
         lang: Lang,
         local_time: NaiveTime,
     ) -> Result<DeliveryReport, CoreError> {
-        let pending = self.store.pending_alerts().await?;
         let settings = self.alert_settings().await?;
-        let plan = deliver::plan(&pending, &settings, local_time, lang);
+        let hidden = self.hidden_alert_rules().await?;
+        let (plan, pending) = self
+            .store
+            .claim_deliveries(
+                |pending| {
+                    // An alert about what the role may no longer read is never shown.
+                    let (hidden, shown): (Vec<Alert>, Vec<Alert>) =
+                        pending.iter().cloned().partition(|a| {
+                            hidden.iter().any(|(account, rule)| {
+                                *account == a.account_id && *rule == a.rule.as_str()
+                            })
+                        });
+                    let mut plan = deliver::plan(&shown, &settings, local_time, lang);
+                    if !plan.held {
+                        plan.suppress.extend(hidden.iter().map(|a| a.id));
+                    }
+                    plan
+                },
+                Utc::now(),
+            )
+            .await?;
         let mut report = DeliveryReport::default();
         if plan.held {
-            report.held = pending.len() as u32;
+            report.held = pending as u32;
             return Ok(report);
         }
-        for id in plan.suppress {
-            self.store
-                .set_alert_delivery(id, AlertDelivery::Suppressed, Utc::now())
-                .await?;
-            report.suppressed += 1;
-        }
+        report.suppressed = plan.suppress.len() as u32;
         for outgoing in plan.send {
-            let delivery = match notifier.show(&outgoing).await {
-                Ok(()) => {
-                    report.shown += 1;
-                    AlertDelivery::Delivered
-                }
+            match notifier.show(&outgoing).await {
+                Ok(()) => report.shown += 1,
                 Err(err) => {
                     // The alert stays in the app; the notification is not retried, so a
                     // desktop without a notification service is not asked every minute.
                     tracing::warn!("desktop notification failed: {err}");
                     report.failed += 1;
-                    AlertDelivery::Failed
+                    self.store.delivery_failed(&outgoing.alert_ids).await?;
                 }
-            };
-            for id in outgoing.alert_ids {
-                self.store
-                    .set_alert_delivery(id, delivery, Utc::now())
-                    .await?;
             }
         }
         Ok(report)

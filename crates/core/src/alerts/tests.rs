@@ -12,7 +12,8 @@ use cowdesk_model::{
 };
 use tempfile::TempDir;
 
-use super::ledger::{apply_sync_with_alerts, LedgerReport};
+use super::evaluate::Reach;
+use super::ledger::LedgerReport;
 use super::rules::{evaluate, RuleInput, Snapshot};
 use super::*;
 use crate::notify::{Notifier, NotifyError};
@@ -107,7 +108,6 @@ fn rules_at(
         previous,
         current,
         today: today(),
-        now: now(),
         unlocked_since,
     });
     findings
@@ -162,7 +162,6 @@ fn rules_new_invoice_needs_a_previous_list_and_paid_ones_stay_quiet() {
         previous: &empty,
         current: &now,
         today: today(),
-        now: super::tests::now(),
         unlocked_since: &HashMap::new(),
     });
     let new: Vec<_> = findings
@@ -177,7 +176,6 @@ fn rules_new_invoice_needs_a_previous_list_and_paid_ones_stay_quiet() {
         previous: &Snapshot::default(),
         current: &now,
         today: today(),
-        now: super::tests::now(),
         unlocked_since: &HashMap::new(),
     });
     assert!(findings.iter().all(|f| !f.fresh));
@@ -290,7 +288,6 @@ fn rules_cancelled_mandate_is_news_only_when_it_happens() {
             previous,
             current: &cancelled,
             today: today(),
-            now: now(),
             unlocked_since: &HashMap::new(),
         })
         .into_iter()
@@ -311,7 +308,6 @@ fn rules_point_at_the_item_and_name_it_in_both_languages() {
         previous: &current,
         current: &current,
         today: today(),
-        now: now(),
         unlocked_since: &HashMap::new(),
     });
     let reminder = findings
@@ -375,10 +371,15 @@ fn updates(invoices: Vec<Invoice>, services: Vec<Service>) -> Vec<ResourceUpdate
     ]
 }
 
+/// One write through the write path, at `at` (its day is "today").
 async fn sync(store: &Store, updates: &[ResourceUpdate], at: DateTime<Utc>) -> LedgerReport {
-    apply_sync_with_alerts(store, ACC, updates, at, at.date_naive())
+    let mut tx = store.begin_write().await.unwrap();
+    let clock = (at.date_naive(), at);
+    let done = crate::sync::commit::commit_in(&mut tx, ACC, updates, clock, Reach::ChangeSet, &[])
         .await
-        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    done.report
 }
 
 /// The demo's shape: one invoice overdue with a reminder, its service suspended.
@@ -404,10 +405,10 @@ async fn ledger_first_sync_is_a_silent_backfill() {
     assert_eq!(report.new, 0);
     assert_eq!(report.backfilled, 2);
     assert!(store.pending_alerts().await.unwrap().is_empty());
-    let alerts = store.alerts(100).await.unwrap();
+    let alerts = store.alerts(100, &[]).await.unwrap();
     assert!(alerts.iter().all(|a| a.delivery == AlertDelivery::Backfill));
     assert_eq!(alerts.len(), 2);
-    assert_eq!(store.alert_counts().await.unwrap().unresolved, 2);
+    assert_eq!(store.alert_counts(&[]).await.unwrap().unresolved, 2);
 }
 
 #[tokio::test]
@@ -509,7 +510,7 @@ async fn ledger_resolves_alerts_whose_cause_is_gone() {
     let report = sync(&store, &fixed, now() + Duration::hours(1)).await;
     assert_eq!(report.resolved, 2);
     assert_eq!(report.new, 1, "the reactivation");
-    let alerts = store.alerts(100).await.unwrap();
+    let alerts = store.alerts(100, &[]).await.unwrap();
     let reminder = alerts
         .iter()
         .find(|a| a.rule == AlertRule::PaymentReminder)
@@ -522,13 +523,13 @@ async fn ledger_resolves_alerts_whose_cause_is_gone() {
     // Good news needs no action: resolved at once, still announced.
     assert!(reactivated.resolved_at.is_some());
     assert_eq!(reactivated.delivery, AlertDelivery::Pending);
-    assert_eq!(store.alert_counts().await.unwrap().unresolved, 0);
+    assert_eq!(store.alert_counts(&[]).await.unwrap().unresolved, 0);
 
     // Suspended again later: a new occurrence, announced again.
     let report = sync(&store, &troubled(), now() + Duration::hours(2)).await;
     assert!(report.new >= 1);
     let suspended = store
-        .alerts(100)
+        .alerts(100, &[])
         .await
         .unwrap()
         .into_iter()
@@ -555,11 +556,11 @@ async fn ledger_forgets_long_resolved_alerts() {
     };
     let kept = now() + Duration::days(super::ledger::KEEP_RESOLVED_DAYS - 1);
     sync(&store, &paid, kept).await;
-    assert!(rules(store.alerts(100).await.unwrap()).contains(&AlertRule::PaymentReminder));
+    assert!(rules(store.alerts(100, &[]).await.unwrap()).contains(&AlertRule::PaymentReminder));
     let later = now() + Duration::days(super::ledger::KEEP_RESOLVED_DAYS + 1);
     sync(&store, &paid, later).await;
     assert_eq!(
-        rules(store.alerts(100).await.unwrap()),
+        rules(store.alerts(100, &[]).await.unwrap()),
         vec![AlertRule::ServiceSuspended],
         "the open alert stays, the long-resolved one goes"
     );
@@ -582,7 +583,7 @@ async fn ledger_drops_a_pending_notification_whose_cause_went_away() {
     );
     sync(&store, &back, now()).await;
     let s1 = store
-        .alerts(100)
+        .alerts(100, &[])
         .await
         .unwrap()
         .into_iter()
@@ -626,7 +627,7 @@ async fn ledger_tracks_how_long_a_domain_has_been_unlocked() {
         week,
     )
     .await;
-    assert_eq!(unlocked(&store.alerts(100).await.unwrap()), 0);
+    assert_eq!(unlocked(&store.alerts(100, &[]).await.unwrap()), 0);
     let later = now() + Duration::days(8);
     let report = sync(
         &store,
@@ -635,12 +636,12 @@ async fn ledger_tracks_how_long_a_domain_has_been_unlocked() {
     )
     .await;
     assert_eq!(report.new, 1);
-    assert_eq!(unlocked(&store.alerts(100).await.unwrap()), 1);
+    assert_eq!(unlocked(&store.alerts(100, &[]).await.unwrap()), 1);
     // Locked again: resolved, and the clock starts afresh next time.
     let report = sync(&store, &domains(true), later).await;
     assert_eq!(report.resolved, 1);
     sync(&store, &domains(false), later).await;
-    assert_eq!(unlocked(&store.alerts(100).await.unwrap()), 0);
+    assert_eq!(unlocked(&store.alerts(100, &[]).await.unwrap()), 0);
 }
 
 #[tokio::test]
@@ -660,10 +661,10 @@ async fn ledger_takes_the_unlock_time_from_the_portal_when_it_has_one() {
     };
     // Unlocked two days ago in the portal: not yet a reminder, although first seen now.
     sync(&store, &unlocked_for(2), now()).await;
-    assert_eq!(open(&store.alerts(100).await.unwrap()), 0);
+    assert_eq!(open(&store.alerts(100, &[]).await.unwrap()), 0);
     // The portal says ten days: flagged at once, not a week after this sync.
     sync(&store, &unlocked_for(10), now()).await;
-    assert_eq!(open(&store.alerts(100).await.unwrap()), 1);
+    assert_eq!(open(&store.alerts(100, &[]).await.unwrap()), 1);
 }
 
 // ----- delivery ------------------------------------------------------------------------

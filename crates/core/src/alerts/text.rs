@@ -211,25 +211,30 @@ pub fn mailbox(mailbox: &Mailbox, percent: f64) -> Texts {
     let address = &mailbox.address;
     let quota = size(mailbox.quota_bytes);
     let quota_de = quota.replace('.', ",");
-    let full = percent >= 100.0;
+    let full = mailbox.uses_at_least(100);
     // Rounded as the dashboard rounds it, but never "100 %" before it is full.
     let percent = if full {
         percent.round() as i64
     } else {
         (percent.round() as i64).min(99)
     };
-    let title = if full {
-        ("Mailbox full", "Postfach voll")
+    if full {
+        texts(
+            ("Mailbox full", "Postfach voll"),
+            (
+                format!("{address} uses {percent} % of its {quota} quota: new mail may be refused."),
+                format!("{address} belegt {percent} % von {quota_de}: neue E-Mails können abgewiesen werden."),
+            ),
+        )
     } else {
-        ("Mailbox almost full", "Postfach fast voll")
-    };
-    texts(
-        title,
-        (
-            format!("{address} uses {percent} % of its {quota} quota."),
-            format!("{address} belegt {percent} % von {quota_de}."),
-        ),
-    )
+        texts(
+            ("Mailbox almost full", "Postfach fast voll"),
+            (
+                format!("{address} uses {percent} % of its {quota} quota."),
+                format!("{address} belegt {percent} % von {quota_de}."),
+            ),
+        )
+    }
 }
 
 /// A quota in GB or MB, as the portal states them.

@@ -97,7 +97,9 @@ impl Core {
         format!("dns-api:{}", self.store().path().display())
     }
 
-    async fn dns_api_credentials(&self) -> Result<Option<(String, Sensitive<String>)>, CoreError> {
+    pub(crate) async fn dns_api_credentials(
+        &self,
+    ) -> Result<Option<(String, Sensitive<String>)>, CoreError> {
         let own = self.dns_api_secret_key();
         let stored = match self.secret_get(own.clone()).await? {
             Some(stored) => stored,

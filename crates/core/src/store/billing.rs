@@ -1,35 +1,13 @@
-//! Cache rows of billing and contracts: the requests sent as tickets, a freshly created
-//! ticket, and a profile the portal answered with after an update.
+//! Cache rows of billing and contracts: the requests sent as tickets (a local record; the
+//! tickets themselves are synced).
 
 use chrono::{DateTime, Utc};
-use cowdesk_model::{BillingRequest, Profile, Resource, Ticket, TicketStatus};
+use cowdesk_model::{BillingRequest, TicketStatus};
 
-use super::{
-    clear_resource, date, from_name, insert_resource, name_of, timestamp, ResourceData, Store,
-};
+use super::{date, from_name, name_of, timestamp, Store};
 use crate::error::CoreError;
 
 impl Store {
-    /// Keeps a ticket the portal just created, so views show it before the next sync
-    /// (which then replaces the whole list with the server's).
-    pub async fn insert_ticket(&self, account_id: &str, ticket: &Ticket) -> Result<(), CoreError> {
-        let status = name_of(&ticket.status)?;
-        let created = ticket.created_at.to_rfc3339();
-        sqlx::query!(
-            "INSERT INTO tickets (account_id, id, subject, status, created_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (account_id, id) DO UPDATE SET subject = excluded.subject,
-                 status = excluded.status, created_at = excluded.created_at",
-            account_id,
-            ticket.id,
-            ticket.subject,
-            status,
-            created
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     pub async fn record_billing_request(
         &self,
         account_id: &str,
@@ -89,24 +67,5 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// Replaces the cached profile with the one the portal answered with after an update.
-    /// The profile's sync state keeps its old ETag, so the next sync fetches it once more.
-    pub async fn replace_profile(
-        &self,
-        account_id: &str,
-        profile: &Profile,
-    ) -> Result<(), CoreError> {
-        let mut tx = self.pool.begin().await?;
-        clear_resource(&mut tx, account_id, Resource::Profile).await?;
-        insert_resource(
-            &mut tx,
-            account_id,
-            &ResourceData::Profile(Box::new(profile.clone())),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 }

@@ -126,7 +126,8 @@ pub(super) fn explain(reason: BounceReason, facts: &Facts<'_>) -> Explained {
             ),
         };
     let (tail_en, tail_de) = match (reason, facts.permanent) {
-        (BounceReason::AutoReply, _) => ("", ""),
+        // Greylisting already says that the sending server retries by itself.
+        (BounceReason::AutoReply, _) | (BounceReason::Greylisting, false) => ("", ""),
         (_, true) => (
             " The failure is permanent (5xx): the mail will not be delivered by retrying.",
             " Der Fehler ist dauerhaft (5xx): Die Mail wird auch durch erneute Versuche nicht zugestellt.",

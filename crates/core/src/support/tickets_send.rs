@@ -2,13 +2,16 @@
 //! ticket creation (with an Idempotency-Key, as the billing tickets are) when there is
 //! one, else the text and the portal's ticket page for the user to paste it into.
 
-use cowdesk_model::{NewTicket, Permission, SupportCategory, SupportDraft, SupportHandOff};
+use cowdesk_model::{
+    NewTicket, Permission, Service, SupportCategory, SupportDraft, SupportHandOff,
+};
 
 use super::guard::KnownSecret;
 use super::tickets::{finish_ticket, prefill, Prefill, PORTAL_STEPS, PORTAL_TICKET_URL};
 use crate::billing::notice::contract_dates;
 use crate::error::CoreError;
 use crate::session::Core;
+use crate::store::{ResourceData, ResourceUpdate};
 
 impl Core {
     /// A draft of `category`, prefilled from the cache of `account_id` (customer number,
@@ -22,14 +25,15 @@ impl Core {
         let today = self.today();
         if let Some(account_id) = account_id {
             let account = self.store().account(account_id).await?;
-            let customer = match self.store().profile(account_id).await? {
+            // Only what the role may read fills the form.
+            let customer = match self.readable_profile(&account).await? {
                 Some(profile) => profile.customer_number,
-                None => account.customer_number,
+                None => account.customer_number.clone(),
             };
             known.customer_number.get_or_insert(customer);
             // A service named by its id: its product, and (for a cancellation) the notice
             // deadline cowdesk computes for it.
-            let services = self.store().services(account_id).await?;
+            let services: Vec<Service> = self.readable(&account).await?;
             if let Some(service) = known
                 .service
                 .as_deref()
@@ -76,7 +80,12 @@ impl Core {
         let created = portal
             .create_ticket(account_id, &NewTicket::plain(ticket.subject, ticket.body))
             .await?;
-        self.store().insert_ticket(account_id, &created).await?;
+        // Kept at once, through the one write path (like the billing tickets).
+        let update = ResourceUpdate::Patched {
+            data: ResourceData::Tickets(vec![created.clone()]),
+            existing_only: false,
+        };
+        self.write_cache(account_id, &[update], &[]).await?;
         Ok(SupportHandOff::Sent {
             ticket_id: created.id,
             subject: created.subject,

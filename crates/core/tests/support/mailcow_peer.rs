@@ -191,6 +191,24 @@ impl Peer {
         assert_success(&answer);
     }
 
+    /// A domain of its own (`mailboxes` slots, `quota_mib` in all, `max_mib` each)
+    /// administered by an administrator of its own with `password`: tests that share the
+    /// peer and run in parallel never meet.
+    pub async fn tenant(
+        &self,
+        mailboxes: u32,
+        quota_mib: u64,
+        max_mib: u64,
+        password: &str,
+    ) -> (String, String) {
+        let domain = format!("{}.test", unique("dom"));
+        let admin = unique("da");
+        self.add_domain(&domain, mailboxes, quota_mib, max_mib)
+            .await;
+        self.add_domain_admin(&admin, password, &[&domain]).await;
+        (domain, admin)
+    }
+
     pub async fn add_domain_admin(&self, user: &str, password: &str, domains: &[&str]) {
         let answer = self
             .api_post(
@@ -381,6 +399,62 @@ impl Peer {
     }
 }
 
+/// A mailbox file of 200 rows for `domain`: 180 new mailboxes (20 with a typed password), and 20 that cannot be made
+/// or need not be: bad characters, bad numbers, a repeat, too much quota, a foreign
+/// domain, an alias's address, an existing mailbox with the same or other values.
+pub fn two_hundred_rows(domain: &str) -> (String, usize) {
+    let mut csv = String::from("local_part,domain,name,quota_mib,password,active\n");
+    for i in 0..180 {
+        let password = if i % 9 == 0 {
+            format!("Typed-pw-{i}")
+        } else {
+            String::new()
+        };
+        csv += &format!("user{i:03},{domain},User {i},10,{password},1\n");
+    }
+    let bad = [
+        format!("max+news,{domain},Max,10,,1"),       // bad: "+"
+        format!("jürgen,{domain},Jürgen,10,,1"),      // bad: "ü"
+        format!(".dot,{domain},Dot,10,,1"),           // bad: leading dot
+        format!("nonum,{domain},No number,ten,,1"),   // bad: quota
+        format!("zero,{domain},Zero,0,,1"),           // bad: quota 0
+        format!("flag,{domain},Flag,10,,maybe"),      // bad: active
+        format!("user001,{domain},Again,10,,1"),      // bad: repeat of line 3
+        format!("user002,{domain},Again,10,,1"),      // bad: repeat
+        format!(",{domain},Empty,10,,1"),             // bad: empty local part
+        format!("big,{domain},Big,5000,,1"),          // conflict: over the per-mailbox max
+        "far,elsewhere.test,Far,10,,1".to_owned(),    // conflict: not this login's domain
+        "far2,nowhere.test,Far,10,,1".to_owned(),     // conflict
+        format!("info,{domain},Info,10,,1"),          // conflict: an alias
+        format!("same,{domain},Same,10,,1"),          // unchanged: exists like this
+        format!("differs,{domain},Other name,20,,0"), // conflict: exists otherwise
+        format!("same2,{domain},Same two,10,,1"),     // unchanged
+        format!("bad name,{domain},Space,10,,1"),     // bad: space
+        format!("semi;colon,{domain},X,10,,1"),       // bad: ";"
+        format!("toolong{},{domain},X,10,,1", "x".repeat(60)), // bad: length
+        format!("bigger,{domain},Bigger,99999,,1"),   // conflict
+    ];
+    for row in &bad {
+        csv += row;
+        csv.push('\n');
+    }
+    (csv, 180)
+}
+
+/// What a peer needs for [`two_hundred_rows`] to plan as documented there (180 to create,
+/// 2 unchanged, 6 conflicts, 12 bad): the mailboxes `same`, `same2`, `differs` and the
+/// alias `info` in `domain`, which has room for 300 mailboxes of up to 1024 MiB.
+pub async fn prepare_two_hundred_rows(p: &Peer, domain: &str, password: &str) {
+    p.add_mailbox(&format!("same@{domain}"), "Same", 10, password)
+        .await;
+    p.add_mailbox(&format!("same2@{domain}"), "Same two", 10, password)
+        .await;
+    p.add_mailbox(&format!("differs@{domain}"), "Differs", 10, password)
+        .await;
+    p.add_alias(&format!("info@{domain}"), &["someone@else.example"])
+        .await;
+}
+
 fn session_cookie(headers: &reqwest::header::HeaderMap) -> String {
     headers
         .get_all("set-cookie")
@@ -421,6 +495,7 @@ pub struct Proxy {
     pub url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
+    cookies: Arc<Mutex<Vec<String>>>,
 }
 
 #[derive(Clone)]
@@ -429,12 +504,14 @@ struct ProxyState {
     client: reqwest::Client,
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
+    cookies: Arc<Mutex<Vec<String>>>,
 }
 
 impl Proxy {
     pub async fn start(upstream: &str) -> Proxy {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let spoil = Arc::new(AtomicU32::new(0));
+        let cookies = Arc::new(Mutex::new(Vec::new()));
         let state = ProxyState {
             upstream: upstream.trim_end_matches('/').to_owned(),
             client: reqwest::Client::builder()
@@ -443,6 +520,7 @@ impl Proxy {
                 .expect("proxy client"),
             seen: seen.clone(),
             spoil: spoil.clone(),
+            cookies: cookies.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -452,7 +530,18 @@ impl Proxy {
         tokio::spawn(async move {
             axum::serve(listener, app).await.expect("serve the proxy");
         });
-        Proxy { url, seen, spoil }
+        Proxy {
+            url,
+            seen,
+            spoil,
+            cookies,
+        }
+    }
+
+    /// The values of every session cookie the peer set through this proxy (for the leak
+    /// scan: they must end up nowhere).
+    pub fn session_cookies(&self) -> Vec<String> {
+        self.cookies.lock().expect("lock").clone()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -526,6 +615,14 @@ async fn forward(
         }
     }
     let answer = upstream.send().await.expect("the peer answers the proxy");
+    for value in answer.headers().get_all("set-cookie") {
+        let pair = value.to_str().unwrap_or("").split(';').next().unwrap_or("");
+        if let Some(("MCSESSID" | "PHPSESSID", cookie)) = pair.split_once('=') {
+            if cookie != "deleted" && !cookie.is_empty() {
+                state.cookies.lock().expect("lock").push(cookie.to_owned());
+            }
+        }
+    }
     let mut response = axum::response::Response::builder().status(answer.status());
     for (name, value) in answer.headers() {
         if name != "transfer-encoding" && name != "content-length" {

@@ -3,4 +3,4 @@
 /**
  * The rules that turn a sync's changes into alerts.
  */
-export type AlertRule = "new_invoice" | "payment_reminder" | "due_without_mandate" | "invoice_overdue" | "service_suspended" | "service_reactivated" | "mandate_failed" | "mandate_cancelled" | "domain_expiring" | "domain_unlocked" | "mailbox_quota";
+export type AlertRule = "new_invoice" | "payment_reminder" | "due_without_mandate" | "invoice_overdue" | "service_suspended" | "service_reactivated" | "mandate_failed" | "mandate_cancelled" | "domain_expiring" | "domain_unlocked" | "mailbox_quota" | "mailbox_full";

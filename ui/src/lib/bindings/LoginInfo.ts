@@ -5,7 +5,8 @@
  */
 export type LoginInfo = { 
 /**
- * Base URL of the portal, e.g. "https://cp.servercow.de" or the demo sandbox.
+ * Base URL of the portal preview: a server the user entered that speaks the portal
+ * contract (docs/portal-api.yaml), e.g. the demo sandbox on loopback. No default.
  */
 server: string, email: string, demo: boolean, 
 /**

@@ -69,7 +69,7 @@ export const de: Record<keyof typeof en, string> = {
   "mbx.setupTitle": "{address} einrichten",
   "mbx.setupIntro": "Tragen Sie diese Werte im E-Mail-Programm ein. Das Passwort ist das Postfach-Passwort; es wird weder in cowdesk noch in den Dateien gespeichert.",
   "mbx.files": "Konfigurationsdateien",
-  "mbx.filesIntro": "Thunderbird liest die Autoconfig-Datei; auf Mac, iPhone oder iPad das Profil öffnen und das Passwort eingeben, wenn danach gefragt wird.",
+  "mbx.filesIntro": "Thunderbird liest die Autoconfig-Datei; am Mac, iPhone oder iPad das Profil öffnen und bei Nachfrage das Passwort eingeben.",
   "mbx.exportThunderbird": "Thunderbird-Datei",
   "mbx.exportApple": "Apple-Profil",
   "mbx.exportDomainThunderbird": "Thunderbird-Datei für {domain}",

@@ -1,0 +1,206 @@
+//! Windows of long lists: filter, search, sort and count in SQL; only the window's rows
+//! leave SQLite.
+
+use chrono::{Duration, NaiveDate};
+use cowdesk_model::{Domain, Invoice};
+use cowdesk_model::{
+    DomainFilter, DomainQuery, DomainSort, InvoiceFilter, InvoiceQuery, InvoiceSort, Mailbox,
+    MailboxFilter, MailboxQuery, MailboxSort, Window,
+};
+
+use super::read::read_where;
+use super::rows::Synced;
+use super::Store;
+use crate::error::CoreError;
+
+/// A window's rows and counts, before the caller shapes the rows.
+pub struct Slice<T> {
+    pub rows: Vec<T>,
+    pub matching: u32,
+    pub total: u32,
+}
+
+/// A search text as the SQL below compares it: trimmed and lowercased.
+fn needle(search: &str) -> String {
+    search.trim().to_lowercase()
+}
+
+/// `column` lowercased as far as `needle` needs it: SQLite's `lower` folds ASCII only,
+/// which is all an ASCII needle can match; for another needle the column side also folds
+/// the German capitals (Ä, Ö, Ü) by hand.
+fn folded(column: &str, needle: &str) -> String {
+    if needle.is_ascii() {
+        format!("lower({column})")
+    } else {
+        format!("lower(replace(replace(replace({column}, 'Ä', 'ä'), 'Ö', 'ö'), 'Ü', 'ü'))")
+    }
+}
+
+/// Bound values of a window query: the account is `?1`; these follow as `?2`, `?3`, ….
+struct Binds(Vec<String>);
+
+impl Binds {
+    fn add(&mut self, value: String) -> String {
+        self.0.push(value);
+        format!("?{}", self.0.len() + 1)
+    }
+}
+
+impl Store {
+    async fn slice<T: Synced>(
+        &self,
+        account_id: &str,
+        condition: &str,
+        order: &str,
+        binds: Binds,
+        window: Window,
+    ) -> Result<Slice<T>, CoreError> {
+        let table = T::table().name;
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM {table} WHERE account_id = ?1),
+                    (SELECT COUNT(*) FROM {table} WHERE account_id = ?1 AND ({condition}))"
+        );
+        let mut counts = sqlx::query_as(&sql).bind(account_id);
+        for value in &binds.0 {
+            counts = counts.bind(value);
+        }
+        let (total, matching): (i64, i64) = counts.fetch_one(self.pool()).await?;
+        // Only the window's rows, by their position in the sorted, filtered list.
+        let limit = window.limit.min(cowdesk_model::MAX_WINDOW_ROWS);
+        let ranked = format!(
+            "rowid IN (SELECT rowid FROM {table} WHERE account_id = ?1 AND ({condition})
+                       ORDER BY {order} LIMIT {limit} OFFSET {})",
+            window.offset
+        );
+        let binds: Vec<&str> = binds.0.iter().map(String::as_str).collect();
+        let rows = read_where(
+            &mut *self.pool().acquire().await?,
+            account_id,
+            &ranked,
+            order,
+            &binds,
+        )
+        .await?;
+        Ok(Slice {
+            rows,
+            matching: u32::try_from(matching).unwrap_or(u32::MAX),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        })
+    }
+
+    pub async fn mailbox_window(
+        &self,
+        account_id: &str,
+        query: &MailboxQuery,
+        window: Window,
+    ) -> Result<Slice<Mailbox>, CoreError> {
+        let mut binds = Binds(Vec::new());
+        let mut condition = vec![match query.filter {
+            MailboxFilter::All => "true".to_owned(),
+            MailboxFilter::NearlyFull => {
+                "quota_bytes > 0 AND used_bytes * 100 >= 90 * quota_bytes".to_owned()
+            }
+            MailboxFilter::Full => "quota_bytes > 0 AND used_bytes >= quota_bytes".to_owned(),
+            MailboxFilter::Inactive => "active = 0".to_owned(),
+        }];
+        let search = needle(&query.search);
+        if !search.is_empty() {
+            let (address, name) = (folded("address", &search), folded("name", &search));
+            let p = binds.add(search);
+            condition.push(format!(
+                "(instr({address}, {p}) > 0 OR instr({name}, {p}) > 0)"
+            ));
+        }
+        let key = match query.sort {
+            MailboxSort::Address => "address",
+            MailboxSort::Name => "name",
+            MailboxSort::Usage => {
+                "CASE WHEN quota_bytes > 0 THEN CAST(used_bytes AS REAL) / quota_bytes END"
+            }
+            MailboxSort::Quota => "quota_bytes",
+        };
+        let dir = if query.descending { "DESC" } else { "ASC" };
+        let order = format!("{key} {dir}, address {dir}");
+        self.slice(account_id, &condition.join(" AND "), &order, binds, window)
+            .await
+    }
+
+    pub async fn domain_window(
+        &self,
+        account_id: &str,
+        query: &DomainQuery,
+        today: NaiveDate,
+        window: Window,
+    ) -> Result<Slice<Domain>, CoreError> {
+        let mut binds = Binds(Vec::new());
+        let mut condition = vec![match query.filter {
+            DomainFilter::All => "true".to_owned(),
+            DomainFilter::Expiring => {
+                let from = binds.add((today - Duration::days(30)).to_string());
+                let to = binds.add((today + Duration::days(30)).to_string());
+                format!("expires_on BETWEEN {from} AND {to}")
+            }
+            DomainFilter::Unlocked => "transfer_lock = 0".to_owned(),
+        }];
+        let search = needle(&query.search);
+        if !search.is_empty() {
+            let name = folded("name", &search);
+            let p = binds.add(search);
+            condition.push(format!("instr({name}, {p}) > 0"));
+        }
+        let dir = if query.descending { "DESC" } else { "ASC" };
+        let order = match query.sort {
+            DomainSort::Name => format!("name {dir}"),
+            DomainSort::ExpiresOn => format!("expires_on {dir}, name {dir}"),
+        };
+        self.slice(account_id, &condition.join(" AND "), &order, binds, window)
+            .await
+    }
+
+    /// The invoices `query` selects, as `billing::query::select` does, a window at a time.
+    pub async fn invoice_window(
+        &self,
+        account_id: &str,
+        query: &InvoiceQuery,
+        today: NaiveDate,
+        window: Window,
+    ) -> Result<Slice<Invoice>, CoreError> {
+        let mut binds = Binds(Vec::new());
+        let today = binds.add(today.to_string());
+        let overdue = format!("(status = 'overdue' OR (status = 'open' AND due_date < {today}))");
+        let mut condition = vec![match query.filter {
+            InvoiceFilter::All => "true".to_owned(),
+            InvoiceFilter::Open => "status IN ('open', 'overdue')".to_owned(),
+            InvoiceFilter::Overdue => overdue.clone(),
+            InvoiceFilter::Paid => "status = 'paid'".to_owned(),
+            InvoiceFilter::Cancelled => "status = 'cancelled'".to_owned(),
+        }];
+        if let Some(year) = query.year {
+            let p = binds.add(format!("{year:04}"));
+            condition.push(format!("substr(issue_date, 1, 4) = {p}"));
+        }
+        let search = query.search.trim();
+        if !search.is_empty() {
+            let p = binds.add(search.to_lowercase());
+            let by_number = format!("instr(lower(number), {p}) > 0");
+            condition.push(match crate::billing::query::parse_amount_cents(search) {
+                Some(cents) => format!("({by_number} OR amount_cents = {cents})"),
+                None => by_number,
+            });
+        }
+        let key = match query.sort {
+            InvoiceSort::IssueDate => "issue_date".to_owned(),
+            InvoiceSort::DueDate => "due_date".to_owned(),
+            InvoiceSort::Amount => "amount_cents".to_owned(),
+            InvoiceSort::Number => "number".to_owned(),
+            InvoiceSort::Status => format!(
+                "CASE WHEN {overdue} THEN 0 WHEN status IN ('open', 'overdue') THEN 1
+                      WHEN status = 'paid' THEN 2 ELSE 3 END"
+            ),
+        };
+        let dir = if query.descending { "DESC" } else { "ASC" };
+        let order = format!("{key} {dir}, number {dir}");
+        self.slice(account_id, &condition.join(" AND "), &order, binds, window)
+            .await
+    }
+}
