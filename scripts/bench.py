@@ -274,6 +274,13 @@ def sync_figures(work):
             started = time.perf_counter()
             cowdesk(work / "large-0", "status", "--json")
             status_times.append(time.perf_counter() - started)
+        # The floor of any command: process start and opening an empty cache.
+        cowdesk(work / "empty", "status", "--json")
+        status_empty_times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            cowdesk(work / "empty", "status", "--json")
+            status_empty_times.append(time.perf_counter() - started)
         token, urls = sync_urls(large)
         curl_times = [curl_download(token, urls) for _ in range(3)]
         if CORE_BENCH:
@@ -289,6 +296,7 @@ def sync_figures(work):
     figures["sync_incremental_s"] = median(t for t, _ in incremental)
     figures["sync_incremental_requests"] = incremental[-1][1]
     figures["cli_status_s"] = median(status_times)
+    figures["cli_status_empty_s"] = median(status_empty_times)
     if "sync_full_core_s" in figures:
         figures["sync_full_core_ratio_to_curl"] = (
             figures["sync_full_core_s"] / figures["curl_download_s"]
@@ -363,6 +371,7 @@ def main():
             ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {figures['curl_urls']} URLs"),
             ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
             ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
+            ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
             ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
         ]
         if "sync_full_core_s" in figures:
