@@ -49,8 +49,9 @@ impl Run for Bounce {
     async fn run(self, ctx: &Context) -> Result<i32, ErrorInfo> {
         let BounceCommand::Explain { file, json } = self.command;
         let input = read_input(&file)?;
-        let explained = explain_bounce(&input, &BounceContext::default())
-            .map_err(|e: BounceError| CoreError::from(e).info())?;
+        let context = own_domains(ctx).await;
+        let explained =
+            explain_bounce(&input, &context).map_err(|e: BounceError| CoreError::from(e).info())?;
         if json {
             print_json(&BounceSummary::from(&explained));
         } else {
@@ -58,6 +59,23 @@ impl Run for Bounce {
         }
         Ok(SUCCESS)
     }
+}
+
+/// The profile's own mail domains from its cache, so that "mailbox full" at one of them
+/// points to the mail doctor's usage view. Without a cache (nothing synced yet) or when it
+/// cannot be read, the bounce is explained without them: no cache is made for this, and
+/// the keyring is not asked.
+async fn own_domains(ctx: &Context) -> BounceContext {
+    if !ctx.cache_exists() {
+        return BounceContext::default();
+    }
+    let Ok(core) = ctx.core().await else {
+        return BounceContext::default();
+    };
+    let account = core.own_account_id().await.ok();
+    core.bounce_context(account.as_deref())
+        .await
+        .unwrap_or_default()
 }
 
 /// The bounce, at most `MAX_BOUNCE_BYTES` of it (no bounce is larger).

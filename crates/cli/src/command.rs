@@ -73,6 +73,14 @@ impl Context {
         paths::data_dir(self.data_dir.clone())
     }
 
+    /// Whether the default profile has a cache file yet (a command that only reads it
+    /// need not make one).
+    pub fn cache_exists(&self) -> bool {
+        self.data_dir()
+            .join(format!("{DEFAULT_PROFILE}.sqlite"))
+            .is_file()
+    }
+
     /// The cache of the default profile. The keyring is reached only when a command
     /// reads or writes a secret.
     pub async fn core(&self) -> Result<Core, ErrorInfo> {

@@ -14,7 +14,7 @@ use cowdesk_core::support::{
 };
 
 use crate::command::{Context, Run};
-use crate::output::SUCCESS;
+use crate::output::{print_json, SUCCESS};
 
 /// The secret service takes at most 10,000 characters of ciphertext; reading more than
 /// this from standard input is pointless.
@@ -41,12 +41,18 @@ enum SecretCommand {
         /// Allow more than one download (default: deleted after the first).
         #[arg(long)]
         reusable: bool,
+        /// Print `{"link": …, "expires_in_seconds": …, "one_time": …}` (errors as JSON too).
+        #[arg(long)]
+        json: bool,
     },
     /// Print the secret of a link (a one-time secret is gone afterwards). `-` reads the
     /// link from standard input, so it does not show in the process list.
     Open {
         #[arg(value_name = "LINK|-")]
         link: String,
+        /// Print `{"secret": …}` (errors as JSON too).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -55,12 +61,19 @@ fn parse_expiry(value: &str) -> Result<SecretExpiry, String> {
 }
 
 impl Run for Secret {
+    fn json(&self) -> bool {
+        match &self.command {
+            SecretCommand::Create { json, .. } | SecretCommand::Open { json, .. } => *json,
+        }
+    }
+
     async fn run(self, _ctx: &Context) -> Result<i32, ErrorInfo> {
         match self.command {
             SecretCommand::Create {
                 server,
                 expires,
                 reusable,
+                json,
             } => {
                 let secret = read_secret()?;
                 let options = SecretOptions {
@@ -71,15 +84,26 @@ impl Run for Secret {
                 let created = create_secret_link(secret.expose(), &options)
                     .await
                     .map_err(info)?;
-                println!("{}", created.link.to_text().expose());
+                let link = created.link.to_text();
+                match json {
+                    true => print_json(&serde_json::json!({
+                        "link": link.expose(),
+                        "expires_in_seconds": expires.seconds(),
+                        "one_time": !reusable,
+                    })),
+                    false => println!("{}", link.expose()),
+                }
             }
-            SecretCommand::Open { link } => {
+            SecretCommand::Open { link, json } => {
                 let link = match link.as_str() {
                     "-" => read_link()?,
                     _ => SecretText::new(link),
                 };
                 let secret = open_secret_link(link.expose(), None).await.map_err(info)?;
-                println!("{}", secret.expose());
+                match json {
+                    true => print_json(&serde_json::json!({ "secret": secret.expose() })),
+                    false => println!("{}", secret.expose()),
+                }
             }
         }
         Ok(SUCCESS)

@@ -148,7 +148,14 @@ async fn new_ticket(
             draft.values.insert(key.clone(), value.clone());
         }
     }
-    let known = stored_mailbox_passwords(&core, &draft).await;
+    let mut known = stored_mailbox_passwords(&core, &draft).await;
+    // The DNS API password, the mailcow connections' passwords and API keys, the account's
+    // kept mailbox passwords.
+    known.extend(
+        core.support_known_secrets(account.as_deref())
+            .await
+            .map_err(|e| e.info())?,
+    );
     core.hand_off_support_ticket(account.as_deref(), &draft, &known)
         .await
         .map_err(|e| e.info())

@@ -276,6 +276,40 @@ fn secret_round_trip(version: YopassVersion) {
         let opened = run(cowdesk(data.path()).args(["secret", "open", &link]));
         assert_eq!(stdout(&opened), "reusable-secret-Zt8!\n");
     }
+
+    // --json: the link and what was chosen; the secret as JSON, every character kept.
+    let created = run_with_stdin(
+        cowdesk(data.path()).args([
+            "secret",
+            "create",
+            "--server",
+            &base,
+            "--expires",
+            "1h",
+            "--json",
+        ]),
+        secret.as_bytes(),
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let answer = json(&created);
+    let link = answer["link"].as_str().expect("link").to_owned();
+    record(&secret, &link);
+    assert!(link.starts_with(&format!("{base}/#/s/")), "{link}");
+    assert_eq!(answer["expires_in_seconds"], 3600);
+    assert_eq!(answer["one_time"], true);
+    let opened = run(cowdesk(data.path()).args(["secret", "open", &link, "--json"]));
+    assert_eq!(opened.status.code(), Some(0), "{}", stderr(&opened));
+    assert_eq!(json(&opened)["secret"], secret.as_str());
+    // Gone after one download: the refusal comes as JSON too, with exit 1.
+    let again = run(cowdesk(data.path()).args(["secret", "open", &link, "--json"]));
+    assert_eq!(again.status.code(), Some(1));
+    let refused = json(&again);
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("does not exist")),
+        "{refused}"
+    );
     runtime.block_on(server.shutdown());
 }
 
@@ -524,6 +558,48 @@ fn support_cli_ticket_is_sent_with_the_preview_connection() {
     let output = run(&mut ticket(data.path(), "technical_problem", &leaky));
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(sandbox.handle().received_tickets(&account).len(), 1);
+
+    // A bounce of "mailbox full" for one of the account's own mailboxes points to the mail
+    // doctor's usage view; without the cache, the same bounce is someone else's mailbox.
+    let mailboxes = json(&run(cowdesk(data.path()).args(["mailboxes", "--json"])));
+    let own_address = mailboxes[0]["address"]
+        .as_str()
+        .expect("a mailbox")
+        .to_owned();
+    let original = std::fs::read_to_string(corpus_dir().join("qmail-04.eml")).expect("bounce");
+    let bounce = original.replace(&label("qmail-04.eml").recipient, &own_address);
+    assert_ne!(bounce, original);
+    let ours = run_with_stdin(
+        cowdesk(data.path()).args(["bounce", "explain", "-", "--json"]),
+        bounce.as_bytes(),
+    );
+    assert_eq!(ours.status.code(), Some(0), "{}", stderr(&ours));
+    let ours = json(&ours);
+    assert_eq!(ours["reason"], "mailbox_full");
+    assert!(
+        ours["explanation_en"]
+            .as_str()
+            .unwrap()
+            .contains("one of your own mailboxes"),
+        "{ours}"
+    );
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let theirs = run_with_stdin(
+        cowdesk(elsewhere.path()).args(["bounce", "explain", "-", "--json"]),
+        bounce.as_bytes(),
+    );
+    let theirs = json(&theirs);
+    assert!(!theirs["explanation_en"]
+        .as_str()
+        .unwrap()
+        .contains("own mailboxes"));
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none(),
+        "explaining a bounce makes no cache"
+    );
 
     let logout = run(cowdesk(data.path()).arg("logout"));
     assert_eq!(logout.status.code(), Some(0));

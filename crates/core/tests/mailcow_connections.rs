@@ -682,3 +682,47 @@ async fn mailcow_connection_security_key_login_is_explained_and_not_kept() {
     assert_eq!(wrong.kind(), ErrorKind::InvalidCredentials);
     assert!(core.connections().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn support_guard_and_bounce_context_know_the_mailcow_connection() {
+    let p = peer();
+    let (domain, admin) = p.tenant(5, 5120, 1024, PASSWORD).await;
+    let (core, _dir) = core("support_guard_mailcow").await;
+    let id = core
+        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
+        .await
+        .unwrap()
+        .connection
+        .id;
+    record_login(None);
+    core.sync_connection(&id).await.unwrap();
+
+    // The domain administrator's password is a kept secret: typed into a ticket, the guard
+    // names the connection and never shows the value.
+    let known = core.support_known_secrets(None).await.unwrap();
+    let kept = known
+        .iter()
+        .find(|k| k.value == PASSWORD)
+        .expect("the connection's password is known to the guard");
+    assert!(kept.label.contains(&admin), "{}", kept.label);
+    assert!(!kept.label.contains(PASSWORD));
+    let text = format!("Hello, my mailcow login is {admin} with {PASSWORD} thanks");
+    let found = cowdesk_core::support::guard_text(&text, &known);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(!found[0].masked.contains(PASSWORD));
+
+    // A bounce about one of the connection's domains is about the profile's own domain.
+    let context = core.bounce_context(None).await.unwrap();
+    assert_eq!(context.own_domains, [domain.to_ascii_lowercase()]);
+
+    // Once the connection is removed, neither is known any more.
+    core.disconnect(&id).await.unwrap();
+    let known = core.support_known_secrets(None).await.unwrap();
+    assert!(known.iter().all(|k| k.value != PASSWORD));
+    assert!(core
+        .bounce_context(None)
+        .await
+        .unwrap()
+        .own_domains
+        .is_empty());
+}

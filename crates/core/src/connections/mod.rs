@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use cowdesk_model::{
     ConnectOutcome, Connection, ConnectionAccess, ConnectionKind, ConnectionState, ErrorKind,
-    PortalConnection, ProfileConnections,
+    GuardFindingKind, PortalConnection, ProfileConnections,
 };
 
 pub use changes::{AliasInput, MailboxInput};
@@ -26,6 +26,7 @@ use crate::error::CoreError;
 use crate::mailcow::{Access, AnyMailcow, ApiKeyClient, LoginOutcome, MailcowError, SessionClient};
 use crate::secrets::SecretsError;
 use crate::session::Core;
+use crate::support::guard::KnownSecret;
 use records::Record;
 
 /// The clients of this process, by connection id.
@@ -296,6 +297,32 @@ impl Core {
         self.secret_set(secret_key(&record.id), secret.to_owned())
             .await?;
         records::save(&self.store, &self.profile, record).await
+    }
+
+    /// The password or API key of each connection, as the keyring holds it, with what to
+    /// call it (never the value) — for the password guard, which must stop them leaving in
+    /// a ticket. A keyring that cannot be read yields what was read so far.
+    pub(crate) async fn connection_secrets(&self) -> Result<Vec<KnownSecret>, CoreError> {
+        let mut found = Vec::new();
+        for record in records::all(&self.store).await? {
+            let what = match record.kind {
+                ConnectionKind::Session => "password",
+                ConnectionKind::ApiKey => "API key",
+            };
+            match self.secret_get(secret_key(&record.id)).await {
+                Ok(Some(value)) => found.push(KnownSecret {
+                    value,
+                    label: format!("{what} of {}", record.label()),
+                    kind: GuardFindingKind::KnownSecret,
+                }),
+                Ok(None) => {}
+                Err(err) => {
+                    tracing::info!("guard: connection secrets not read: {err}");
+                    break;
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Removes a connection: its keyring entry, then every row it cached, its sync state

@@ -205,8 +205,9 @@ impl Core {
     }
 
     /// The secrets kept in the keyring that a ticket must never carry: the DNS API
-    /// password and the kept password of each of the account's mailboxes. Without a usable
-    /// keyring nothing can have been kept there, so none are known.
+    /// password, the password or API key of each mailcow connection, and the kept password
+    /// of each of the account's mailboxes. Without a usable keyring nothing can have been
+    /// kept there, so none are known.
     pub async fn support_known_secrets(
         &self,
         account_id: Option<&str>,
@@ -221,6 +222,7 @@ impl Core {
             Ok(None) => {}
             Err(err) => tracing::info!("guard: DNS API password not read: {}", err.kind_name()),
         }
+        known.extend(self.connection_secrets().await?);
         let Some(account_id) = account_id else {
             return Ok(known);
         };
@@ -242,24 +244,27 @@ impl Core {
         Ok(known)
     }
 
-    /// The account's own mail domains (its domains and those of its mailboxes).
+    /// The profile's own mail domains: the account's domains and those of its mailboxes,
+    /// and the domains of every mailcow connection.
     pub async fn bounce_context(
         &self,
         account_id: Option<&str>,
     ) -> Result<BounceContext, CoreError> {
-        let Some(account_id) = account_id else {
-            return Ok(BounceContext::default());
-        };
+        // The mailcow connections' domains are the profile's own whatever the account.
         let mut own_domains: Vec<String> = self
-            .store()
-            .domains(account_id)
+            .mailcow_domains()
             .await?
             .into_iter()
             .map(|d| d.name.to_ascii_lowercase())
             .collect();
-        for mailbox in self.store().mailboxes(account_id).await? {
-            if let Some((_, domain)) = mailbox.address.rsplit_once('@') {
-                own_domains.push(domain.to_ascii_lowercase());
+        if let Some(account_id) = account_id {
+            for domain in self.store().domains(account_id).await? {
+                own_domains.push(domain.name.to_ascii_lowercase());
+            }
+            for mailbox in self.store().mailboxes(account_id).await? {
+                if let Some((_, domain)) = mailbox.address.rsplit_once('@') {
+                    own_domains.push(domain.to_ascii_lowercase());
+                }
             }
         }
         own_domains.sort();
