@@ -726,3 +726,47 @@ async fn support_guard_and_bounce_context_know_the_mailcow_connection() {
         .own_domains
         .is_empty());
 }
+
+#[tokio::test]
+async fn mailcow_delete_through_one_connection_leaves_no_row_in_another() {
+    let p = peer();
+    let (domain, admin) = p.tenant(20, 20480, 10240, PASSWORD).await;
+    let anna = format!("anna@{domain}");
+    p.add_mailbox(&anna, "Anna", 512, PASSWORD).await;
+    let (core, _dir) = core("mailcow_two_connections_one_domain").await;
+    // One mailcow, seen twice: its domain administrator and a read-only key.
+    let session = core
+        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
+        .await
+        .unwrap()
+        .connection
+        .id;
+    let key = core
+        .connect_mailcow_api_key(&p.url, &p.ro_key)
+        .await
+        .unwrap()
+        .connection
+        .id;
+    record_login(None);
+    record_secret("mailcow_api_key", &p.ro_key);
+    for id in [&session, &key] {
+        assert_eq!(core.sync_connection(id).await.unwrap().error, None);
+    }
+    let listed =
+        |entries: Vec<cowdesk_core::model::MailboxEntry>| entries.iter().any(|m| m.address == anna);
+    assert!(listed(core.mailbox_entries(Some(&domain)).await.unwrap()));
+
+    let deleted = core
+        .mailcow_delete_mailbox(Some(&session), &anna)
+        .await
+        .unwrap();
+    assert_eq!(deleted.reread_error, None);
+    assert!(p.mailbox(&anna).await.is_none(), "gone on the server");
+    assert!(
+        !listed(core.mailbox_entries(Some(&domain)).await.unwrap()),
+        "the key's cached row went with it"
+    );
+    for id in [&session, &key] {
+        core.disconnect(id).await.unwrap();
+    }
+}

@@ -165,7 +165,34 @@ impl Core {
         if let Err(err) = self.fetch_and_write(record, &acknowledged).await {
             outcome.reread_error = Some(err.info());
         }
+        // Another connection that sees the same domain (a session and a key of one
+        // mailcow) would otherwise keep showing the old row until its own next sync.
+        if let Err(err) = self.reread_others(record, address).await {
+            tracing::info!("the other connections of the domain were not re-read: {err}");
+        }
         outcome
+    }
+
+    async fn reread_others(&self, changed: &Record, address: &str) -> Result<(), CoreError> {
+        let domain = address
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_default();
+        for other in super::records::all(&self.store).await? {
+            if other.id == changed.id {
+                continue;
+            }
+            let holds = self
+                .store
+                .rows::<MailcowDomain>(&other.id)
+                .await?
+                .iter()
+                .any(|d| d.name.eq_ignore_ascii_case(&domain));
+            if holds {
+                self.fetch_and_write(&other, &[]).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds a mailbox. The password is the one given, or one cowdesk generates, which
