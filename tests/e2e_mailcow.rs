@@ -8,30 +8,14 @@
 //! domain of its own. Screenshots go to artifacts/e2e/mailcow/.
 #![cfg(target_os = "linux")]
 
-#[path = "../crates/core/tests/support/mailcow_peer.rs"]
-mod mailcow_peer;
 mod support;
 
-use std::time::Duration;
-
-use mailcow_peer::{peer, unique};
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
-use support::page::{attributes, click, painted, replace_text, text_of, wait_for};
+use support::mailcow_peer::{peer, unique};
+use support::mailcow_window::{listed_mailboxes, open_view, runtime, shot, PATIENCE};
+use support::page::{attributes, click, replace_text, text_of, wait_for};
 
-const PATIENCE: Duration = Duration::from_secs(45);
 const ARTIFACTS: &str = "mailcow";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime for the peer's API")
-}
-
-fn shot(app: &AppUnderTest, label: &str) {
-    painted(app.driver());
-    app.screenshot(label).expect("screenshot");
-}
 
 /// Connects, lists, adds one mailbox, in the language of `lang` (`en_GB` / `de_DE`).
 fn connect_list_and_add(lang: &str, tag: &str, texts: &Texts) {
@@ -106,12 +90,11 @@ fn connect_list_and_add(lang: &str, tag: &str, texts: &Texts) {
     .expect("two mailboxes on the dashboard");
     shot(&app, &format!("{tag}-3-dashboard"));
 
-    click(d, "[data-testid=nav-mailboxes]");
+    open_view(d, "mailboxes", "[data-testid=mailcow-mailboxes]");
     let anna = format!("anna@{domain}");
     let ben = format!("ben@{domain}");
     wait_until(PATIENCE, "the peer's mailboxes", || {
-        let rows = attributes(d, "[data-testid=mcb-row]", "data-address");
-        Ok((rows == vec![anna.clone(), ben.clone()]).then_some(()))
+        Ok((listed_mailboxes(d) == vec![anna.clone(), ben.clone()]).then_some(()))
     })
     .expect("both mailboxes listed");
     assert_eq!(text_of(d, "[data-testid=mcb-source]"), "mailcow");
@@ -136,8 +119,7 @@ fn connect_list_and_add(lang: &str, tag: &str, texts: &Texts) {
 
     let carla = format!("carla.neu@{domain}");
     wait_until(PATIENCE, "the new mailbox in the list", || {
-        let rows = attributes(d, "[data-testid=mcb-row]", "data-address");
-        Ok(rows.contains(&carla).then_some(()))
+        Ok(listed_mailboxes(d).contains(&carla).then_some(()))
     })
     .expect("the new mailbox listed");
     shot(&app, &format!("{tag}-7-added"));

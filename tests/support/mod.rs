@@ -3,6 +3,10 @@
 
 pub mod driver;
 pub mod frame;
+#[path = "../../crates/core/tests/support/mailcow_peer.rs"]
+pub mod mailcow_peer;
+#[cfg(target_os = "linux")]
+pub mod mailcow_window;
 #[cfg(target_os = "linux")]
 pub mod notifications;
 pub mod openpgp_js;

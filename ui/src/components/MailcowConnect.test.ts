@@ -58,8 +58,12 @@ describe("mailcow connect", () => {
     });
     locale.lang = "de";
     const done: unknown[] = [];
+    const waiting: string[] = [];
     const target = document.createElement("div");
-    const component = mount(MailcowConnect, { target, props: { kind: "session", onconnected: (c) => void done.push(c) } });
+    const component = mount(MailcowConnect, {
+      target,
+      props: { kind: "session", onconnected: (c) => void done.push(c), onwaiting: (c) => void waiting.push(c.state) },
+    });
     flushSync();
     const q = (id: string) => target.querySelector<HTMLInputElement>(`[data-testid=${id}]`);
     expect(q("mc-hosted-url")?.value).toBe("https://hosted.mailcow.de");
@@ -68,6 +72,8 @@ describe("mailcow connect", () => {
     const submit = () => target.querySelector("form")?.dispatchEvent(new SubmitEvent("submit", { bubbles: true, cancelable: true }));
     submit();
     await until(() => q("mc-hosted-totp") !== null);
+    // The kept login, waiting for its code, is announced (the connections page lists it).
+    expect(waiting).toEqual(["needs_totp"]);
     // The password is not kept in the form once the server asked for the code.
     expect(calls[0]).toEqual(["connect_mailcow_session", { url: "https://hosted.mailcow.de", user: "anna@example.test", password: "secret-pass", totp: null }]);
     type(q("mc-hosted-totp"), "000000");

@@ -148,10 +148,12 @@ pub fn refusal(server: ServerMessage, op: Operation) -> Refusal {
                 format!("Diese Quota ist mehr, als ein Postfach der Domain haben darf (höchstens {limit} MiB)."),
             ))
         }
+        // mailcow's limit here is the smaller of the domain's storage left and the most
+        // one mailbox may have, so the words name both.
         "mailbox_quota_left_exceeded" => Some((
             Some("quota_mib"),
-            format!("Not enough storage left in the domain for this quota ({} MiB left).", arg(0)),
-            format!("In der Domain ist für diese Quota nicht genug Speicher frei ({} MiB frei).", arg(0)),
+            format!("This mailbox can have at most {} MiB: what the domain's storage has left, or the most one mailbox of the domain may have.", arg(0)),
+            format!("Dieses Postfach kann höchstens {} MiB haben: so viel ist im Speicher der Domain frei, oder so viel darf ein Postfach der Domain höchstens haben.", arg(0)),
         )),
         "mailbox_quota_exceeds_domain_quota" => Some((
             Some("quota_mib"),
@@ -267,8 +269,12 @@ mod tests {
             Operation::AddMailbox,
         );
         assert_eq!(r.field, Some("quota_mib"));
-        assert!(r.message.contains("300 MiB left"), "{}", r.message);
-        assert!(r.message_de.contains("300 MiB frei"), "{}", r.message_de);
+        assert!(r.message.contains("at most 300 MiB"), "{}", r.message);
+        assert!(
+            r.message_de.contains("höchstens 300 MiB"),
+            "{}",
+            r.message_de
+        );
         assert!(r.translated);
         let r = refusal(msg("object_exists", &["a@b.de"]), Operation::AddMailbox);
         assert_eq!(r.field, Some("local_part"));
