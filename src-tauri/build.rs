@@ -118,5 +118,10 @@ fn cowdesk_commands() -> &'static [&'static str] {
         "mailcow_delete_mailbox",
         "mailcow_add_alias",
         "mailcow_delete_alias",
+        "mailcow_set_mailbox_password",
+        "mailcow_import_choose_file",
+        "mailcow_import_choose_passwords_file",
+        "mailcow_import_run",
+        "mailcow_import_cancel",
     ]
 }

@@ -12,9 +12,10 @@ use std::path::Path;
 use std::process::Command;
 
 /// The environment seams of the tests (src-tauri/test_hooks.rs and the demo's sizes).
-const TEST_HOOKS: [&str; 4] = [
+const TEST_HOOKS: [&str; 5] = [
     "COWDESK_BROWSER",
     "COWDESK_E2E_SAVE_DIR",
+    "COWDESK_E2E_OPEN_FILE",
     "COWDESK_CLIPBOARD_CLEAR_SECONDS",
     "COWDESK_DEMO_MAILBOXES",
 ];

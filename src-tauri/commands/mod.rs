@@ -133,5 +133,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         mailcow::mailcow_delete_mailbox,
         mailcow::mailcow_add_alias,
         mailcow::mailcow_delete_alias,
+        mailcow::mailcow_set_mailbox_password,
+        mailcow::mailcow_import_choose_file,
+        mailcow::mailcow_import_choose_passwords_file,
+        mailcow::mailcow_import_run,
+        mailcow::mailcow_import_cancel,
     ]
 }

@@ -1,11 +1,13 @@
 //! Mail setup from the cache: the allowance of the account's mail products, and the
-//! client configuration files of a cached mailbox or of every mailbox of a domain.
+//! client configuration files of a cached mailbox or of every mailbox of a domain (of a
+//! portal account, or of a mailcow connection named by its id).
 
 use cowdesk_model::{MailAllowance, Mailbox, Service, ServiceStatus};
 
 use crate::domains::domain_name;
 use crate::error::CoreError;
 use crate::mailconfig::{self, ConfigFile, ConfigFormat, MailAccount};
+use crate::mailcow::MailcowMailbox;
 use crate::session::Core;
 use crate::validate::mailbox_address;
 
@@ -36,6 +38,22 @@ impl Core {
     }
 
     async fn mail_accounts(&self, account_id: &str) -> Result<Vec<MailAccount>, CoreError> {
+        // A mailcow connection's id (a profile may have no portal account at all): the
+        // mailboxes cached from that mailcow.
+        if let Ok(record) = self.connection_record(account_id).await {
+            return Ok(self
+                .store()
+                .rows::<MailcowMailbox>(&record.id)
+                .await?
+                .into_iter()
+                .filter_map(|m| {
+                    Some(MailAccount {
+                        address: mailbox_address(&m.address).ok()?,
+                        name: m.name,
+                    })
+                })
+                .collect());
+        }
         let account = self.store().account(account_id).await?;
         Ok(self
             .readable::<Mailbox>(&account)

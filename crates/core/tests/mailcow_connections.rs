@@ -770,3 +770,39 @@ async fn mailcow_delete_through_one_connection_leaves_no_row_in_another() {
         core.disconnect(id).await.unwrap();
     }
 }
+
+/// A profile with only a mailcow has no portal account: the mailbox setup's files of a
+/// mailcow row come from the mailboxes its connection cached (named by the connection's
+/// id), and only those.
+#[tokio::test]
+async fn mailcow_connection_mailbox_setup_files_come_from_its_cached_mailboxes() {
+    use cowdesk_core::mailconfig::ConfigFormat;
+    let p = peer();
+    let (domain, _) = p.tenant(20, 20480, 10240, PASSWORD).await;
+    let anna = format!("anna@{domain}");
+    p.add_mailbox(&anna, "Anna Berger", 512, PASSWORD).await;
+    let (core, _dir) = core("mailcow_setup_files").await;
+    let connected = core
+        .connect_mailcow_api_key(&p.url, &p.ro_key)
+        .await
+        .unwrap();
+    record_secret("mailcow_api_key", &p.ro_key);
+    let id = connected.connection.id;
+    assert_eq!(core.sync_connection(&id).await.unwrap().error, None);
+
+    let file = core
+        .mailbox_config_file(&id, &anna, ConfigFormat::Thunderbird)
+        .await
+        .expect("the mailbox's Thunderbird file");
+    assert!(file.contents.contains(&anna), "{}", file.contents);
+    let whole = core
+        .domain_config_file(&id, &domain, ConfigFormat::Apple)
+        .await
+        .expect("the domain's Apple profile");
+    assert!(whole.contents.contains(&anna));
+    let missing = core
+        .mailbox_config_file(&id, &format!("nobody@{domain}"), ConfigFormat::Thunderbird)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+}
