@@ -77,12 +77,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // the list's own order, and searched and sorted by usage (the most work).
     let plain = MailboxQuery {
         search: String::new(),
+        domain: None,
         filter: MailboxFilter::All,
         sort: MailboxSort::Address,
         descending: false,
     };
     let searched = MailboxQuery {
         search: "a".into(),
+        domain: None,
         filter: MailboxFilter::All,
         sort: MailboxSort::Usage,
         descending: true,
