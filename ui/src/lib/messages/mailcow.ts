@@ -118,6 +118,8 @@ export const en = {
   "mcdash.domains": "Domains",
   "mcdash.noPortal": "Invoices, mandates and contracts come only from Servercow’s customer portal, which cowdesk cannot reach: open it in the browser.",
   "mcdash.openMailboxes": "Open mailboxes",
+  "mcdash.storageOf": "of {allowed} allowed",
+  "mcdash.section": "mailcow",
 } as const;
 
 export const de: Record<keyof typeof en, string> = {
@@ -237,4 +239,6 @@ export const de: Record<keyof typeof en, string> = {
   "mcdash.domains": "Domains",
   "mcdash.noPortal": "Rechnungen, Mandate und Verträge gibt es nur im Kundenportal von Servercow, das cowdesk nicht erreicht: Öffnen Sie es im Browser.",
   "mcdash.openMailboxes": "Postfächer öffnen",
+  "mcdash.storageOf": "von {allowed} erlaubt",
+  "mcdash.section": "mailcow",
 };
