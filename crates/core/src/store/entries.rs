@@ -18,49 +18,53 @@ use crate::error::CoreError;
 const DOMAIN_OF_ADDRESS: &str = "CASE WHEN instr(address, '@') = 0 THEN ''
     ELSE lower(substr(address, length(rtrim(address, replace(address, '@', ''))) + 1)) END";
 
-/// Every row of both sources (`?1`: the connection ids in order of preference, `?2`: the
-/// portal accounts whose role may read mailboxes, in order), ranked per address, then one
-/// row per address. The columns of `entries` are those `MailboxEntry` needs, plus `k`
-/// (the lowercased address) and `dom` (the address's domain, lowercased).
+/// The rows of both sources (`?1`: the connection ids in order of preference, `?2`: the
+/// portal accounts whose role may read mailboxes, in order), one per address and source
+/// (`GROUP BY` with one `MIN`: SQLite takes the other columns from the row of the
+/// minimum, i.e. the first connection or account in order), then one row per address.
+/// The columns of `entries` are those `MailboxEntry` needs, plus `k` (the lowercased
+/// address) and `dom` (the address's domain, lowercased). Grouping instead of window
+/// functions: a fifth of the time for 10,000 mailboxes.
 fn entries_cte() -> String {
     format!(
         "WITH
 conn AS (SELECT value AS id, key AS rank FROM json_each(?1)),
 acct AS (SELECT value AS id, key AS rank FROM json_each(?2)),
-both_sides AS (
-    SELECT lower(m.address) AS k, 0 AS side, c.rank AS rank, m.address, m.domain, m.name,
-           m.quota_bytes, m.used_bytes,
+mc AS MATERIALIZED (
+    SELECT lower(m.address) AS k, MIN(printf('%09d', c.rank) || m.address) AS first,
+           m.address, m.domain, m.name, m.quota_bytes, m.used_bytes,
            COALESCE(m.percent, CASE WHEN m.quota_bytes > 0
                THEN (m.used_bytes * 100 + m.quota_bytes / 2) / m.quota_bytes END) AS percent,
-           m.messages, m.active, m.last_login, m.account_id AS connection_id,
-           NULL AS account_id
+           m.messages, m.active, m.last_login, m.account_id AS connection_id
     FROM mailcow_mailboxes m JOIN conn c ON c.id = m.account_id
-    UNION ALL
-    SELECT lower(p.address), 1, a.rank, p.address, NULL, p.name,
-           MAX(p.quota_bytes, 0), MAX(p.used_bytes, 0),
-           CASE WHEN p.quota_bytes > 0
-               THEN (MAX(p.used_bytes, 0) * 100 + p.quota_bytes / 2) / p.quota_bytes END,
-           NULL, p.active, NULL, NULL, p.account_id
-    FROM mailboxes p JOIN acct a ON a.id = p.account_id
+    GROUP BY lower(m.address)
 ),
-ranked AS (
-    SELECT *,
-        ROW_NUMBER() OVER (PARTITION BY k ORDER BY side, rank, address) AS rn,
-        MAX(side) OVER (PARTITION BY k) AS has_portal,
-        FIRST_VALUE(account_id) OVER (PARTITION BY k ORDER BY side DESC, rank, address
-            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS portal_account
-    FROM both_sides
+pa AS MATERIALIZED (
+    SELECT lower(p.address) AS k, MIN(printf('%09d', a.rank) || p.address) AS first,
+           p.address, p.name, MAX(p.quota_bytes, 0) AS quota_bytes,
+           MAX(p.used_bytes, 0) AS used_bytes,
+           CASE WHEN p.quota_bytes > 0
+               THEN (MAX(p.used_bytes, 0) * 100 + p.quota_bytes / 2) / p.quota_bytes END
+               AS percent,
+           p.active, p.account_id
+    FROM mailboxes p JOIN acct a ON a.id = p.account_id
+    GROUP BY lower(p.address)
+),
+merged AS (
+    SELECT mc.k, mc.address, mc.domain, mc.name, mc.quota_bytes, mc.used_bytes, mc.percent,
+           mc.messages, mc.active, mc.last_login,
+           CASE WHEN pa.k IS NULL THEN 'mailcow' ELSE 'mailcow_and_portal' END AS source,
+           mc.connection_id, pa.account_id
+    FROM mc LEFT JOIN pa ON pa.k = mc.k
+    UNION ALL
+    SELECT pa.k, pa.address, NULL, pa.name, pa.quota_bytes, pa.used_bytes, pa.percent,
+           NULL, pa.active, NULL, 'portal', NULL, pa.account_id
+    FROM pa WHERE pa.k NOT IN (SELECT k FROM mc)
 ),
 entries AS (
-    SELECT k, address,
-           CASE WHEN side = 0 THEN domain ELSE dom END AS domain,
-           dom, name, quota_bytes, used_bytes, percent, messages, active, last_login,
-           CASE WHEN side = 1 THEN 'portal'
-                WHEN has_portal = 1 THEN 'mailcow_and_portal'
-                ELSE 'mailcow' END AS source,
-           connection_id,
-           CASE WHEN side = 1 THEN account_id ELSE portal_account END AS account_id
-    FROM (SELECT *, {DOMAIN_OF_ADDRESS} AS dom FROM ranked WHERE rn = 1)
+    SELECT k, address, COALESCE(domain, dom) AS domain, dom, name, quota_bytes, used_bytes,
+           percent, messages, active, last_login, source, connection_id, account_id
+    FROM (SELECT *, {DOMAIN_OF_ADDRESS} AS dom FROM merged)
 )"
     )
 }
@@ -121,6 +125,24 @@ type EntryRow = (
     i64,
     Option<i64>,
     String,
+    Option<String>,
+    Option<String>,
+);
+
+/// The counts, then a window row's columns (all NULL when the window is empty).
+type CountedRow = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -186,35 +208,49 @@ impl Store {
     ) -> Result<Slice<MailboxEntry>, CoreError> {
         let (connections, accounts) = sources.json()?;
         let (condition, binds) = condition(query);
-        let cte = entries_cte();
-        let counts_sql =
-            format!("{cte} SELECT COUNT(*), COUNT(*) FILTER (WHERE {condition}) FROM entries");
-        let mut counts = sqlx::query_as(&counts_sql)
-            .bind(&connections)
-            .bind(&accounts);
-        for value in &binds {
-            counts = counts.bind(value);
-        }
-        let (total, matching): (i64, i64) = counts.fetch_one(self.pool()).await?;
         let limit = window.limit.min(cowdesk_model::MAX_WINDOW_ROWS);
-        let rows_sql = format!(
-            "{cte} SELECT address, domain, name, quota_bytes, used_bytes, percent, messages,
-                      active, last_login, source, connection_id, account_id
-             FROM entries WHERE {condition} ORDER BY {} LIMIT {limit} OFFSET {}",
-            order(query),
-            window.offset
+        // One statement, so the two sources are grouped once: the counts, joined with the
+        // window's rows (none past the end: then one row of counts and NULLs).
+        let sql = format!(
+            "{}, counted AS (
+                 SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE {condition}) AS matching
+                 FROM entries)
+             SELECT total, matching, address, domain, name, quota_bytes, used_bytes, percent,
+                    messages, active, last_login, source, connection_id, account_id
+             FROM counted LEFT JOIN (
+                 SELECT * FROM entries WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {})
+             ON true
+             ORDER BY {order}",
+            entries_cte(),
+            window.offset,
+            order = order(query),
         );
-        let mut rows = sqlx::query_as::<_, EntryRow>(&rows_sql)
+        let mut q = sqlx::query_as::<_, CountedRow>(&sql)
             .bind(&connections)
             .bind(&accounts);
         for value in &binds {
-            rows = rows.bind(value);
+            q = q.bind(value);
         }
-        let rows = rows
-            .fetch_all(self.pool())
-            .await?
+        let found = q.fetch_all(self.pool()).await?;
+        let (total, matching) = found.first().map_or((0, 0), |r| (r.0, r.1));
+        let rows = found
             .into_iter()
-            .map(entry)
+            .filter_map(|r| {
+                Some(entry((
+                    r.2?,
+                    r.3.unwrap_or_default(),
+                    r.4.unwrap_or_default(),
+                    r.5.unwrap_or_default(),
+                    r.6.unwrap_or_default(),
+                    r.7,
+                    r.8,
+                    r.9.unwrap_or_default(),
+                    r.10,
+                    r.11.unwrap_or_default(),
+                    r.12,
+                    r.13,
+                )))
+            })
             .collect();
         Ok(Slice {
             rows,
