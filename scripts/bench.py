@@ -234,6 +234,9 @@ def mailbox_list_figures(work):
     return {
         "mailbox_list_open_ms": measured["open_ms_median"],
         "mailbox_list_ipc_ms": measured["ipc_list_ms_median"],
+        # What opening the list asks for since the list is windowed: the first 100 rows
+        # (`mailbox_window`) and the totals (`mailbox_totals`).
+        "mailbox_window_ipc_ms": measured["ipc_window_ms_median"],
         "mailbox_keystroke_ms": measured["keystroke_ms_median"],
         "mailbox_keystroke_script_ms": measured["keystroke_script_ms_median"],
         "idle_two_frames_ms": measured["idle_two_frames_ms_median"],
@@ -393,7 +396,7 @@ def main():
         ]
     if "list" in ONLY:
         rows += [
-            ("10,000 mailboxes: click to first rows painted", f"{figures['mailbox_list_open_ms']:.0f} ms (of it IPC {figures['mailbox_list_ipc_ms']:.0f} ms)"),
+            ("10,000 mailboxes: click to first rows painted", f"{figures['mailbox_list_open_ms']:.0f} ms (the first window's IPC {figures['mailbox_window_ipc_ms']:.0f} ms; the whole list's {figures['mailbox_list_ipc_ms']:.0f} ms)"),
             ("10,000 mailboxes: keystroke to filtered rows painted", f"{figures['mailbox_keystroke_ms']:.0f} ms (script {figures['mailbox_keystroke_script_ms']:.0f} ms, two idle frames {figures['idle_two_frames_ms']:.0f} ms)"),
         ]
     if "sizes" in ONLY:

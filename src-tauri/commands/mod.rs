@@ -10,6 +10,7 @@ pub mod dnscheck;
 mod domains;
 pub mod error;
 mod input;
+mod lists;
 mod mail;
 mod mailcow;
 pub mod maildoctor;
@@ -45,6 +46,14 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         accounts::list_services,
         accounts::list_domains,
         accounts::list_mailboxes,
+        lists::mailbox_window,
+        lists::mailbox_position,
+        lists::mailbox_totals,
+        lists::invoice_window,
+        lists::domain_window,
+        lists::domain_position,
+        lists::mailbox_entry_window,
+        lists::mailcow_summary,
         sync::sync_now,
         billing::billing_invoices,
         billing::billing_invoice,

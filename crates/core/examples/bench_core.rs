@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use cowdesk_core::model::{MailboxFilter, MailboxQuery, MailboxSort, Window};
+use cowdesk_core::model::{MailboxEntryQuery, MailboxFilter, MailboxQuery, MailboxSort, Window};
 use cowdesk_core::secrets::MemorySecretStore;
 use cowdesk_core::session::Core;
 
@@ -77,12 +77,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // the list's own order, and searched and sorted by usage (the most work).
     let plain = MailboxQuery {
         search: String::new(),
+        domain: None,
         filter: MailboxFilter::All,
         sort: MailboxSort::Address,
         descending: false,
     };
     let searched = MailboxQuery {
         search: "a".into(),
+        domain: None,
         filter: MailboxFilter::All,
         sort: MailboxSort::Usage,
         descending: true,
@@ -108,6 +110,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         windows.push((median(times), bytes));
     }
+    // The merged list (portal preview and mailcows, one row per address), a window of
+    // 100 in the middle, and the mailcow figures of a dashboard.
+    let merged = MailboxEntryQuery {
+        search: String::new(),
+        domain: None,
+        filter: MailboxFilter::All,
+        sort: MailboxSort::Address,
+        descending: false,
+        mailcow_only: false,
+    };
+    let mut entry_window = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let rows = core
+            .mailbox_entry_window(
+                &merged,
+                Window {
+                    offset: 5000,
+                    limit: 100,
+                },
+            )
+            .await?;
+        serde_json::to_string(&rows)?;
+        entry_window.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mut summary = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        core.mailcow_summary().await?;
+        summary.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
     let figures = serde_json::json!({
         "sync_full_core_s": median(full),
         "sync_incremental_core_s": median(incremental),
@@ -116,6 +149,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "mailbox_window_100_ms": windows[0].0,
         "mailbox_window_100_bytes": windows[0].1,
         "mailbox_window_100_searched_ms": windows[1].0,
+        "mailbox_entry_window_100_ms": median(entry_window),
+        "mailcow_summary_ms": median(summary),
     });
     println!("{figures}");
     Ok(())

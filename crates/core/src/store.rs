@@ -21,6 +21,7 @@ mod activity;
 mod billing;
 pub(crate) mod changes;
 mod counts;
+pub(crate) mod entries;
 pub(crate) mod mailcow;
 pub(crate) mod read;
 #[cfg(test)]

@@ -16,6 +16,7 @@ use cowdesk_core::model::{
     Domain, DomainFilter, DomainQuery, DomainSort, Invoice, InvoiceFilter, InvoiceQuery,
     InvoiceSort, InvoiceStatus, Mailbox, MailboxFilter, MailboxQuery, MailboxSort, Window,
 };
+use cowdesk_core::model::{MailboxEntry, MailboxEntryQuery, MailboxSource};
 use cowdesk_sandbox::SandboxConfig;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
@@ -257,6 +258,13 @@ async fn perf_windows_are_slices_of_the_whole_sorted_filtered_list() {
     let today = today();
 
     let mailboxes = p.core.mailboxes(OWN).await.unwrap().items;
+    // A domain of the list, asked for in capitals (the filter ignores case).
+    let other_domain = mailboxes[mailboxes.len() / 2]
+        .address
+        .rsplit_once('@')
+        .unwrap()
+        .1
+        .to_uppercase();
     for filter in [
         MailboxFilter::All,
         MailboxFilter::NearlyFull,
@@ -269,10 +277,18 @@ async fn perf_windows_are_slices_of_the_whole_sorted_filtered_list() {
             MailboxSort::Usage,
             MailboxSort::Quota,
         ] {
-            for search in ["", "INFO", "jÖrg", ".1"] {
+            for (search, domain) in [
+                ("", None),
+                ("INFO", None),
+                ("jÖrg", None),
+                (".1", None),
+                ("", Some(other_domain.as_str())),
+                ("1", Some(other_domain.as_str())),
+            ] {
                 for descending in [false, true] {
                     let query = MailboxQuery {
                         search: search.into(),
+                        domain: domain.map(str::to_owned),
                         filter,
                         sort,
                         descending,
@@ -380,6 +396,7 @@ async fn perf_windows_are_slices_of_the_whole_sorted_filtered_list() {
             OWN,
             &MailboxQuery {
                 search: String::new(),
+                domain: None,
                 filter: MailboxFilter::All,
                 sort: MailboxSort::Address,
                 descending: false,
@@ -427,6 +444,13 @@ fn mailboxes_selected<'a>(all: &'a [Mailbox], q: &MailboxQuery) -> Vec<Mailbox> 
             MailboxFilter::Inactive => !m.active,
         })
         .filter(|m| {
+            q.domain.as_ref().is_none_or(|d| {
+                m.address
+                    .rsplit_once('@')
+                    .is_some_and(|(_, md)| md.eq_ignore_ascii_case(d))
+            })
+        })
+        .filter(|m| {
             search.is_empty()
                 || lower(&m.address).contains(&search)
                 || lower(&m.name).contains(&search)
@@ -467,6 +491,340 @@ fn domains_selected(all: &[Domain], q: &DomainQuery, today: NaiveDate) -> Vec<Do
             DomainSort::Name => a.name.cmp(&b.name),
             DomainSort::ExpiresOn => a.expires_on.cmp(&b.expires_on).then(a.name.cmp(&b.name)),
         };
+        if q.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    selected.into_iter().cloned().collect()
+}
+
+/// Adds a mailcow connection (its scope row and mailbox rows) to the cache, as a sync of
+/// it would have left them. `rows`: (address, quota, used, percent as the server said).
+async fn cache_mailcow(
+    conn: &mut SqliteConnection,
+    id: &str,
+    access: &str,
+    created_at: &str,
+    rows: &[(String, i64, i64, Option<i64>)],
+) {
+    sqlx::query(
+        "INSERT INTO mailcow_connections
+             (id, profile, kind, url, user_name, access, state, created_at)
+         VALUES (?1, 'default', 'api_key', ?2, NULL, ?3, 'connected', ?4)",
+    )
+    .bind(id)
+    .bind(format!("https://{id}.example.test"))
+    .bind(access)
+    .bind(created_at)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO accounts
+             (id, customer_number, name, is_own, role_name, permissions, position, connection_id)
+         VALUES (?1, '', ?1, 0, 'mailcow', '[\"mailboxes\"]', 1000000, ?1)",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    for (n, (address, quota, used, percent)) in rows.iter().enumerate() {
+        let (local, domain) = address.rsplit_once('@').unwrap();
+        sqlx::query(
+            "INSERT INTO mailcow_mailboxes (account_id, address, domain, local_part, name,
+                 quota_bytes, used_bytes, percent, messages, active, last_login)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .bind(id)
+        .bind(address)
+        .bind(domain.to_lowercase())
+        .bind(local)
+        .bind(format!("{id} Jörg {n}"))
+        .bind(quota)
+        .bind(used)
+        .bind(percent)
+        .bind(n as i64 * 3)
+        .bind((n % 5 != 0) as i64)
+        .bind((n % 2 == 0).then_some(1_700_000_000 + n as i64))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+}
+
+/// A portal account of the cache that no sync knows, with mailboxes; `permissions` as
+/// stored (JSON).
+async fn cache_portal_account(
+    conn: &mut SqliteConnection,
+    id: &str,
+    permissions: &str,
+    position: i64,
+    addresses: &[String],
+) {
+    sqlx::query(
+        "INSERT INTO accounts (id, customer_number, name, is_own, role_name, permissions, position)
+         VALUES (?1, ?1, ?1, 0, 'Team', ?2, ?3)",
+    )
+    .bind(id)
+    .bind(permissions)
+    .bind(position)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    for (n, address) in addresses.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO mailboxes (account_id, address, name, quota_bytes, used_bytes, active)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+        )
+        .bind(id)
+        .bind(address)
+        .bind(format!("{id} {n}"))
+        .bind(if n % 4 == 0 { 0 } else { 1_000_000 })
+        .bind(n as i64 * 91_000 % 1_200_000)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+}
+
+/// The merged mailbox list a window at a time is exactly `mailbox_entries` (the whole
+/// list built in Rust): every row, its source, connection and account, for the whole
+/// profile and for one domain; a portal account whose role may not read mailboxes gives
+/// no row; a read-write connection wins over a read-only one made before it. Also the
+/// mailcow summary of the dashboard counts only what a mailcow reports.
+#[tokio::test]
+async fn perf_mailcow_merged_window_equals_mailbox_entries() {
+    let p = synced(SandboxConfig {
+        mailboxes: 1500,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let portal = p.core.mailboxes(OWN).await.unwrap().items;
+    let address = |n: usize| portal[n % portal.len()].address.clone();
+    let domain = address(7).rsplit_once('@').unwrap().1.to_owned();
+
+    let mut conn = connect(&p.dir.path().join("default.sqlite")).await;
+    // The read-only connection first: some of the portal's addresses (in capitals), some
+    // of its own, some the read-write one also has.
+    let read_only: Vec<(String, i64, i64, Option<i64>)> = (0..600)
+        .map(|n| {
+            let a = match n % 3 {
+                0 => address(n).to_uppercase(),
+                1 => format!("ro{n}@{domain}"),
+                _ => format!("both{n}@mc.example.test"),
+            };
+            (a, 1_048_576 * (n as i64 % 4), 1_000 * n as i64, None)
+        })
+        .collect();
+    let read_write: Vec<(String, i64, i64, Option<i64>)> = (0..900)
+        .map(|n| {
+            let a = match n % 3 {
+                0 => address(n + 1),
+                1 => format!("rw{n}@Mc.Example.Test"),
+                _ => format!("BOTH{n}@mc.example.test"),
+            };
+            let quota = 1_000_000 * (n as i64 % 5);
+            let used = 9_500 * n as i64 % 1_100_000;
+            let percent = (n % 2 == 0 && quota > 0).then(|| used * 100 / quota);
+            (a, quota, used, percent)
+        })
+        .collect();
+    cache_mailcow(
+        &mut conn,
+        "mc-ro",
+        "read_only",
+        "2026-01-01T00:00:00Z",
+        &read_only,
+    )
+    .await;
+    cache_mailcow(
+        &mut conn,
+        "mc-rw",
+        "read_write",
+        "2026-02-01T00:00:00Z",
+        &read_write,
+    )
+    .await;
+    // A portal account that may not read mailboxes, and one that may (after the others).
+    let hidden: Vec<String> = (0..50).map(|n| format!("hidden{n}@{domain}")).collect();
+    cache_portal_account(&mut conn, "acc-hidden", "[\"invoices\"]", 50, &hidden).await;
+    let late: Vec<String> = (0..80)
+        .map(|n| match n % 2 {
+            0 => address(n + 2).to_uppercase(),
+            _ => format!("late{n}@{domain}"),
+        })
+        .collect();
+    cache_portal_account(&mut conn, "acc-late", "[\"mailboxes\"]", 60, &late).await;
+
+    let all_len = p.core.mailbox_entries(None).await.unwrap().len();
+    for only in [None, Some(domain.to_uppercase())] {
+        let whole = p.core.mailbox_entries(only.as_deref()).await.unwrap();
+        assert!(whole.len() > 1000, "{}", whole.len());
+        let query = MailboxEntryQuery {
+            search: String::new(),
+            domain: only.clone(),
+            filter: MailboxFilter::All,
+            sort: MailboxSort::Address,
+            descending: false,
+            mailcow_only: false,
+        };
+        let mut windowed = Vec::new();
+        loop {
+            let got = p
+                .core
+                .mailbox_entry_window(
+                    &query,
+                    Window {
+                        offset: windowed.len() as u32,
+                        limit: 333,
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(got.matching as usize, whole.len());
+            if got.rows.is_empty() {
+                break;
+            }
+            windowed.extend(got.rows);
+        }
+        assert_eq!(windowed, whole, "domain {only:?}");
+        for source in [
+            MailboxSource::Portal,
+            MailboxSource::Mailcow,
+            MailboxSource::MailcowAndPortal,
+        ] {
+            assert!(whole.iter().any(|e| e.source == source), "{source:?}");
+        }
+        assert!(!whole.iter().any(|e| e.address.starts_with("hidden")));
+        assert!(whole
+            .iter()
+            .any(|e| e.account_id.as_deref() == Some("acc-late")));
+        // Addresses both connections report: the read-write one's rows.
+        for both in whole
+            .iter()
+            .filter(|e| e.address.to_lowercase().starts_with("both"))
+        {
+            assert_eq!(both.connection_id.as_deref(), Some("mc-rw"), "{both:?}");
+        }
+
+        // Filters, searches and sorts: the same as filtering `whole` in Rust.
+        for (filter, search, sort, descending, mailcow_only) in [
+            (
+                MailboxFilter::NearlyFull,
+                "",
+                MailboxSort::Usage,
+                true,
+                true,
+            ),
+            (MailboxFilter::Full, "", MailboxSort::Address, false, false),
+            (
+                MailboxFilter::Inactive,
+                "JÖRG",
+                MailboxSort::Name,
+                false,
+                false,
+            ),
+            (MailboxFilter::All, "RO1", MailboxSort::Quota, true, false),
+        ] {
+            let q = MailboxEntryQuery {
+                search: search.into(),
+                domain: only.clone(),
+                filter,
+                sort,
+                descending,
+                mailcow_only,
+            };
+            let expected = entries_selected(&whole, &q);
+            assert!(!expected.is_empty(), "{q:?}");
+            let (q, expected, p) = (&q, &expected, &p);
+            check_windows(expected.len(), |window| async move {
+                let got = p.core.mailbox_entry_window(q, window).await.unwrap();
+                assert_eq!(got.total as usize, all_len);
+                assert_eq!(got.matching as usize, expected.len(), "{q:?}");
+                let from = (window.offset as usize).min(expected.len());
+                let to = (from + window.limit as usize).min(expected.len());
+                assert_eq!(got.rows, expected[from..to], "{q:?} {window:?}");
+            })
+            .await;
+            // The position of a row is its index.
+            let middle = &expected[expected.len() / 2];
+            assert_eq!(
+                p.core
+                    .mailbox_entry_position(q, &middle.address.to_uppercase())
+                    .await
+                    .unwrap(),
+                Some((expected.len() / 2) as u32)
+            );
+        }
+    }
+
+    // The dashboard's mailcow figures: only what a mailcow reports.
+    let whole = p.core.mailbox_entries(None).await.unwrap();
+    let mailcow: Vec<&MailboxEntry> = whole
+        .iter()
+        .filter(|e| e.source != MailboxSource::Portal)
+        .collect();
+    let summary = p.core.mailcow_summary().await.unwrap();
+    assert_eq!(summary.connections, 2);
+    assert_eq!(summary.mailboxes as usize, mailcow.len());
+    assert!((summary.mailboxes as usize) < whole.len());
+    assert_eq!(
+        summary.used_bytes,
+        mailcow.iter().map(|e| e.used_bytes).sum::<u64>()
+    );
+    let mut full: Vec<&MailboxEntry> = mailcow
+        .iter()
+        .copied()
+        .filter(|e| e.percent.is_some_and(|p| p >= 90))
+        .collect();
+    assert!(!full.is_empty());
+    assert_eq!(summary.nearly_full as usize, full.len());
+    full.sort_by(|a, b| {
+        let usage = |e: &MailboxEntry| e.used_bytes as f64 / e.quota_bytes as f64;
+        usage(b)
+            .partial_cmp(&usage(a))
+            .unwrap()
+            .then_with(|| b.address.to_lowercase().cmp(&a.address.to_lowercase()))
+    });
+    let fullest: Vec<&MailboxEntry> = summary.fullest.iter().collect();
+    assert_eq!(fullest, full[..3]);
+}
+
+/// The rows of the merged list `q` selects, filtered and sorted in Rust (the list is
+/// already one domain's when `q` names one).
+fn entries_selected(all: &[MailboxEntry], q: &MailboxEntryQuery) -> Vec<MailboxEntry> {
+    let search = lower(q.search.trim());
+    let mut selected: Vec<&MailboxEntry> = all
+        .iter()
+        .filter(|e| match q.filter {
+            MailboxFilter::All => true,
+            MailboxFilter::NearlyFull => e.percent.is_some_and(|p| p >= 90),
+            MailboxFilter::Full => e.percent.is_some_and(|p| p >= 100),
+            MailboxFilter::Inactive => !e.active,
+        })
+        .filter(|e| !q.mailcow_only || e.source != MailboxSource::Portal)
+        .filter(|e| {
+            search.is_empty()
+                || lower(&e.address).contains(&search)
+                || lower(&e.name).contains(&search)
+        })
+        .collect();
+    let usage =
+        |e: &MailboxEntry| (e.quota_bytes > 0).then(|| e.used_bytes as f64 / e.quota_bytes as f64);
+    selected.sort_by(|a, b| {
+        let order = match q.sort {
+            MailboxSort::Address => std::cmp::Ordering::Equal,
+            MailboxSort::Name => a.name.cmp(&b.name),
+            MailboxSort::Usage => usage(a).partial_cmp(&usage(b)).unwrap(),
+            MailboxSort::Quota => a.quota_bytes.cmp(&b.quota_bytes),
+        }
+        .then_with(|| {
+            a.address
+                .to_ascii_lowercase()
+                .cmp(&b.address.to_ascii_lowercase())
+        });
         if q.descending {
             order.reverse()
         } else {

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::InvoiceStatus;
+use crate::{InvoiceStatus, MailboxEntry};
 
 /// The most rows one window may ask for.
 pub const MAX_WINDOW_ROWS: u32 = 1000;
@@ -63,9 +63,29 @@ pub enum MailboxSort {
 pub struct MailboxQuery {
     /// Part of the address or the name, in any case.
     pub search: String,
+    /// Only the mailboxes of this domain (any case); `None` for all.
+    pub domain: Option<String>,
     pub filter: MailboxFilter,
     pub sort: MailboxSort,
     pub descending: bool,
+}
+
+/// A query of the profile's merged mailbox list (portal preview and every mailcow, one
+/// row per address: [`crate::MailboxEntry`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MailboxEntryQuery {
+    /// Part of the address or the name, in any case.
+    pub search: String,
+    /// Only the mailboxes of this domain (any case); `None` for all.
+    pub domain: Option<String>,
+    /// `NearlyFull` and `Full` judge the row's rounded percent, as the list shows it.
+    pub filter: MailboxFilter,
+    /// `Address` sorts by the lowercased address, as the whole list does.
+    pub sort: MailboxSort,
+    pub descending: bool,
+    /// Only rows a mailcow reports (`Mailcow`, `MailcowAndPortal`).
+    pub mailcow_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -107,6 +127,8 @@ pub struct DomainLine {
     pub transfer_lock: bool,
     pub auto_renew: bool,
     pub status: String,
+    /// Ids of the services the domain belongs to (the list names their products).
+    pub service_ids: Vec<String>,
 }
 
 /// An invoice as a list row (the window of [`crate::InvoiceQuery`]).
@@ -125,4 +147,44 @@ pub struct InvoiceLine {
     pub overdue: bool,
     /// The PDF is in the cache and opens offline.
     pub pdf_cached: bool,
+}
+
+/// What a mailbox list shows above its rows, for the whole list (not the window): how
+/// many mailboxes, their usage and quotas, and the domains they are in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MailboxTotals {
+    pub count: u32,
+    #[ts(type = "number")]
+    pub used_bytes: u64,
+    /// The sum of the limited quotas.
+    #[ts(type = "number")]
+    pub assigned_bytes: u64,
+    /// At or over 90 % of a limited quota.
+    pub nearly_full: u32,
+    /// The domains of the mailboxes, lowercased and sorted.
+    pub domains: Vec<String>,
+    /// False when the role may not read mailboxes (then everything is zero).
+    pub permitted: bool,
+}
+
+/// The mailcow part of a profile, for a dashboard: counted in SQL over the mailcow
+/// connections' cached rows only (not the portal preview's mailboxes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MailcowSummary {
+    pub connections: u32,
+    pub domains: u32,
+    /// Mailboxes on the mailcows, one per address.
+    pub mailboxes: u32,
+    #[ts(type = "number")]
+    pub used_bytes: u64,
+    /// The storage the domains allow together; 0 when one of them is unlimited or none
+    /// says.
+    #[ts(type = "number")]
+    pub allowed_bytes: u64,
+    /// Mailboxes at or over 90 % of a limited quota.
+    pub nearly_full: u32,
+    /// The fullest of them (at most three), fullest first.
+    pub fullest: Vec<MailboxEntry>,
 }

@@ -356,6 +356,43 @@ export function installMock(): void {
           return listing(a.accountId ?? "", "domains");
         case "list_mailboxes":
           return listing(a.accountId ?? "", "mailboxes");
+        // The windowed lists, roughly as the core answers them (search and domain only).
+        case "mailbox_window":
+        case "domain_window": {
+          const w = args as { accountId: string; query: { search: string; domain?: string | null }; window: { offset: number; limit: number } };
+          const key = cmd === "mailbox_window" ? "mailboxes" : "domains";
+          const all = listing(w.accountId, key).items as { address?: string; name: string }[];
+          const q = w.query.search.trim().toLowerCase();
+          const rows = all.filter(
+            (r) =>
+              (!q || `${r.address ?? ""} ${r.name}`.toLowerCase().includes(q)) &&
+              (!w.query.domain || (r.address ?? "").endsWith(`@${w.query.domain}`)),
+          );
+          return {
+            rows: rows.slice(w.window.offset, w.window.offset + w.window.limit),
+            offset: w.window.offset,
+            matching: rows.length,
+            total: all.length,
+            permitted: permitted(w.accountId, key),
+            last_synced: lastSynced,
+          };
+        }
+        case "mailbox_totals": {
+          const all = listing(a.accountId ?? "", "mailboxes").items;
+          return {
+            count: all.length,
+            used_bytes: all.reduce((n, m) => n + m.used_bytes, 0),
+            assigned_bytes: all.reduce((n, m) => n + m.quota_bytes, 0),
+            nearly_full: all.filter((m) => m.quota_bytes > 0 && m.used_bytes * 100 >= 90 * m.quota_bytes).length,
+            domains: [...new Set(all.map((m) => m.address.split("@")[1] ?? ""))].sort(),
+            permitted: permitted(a.accountId ?? "", "mailboxes"),
+          };
+        }
+        case "mailbox_position":
+        case "domain_position":
+          return null;
+        case "mailcow_summary":
+          return { connections: 0, domains: 0, mailboxes: 0, used_bytes: 0, allowed_bytes: 0, nearly_full: 0, fullest: [] };
         case "mail_client_config":
           return mailConfig;
         case "mail_allowance": {

@@ -30,6 +30,16 @@ import type { Service } from "./bindings/Service";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
 import type { SyncProgress } from "./bindings/SyncProgress";
 import type { SyncSchedule } from "./bindings/SyncSchedule";
+import type { DomainLine } from "./bindings/DomainLine";
+import type { DomainQuery } from "./bindings/DomainQuery";
+import type { InvoiceLine } from "./bindings/InvoiceLine";
+import type { InvoiceQuery } from "./bindings/InvoiceQuery";
+import type { MailboxEntryQuery } from "./bindings/MailboxEntryQuery";
+import type { MailboxQuery } from "./bindings/MailboxQuery";
+import type { MailboxTotals } from "./bindings/MailboxTotals";
+import type { MailcowSummary } from "./bindings/MailcowSummary";
+import type { Window } from "./bindings/Window";
+import type { Windowed } from "./bindings/Windowed";
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
@@ -51,6 +61,20 @@ export const api = {
   listServices: (accountId: string) => invoke<Listing<Service>>("list_services", { accountId }),
   listDomains: (accountId: string) => invoke<Listing<Domain>>("list_domains", { accountId }),
   listMailboxes: (accountId: string) => invoke<Listing<Mailbox>>("list_mailboxes", { accountId }),
+  mailboxWindow: (accountId: string, query: MailboxQuery, window: Window) =>
+    invoke<Windowed<Mailbox>>("mailbox_window", { accountId, query, window }),
+  mailboxPosition: (accountId: string, query: MailboxQuery, address: string) =>
+    invoke<number | null>("mailbox_position", { accountId, query, address }),
+  mailboxTotals: (accountId: string) => invoke<MailboxTotals>("mailbox_totals", { accountId }),
+  invoiceWindow: (accountId: string, query: InvoiceQuery, window: Window) =>
+    invoke<Windowed<InvoiceLine>>("invoice_window", { accountId, query, window }),
+  domainWindow: (accountId: string, query: DomainQuery, window: Window) =>
+    invoke<Windowed<DomainLine>>("domain_window", { accountId, query, window }),
+  domainPosition: (accountId: string, query: DomainQuery, name: string) =>
+    invoke<number | null>("domain_position", { accountId, query, name }),
+  mailboxEntryWindow: (query: MailboxEntryQuery, window: Window) =>
+    invoke<Windowed<MailboxEntry>>("mailbox_entry_window", { query, window }),
+  mailcowSummary: () => invoke<MailcowSummary>("mailcow_summary"),
   mailClientConfig: () => invoke<MailClientConfig>("mail_client_config"),
   syncNow: () => invoke<SyncOutcome[]>("sync_now"),
   listAlerts: () => invoke<Alert[]>("list_alerts"),

@@ -122,13 +122,17 @@ export function serverText(text: ServerText | null | undefined, raw: string | nu
 
 export async function boot(): Promise<void> {
   try {
-    const info = await api.appInfo();
+    // The first paint waits for these: asked at once rather than one after the other.
+    const [info, , login, connections] = await Promise.all([
+      api.appInfo(),
+      listenToSync(),
+      api.sessionStatus(),
+      api.listConnections(),
+    ]);
     app.systemLocale = info.system_locale;
     app.languageChoice = info.language;
     setLanguage(resolveLanguage(info.language, info.system_locale));
-    await listenToSync();
-    const login = await api.sessionStatus();
-    app.connections = await api.listConnections();
+    app.connections = connections;
     if (login) {
       await enter(login);
     } else if (app.connections.length > 0) {
@@ -168,8 +172,7 @@ async function listenToSync(): Promise<void> {
 export async function enter(login: LoginInfo): Promise<void> {
   app.login = login;
   app.fatal = null;
-  await refreshAccounts();
-  const selected = await api.getSelectedAccount();
+  const [, selected] = await Promise.all([refreshAccounts(), api.getSelectedAccount()]);
   app.selected = selected ?? app.accounts[0]?.account.id ?? null;
   app.view = "dashboard";
   app.phase = "ready";

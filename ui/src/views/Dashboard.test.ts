@@ -4,6 +4,9 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Dashboard from "./Dashboard.svelte";
 import type { Dashboard as DashboardData } from "../lib/bindings/Dashboard";
 import { locale } from "../lib/i18n.svelte";
+import { app } from "../lib/app.svelte";
+import type { Connection } from "../lib/bindings/Connection";
+import type { MailcowSummary } from "../lib/bindings/MailcowSummary";
 import { until } from "../test/util";
 
 const plain = (s: string | null | undefined) => (s ?? "").replace(/[\u00a0\u202f]/g, " ").trim();
@@ -95,6 +98,7 @@ async function show(accountId: string) {
 afterEach(() => {
   clearMocks();
   locale.lang = "en";
+  app.connections = [];
 });
 
 describe("dashboard", () => {
@@ -135,5 +139,56 @@ describe("dashboard", () => {
     expect(empty[0]?.textContent).toContain("Nothing overdue");
     expect(target.querySelector("[data-testid=attention-invoice]")).toBeNull();
     done();
+  });
+
+  it("mailcow: with a mailcow connection beside the portal, shows the mailcow's own figures", async () => {
+    const summary: MailcowSummary = {
+      connections: 1,
+      domains: 2,
+      mailboxes: 7,
+      used_bytes: 3 * 1024 ** 3,
+      allowed_bytes: 10 * 1024 ** 3,
+      nearly_full: 1,
+      fullest: [
+        {
+          address: "anna@example.test",
+          domain: "example.test",
+          name: "Anna",
+          quota_bytes: 100,
+          used_bytes: 95,
+          percent: 95,
+          messages: 3,
+          active: true,
+          last_login: null,
+          source: "mailcow",
+          connection_id: "mc-1",
+          account_id: null,
+        },
+      ],
+    };
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      if (cmd === "dashboard") return own;
+      if (cmd === "mailcow_summary") return summary;
+      return undefined;
+    });
+    const { target, done } = await show("acc-100001");
+    // No connection: no mailcow tiles, and no question for them.
+    expect(target.querySelector("[data-testid=dashboard-mailcow]")).toBeNull();
+    expect(asked).not.toContain("mailcow_summary");
+    done();
+
+    app.connections = [{ id: "mc-1" } as Connection];
+    const again = await show("acc-100001");
+    await until(() => again.target.querySelector("[data-testid=mailcow-tiles][data-ready]") !== null);
+    const text = (id: string) => plain(again.target.querySelector(`[data-testid=${id}]`)?.textContent);
+    expect(text("mcdash-mailbox-count")).toBe("7");
+    expect(text("mcdash-storage")).toContain("3 GB");
+    expect(text("mcdash-storage")).toContain("of 10 GB allowed");
+    expect(text("mcdash-full")).toContain("anna@example.test (95 %)");
+    // The portal's tiles are still there.
+    expect(text("open-total")).toBe("€87.94");
+    again.done();
   });
 });

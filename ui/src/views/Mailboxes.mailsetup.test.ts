@@ -3,6 +3,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Mailboxes from "./Mailboxes.svelte";
 import type { Mailbox } from "../lib/bindings/Mailbox";
+import type { MailboxQuery } from "../lib/bindings/MailboxQuery";
 import { alerts } from "../lib/alerts.svelte";
 import { app } from "../lib/app.svelte";
 import { stubResizeObserver, until } from "../test/util";
@@ -29,9 +30,52 @@ afterEach(() => {
   clearMocks();
 });
 
+/** What the core's windowed queries answer (store/window.rs), over `mailboxes` in JS. */
+function selected(mailboxes: Mailbox[], q: MailboxQuery): Mailbox[] {
+  const search = q.search.trim().toLowerCase();
+  const usage = (m: Mailbox) => (m.quota_bytes > 0 ? m.used_bytes / m.quota_bytes : -1);
+  const rows = mailboxes.filter(
+    (m) =>
+      (q.domain === null || m.address.split("@")[1] === q.domain.toLowerCase()) &&
+      (!search || m.address.toLowerCase().includes(search) || m.name.toLowerCase().includes(search)),
+  );
+  const sign = q.descending ? -1 : 1;
+  return rows.sort((a, b) => {
+    const key = q.sort === "usage" ? usage(a) - usage(b) : 0;
+    return sign * (key !== 0 ? key : a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+  });
+}
+
 function start(mailboxes: Mailbox[], allowance: unknown = { mailboxes: 20000, storage_bytes: 40000 * GB }) {
-  mockIPC((cmd) => {
-    if (cmd === "list_mailboxes") return { items: mailboxes, permitted: true, last_synced: null };
+  const calls: { cmd: string; limit?: number }[] = [];
+  mockIPC((cmd, payload) => {
+    const args = payload as { query: MailboxQuery; window: { offset: number; limit: number }; address: string };
+    if (cmd === "mailbox_window") {
+      calls.push({ cmd, limit: args.window.limit });
+      const rows = selected(mailboxes, args.query);
+      return {
+        rows: rows.slice(args.window.offset, args.window.offset + args.window.limit),
+        offset: args.window.offset,
+        matching: rows.length,
+        total: mailboxes.length,
+        permitted: true,
+        last_synced: null,
+      };
+    }
+    if (cmd === "mailbox_position") {
+      const index = selected(mailboxes, args.query).findIndex((m) => m.address === args.address);
+      return index < 0 ? null : index;
+    }
+    if (cmd === "mailbox_totals")
+      return {
+        count: mailboxes.length,
+        used_bytes: mailboxes.reduce((sum, m) => sum + m.used_bytes, 0),
+        assigned_bytes: mailboxes.reduce((sum, m) => sum + m.quota_bytes, 0),
+        nearly_full: 0,
+        domains: [...new Set(mailboxes.map((m) => m.address.split("@")[1]!))].sort(),
+        permitted: true,
+      };
+    if (cmd === "list_mailboxes") throw new Error("the whole list is not asked for");
     if (cmd === "mail_allowance") return allowance;
     if (cmd === "mail_client_config")
       return {
@@ -51,33 +95,49 @@ function start(mailboxes: Mailbox[], allowance: unknown = { mailboxes: 20000, st
     flushSync();
   };
   const count = () => target.querySelector("[data-testid=mailbox-count]")?.textContent?.trim();
-  return { target, rows, type, count };
+  const select = (testid: string, value: string) => {
+    const el = target.querySelector<HTMLSelectElement>(`[data-testid=${testid}]`)!;
+    el.value = value;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    flushSync();
+  };
+  return { target, rows, type, count, calls, select };
 }
 
 describe("mailsetup: mailboxes view", () => {
-  it("keeps only a bounded number of rows in the DOM with 10,000 mailboxes, and filters", async () => {
-    const { target, rows, type, count } = start(many(10_000));
+  it("perf: asks for windows of the list, never the whole, and searches in the cache", async () => {
+    const { target, rows, type, count, calls, select } = start(many(10_000));
     await until(() => rows().length > 0);
     expect(rows().length).toBeLessThanOrEqual(30);
     expect(count()).toBe("10,000 of 10,000 mailboxes");
+    // Only windows crossed: the rows in view plus a margin, a chunk at a time.
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.cmd === "mailbox_window" && c.limit! <= 100)).toBe(true);
+    expect(target.querySelector("[data-testid=virtual-list]")?.getAttribute("data-rows")).toBe("10000");
 
     type("user.0999");
+    await until(() => count() === "10 of 10,000 mailboxes");
     expect(rows().map((r) => r.getAttribute("data-address"))).toEqual(["user.09990@a.de", "user.09991@b.de", "user.09992@a.de", "user.09993@b.de", "user.09994@a.de", "user.09995@b.de", "user.09996@a.de", "user.09997@b.de", "user.09998@a.de", "user.09999@b.de"]);
-    expect(count()).toBe("10 of 10,000 mailboxes");
 
     // Domain filter on top of the search.
-    const select = target.querySelector<HTMLSelectElement>("[data-testid=mailbox-domain]")!;
-    select.value = "a.de";
-    select.dispatchEvent(new Event("change", { bubbles: true }));
-    flushSync();
+    select("mailbox-domain", "a.de");
+    await until(() => count() === "5 of 10,000 mailboxes");
     expect(rows().every((r) => r.getAttribute("data-address")!.endsWith("@a.de"))).toBe(true);
-    expect(count()).toBe("5 of 10,000 mailboxes");
 
     type("nobody-has-this");
-    expect(target.querySelector("[data-testid=mailbox-no-match]")).not.toBeNull();
+    await until(() => !!target.querySelector("[data-testid=mailbox-no-match]"));
     target.querySelector<HTMLButtonElement>("[data-testid=mailbox-no-match] button")!.click();
     flushSync();
-    expect(count()).toBe("10,000 of 10,000 mailboxes");
+    await until(() => count() === "10,000 of 10,000 mailboxes");
+  });
+
+  it("perf: an older answer to a search typed over does not replace the newer one", async () => {
+    const { rows, type, count } = start(many(2_000));
+    await until(() => rows().length > 0);
+    type("user.00");
+    type("user.0019");
+    await until(() => count() === "10 of 2,000 mailboxes");
+    expect(rows()[0]!.getAttribute("data-address")).toBe("user.00190@a.de");
   });
 
   it("sorts by usage, fullest first, and warns from 90 %", async () => {
@@ -91,6 +151,7 @@ describe("mailsetup: mailboxes view", () => {
     sort.value = "usage-desc";
     sort.dispatchEvent(new Event("change", { bubbles: true }));
     flushSync();
+    await until(() => rows()[1]?.getAttribute("data-address") === "mid@a.de");
     expect(rows().map((r) => r.getAttribute("data-address"))).toEqual(["full@a.de", "mid@a.de", "low@a.de"]);
     const warned = [...target.querySelectorAll("[data-testid=mailbox-nearly-full]")].map((w) =>
       w.closest("[data-testid=mailbox-row]")?.getAttribute("data-address"),

@@ -21,14 +21,14 @@ pub struct Slice<T> {
 }
 
 /// A search text as the SQL below compares it: trimmed and lowercased.
-fn needle(search: &str) -> String {
+pub(super) fn needle(search: &str) -> String {
     search.trim().to_lowercase()
 }
 
 /// `column` lowercased as far as `needle` needs it: SQLite's `lower` folds ASCII only,
 /// which is all an ASCII needle can match; for another needle the column side also folds
 /// the German capitals (Ä, Ö, Ü) by hand.
-fn folded(column: &str, needle: &str) -> String {
+pub(super) fn folded(column: &str, needle: &str) -> String {
     if needle.is_ascii() {
         format!("lower({column})")
     } else {
@@ -88,12 +88,8 @@ impl Store {
         })
     }
 
-    pub async fn mailbox_window(
-        &self,
-        account_id: &str,
-        query: &MailboxQuery,
-        window: Window,
-    ) -> Result<Slice<Mailbox>, CoreError> {
+    /// The condition and order of `query` over an account's mailboxes, and its binds.
+    fn mailbox_condition(query: &MailboxQuery) -> (String, String, Binds) {
         let mut binds = Binds(Vec::new());
         let mut condition = vec![match query.filter {
             MailboxFilter::All => "true".to_owned(),
@@ -103,6 +99,12 @@ impl Store {
             MailboxFilter::Full => "quota_bytes > 0 AND used_bytes >= quota_bytes".to_owned(),
             MailboxFilter::Inactive => "active = 0".to_owned(),
         }];
+        if let Some(domain) = query.domain.as_deref() {
+            let p = binds.add(domain.trim().to_ascii_lowercase());
+            condition.push(format!(
+                "instr(address, '@') > 0 AND lower(substr(address, instr(address, '@') + 1)) = {p}"
+            ));
+        }
         let search = needle(&query.search);
         if !search.is_empty() {
             let (address, name) = (folded("address", &search), folded("name", &search));
@@ -121,8 +123,97 @@ impl Store {
         };
         let dir = if query.descending { "DESC" } else { "ASC" };
         let order = format!("{key} {dir}, address {dir}");
-        self.slice(account_id, &condition.join(" AND "), &order, binds, window)
+        (condition.join(" AND "), order, binds)
+    }
+
+    pub async fn mailbox_window(
+        &self,
+        account_id: &str,
+        query: &MailboxQuery,
+        window: Window,
+    ) -> Result<Slice<Mailbox>, CoreError> {
+        let (condition, order, binds) = Self::mailbox_condition(query);
+        self.slice(account_id, &condition, &order, binds, window)
             .await
+    }
+
+    /// Where the row whose `key_column` is `key` stands in the sorted, filtered list.
+    async fn position(
+        &self,
+        table: &str,
+        account_id: &str,
+        (condition, order, mut binds): (String, String, Binds),
+        key_column: &str,
+        key: &str,
+    ) -> Result<Option<u32>, CoreError> {
+        let p = binds.add(key.to_owned());
+        let sql = format!(
+            "SELECT n FROM (SELECT {key_column} AS k, ROW_NUMBER() OVER (ORDER BY {order}) - 1 AS n
+                            FROM {table} WHERE account_id = ?1 AND ({condition}))
+             WHERE k = {p}"
+        );
+        let mut q = sqlx::query_scalar(&sql).bind(account_id);
+        for value in &binds.0 {
+            q = q.bind(value);
+        }
+        let n: Option<i64> = q.fetch_optional(self.pool()).await?;
+        Ok(n.map(|n| u32::try_from(n).unwrap_or(u32::MAX)))
+    }
+
+    /// Where `address` stands in the account's mailboxes that `query` selects.
+    pub async fn mailbox_position(
+        &self,
+        account_id: &str,
+        query: &MailboxQuery,
+        address: &str,
+    ) -> Result<Option<u32>, CoreError> {
+        let parts = Self::mailbox_condition(query);
+        self.position("mailboxes", account_id, parts, "address", address)
+            .await
+    }
+
+    /// Where domain `name` stands in the account's domains that `query` selects.
+    pub async fn domain_position(
+        &self,
+        account_id: &str,
+        query: &DomainQuery,
+        today: NaiveDate,
+        name: &str,
+    ) -> Result<Option<u32>, CoreError> {
+        let parts = Self::domain_condition(query, today);
+        self.position("domains", account_id, parts, "name", name)
+            .await
+    }
+
+    /// The account's mailboxes as a whole: count, usage, limited quotas, nearly full
+    /// ones and their domains.
+    pub async fn mailbox_totals(
+        &self,
+        account_id: &str,
+    ) -> Result<(u32, u64, u64, u32, Vec<String>), CoreError> {
+        let (count, used, assigned, nearly_full): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(MAX(used_bytes, 0)), 0),
+                    COALESCE(SUM(MAX(quota_bytes, 0)), 0),
+                    COUNT(*) FILTER (WHERE quota_bytes > 0 AND used_bytes * 100 >= 90 * quota_bytes)
+             FROM mailboxes WHERE account_id = ?1",
+        )
+        .bind(account_id)
+        .fetch_one(self.pool())
+        .await?;
+        let domains: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT lower(substr(address, instr(address, '@') + 1)) AS d
+             FROM mailboxes WHERE account_id = ?1 AND instr(address, '@') > 0 ORDER BY d",
+        )
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok((
+            u32::try_from(count).unwrap_or(u32::MAX),
+            u64::try_from(used).unwrap_or(0),
+            u64::try_from(assigned).unwrap_or(0),
+            u32::try_from(nearly_full).unwrap_or(u32::MAX),
+            domains,
+        ))
     }
 
     pub async fn domain_window(
@@ -132,6 +223,12 @@ impl Store {
         today: NaiveDate,
         window: Window,
     ) -> Result<Slice<Domain>, CoreError> {
+        let (condition, order, binds) = Self::domain_condition(query, today);
+        self.slice(account_id, &condition, &order, binds, window)
+            .await
+    }
+
+    fn domain_condition(query: &DomainQuery, today: NaiveDate) -> (String, String, Binds) {
         let mut binds = Binds(Vec::new());
         let mut condition = vec![match query.filter {
             DomainFilter::All => "true".to_owned(),
@@ -153,8 +250,7 @@ impl Store {
             DomainSort::Name => format!("name {dir}"),
             DomainSort::ExpiresOn => format!("expires_on {dir}, name {dir}"),
         };
-        self.slice(account_id, &condition.join(" AND "), &order, binds, window)
-            .await
+        (condition.join(" AND "), order, binds)
     }
 
     /// The invoices `query` selects, as `billing::query::select` does, a window at a time.

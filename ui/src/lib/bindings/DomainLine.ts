@@ -4,4 +4,8 @@
  * A domain as a list row: what the table shows, without the links to services and
  * invoices the detail view loads.
  */
-export type DomainLine = { name: string, expires_on: string, transfer_lock: boolean, auto_renew: boolean, status: string, };
+export type DomainLine = { name: string, expires_on: string, transfer_lock: boolean, auto_renew: boolean, status: string, 
+/**
+ * Ids of the services the domain belongs to (the list names their products).
+ */
+service_ids: Array<string>, };

@@ -6,4 +6,8 @@ export type MailboxQuery = {
 /**
  * Part of the address or the name, in any case.
  */
-search: string, filter: MailboxFilter, sort: MailboxSort, descending: boolean, };
+search: string, 
+/**
+ * Only the mailboxes of this domain (any case); `None` for all.
+ */
+domain: string | null, filter: MailboxFilter, sort: MailboxSort, descending: boolean, };

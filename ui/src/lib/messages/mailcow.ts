@@ -188,6 +188,8 @@ export const en = {
   "mcx.imp.again": "Check the file again",
   "mcx.imp.other": "Another file",
   "mcx.imp.close": "Close",
+  "mcdash.storageOf": "of {allowed} allowed",
+  "mcdash.section": "mailcow",
 } as const;
 
 export const de: Record<keyof typeof en, string> = {
@@ -377,4 +379,6 @@ export const de: Record<keyof typeof en, string> = {
   "mcx.imp.again": "Datei erneut prüfen",
   "mcx.imp.other": "Andere Datei",
   "mcx.imp.close": "Schließen",
+  "mcdash.storageOf": "von {allowed} erlaubt",
+  "mcdash.section": "mailcow",
 };

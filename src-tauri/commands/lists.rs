@@ -1,0 +1,137 @@
+//! Long lists a window at a time: the virtual lists of the views ask for the rows in view
+//! (plus a margin); the cache filters, searches, sorts and counts (`cowdesk_core::lists`),
+//! so a 10,000-row list never crosses IPC whole.
+
+use cowdesk_core::model::{
+    DomainLine, DomainQuery, InvoiceLine, InvoiceQuery, Mailbox, MailboxEntry, MailboxEntryQuery,
+    MailboxQuery, MailboxTotals, MailcowSummary, Window, Windowed,
+};
+use tauri::State;
+
+use super::error::{from_core, invalid_input};
+use super::{input, CmdResult};
+use crate::AppState;
+
+/// Longer search texts are typing mistakes (an address is at most 254 characters).
+const MAX_SEARCH: usize = 256;
+
+fn search(text: &str) -> CmdResult<()> {
+    match text.chars().count() <= MAX_SEARCH {
+        true => Ok(()),
+        false => Err(invalid_input(
+            "search",
+            "The search text is too long.",
+            "Der Suchtext ist zu lang.",
+        )),
+    }
+}
+
+#[tauri::command]
+pub async fn mailbox_window(
+    state: State<'_, AppState>,
+    account_id: String,
+    query: MailboxQuery,
+    window: Window,
+) -> CmdResult<Windowed<Mailbox>> {
+    let account_id = input::account_id(&account_id)?;
+    search(&query.search)?;
+    let core = state.core().await;
+    core.mailbox_window(account_id, &query, window)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+/// Where a mailbox stands in the list `query` selects (to bring an alert's into view).
+#[tauri::command]
+pub async fn mailbox_position(
+    state: State<'_, AppState>,
+    account_id: String,
+    query: MailboxQuery,
+    address: String,
+) -> CmdResult<Option<u32>> {
+    let account_id = input::account_id(&account_id)?;
+    search(&query.search)?;
+    let core = state.core().await;
+    core.mailbox_position(account_id, &query, &address)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn mailbox_totals(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<MailboxTotals> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    core.mailbox_totals(account_id)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn invoice_window(
+    state: State<'_, AppState>,
+    account_id: String,
+    query: InvoiceQuery,
+    window: Window,
+) -> CmdResult<Windowed<InvoiceLine>> {
+    let account_id = input::account_id(&account_id)?;
+    search(&query.search)?;
+    let core = state.core().await;
+    core.invoice_window(account_id, &query, window)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+#[tauri::command]
+pub async fn domain_window(
+    state: State<'_, AppState>,
+    account_id: String,
+    query: DomainQuery,
+    window: Window,
+) -> CmdResult<Windowed<DomainLine>> {
+    let account_id = input::account_id(&account_id)?;
+    search(&query.search)?;
+    let core = state.core().await;
+    core.domain_window(account_id, &query, window)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+/// Where a domain stands in the list `query` selects (to bring an alert's into view).
+#[tauri::command]
+pub async fn domain_position(
+    state: State<'_, AppState>,
+    account_id: String,
+    query: DomainQuery,
+    name: String,
+) -> CmdResult<Option<u32>> {
+    let account_id = input::account_id(&account_id)?;
+    search(&query.search)?;
+    let core = state.core().await;
+    core.domain_position(account_id, &query, &name)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+/// A window of the profile's merged mailbox list (portal preview and every mailcow).
+#[tauri::command]
+pub async fn mailbox_entry_window(
+    state: State<'_, AppState>,
+    query: MailboxEntryQuery,
+    window: Window,
+) -> CmdResult<Windowed<MailboxEntry>> {
+    search(&query.search)?;
+    let core = state.core().await;
+    core.mailbox_entry_window(&query, window)
+        .await
+        .map_err(|e| from_core(&e))
+}
+
+/// The mailcow figures of a dashboard, counted in SQL.
+#[tauri::command]
+pub async fn mailcow_summary(state: State<'_, AppState>) -> CmdResult<MailcowSummary> {
+    let core = state.core().await;
+    core.mailcow_summary().await.map_err(|e| from_core(&e))
+}
