@@ -1,135 +1,55 @@
+//! tauri-build, with the app's commands from src-tauri/commands/registry.rs: each gets
+//! its `allow-…` permission, and the permission set `cowdesk-commands` (written to
+//! OUT_DIR, the one permission of the app the capability grants) holds all of them.
+
+use std::path::PathBuf;
+
+/// `COMMANDS`: the names in registry.rs, without their module.
+macro_rules! cowdesk_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+    };
+}
+include!("commands/registry.rs");
+
+/// The permission set src-tauri/capabilities/main.json grants to the main window.
+const COMMAND_SET: &str = "cowdesk-commands";
+
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=src-tauri/commands/registry.rs");
+    let permissions = command_set().expect("failed to write the command permission set");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(cowdesk_commands())),
+            .app_manifest(
+                tauri_build::AppManifest::new()
+                    .commands(COMMANDS)
+                    .permissions_path_pattern(permissions),
+            ),
     )
     .expect("failed to run tauri-build");
 }
 
-/// Every IPC command the app registers (commands::handler); the capability in
-/// src-tauri/capabilities/main.json grants each of them to the main window.
-fn cowdesk_commands() -> &'static [&'static str] {
-    &[
-        "app_info",
-        "set_language",
-        "ui_ready",
-        "mail_client_config",
-        "session_status",
-        "login",
-        "start_demo",
-        "logout",
-        "request_password_reset",
-        "list_accounts",
-        "get_selected_account",
-        "select_account",
-        "dashboard",
-        "list_invoices",
-        "list_mandates",
-        "list_services",
-        "list_domains",
-        "list_mailboxes",
-        "mailbox_window",
-        "mailbox_position",
-        "mailbox_totals",
-        "invoice_window",
-        "domain_window",
-        "domain_position",
-        "mailbox_entry_window",
-        "mailcow_summary",
-        "sync_now",
-        "billing_invoices",
-        "billing_invoice",
-        "billing_invoice_pdf",
-        "billing_dpa",
-        "billing_export",
-        "billing_payment_notice",
-        "billing_payment_extension",
-        "billing_services",
-        "billing_service",
-        "billing_cancel",
-        "billing_restore",
-        "billing_settings",
-        "billing_update_settings",
-        "domain_checklist",
-        "set_transfer_lock",
-        "generate_authcode",
-        "copy_authcode",
-        "forget_authcode",
-        "domains_needing_relock",
-        "list_activity",
-        "check_sepa",
-        "add_sepa_mandate",
-        "add_provider_mandate",
-        "cancel_mandate_approval",
-        "reopen_mandate_approval",
-        "mandate_impact",
-        "change_mandate",
-        "list_alerts",
-        "alert_counts",
-        "mark_alert_read",
-        "mark_all_alerts_read",
-        "get_alert_settings",
-        "set_alert_settings",
-        "take_navigation",
-        "get_desktop_settings",
-        "set_start_at_login",
-        "set_keep_running",
-        "demo_event",
-        "sync_schedule",
-        "mail_allowance",
-        "check_mailbox_address",
-        "copy_mail_setting",
-        "export_mail_config",
-        "dns_settings",
-        "set_dns_resolver",
-        "set_dns_api_credentials",
-        "clear_dns_api_credentials",
-        "dns_check",
-        "dns_fix_plan",
-        "dns_fix_apply",
-        "mail_doctor_check",
-        "mail_doctor_usage",
-        "mail_doctor_trash_preview",
-        "mail_doctor_trash_empty",
-        "mailbox_password_kept",
-        "keep_mailbox_password",
-        "forget_mailbox_password",
-        "support_forms",
-        "support_tickets",
-        "support_ticket_thread",
-        "support_context",
-        "support_draft",
-        "support_check",
-        "support_guard",
-        "support_hand_off",
-        "support_secret_settings",
-        "support_set_secret_server",
-        "support_create_secret",
-        "support_copy_secret_link",
-        "support_replace_finding",
-        "support_explain_bounce",
-        "support_bounce_draft",
-        "support_open_bounce_file",
-        "list_connections",
-        "connect_mailcow_session",
-        "verify_mailcow_totp",
-        "connect_mailcow_api_key",
-        "remove_connection",
-        "sync_connection",
-        "mailbox_entries",
-        "mailcow_domains",
-        "mailcow_aliases",
-        "mailcow_add_mailbox",
-        "mailcow_edit_mailbox",
-        "mailcow_delete_mailbox",
-        "mailcow_add_alias",
-        "mailcow_delete_alias",
-        "mailcow_set_mailbox_password",
-        "mailcow_import_choose_file",
-        "mailcow_import_choose_passwords_file",
-        "mailcow_import_run",
-        "mailcow_import_cancel",
-    ]
+/// Writes the set of every command's `allow-…` permission; answers the pattern that
+/// finds it.
+fn command_set() -> std::io::Result<&'static str> {
+    let dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("app-permissions");
+    std::fs::create_dir_all(&dir)?;
+    let allowed: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("\"allow-{}\"", c.replace('_', "-")))
+        .collect();
+    let toml = format!(
+        "[[set]]\nidentifier = \"{COMMAND_SET}\"\ndescription = \"Every command of src-tauri/commands/registry.rs.\"\npermissions = [{}]\n",
+        allowed.join(", ")
+    );
+    let file = dir.join(format!("{COMMAND_SET}.toml"));
+    if std::fs::read_to_string(&file).ok().as_deref() != Some(toml.as_str()) {
+        std::fs::write(&file, toml)?;
+    }
+    Ok(Box::leak(
+        format!("{}/*.toml", dir.display()).into_boxed_str(),
+    ))
 }

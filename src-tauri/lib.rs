@@ -2,19 +2,18 @@
 //! command line is crates/cli (`cowdesk`), the demo's portal crates/sandbox
 //! (`cowdesk-sandbox`), each a program of its own.
 
-mod args;
 mod autostart;
 mod background;
 mod browser;
 mod clipboard;
 mod commands;
-mod demo;
-mod paths;
+mod dialogs;
 mod state;
 mod test_hooks;
 mod tray;
 mod window;
 
+use cowdesk_core::window_args;
 use tauri::{Builder, Runtime};
 
 pub use state::AppState;
@@ -27,12 +26,12 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         // Dialogs are opened from Rust only (save as, export folder); the window is granted
         // no dialog permission.
         .plugin(tauri_plugin_dialog::init())
-        .manage(clipboard::SecretClipboard::default())
+        .manage(clipboard::system())
         .manage(commands::mandates::ApprovalWait::default())
-        .manage(commands::dnscheck::PendingPlans::default())
-        .manage(commands::maildoctor::PendingTrash::default())
-        .manage(commands::support::SupportSession::default())
-        .manage(commands::support_secrets::SharedLink::default())
+        .manage(cowdesk_core::dnscheck::pending::PendingPlans::default())
+        .manage(cowdesk_core::maildoctor::PendingTrash::default())
+        .manage(cowdesk_core::support::SupportSession::default())
+        .manage(cowdesk_core::support::HeldLink::default())
         .invoke_handler(commands::handler())
         .on_window_event(window::on_window_event)
         .setup(|app| {
@@ -47,9 +46,9 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
 
 /// Entry point of the window binary.
 pub fn main_entry() -> i32 {
-    let args = match args::parse(std::env::args_os().skip(1)) {
-        Ok(args::Parsed::Run(args)) => args,
-        Ok(args::Parsed::Print(text)) => {
+    let args = match window_args::parse(std::env::args_os().skip(1)) {
+        Ok(window_args::Parsed::Run(args)) => args,
+        Ok(window_args::Parsed::Print(text)) => {
             println!("{text}");
             return 0;
         }
@@ -85,7 +84,7 @@ fn init_logging() {
 }
 
 fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i32 {
-    let data_dir = paths::data_dir(data_dir);
+    let data_dir = cowdesk_core::paths::data_dir(data_dir);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -105,7 +104,7 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     // First: a second launch on the same cache only brings the running window to the front.
     let single_instance = tauri_plugin_single_instance::Builder::new()
         .callback(|app, _, _| window::show_and_focus(app))
-        .dbus_id(paths::instance_id(&data_dir))
+        .dbus_id(cowdesk_core::paths::instance_id(&data_dir))
         .build();
     let builder = Builder::default().plugin(single_instance);
     #[cfg(any(target_os = "macos", windows))]

@@ -6,15 +6,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cowdesk_core::demo::DemoSandbox;
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{ErrorInfo, LoginInfo, Navigation};
-use cowdesk_core::paths::{DEFAULT_PROFILE, DEMO_PROFILE};
+use cowdesk_core::paths::DEFAULT_PROFILE;
 use cowdesk_core::schedule::Scheduler;
-use cowdesk_core::secrets::{KeyringSecretStore, MemorySecretStore, SecretStore};
+use cowdesk_core::secrets::{KeyringSecretStore, SecretStore};
 use cowdesk_core::session::Core;
 use tokio::sync::{Mutex, RwLock};
 
-use crate::commands::error::{from_core, internal, invalid_input};
-use crate::demo::{DemoSandbox, EventRefused};
+use crate::commands::error::{internal, invalid_input};
 
 const KEEP_RUNNING: &str = "keep_running";
 
@@ -49,12 +50,11 @@ impl AppState {
         start_hidden: bool,
     ) -> Result<AppState, ErrorInfo> {
         let core = open_default(&data_dir).await?;
-        let settings = core.alert_settings().await.map_err(|e| from_core(&e))?;
+        let settings = core.alert_settings().await?;
         let interval = Duration::from_secs(u64::from(settings.sync_interval_minutes) * 60);
         let keep_running = core
             .setting(KEEP_RUNNING)
-            .await
-            .map_err(|e| from_core(&e))?
+            .await?
             .is_none_or(|v| v == "true");
         Ok(AppState {
             data_dir,
@@ -99,11 +99,7 @@ impl AppState {
 
     pub async fn set_keep_running(&self, keep: bool) -> Result<(), ErrorInfo> {
         let value = if keep { "true" } else { "false" };
-        self.core()
-            .await
-            .set_setting(KEEP_RUNNING, value)
-            .await
-            .map_err(|e| from_core(&e))?;
+        self.core().await.set_setting(KEEP_RUNNING, value).await?;
         self.keep_running.store(keep, Ordering::SeqCst);
         Ok(())
     }
@@ -127,23 +123,11 @@ impl AppState {
                 "Das geht nur in der Demo.",
             ));
         };
-        match sandbox
+        let answer = sandbox
             .event(event)
             .await
-            .map_err(|e| internal(&format!("demo server: {e}")))?
-        {
-            Ok(()) => Ok(()),
-            Err(EventRefused::Unknown) => Err(invalid_input(
-                "kind",
-                "Unknown demo event.",
-                "Unbekanntes Demo-Ereignis.",
-            )),
-            Err(EventRefused::NothingLeft) => Err(invalid_input(
-                "kind",
-                "Nothing left in the demo for that; start the demo again to reset it.",
-                "Dafür ist in der Demo nichts mehr übrig; starten Sie die Demo neu.",
-            )),
-        }
+            .map_err(|e| internal(&format!("demo server: {e}")))?;
+        Ok(answer.map_err(CoreError::from)?)
     }
 
     pub async fn core(&self) -> Arc<Core> {
@@ -164,7 +148,7 @@ impl AppState {
         if self.start_in_demo && self.active.read().await.sandbox.is_none() {
             return self.start_demo().await.map(Some);
         }
-        self.core().await.resume().await.map_err(|e| from_core(&e))
+        Ok(self.core().await.resume().await?)
     }
 
     /// Starts the sandbox program on a random loopback port and signs in as the demo user.
@@ -177,24 +161,7 @@ impl AppState {
         let sandbox = DemoSandbox::start()
             .await
             .map_err(|e| internal(&format!("demo server: {e}")))?;
-        // The demo's secrets are throw-away: they stay in memory, never in the keyring.
-        let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-        let core = Core::open(&self.data_dir, DEMO_PROFILE, secrets)
-            .await
-            .map_err(|e| from_core(&e))?;
-        // A previous demo's cache is stale: its sandbox is gone.
-        core.logout().await.map_err(|e| from_core(&e))?;
-        let portal = sandbox.portal();
-        let info = core
-            .login(&portal.base_url, &portal.email, &portal.password, true)
-            .await
-            .map_err(|e| from_core(&e))?;
-        core.set_dns_api_base(&portal.dns_api)
-            .await
-            .map_err(|e| from_core(&e))?;
-        core.set_dns_resolver(Some(&portal.dns_resolver))
-            .await
-            .map_err(|e| from_core(&e))?;
+        let (core, info) = sandbox.open_profile(&self.data_dir).await?;
         *active = Active {
             core: Arc::new(core),
             sandbox: Some(sandbox),
@@ -205,7 +172,7 @@ impl AppState {
     /// Signs out; leaving the demo also stops its sandbox and returns to the real profile.
     pub async fn logout(&self) -> Result<(), ErrorInfo> {
         let mut active = self.active.write().await;
-        active.core.logout().await.map_err(|e| from_core(&e))?;
+        active.core.logout().await?;
         if let Some(sandbox) = active.sandbox.take() {
             sandbox.shutdown().await;
             active.core = Arc::new(open_default(&self.data_dir).await?);
@@ -216,7 +183,5 @@ impl AppState {
 
 async fn open_default(data_dir: &std::path::Path) -> Result<Core, ErrorInfo> {
     let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecretStore::new());
-    Core::open(data_dir, DEFAULT_PROFILE, secrets)
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(Core::open(data_dir, DEFAULT_PROFILE, secrets).await?)
 }

@@ -1,6 +1,7 @@
 //! The tray icon: the count of unresolved alerts, "sync now", and a way back to the
 //! window when it is closed to the tray.
 
+use cowdesk_core::alerts::tray::TrayLabels;
 use cowdesk_core::alerts::Lang;
 use cowdesk_core::model::AlertCounts;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -23,10 +24,11 @@ struct TrayMenu<R: Runtime> {
 /// Creates the tray icon. Desktops without a tray (or a headless test) get none; cowdesk
 /// then quits when its window closes.
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let open = MenuItem::with_id(app, "open", "Open cowdesk", true, None::<&str>)?;
-    let alerts = MenuItem::with_id(app, "alerts", "No unresolved alerts", true, None::<&str>)?;
-    let sync = MenuItem::with_id(app, "sync", "Sync now", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Quit cowdesk", true, None::<&str>)?;
+    let labels = TrayLabels::new(Lang::En, 0);
+    let open = MenuItem::with_id(app, "open", labels.open, true, None::<&str>)?;
+    let alerts = MenuItem::with_id(app, "alerts", &labels.alerts, true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", labels.sync, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", labels.quit, true, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -91,58 +93,11 @@ pub fn update<R: Runtime>(app: &AppHandle<R>, counts: AlertCounts, lang: Lang) {
     let Some(menu) = app.try_state::<TrayMenu<R>>() else {
         return;
     };
-    let labels = Labels::new(lang, counts.unresolved);
+    let labels = TrayLabels::new(lang, counts.unresolved);
     let _ = tray.set_title((counts.unresolved > 0).then(|| counts.unresolved.to_string()));
     let _ = tray.set_tooltip(Some(format!("cowdesk — {}", labels.alerts)));
     let _ = menu.alerts.set_text(&labels.alerts);
     let _ = menu.open.set_text(labels.open);
     let _ = menu.sync.set_text(labels.sync);
     let _ = menu.quit.set_text(labels.quit);
-}
-
-struct Labels {
-    open: &'static str,
-    alerts: String,
-    sync: &'static str,
-    quit: &'static str,
-}
-
-impl Labels {
-    fn new(lang: Lang, unresolved: u32) -> Labels {
-        match lang {
-            Lang::En => Labels {
-                open: "Open cowdesk",
-                alerts: match unresolved {
-                    0 => "No unresolved alerts".to_owned(),
-                    1 => "1 unresolved alert".to_owned(),
-                    n => format!("{n} unresolved alerts"),
-                },
-                sync: "Sync now",
-                quit: "Quit cowdesk",
-            },
-            Lang::De => Labels {
-                open: "cowdesk öffnen",
-                alerts: match unresolved {
-                    0 => "Keine offenen Hinweise".to_owned(),
-                    1 => "1 offener Hinweis".to_owned(),
-                    n => format!("{n} offene Hinweise"),
-                },
-                sync: "Jetzt synchronisieren",
-                quit: "cowdesk beenden",
-            },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alert_tray_labels_count_in_both_languages() {
-        assert_eq!(Labels::new(Lang::En, 0).alerts, "No unresolved alerts");
-        assert_eq!(Labels::new(Lang::En, 1).alerts, "1 unresolved alert");
-        assert_eq!(Labels::new(Lang::De, 3).alerts, "3 offene Hinweise");
-        assert_eq!(Labels::new(Lang::De, 0).sync, "Jetzt synchronisieren");
-    }
 }

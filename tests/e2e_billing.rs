@@ -15,11 +15,10 @@ use std::time::Duration;
 use chrono::Datelike;
 use cowdesk_core::model::{Invoice, InvoiceStatus};
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::driver::{wait_until, AppUnderTest, Launch};
+use support::demo::{OWN, SHARED};
+use support::driver::{wait_until, AppUnderTest};
 use support::webdriver::WebDriver;
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The demo data is deterministic for (seed, today): a sandbox started here with the
@@ -39,20 +38,8 @@ fn demo_invoices() -> Vec<Invoice> {
 
 /// Starts the app on a fresh cache, enters the demo and opens the invoice list.
 fn launch_demo(name: &str, data_dir: &std::path::Path, env: &[(&str, &str)]) -> AppUnderTest {
-    let app = AppUnderTest::launch(
-        name,
-        Launch {
-            data_dir: Some(data_dir),
-            env,
-            ..Launch::default()
-        },
-    )
-    .expect("app starts");
+    let app = support::demo::launch_demo(name, data_dir, env);
     let d = app.driver();
-    d.click(&d.find("[data-testid=demo-button]").expect("login screen"))
-        .expect("start the demo");
-    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
-        .expect("dashboard of the own account");
     d.click(&d.find("[data-testid=nav-invoices]").expect("nav"))
         .expect("open invoices");
     d.find(&format!(

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::driver::{wait_until, AppUnderTest, Launch};
+use support::page::painted;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The demo's own account's first domain: locked, .de, expiring in 12 days, billed on
@@ -34,12 +35,6 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Waits two animation frames, so a screenshot shows what the DOM already holds.
-fn painted(d: &support::webdriver::WebDriver) {
-    d.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
-        .expect("a frame");
 }
 
 fn clipboard_text() -> Option<String> {

@@ -19,7 +19,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mailservers::{mail_servers, message_of_size, MailServers, Mailbox, GOOD_HOST};
-use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
+use support::demo::launch_demo;
+use support::driver::{kept_dir, wait_until, AppUnderTest};
 use support::page::{
     attributes, click, painted, replace_text, scroll_to, scroll_to_top, text_of, wait_for,
 };
@@ -28,30 +29,11 @@ use support::webdriver::WebDriver;
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The round trip waits up to a minute in the window.
 const ROUND_TRIP_PATIENCE: Duration = Duration::from_secs(90);
-const OWN: &str = "acc-100001";
 const ARTIFACTS: &str = "maildoctor";
 const CONNECTIONS: [&str; 4] = ["imap_tls", "imap_starttls", "smtp_tls", "smtp_starttls"];
 
 /// One window at a time: both tests write into the same artifacts folder.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
-
-fn launch_demo(data_dir: &Path) -> AppUnderTest {
-    let app = AppUnderTest::launch(
-        ARTIFACTS,
-        Launch {
-            data_dir: Some(data_dir),
-            env: &[("LANG", "en_GB.UTF-8")],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts under tauri-driver");
-    let d = app.driver();
-    d.click(&d.find("[data-testid=demo-button]").expect("login screen"))
-        .expect("start the demo");
-    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
-        .expect("dashboard of the own account");
-    app
-}
 
 fn shot(app: &AppUnderTest, label: &str) {
     painted(app.driver());
@@ -262,7 +244,7 @@ fn e2e_maildoctor_check_wrong_password_and_empty_trash() {
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let servers = mail_servers();
     let data_dir = kept_dir(module_path!());
-    let app = launch_demo(data_dir.path());
+    let app = launch_demo(ARTIFACTS, data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
     let d = app.driver();
 
     let addresses = demo_addresses(d);
@@ -456,7 +438,7 @@ fn e2e_maildoctor_in_german_for_a_typed_address() {
     fill(servers, &full, "Junk", "Spam", 120_000);
 
     let data_dir = kept_dir(module_path!());
-    let app = launch_demo(data_dir.path());
+    let app = launch_demo(ARTIFACTS, data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
     let d = app.driver();
     // The UI language switched in the window.
     click(d, "[data-testid=language-select]");

@@ -10,48 +10,15 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use support::driver::{wait_until, AppUnderTest, Launch};
+use support::demo::{launch_demo, OWN};
+use support::driver::wait_until;
+use support::page::{painted, text_of};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
-const OWN: &str = "acc-100001";
 
 fn clipboard_text() -> Option<String> {
     arboard::Clipboard::new().ok()?.get_text().ok()
-}
-
-/// Waits two animation frames, so a screenshot shows what the DOM already holds.
-fn painted(d: &WebDriver) {
-    d.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
-        .expect("a frame");
-}
-
-fn launch_demo(name: &str, env: &[(&str, &str)], data_dir: &std::path::Path) -> AppUnderTest {
-    let app = AppUnderTest::launch(
-        name,
-        Launch {
-            data_dir: Some(data_dir),
-            env,
-            ..Launch::default()
-        },
-    )
-    .expect("app starts under tauri-driver");
-    let d = app.driver();
-    d.click(&d.find("[data-testid=demo-button]").expect("login screen"))
-        .expect("start the demo");
-    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
-        .expect("dashboard of the own account");
-    app
-}
-
-fn text_of(d: &WebDriver, css: &str) -> String {
-    d.execute(&format!(
-        "const el = document.querySelector({css:?}); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null"
-    ))
-    .expect("script")
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
 }
 
 fn row_addresses(d: &WebDriver) -> Vec<String> {
@@ -78,11 +45,11 @@ fn e2e_mailsetup_filter_open_copy_and_export() {
     let save_path = save_dir.path().to_str().expect("utf-8").to_owned();
     let app = launch_demo(
         "mailsetup",
+        data_dir.path(),
         &[
             ("LANG", "en_GB.UTF-8"),
             ("COWDESK_E2E_SAVE_DIR", &save_path),
         ],
-        data_dir.path(),
     );
     let d = app.driver();
 
@@ -303,8 +270,8 @@ fn e2e_mailsetup_ten_thousand_mailboxes_stay_smooth() {
     let data_dir = support::driver::kept_dir(module_path!());
     let app = launch_demo(
         "mailsetup-large",
-        &[("LANG", "en_GB.UTF-8"), ("COWDESK_DEMO_MAILBOXES", "10000")],
         data_dir.path(),
+        &[("LANG", "en_GB.UTF-8"), ("COWDESK_DEMO_MAILBOXES", "10000")],
     );
     let d = app.driver();
     // Wait for the first sync to have cached all 10,000, then measure from another view.

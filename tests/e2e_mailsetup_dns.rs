@@ -10,15 +10,11 @@ use std::time::Duration;
 
 use cowdesk_sandbox::{DNS_API_PASSWORD, DNS_API_USERNAME};
 use support::driver::{wait_until, AppUnderTest, Launch};
+use support::page::painted;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The demo's broken domain: the own account's `<name>-1.<tld>`.
 const BROKEN_ROW: &str = "[data-testid=domain-row][data-name*=\"-1.\"]";
-
-fn painted(d: &support::webdriver::WebDriver) {
-    d.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
-        .expect("a frame");
-}
 
 #[test]
 fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {

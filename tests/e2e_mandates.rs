@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::driver::{wait_until, AppUnderTest, Launch};
+use support::page::painted;
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -46,11 +47,6 @@ fn rows(d: &WebDriver) -> Result<Vec<(String, String, String, bool)>, String> {
                 .collect()
         })
         .unwrap_or_default())
-}
-
-fn painted(d: &WebDriver) {
-    d.execute("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
-        .expect("a frame");
 }
 
 fn open_demo_mandates(app: &AppUnderTest) -> BTreeSet<String> {

@@ -20,13 +20,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use cowdesk_sandbox::record_secret;
-use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
+use support::demo::{launch_demo, OWN};
+use support::driver::{kept_dir, wait_until, AppUnderTest};
 use support::openpgp_js::openpgp_js;
 use support::page::{attributes, click, painted, replace_text, scroll_to, text_of, wait_for};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
-const OWN: &str = "acc-100001";
 const ARTIFACTS: &str = "support";
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
@@ -38,24 +38,6 @@ const CTRL_V: &str = "\u{E009}v\u{E000}";
 /// One window at a time: both tests write into the same artifacts folder and use the one
 /// X11 clipboard.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
-
-fn launch_demo(data_dir: &Path, env: &[(&str, &str)]) -> AppUnderTest {
-    let app = AppUnderTest::launch(
-        ARTIFACTS,
-        Launch {
-            data_dir: Some(data_dir),
-            env,
-            ..Launch::default()
-        },
-    )
-    .expect("app starts under tauri-driver");
-    let d = app.driver();
-    d.click(&d.find("[data-testid=demo-button]").expect("login screen"))
-        .expect("start the demo");
-    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
-        .expect("dashboard of the own account");
-    app
-}
 
 /// Waits until `css` matches; on a timeout the window is kept as `failure-*.png` first.
 fn shown(app: &AppUnderTest, css: &str) {
@@ -271,7 +253,7 @@ fn assert_no_secret_left(app: AppUnderTest, data_dir: &Path, secrets: &[&str]) {
 fn e2e_support_tickets_guard_secret_link_and_bounce_in_english() {
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data_dir = kept_dir(module_path!());
-    let app = launch_demo(data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
+    let app = launch_demo(ARTIFACTS, data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
     let d = app.driver();
     let password = "Sommer-Regen-2026!x";
     let shared_secret = "IMAP login of info@: Winter-Sonne-77!q";
@@ -583,6 +565,7 @@ fn e2e_support_guard_secret_by_keyboard_and_dropped_bounce_in_german() {
     .expect("script");
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).expect("executable");
     let app = launch_demo(
+        ARTIFACTS,
         data_dir.path(),
         &[
             ("LANG", "de_DE.UTF-8"),

@@ -11,32 +11,35 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The quoted names in `build.rs`'s command list.
-fn commands_in_build_rs() -> BTreeSet<String> {
-    let text = read("src-tauri/build.rs");
+/// The commands of the one list, src-tauri/commands/registry.rs, without their module.
+fn commands_in_registry() -> BTreeSet<String> {
+    let text = read("src-tauri/commands/registry.rs");
     let list = text
-        .split("fn cowdesk_commands()")
+        .split("cowdesk_commands! {")
         .nth(1)
-        .expect("build.rs lists the commands");
-    let list = &list[list.find("\n    &[").expect("a slice") + 7..];
-    let list = &list[..list.find(']').expect("its end")];
+        .expect("registry.rs lists the commands");
+    let list = &list[..list.find('}').expect("its end")];
     list.split(',')
-        .map(|item| item.trim().trim_matches('"').to_owned())
+        .map(|item| item.trim().rsplit("::").next().unwrap_or("").to_owned())
         .filter(|item| !item.is_empty())
         .collect()
 }
 
-/// The functions registered with `generate_handler!`, without their module.
-fn commands_in_handler() -> BTreeSet<String> {
-    let text = read("src-tauri/commands/mod.rs");
-    let list = text
-        .split("generate_handler![")
-        .nth(1)
-        .expect("commands/mod.rs registers a handler");
-    let list = &list[..list.find(']').expect("its end")];
-    list.split(',')
-        .map(|item| item.trim().rsplit("::").next().unwrap_or("").to_owned())
-        .filter(|item| !item.is_empty())
+/// The permissions of the set build.rs declared, as tauri-build resolved them (it writes
+/// every manifest to gen/schemas while building this test).
+fn commands_in_permission_set() -> BTreeSet<String> {
+    let manifests: Value = serde_json::from_str(&read("gen/schemas/acl-manifests.json"))
+        .expect("tauri-build's manifests");
+    manifests["__app-acl__"]["permission_sets"][COMMAND_SET]["permissions"]
+        .as_array()
+        .expect("the set cowdesk-commands")
+        .iter()
+        .map(|p| {
+            let name = p.as_str().expect("a name");
+            name.strip_prefix("allow-")
+                .unwrap_or_else(|| panic!("{name} is not one of cowdesk's own commands"))
+                .replace('-', "_")
+        })
         .collect()
 }
 
@@ -46,32 +49,28 @@ fn capability() -> Value {
 
 /// The only non-command permissions the window may hold: listening to cowdesk's events.
 const ALLOWED_CORE: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
+/// The app's one permission the capability grants: every registered command.
+const COMMAND_SET: &str = "cowdesk-commands";
 
 mod security {
     use super::*;
 
     #[test]
     fn the_capability_grants_exactly_the_registered_commands() {
-        let registered = commands_in_handler();
-        assert!(registered.len() > 10, "parsed the handler: {registered:?}");
-        assert_eq!(commands_in_build_rs(), registered);
+        let registered = commands_in_registry();
+        assert!(registered.len() > 10, "parsed the registry: {registered:?}");
+        assert_eq!(commands_in_permission_set(), registered);
 
         let capability = capability();
         assert_eq!(capability["windows"], serde_json::json!(["main"]));
-        let mut granted = BTreeSet::new();
-        for permission in capability["permissions"].as_array().expect("a list") {
-            let name = permission
-                .as_str()
-                .expect("plain permission names, no scopes");
-            if ALLOWED_CORE.contains(&name) {
-                continue;
-            }
-            let command = name
-                .strip_prefix("allow-")
-                .unwrap_or_else(|| panic!("{name} is not one of cowdesk's own commands"));
-            granted.insert(command.replace('-', "_"));
-        }
-        assert_eq!(granted, registered);
+        let granted: BTreeSet<&str> = capability["permissions"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|p| p.as_str().expect("plain permission names, no scopes"))
+            .collect();
+        let expected: BTreeSet<&str> = ALLOWED_CORE.into_iter().chain([COMMAND_SET]).collect();
+        assert_eq!(granted, expected);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use cowdesk_core::model::{
 };
 use tauri::State;
 
-use super::error::{from_core, invalid_input};
+use super::error::invalid_input;
 use super::{input, CmdResult};
 use crate::AppState;
 
@@ -14,23 +14,15 @@ const SELECTED_ACCOUNT: &str = "selected_account";
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> CmdResult<Vec<AccountSummary>> {
-    state
-        .core()
-        .await
-        .accounts()
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(state.core().await.accounts().await?)
 }
 
 /// The account shown last, if it is still one the login can see; else the first.
 #[tauri::command]
 pub async fn get_selected_account(state: State<'_, AppState>) -> CmdResult<Option<String>> {
     let core = state.core().await;
-    let accounts = core.accounts().await.map_err(|e| from_core(&e))?;
-    let stored = core
-        .setting(SELECTED_ACCOUNT)
-        .await
-        .map_err(|e| from_core(&e))?;
+    let accounts = core.accounts().await?;
+    let stored = core.setting(SELECTED_ACCOUNT).await?;
     let still_visible = stored.filter(|id| accounts.iter().any(|a| &a.account.id == id));
     Ok(still_visible.or_else(|| accounts.first().map(|a| a.account.id.clone())))
 }
@@ -39,7 +31,7 @@ pub async fn get_selected_account(state: State<'_, AppState>) -> CmdResult<Optio
 pub async fn select_account(state: State<'_, AppState>, account_id: String) -> CmdResult<()> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    let accounts = core.accounts().await.map_err(|e| from_core(&e))?;
+    let accounts = core.accounts().await?;
     if !accounts.iter().any(|a| a.account.id == account_id) {
         return Err(invalid_input(
             "accountId",
@@ -47,16 +39,14 @@ pub async fn select_account(state: State<'_, AppState>, account_id: String) -> C
             "Dieses Konto ist für Ihre Anmeldung nicht verfügbar.",
         ));
     }
-    core.set_setting(SELECTED_ACCOUNT, account_id)
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(core.set_setting(SELECTED_ACCOUNT, account_id).await?)
 }
 
 #[tauri::command]
 pub async fn dashboard(state: State<'_, AppState>, account_id: String) -> CmdResult<Dashboard> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.dashboard(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.dashboard(account_id).await?)
 }
 
 #[tauri::command]
@@ -66,7 +56,7 @@ pub async fn list_invoices(
 ) -> CmdResult<Listing<Invoice>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.invoices(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.invoices(account_id).await?)
 }
 
 #[tauri::command]
@@ -76,7 +66,7 @@ pub async fn list_mandates(
 ) -> CmdResult<Listing<Mandate>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.mandates(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.mandates(account_id).await?)
 }
 
 #[tauri::command]
@@ -86,7 +76,7 @@ pub async fn list_services(
 ) -> CmdResult<Listing<Service>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.services(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.services(account_id).await?)
 }
 
 #[tauri::command]
@@ -96,7 +86,7 @@ pub async fn list_domains(
 ) -> CmdResult<Listing<Domain>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.domains(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.domains(account_id).await?)
 }
 
 #[tauri::command]
@@ -106,5 +96,5 @@ pub async fn list_mailboxes(
 ) -> CmdResult<Listing<Mailbox>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.mailboxes(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.mailboxes(account_id).await?)
 }

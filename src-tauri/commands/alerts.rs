@@ -6,23 +6,18 @@ use cowdesk_core::model::{
 };
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use super::error::{from_core, invalid_input};
+use super::error::invalid_input;
 use super::{input, CmdResult};
 use crate::{autostart, background, AppState};
 
 #[tauri::command]
 pub async fn list_alerts(state: State<'_, AppState>) -> CmdResult<Vec<Alert>> {
-    state.core().await.alerts().await.map_err(|e| from_core(&e))
+    Ok(state.core().await.alerts().await?)
 }
 
 #[tauri::command]
 pub async fn alert_counts(state: State<'_, AppState>) -> CmdResult<AlertCounts> {
-    state
-        .core()
-        .await
-        .alert_counts()
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(state.core().await.alert_counts().await?)
 }
 
 #[tauri::command]
@@ -38,12 +33,7 @@ pub async fn mark_alert_read<R: Runtime>(
             "Diesen Hinweis gibt es nicht.",
         ));
     }
-    state
-        .core()
-        .await
-        .mark_alert_read(id)
-        .await
-        .map_err(|e| from_core(&e))?;
+    state.core().await.mark_alert_read(id).await?;
     background::refresh_counts(&app).await;
     Ok(())
 }
@@ -56,24 +46,14 @@ pub async fn mark_all_alerts_read<R: Runtime>(
     account_id: Option<String>,
 ) -> CmdResult<()> {
     let account_id = account_id.as_deref().map(input::account_id).transpose()?;
-    state
-        .core()
-        .await
-        .mark_all_alerts_read(account_id)
-        .await
-        .map_err(|e| from_core(&e))?;
+    state.core().await.mark_all_alerts_read(account_id).await?;
     background::refresh_counts(&app).await;
     Ok(())
 }
 
 #[tauri::command]
 pub async fn get_alert_settings(state: State<'_, AppState>) -> CmdResult<AlertSettings> {
-    state
-        .core()
-        .await
-        .alert_settings()
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(state.core().await.alert_settings().await?)
 }
 
 /// Validated in the core; a new interval applies to the wait under way.
@@ -83,12 +63,7 @@ pub async fn set_alert_settings<R: Runtime>(
     state: State<'_, AppState>,
     settings: AlertSettings,
 ) -> CmdResult<AlertSettings> {
-    let saved = state
-        .core()
-        .await
-        .set_alert_settings(settings)
-        .await
-        .map_err(|e| from_core(&e))?;
+    let saved = state.core().await.set_alert_settings(settings).await?;
     let minutes = u64::from(saved.sync_interval_minutes);
     state
         .scheduler()

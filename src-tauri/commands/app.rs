@@ -3,8 +3,7 @@
 use cowdesk_core::model::{AppInfo, MailClientConfig};
 use tauri::{AppHandle, Runtime, State};
 
-use super::error::from_core;
-use super::{input, CmdResult};
+use super::CmdResult;
 use crate::AppState;
 
 const LANGUAGE: &str = "language";
@@ -15,8 +14,7 @@ pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         .core()
         .await
         .setting(LANGUAGE)
-        .await
-        .map_err(|e| from_core(&e))?
+        .await?
         .unwrap_or_else(|| "system".to_owned());
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -27,13 +25,8 @@ pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
 
 #[tauri::command]
 pub async fn set_language(state: State<'_, AppState>, language: String) -> CmdResult<()> {
-    let language = input::language(&language)?;
-    state
-        .core()
-        .await
-        .set_setting(LANGUAGE, language)
-        .await
-        .map_err(|e| from_core(&e))
+    let language = cowdesk_core::validate::signin::language(&language)?;
+    Ok(state.core().await.set_setting(LANGUAGE, language).await?)
 }
 
 /// The UI has painted its first screen: show the window, then start network sync.

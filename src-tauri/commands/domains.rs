@@ -1,18 +1,14 @@
 //! Domain transfer: checklist, transfer lock, authcode (shown once, copied from Rust),
 //! the re-lock reminder and the activity log.
 
-use cowdesk_core::domains::domain_name;
+use cowdesk_core::domains;
 use cowdesk_core::model::{ActivityEntry, Authcode, Domain, TransferChecklist};
 use tauri::State;
 
-use super::error::{from_core, internal, invalid_input};
+use super::error::{internal, invalid_input};
 use super::{input, CmdResult};
 use crate::clipboard::{CopyError, SecretClipboard};
 use crate::AppState;
-
-fn domain(value: &str) -> CmdResult<String> {
-    domain_name(value).map_err(|e| from_core(&e))
-}
 
 #[tauri::command]
 pub async fn domain_checklist(
@@ -21,11 +17,9 @@ pub async fn domain_checklist(
     domain_name: String,
 ) -> CmdResult<TransferChecklist> {
     let account_id = input::account_id(&account_id)?;
-    let name = domain(&domain_name)?;
+    let name = domains::domain_name(&domain_name)?;
     let core = state.core().await;
-    core.transfer_checklist(account_id, &name)
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(core.transfer_checklist(account_id, &name).await?)
 }
 
 #[tauri::command]
@@ -36,11 +30,9 @@ pub async fn set_transfer_lock(
     locked: bool,
 ) -> CmdResult<Domain> {
     let account_id = input::account_id(&account_id)?;
-    let name = domain(&domain_name)?;
+    let name = domains::domain_name(&domain_name)?;
     let core = state.core().await;
-    core.set_transfer_lock(account_id, &name, locked)
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(core.set_transfer_lock(account_id, &name, locked).await?)
 }
 
 /// The new code goes to the window once; it is held in memory for the copy button only.
@@ -48,17 +40,14 @@ pub async fn set_transfer_lock(
 pub async fn generate_authcode(
     state: State<'_, AppState>,
     clipboard: State<'_, SecretClipboard>,
-    support: State<'_, super::support::SupportSession>,
+    support: State<'_, cowdesk_core::support::SupportSession>,
     account_id: String,
     domain_name: String,
 ) -> CmdResult<Authcode> {
     let account_id = input::account_id(&account_id)?;
-    let name = domain(&domain_name)?;
+    let name = domains::domain_name(&domain_name)?;
     let core = state.core().await;
-    let code = core
-        .generate_authcode(account_id, &name)
-        .await
-        .map_err(|e| from_core(&e))?;
+    let code = core.generate_authcode(account_id, &name).await?;
     clipboard.hold(account_id, &code.domain, &code.code);
     // The password guard stops it from being pasted into a support ticket.
     support.remember_authcode(&code.domain, &code.code);
@@ -74,7 +63,7 @@ pub async fn copy_authcode(
     domain_name: String,
 ) -> CmdResult<()> {
     let account_id = input::account_id(&account_id)?;
-    let name = domain(&domain_name)?;
+    let name = domains::domain_name(&domain_name)?;
     clipboard.copy(account_id, &name).map_err(|err| match err {
         CopyError::NothingHeld => invalid_input(
             "domain",
@@ -101,9 +90,7 @@ pub async fn domains_needing_relock(
 ) -> CmdResult<Vec<Domain>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.domains_needing_relock(account_id)
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(core.domains_needing_relock(account_id).await?)
 }
 
 #[tauri::command]
@@ -113,5 +100,5 @@ pub async fn list_activity(
 ) -> CmdResult<Vec<ActivityEntry>> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.activity(account_id).await.map_err(|e| from_core(&e))
+    Ok(core.activity(account_id).await?)
 }

@@ -1,9 +1,12 @@
-//! Errors as they cross to the UI: a stable kind plus English and German text.
+//! Errors as they cross to the UI: a stable kind plus English and German text. Core
+//! errors convert with `?` (`From<CoreError> for ErrorInfo`, in core).
 
-use std::collections::BTreeMap;
+use std::path::Path;
 
 use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{ErrorInfo, ErrorKind};
+
+use crate::clipboard::CopyError;
 
 pub fn from_core(err: &CoreError) -> ErrorInfo {
     err.info()
@@ -11,14 +14,7 @@ pub fn from_core(err: &CoreError) -> ErrorInfo {
 
 /// A rejected argument, named so the form can show it next to the field.
 pub fn invalid_input(field: &str, message: &str, message_de: &str) -> ErrorInfo {
-    ErrorInfo {
-        kind: ErrorKind::InvalidInput,
-        message: message.to_owned(),
-        message_de: message_de.to_owned(),
-        fields: BTreeMap::from([(field.to_owned(), message.to_owned())]),
-        fields_de: BTreeMap::from([(field.to_owned(), message_de.to_owned())]),
-        server_words: false,
-    }
+    CoreError::field(field, message, message_de).info()
 }
 
 pub fn internal(detail: &str) -> ErrorInfo {
@@ -26,8 +22,28 @@ pub fn internal(detail: &str) -> ErrorInfo {
         kind: ErrorKind::Internal,
         message: format!("Something went wrong inside cowdesk ({detail})."),
         message_de: format!("In cowdesk ist ein Fehler aufgetreten ({detail})."),
-        fields: BTreeMap::new(),
-        fields_de: BTreeMap::new(),
+        fields: Default::default(),
+        fields_de: Default::default(),
         server_words: false,
     }
+}
+
+/// A copy that failed: nothing held to copy, or no clipboard.
+pub fn copy_failed(err: CopyError) -> ErrorInfo {
+    match err {
+        CopyError::NothingHeld => internal("nothing to copy"),
+        CopyError::Clipboard(reason) => {
+            tracing::warn!("clipboard: {reason}");
+            internal("the clipboard is not available")
+        }
+    }
+}
+
+/// A file the user chose could not be written.
+pub fn write_failed(path: &Path, err: &std::io::Error) -> ErrorInfo {
+    CoreError::input(
+        format!("Could not write {}: {err}.", path.display()),
+        format!("{} konnte nicht geschrieben werden: {err}.", path.display()),
+    )
+    .info()
 }

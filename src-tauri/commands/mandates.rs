@@ -4,20 +4,18 @@
 
 use std::sync::Mutex;
 
-use cowdesk_core::mandates::{object_id, APPROVAL_TIME_LIMIT};
-use cowdesk_core::model::{
-    ApprovalProgress, ApprovalStatus, Mandate, MandateImpact, MandateKind, SepaCheck,
-};
-use cowdesk_core::validate::sepa;
+use cowdesk_core::mandates::APPROVAL_TIME_LIMIT;
+use cowdesk_core::model::{ApprovalProgress, ApprovalStatus, Mandate, MandateImpact, SepaCheck};
+use cowdesk_core::validate::mandate::{self as rules, MandateChange};
+use cowdesk_core::validate::{self, sepa};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tokio::sync::watch;
 
-use super::error::{from_core, invalid_input};
+use super::error::invalid_input;
 use super::{input, CmdResult};
 use crate::{browser, AppState};
 
 pub const EVENT_APPROVAL: &str = "mandate-approval";
-const MAX_FIELD: usize = 200;
 
 /// The approval cowdesk is waiting for, if any: one at a time.
 #[derive(Default)]
@@ -36,28 +34,13 @@ impl ApprovalWait {
     }
 }
 
-fn field<'a>(name: &str, value: &'a str) -> CmdResult<&'a str> {
-    if value.chars().count() > MAX_FIELD {
-        return Err(invalid_input(
-            name,
-            "This is far too long.",
-            "Das ist viel zu lang.",
-        ));
-    }
-    Ok(value)
-}
-
-fn mandate_id(value: &str) -> CmdResult<&str> {
-    object_id(value).map_err(|e| from_core(&e))
-}
-
 /// The SEPA form's rules, for feedback while typing (core applies them again on add).
 #[tauri::command]
 pub fn check_sepa(holder: String, iban: String, bic: String) -> CmdResult<SepaCheck> {
     Ok(sepa::check(
-        field("holder", &holder)?,
-        field("iban", &iban)?,
-        field("bic", &bic)?,
+        rules::sepa_field("holder", &holder)?,
+        rules::sepa_field("iban", &iban)?,
+        rules::sepa_field("bic", &bic)?,
     ))
 }
 
@@ -71,14 +54,14 @@ pub async fn add_sepa_mandate(
 ) -> CmdResult<Mandate> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.add_sepa_mandate(
-        account_id,
-        field("holder", &holder)?,
-        field("iban", &iban)?,
-        field("bic", &bic)?,
-    )
-    .await
-    .map_err(|e| from_core(&e))
+    Ok(core
+        .add_sepa_mandate(
+            account_id,
+            rules::sepa_field("holder", &holder)?,
+            rules::sepa_field("iban", &iban)?,
+            rules::sepa_field("bic", &bic)?,
+        )
+        .await?)
 }
 
 /// Starts a PayPal or card mandate, opens the provider's page in the system browser and
@@ -91,17 +74,7 @@ pub async fn add_provider_mandate<R: Runtime>(
     kind: String,
 ) -> CmdResult<Mandate> {
     let account_id = input::account_id(&account_id)?.to_owned();
-    let kind = match kind.as_str() {
-        "paypal" => MandateKind::Paypal,
-        "card" => MandateKind::Card,
-        _ => {
-            return Err(invalid_input(
-                "kind",
-                "Choose PayPal or credit card.",
-                "Wählen Sie PayPal oder Kreditkarte.",
-            ))
-        }
-    };
+    let kind = rules::provider_kind(&kind)?;
     let waits = app.state::<ApprovalWait>();
     if waits.lock().is_some() {
         return Err(invalid_input(
@@ -111,10 +84,7 @@ pub async fn add_provider_mandate<R: Runtime>(
         ));
     }
     let core = app.state::<AppState>().core().await;
-    let approval = core
-        .start_provider_mandate(&account_id, kind)
-        .await
-        .map_err(|e| from_core(&e))?;
+    let approval = core.start_provider_mandate(&account_id, kind).await?;
     let (stop, cancel) = watch::channel(false);
     *waits.lock() = Some(Waiting {
         url: approval.approval_url.clone(),
@@ -149,7 +119,7 @@ pub async fn add_provider_mandate<R: Runtime>(
         .wait_for_approval(&account_id, &approval, APPROVAL_TIME_LIMIT, cancel, &report)
         .await;
     *waits.lock() = None;
-    result.map_err(|e| from_core(&e))
+    Ok(result?)
 }
 
 /// Stops waiting; the approval is withdrawn and nothing is added.
@@ -188,11 +158,9 @@ pub async fn mandate_impact(
     mandate_id: String,
 ) -> CmdResult<MandateImpact> {
     let account_id = input::account_id(&account_id)?;
-    let mandate_id = self::mandate_id(&mandate_id)?;
+    let mandate_id = validate::mandate_id(&mandate_id)?;
     let core = state.core().await;
-    core.mandate_impact(account_id, mandate_id)
-        .await
-        .map_err(|e| from_core(&e))
+    Ok(core.mandate_impact(account_id, mandate_id).await?)
 }
 
 /// Makes a mandate the default for new invoices (`action` "default") or cancels it
@@ -205,18 +173,11 @@ pub async fn change_mandate(
     action: String,
 ) -> CmdResult<Mandate> {
     let account_id = input::account_id(&account_id)?;
-    let mandate_id = self::mandate_id(&mandate_id)?;
+    let mandate_id = validate::mandate_id(&mandate_id)?;
     let core = state.core().await;
-    let changed = match action.as_str() {
-        "default" => core.set_default_mandate(account_id, mandate_id).await,
-        "cancel" => core.cancel_mandate(account_id, mandate_id).await,
-        _ => {
-            return Err(invalid_input(
-                "action",
-                "Choose to make the mandate the default or to cancel it.",
-                "Wählen Sie, ob das Mandat Standard werden oder gekündigt werden soll.",
-            ))
-        }
+    let changed = match rules::change(&action)? {
+        MandateChange::MakeDefault => core.set_default_mandate(account_id, mandate_id).await,
+        MandateChange::Cancel => core.cancel_mandate(account_id, mandate_id).await,
     };
-    changed.map_err(|e| from_core(&e))
+    Ok(changed?)
 }

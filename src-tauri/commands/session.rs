@@ -3,8 +3,9 @@
 use cowdesk_core::model::LoginInfo;
 use tauri::{AppHandle, Runtime, State};
 
-use super::error::from_core;
-use super::{input, sync, CmdResult};
+use cowdesk_core::validate::signin;
+
+use super::{sync, CmdResult};
 use crate::AppState;
 
 /// The stored login, restored without network (or the demo, with `--demo`).
@@ -21,15 +22,14 @@ pub async fn login<R: Runtime>(
     email: String,
     password: String,
 ) -> CmdResult<LoginInfo> {
-    let server = input::server(&server)?;
-    let email = input::email(&email)?;
-    let password = input::password(&password)?;
+    let server = signin::server(&server)?;
+    let email = signin::email(&email)?;
+    let password = signin::password(&password)?;
     let info = state
         .core()
         .await
         .login(server, email, password, false)
-        .await
-        .map_err(|e| from_core(&e))?;
+        .await?;
     sync::spawn_background(app);
     Ok(info)
 }
@@ -47,8 +47,8 @@ pub async fn start_demo<R: Runtime>(
 #[tauri::command]
 pub async fn logout(
     state: State<'_, AppState>,
-    support: State<'_, super::support::SupportSession>,
-    link: State<'_, super::support_secrets::SharedLink>,
+    support: State<'_, cowdesk_core::support::SupportSession>,
+    link: State<'_, cowdesk_core::support::HeldLink>,
 ) -> CmdResult<()> {
     // What the support desk holds in memory goes with the session, whatever else happens.
     support.forget();
@@ -62,12 +62,11 @@ pub async fn request_password_reset(
     server: String,
     email: String,
 ) -> CmdResult<()> {
-    let server = input::server(&server)?;
-    let email = input::email(&email)?;
-    state
+    let server = signin::server(&server)?;
+    let email = signin::email(&email)?;
+    Ok(state
         .core()
         .await
         .request_password_reset(server, email)
-        .await
-        .map_err(|e| from_core(&e))
+        .await?)
 }

@@ -59,7 +59,7 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<Sy
 async fn sync_all<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SyncOutcome>, ErrorInfo> {
     let core = app.state::<AppState>().core().await;
     let signed_in = core.login_info().is_some();
-    let connections = core.connections().await.map_err(|e| from_core(&e))?;
+    let connections = core.connections().await?;
     if !signed_in && connections.is_empty() {
         return Err(from_core(&cowdesk_core::error::CoreError::NotSignedIn));
     }
@@ -68,8 +68,7 @@ async fn sync_all<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SyncOutcome>, Er
     // be reached must not keep the real mailboxes from being read.
     let mut outcomes: Vec<SyncOutcome> = core
         .sync_connections()
-        .await
-        .map_err(|e| from_core(&e))?
+        .await?
         .into_iter()
         .map(connection_outcome)
         .collect();
@@ -77,7 +76,7 @@ async fn sync_all<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SyncOutcome>, Er
         let progress = |p: SyncProgress| {
             let _ = app.emit(EVENT_PROGRESS, p);
         };
-        outcomes.extend(core.sync_all(&progress).await.map_err(|e| from_core(&e))?);
+        outcomes.extend(core.sync_all(&progress).await?);
     }
     let _ = app.emit(EVENT_FINISHED, &outcomes);
     Ok(outcomes)

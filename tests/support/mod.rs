@@ -1,6 +1,7 @@
 // Shared by several test binaries, each of which uses only part of it.
 #![allow(dead_code)]
 
+pub mod demo;
 pub mod driver;
 pub mod frame;
 #[path = "../../crates/core/tests/support/mailcow_peer.rs"]

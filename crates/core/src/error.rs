@@ -85,6 +85,13 @@ impl From<sqlx::migrate::MigrateError> for CoreError {
     }
 }
 
+/// The shell's commands answer `Result<_, ErrorInfo>`: `?` turns a core error into it.
+impl From<CoreError> for ErrorInfo {
+    fn from(err: CoreError) -> Self {
+        err.info()
+    }
+}
+
 impl CoreError {
     /// A form error on one field.
     pub fn field(field: &str, message: &str, message_de: &str) -> CoreError {

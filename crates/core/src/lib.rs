@@ -5,8 +5,11 @@
 mod access;
 pub mod activity;
 pub mod alerts;
+pub mod autostart;
 pub mod billing;
+pub mod clipboard;
 pub mod connections;
+pub mod demo;
 pub mod dnsapi;
 pub mod dnscheck;
 pub mod domains;
@@ -29,5 +32,6 @@ pub mod store;
 pub mod support;
 pub mod sync;
 pub mod validate;
+pub mod window_args;
 
 pub use cowdesk_model as model;

@@ -26,7 +26,62 @@ pub fn total_allowance<'a>(
         })
 }
 
+/// A value of the client settings the window may put on the clipboard: a server name or
+/// a port of the hosted mailcow as it is, else a mailbox address (checked, as it will be
+/// used). Anything else is refused, so the window cannot copy arbitrary text.
+pub fn copyable_setting(value: String) -> Result<String, CoreError> {
+    let known = mailconfig::hosted_mailcow()
+        .servers
+        .iter()
+        .any(|s| s.host == value || s.port.to_string() == value);
+    if known {
+        Ok(value)
+    } else {
+        Ok(mailbox_address(&value)?.address())
+    }
+}
+
+/// The format of a file to save: Thunderbird or Apple (not the table).
+pub fn file_format(value: &str) -> Result<ConfigFormat, CoreError> {
+    match ConfigFormat::parse(value)? {
+        ConfigFormat::Table => Err(CoreError::field(
+            "format",
+            "Choose Thunderbird or Apple.",
+            "Wählen Sie Thunderbird oder Apple.",
+        )),
+        format => Ok(format),
+    }
+}
+
+/// What a save dialog offers for `format`: the filter's name and the extension.
+pub fn file_filter(format: ConfigFormat) -> (&'static str, &'static str) {
+    match format {
+        ConfigFormat::Apple => ("Apple configuration profile", "mobileconfig"),
+        _ => ("Thunderbird autoconfig", "xml"),
+    }
+}
+
 impl Core {
+    /// The file of one mailbox (`scope` "mailbox", `value` its address) or of every
+    /// mailbox of a domain (`scope` "domain").
+    pub async fn config_file(
+        &self,
+        account_id: &str,
+        scope: &str,
+        value: &str,
+        format: ConfigFormat,
+    ) -> Result<ConfigFile, CoreError> {
+        match scope {
+            "mailbox" => self.mailbox_config_file(account_id, value, format).await,
+            "domain" => self.domain_config_file(account_id, value, format).await,
+            _ => Err(CoreError::field(
+                "scope",
+                "Choose a mailbox or a domain.",
+                "Wählen Sie ein Postfach oder eine Domain.",
+            )),
+        }
+    }
+
     /// The account's mail allowance, from the cached services.
     pub async fn mail_allowance(
         &self,

@@ -29,18 +29,7 @@ pub const APPROVAL_POLL: Duration = Duration::from_secs(1);
 /// What the waiting loop reports: the approval's status and the seconds left.
 pub type ApprovalReport<'a> = &'a (dyn Fn(ApprovalStatus, u32) + Send + Sync);
 
-/// A mandate or approval id as the window sends it.
-pub fn object_id(value: &str) -> Result<&str, CoreError> {
-    if crate::validate::is_id(value) {
-        Ok(value)
-    } else {
-        Err(CoreError::field(
-            "mandate",
-            "This mandate id is not valid.",
-            "Diese Mandats-ID ist ungültig.",
-        ))
-    }
-}
+pub use crate::validate::ids::mandate_id as object_id;
 
 /// A key unique to one add request, so a retried POST never adds twice.
 fn idempotency_key(account_id: &str) -> String {

@@ -10,9 +10,11 @@ mod bounce_scan;
 mod bounce_text;
 mod desk;
 pub mod guard;
+pub mod links;
 pub mod secret;
 mod secret_crypto;
 mod secret_yopass;
+pub mod session;
 pub mod tickets;
 mod tickets_forms;
 mod tickets_send;
@@ -20,10 +22,12 @@ mod tickets_send;
 pub use bounce::{explain_bounce, BounceContext, BounceError, BounceSummary, MAX_BOUNCE_BYTES};
 pub use desk::{without_link_keys, SETTING_SECRET_SERVER};
 pub use guard::{guard_text, replace_finding, KnownSecret};
+pub use links::HeldLink;
 pub use secret::{
     create_secret_link, open_secret_link, CreatedSecret, SecretError, SecretLink, SecretOptions,
     SecretText, DEFAULT_SECRET_SERVER,
 };
+pub use session::{guard_hits, SupportSession};
 pub use tickets::{
     check_draft, finish_ticket, form, forms, guard_draft, mail_not_arriving_draft, prefill,
     render_ticket, Prefill, PORTAL_TICKET_URL,

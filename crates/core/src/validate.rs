@@ -2,11 +2,16 @@
 
 use crate::error::CoreError;
 
+pub mod billing;
 pub mod ids;
 pub mod mailbox;
+pub mod mailcow;
+pub mod mandate;
 pub mod sepa;
+pub mod signin;
+pub mod support;
 
-pub use ids::{account_id, is_id, is_reference};
+pub use ids::{account_id, is_id, is_reference, is_secret_id, mandate_id, reference, ticket_id};
 pub use mailbox::{mailbox_address, MailboxAddress};
 
 const MAX_EMAIL: usize = 254;
@@ -15,11 +20,7 @@ const MAX_EMAIL: usize = 254;
 pub fn email(value: &str) -> Result<&str, CoreError> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(CoreError::field(
-            "email",
-            "Enter the e-mail address of your Servercow account.",
-            "Geben Sie die E-Mail-Adresse Ihres Servercow-Kontos ein.",
-        ));
+        return Err(signin::no_email());
     }
     let well_formed = value.len() <= MAX_EMAIL
         && !value.chars().any(char::is_whitespace)

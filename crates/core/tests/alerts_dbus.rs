@@ -11,9 +11,9 @@ mod notifications;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 use cowdesk_core::alerts::{DeliveryReport, Lang};
-use cowdesk_core::model::{NavTarget, Navigation, SyncProgress};
+use cowdesk_core::model::{NavTarget, Navigation};
 use cowdesk_core::notify::DesktopNotifier;
 use cowdesk_core::secrets::MemorySecretStore;
 use cowdesk_core::session::Core;
@@ -21,13 +21,9 @@ use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use notifications::{NotificationService, PrivateBus};
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-}
-
-fn no_progress(_: SyncProgress) {}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, today, OWN};
 
 /// One sync of every account, then one delivery, at noon (outside any quiet hours).
 async fn sync_and_deliver(core: &Core, notifier: &DesktopNotifier) -> DeliveryReport {

@@ -9,8 +9,7 @@ use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{
     CancellationRequest, ErrorKind, ExportProgress, ExtensionRequest, InvoiceFilter, InvoiceList,
     InvoiceQuery, InvoiceSort, InvoiceStatus, PaymentMethod, PaymentNotice, Permission,
-    PostalAddress, ProfileUpdate, RestoreRequest, ServiceStatus, SyncProgress, TicketAttachment,
-    TicketCategory,
+    PostalAddress, ProfileUpdate, RestoreRequest, ServiceStatus, TicketAttachment, TicketCategory,
 };
 use cowdesk_core::portal::HttpPortal;
 use cowdesk_core::portal::Portal;
@@ -19,20 +18,15 @@ use cowdesk_core::session::Core;
 use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, today, OWN, SHARED};
 
 struct Fixture {
     sandbox: Sandbox,
     _dir: TempDir,
     core: Core,
 }
-
-fn no_progress(_: SyncProgress) {}
 
 async fn synced() -> Fixture {
     let sandbox = Sandbox::start(SandboxConfig {

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{ErrorKind, InvoiceStatus, Resource, SyncOutcome, SyncProgress};
 use cowdesk_core::portal::{Fetched, HttpPortal, Portal};
@@ -15,12 +14,9 @@ use cowdesk_core::session::{secret_key, Core};
 use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, today, OWN, SHARED};
 
 struct Fixture {
     sandbox: Sandbox,
@@ -62,8 +58,6 @@ async fn signed_in() -> Fixture {
         .unwrap();
     f
 }
-
-fn no_progress(_: SyncProgress) {}
 
 async fn synced() -> (Fixture, Vec<SyncOutcome>) {
     let f = signed_in().await;

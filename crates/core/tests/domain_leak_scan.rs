@@ -11,7 +11,9 @@ use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 
-const OWN: &str = "acc-100001";
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::OWN;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

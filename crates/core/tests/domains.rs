@@ -1,43 +1,14 @@
 //! The domain transfer flow through the core against a real sandbox over loopback HTTP,
 //! with a real SQLite file: lock, authcode, checklist, re-lock reminder, activity log.
 
-use std::sync::Arc;
-
 use chrono::{Duration, Utc};
-use cowdesk_core::model::{ActivityAction, ErrorKind, InvoiceStatus, SyncProgress};
-use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
+use cowdesk_core::model::{ActivityAction, ErrorKind, InvoiceStatus};
 use cowdesk_core::session::Core;
-use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
-use tempfile::TempDir;
+use cowdesk_sandbox::DEMO_EMAIL;
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
-
-struct Fixture {
-    sandbox: Sandbox,
-    _dir: TempDir,
-    core: Core,
-}
-
-fn no_progress(_: SyncProgress) {}
-
-async fn synced() -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let dir = TempDir::new().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let core = Core::open(dir.path(), "default", secrets).await.unwrap();
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    for outcome in core.sync_all(&no_progress).await.unwrap() {
-        assert_eq!(outcome.error, None);
-    }
-    Fixture {
-        sandbox,
-        _dir: dir,
-        core,
-    }
-}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{synced, OWN, SHARED};
 
 /// The name of a cached domain whose lock is `locked`, a .de one when there is one.
 async fn domain_with_lock(core: &Core, locked: bool) -> String {

@@ -5,16 +5,17 @@
 use std::sync::Arc;
 
 use cowdesk_core::mailconfig::ConfigFormat;
-use cowdesk_core::model::{ErrorKind, MailAllowance, SyncProgress};
+use cowdesk_core::model::{ErrorKind, MailAllowance};
 use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
-const GIB: i64 = 1024 * 1024 * 1024;
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, OWN};
 
-fn no_progress(_: SyncProgress) {}
+const GIB: i64 = 1024 * 1024 * 1024;
 
 async fn synced(config: SandboxConfig) -> (Sandbox, TempDir, Core) {
     let sandbox = Sandbox::start(config).await.unwrap();

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use cowdesk_core::model::{
     ActivityAction, ApprovalStatus, ErrorKind, MandateKind, MandateStatus, Permission, Role,
-    SyncProgress,
 };
 use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
@@ -16,8 +15,10 @@ use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, NO_DEBI
 use tempfile::TempDir;
 use tokio::sync::watch;
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, OWN, SHARED};
+
 const IBAN: &str = "DE89 3704 0044 0532 0130 00";
 
 struct Fixture {
@@ -25,8 +26,6 @@ struct Fixture {
     dir: TempDir,
     core: Core,
 }
-
-fn no_progress(_: SyncProgress) {}
 
 async fn synced() -> Fixture {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();

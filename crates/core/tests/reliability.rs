@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use cowdesk_core::model::{ErrorInfo, ErrorKind, SyncProgress, SyncStage};
 use cowdesk_core::portal::{Fetched, HttpPortal, Portal, MAX_JSON_BYTES};
 use cowdesk_core::store::Store;
@@ -21,15 +21,12 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, today, OWN};
+
 /// Short enough to keep the slow-server test quick, long enough for any real answer here.
 const TEST_TIMEOUT: Duration = Duration::from_secs(2);
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-}
-
-fn no_progress(_: SyncProgress) {}
 
 /// A signed-in portal client and a cache holding one complete sync of every account.
 struct Synced {

@@ -20,11 +20,9 @@ use cowdesk_core::support::{guard_draft, DEFAULT_SECRET_SERVER};
 use cowdesk_sandbox::{record_secret, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-/// The demo login's own account, and the one shared with it under the "Accounting" role.
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
-
-fn no_progress(_: cowdesk_core::model::SyncProgress) {}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, OWN, SHARED};
 
 fn today() -> NaiveDate {
     "2026-12-03".parse().unwrap()

@@ -18,7 +18,9 @@ use cowdesk_core::support::{
 use cowdesk_sandbox::{record_secret, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-fn no_progress(_: cowdesk_core::model::SyncProgress) {}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::no_progress;
 
 fn today() -> NaiveDate {
     "2026-12-03".parse().unwrap()

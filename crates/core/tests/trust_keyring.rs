@@ -7,16 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cowdesk_core::dnscheck::LEGACY_SECRET_DNS_API;
-use cowdesk_core::model::SyncProgress;
 use cowdesk_core::portal::Sensitive;
 use cowdesk_core::secrets::{KeyringSecretStore, SecretStore};
 use cowdesk_core::session::{secret_key, Core};
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
-
-fn no_progress(_: SyncProgress) {}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, OWN};
 
 fn keyring() -> Arc<dyn SecretStore> {
     let store = KeyringSecretStore::new();

@@ -5,41 +5,17 @@
 
 use std::sync::Arc;
 
-use cowdesk_core::model::{ErrorKind, MandateStatus, ServiceStatus, SyncProgress};
-use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
+use cowdesk_core::model::{ErrorKind, MandateStatus, ServiceStatus};
+use cowdesk_core::secrets::MemorySecretStore;
 use cowdesk_core::session::Core;
 use cowdesk_sandbox::{
     Disruption, DisruptionKind, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, NO_DEBIT_IBAN,
 };
 use tempfile::TempDir;
 
-const OWN: &str = "acc-100001";
-
-struct Fixture {
-    sandbox: Sandbox,
-    _dir: TempDir,
-    core: Core,
-}
-
-fn no_progress(_: SyncProgress) {}
-
-async fn synced() -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let dir = TempDir::new().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let core = Core::open(dir.path(), "default", secrets).await.unwrap();
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    for outcome in core.sync_all(&no_progress).await.unwrap() {
-        assert_eq!(outcome.error, None);
-    }
-    Fixture {
-        sandbox,
-        _dir: dir,
-        core,
-    }
-}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{no_progress, synced, OWN};
 
 /// The next `times` requests to `path` are served, then answered 502 instead.
 fn lose_answers(sandbox: &Sandbox, path: &str, times: u32) {

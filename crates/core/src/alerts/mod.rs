@@ -7,6 +7,7 @@ pub(crate) mod evaluate;
 pub mod ledger;
 pub mod rules;
 pub mod text;
+pub mod tray;
 
 #[cfg(test)]
 mod change_set_tests;
@@ -169,13 +170,10 @@ fn validate_settings(mut settings: AlertSettings) -> Result<AlertSettings, CoreE
             ));
         }
     }
-    let bad_account = settings.muted_accounts.iter().any(|id| {
-        id.is_empty()
-            || id.len() > 64
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
+    let bad_account = settings
+        .muted_accounts
+        .iter()
+        .any(|id| !crate::validate::is_id(id));
     if bad_account || settings.muted_accounts.len() > MAX_MUTED {
         return Err(CoreError::field(
             "mutedAccounts",

@@ -7,6 +7,7 @@ pub mod dkim;
 pub mod dmarc;
 pub mod fix;
 pub mod lookup;
+pub mod pending;
 mod service;
 pub use service::LEGACY_SECRET_DNS_API;
 pub mod spf;

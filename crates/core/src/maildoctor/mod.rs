@@ -16,6 +16,7 @@ mod imap_parse;
 mod password;
 mod roundtrip;
 mod smtp;
+pub mod target;
 mod tls;
 mod trash;
 mod usage;
@@ -37,6 +38,7 @@ pub use password::{
     forget_mailbox_password, load_mailbox_password, mailbox_password_key, read_password,
     store_mailbox_password,
 };
+pub use target::PendingTrash;
 pub use tls::Trust;
 pub use trash::freed;
 

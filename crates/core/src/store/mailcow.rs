@@ -6,23 +6,10 @@
 use cowdesk_model::{Mailbox, Resource};
 
 use super::changes::Change;
-use super::rows::{Synced, Table};
+use super::rows::{flag, int, uint, write, Synced, Table};
 use super::{from_json, to_json};
 use crate::error::CoreError;
 use crate::mailcow::{MailcowAlias, MailcowDomain, MailcowMailbox};
-
-fn write<T: serde::Serialize>(out: &mut Vec<u8>, cells: &T) -> Result<(), CoreError> {
-    serde_json::to_writer(out, cells).map_err(|e| CoreError::Internal(e.to_string()))
-}
-
-/// A count or size as SQLite stores it (sizes stay far below 2^63).
-fn int(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-fn uint(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
-}
 
 pub(crate) static MAILCOW_DOMAINS: Table = Table::new(
     "mailcow_domains",
@@ -61,7 +48,7 @@ impl Synced for MailcowDomain {
             out,
             &(
                 &self.name,
-                i64::from(self.active),
+                flag(self.active),
                 int(self.mailboxes_used),
                 int(self.mailboxes_allowed),
                 int(self.aliases_used),
@@ -145,7 +132,7 @@ impl Synced for MailcowMailbox {
                 int(self.used_bytes),
                 self.percent.map(i64::from),
                 int(self.messages),
-                i64::from(self.active),
+                flag(self.active),
                 self.last_login,
             ),
         )
@@ -194,7 +181,7 @@ impl Synced for MailcowAlias {
                 int(self.id),
                 &self.domain,
                 to_json(&self.targets)?,
-                i64::from(self.active),
+                flag(self.active),
             ),
         )
     }

@@ -70,12 +70,23 @@ pub(crate) trait Synced: Clone + Send + Sync + 'static {
     fn from_cells(cells: Self::Cells) -> Result<Self, CoreError>;
 }
 
-fn write<T: Serialize>(out: &mut Vec<u8>, cells: &T) -> Result<(), CoreError> {
+/// The cells of a row as `write_cells` gives them (shared with store/mailcow.rs).
+pub(super) fn write<T: Serialize>(out: &mut Vec<u8>, cells: &T) -> Result<(), CoreError> {
     serde_json::to_writer(out, cells).map_err(|e| CoreError::Internal(e.to_string()))
 }
 
-fn flag(value: bool) -> i64 {
+/// A boolean as SQLite stores it.
+pub(super) fn flag(value: bool) -> i64 {
     i64::from(value)
+}
+
+/// A count or size as SQLite stores it (sizes stay far below 2^63).
+pub(super) fn int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+pub(super) fn uint(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
 }
 
 fn stamp(time: &DateTime<Utc>) -> String {

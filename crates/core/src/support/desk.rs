@@ -4,11 +4,11 @@
 //! which secret service the links go to.
 
 use cowdesk_model::{
-    CachedTicketThread, Invoice, InvoiceStatus, SupportCategory, SupportChoice, SupportContext,
-    SupportDraft, SupportSelection, SupportTicketText, TicketMessage,
+    BounceExplanation, CachedTicketThread, Invoice, InvoiceStatus, SupportCategory, SupportChoice,
+    SupportContext, SupportDraft, SupportSelection, SupportTicketText, TicketMessage,
 };
 
-use super::bounce::BounceContext;
+use super::bounce::{explain_bounce, BounceContext};
 use super::guard::KnownSecret;
 use super::secret::DEFAULT_SECRET_SERVER;
 use super::tickets::{render_ticket, Prefill};
@@ -270,6 +270,23 @@ impl Core {
         own_domains.sort();
         own_domains.dedup();
         Ok(BounceContext { own_domains })
+    }
+
+    /// A pasted bounce explained with what the cache knows of the account (checked
+    /// first: not empty, at most 8 MB). Parsing a large message takes a moment: it runs
+    /// off the async threads.
+    pub async fn explain_bounce_text(
+        &self,
+        account_id: Option<&str>,
+        text: &str,
+    ) -> Result<BounceExplanation, CoreError> {
+        let text = crate::validate::support::bounce_text(text)?;
+        let context = self.bounce_context(account_id).await?;
+        let input = text.as_bytes().to_vec();
+        let explained = tokio::task::spawn_blocking(move || explain_bounce(&input, &context))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        Ok(explained?)
     }
 
     /// A ticket and its conversation: read from the portal when signed in (and kept),

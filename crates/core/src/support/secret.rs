@@ -220,10 +220,6 @@ impl fmt::Debug for SecretLink {
     }
 }
 
-fn is_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
 impl SecretLink {
     /// Reads `https://host/#/s/<id>/<key>`, `.../#/s/<id>` and `.../#/c/<id>` (a key sent
     /// apart); the file links `#/f/...` too.
@@ -240,7 +236,7 @@ impl SecretLink {
             return Err(SecretError::InvalidLink);
         }
         let id = segments.next().unwrap_or("");
-        if !is_id(id) {
+        if !crate::validate::is_secret_id(id) {
             return Err(SecretError::InvalidLink);
         }
         let key = segments

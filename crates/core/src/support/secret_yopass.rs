@@ -194,10 +194,7 @@ impl YopassClient {
         match response.status() {
             s if s.is_success() => {
                 let id = message_of(response).await?;
-                let valid = !id.is_empty()
-                    && id.len() <= 64
-                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-                if valid {
+                if crate::validate::is_secret_id(&id) {
                     Ok(id)
                 } else {
                     Err(SecretError::Server("the server gave no usable id".into()))

@@ -26,6 +26,63 @@ pub fn is_reference(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// The id a Yopass server gives a secret: 1 to 64 letters, digits and `-`.
+pub fn is_secret_id(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_ID
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The longest ticket id accepted.
+pub const MAX_TICKET_ID: usize = 128;
+
+/// An invoice number or service id, or a form error on `field`.
+pub fn reference<'a>(value: &'a str, field: &str) -> Result<&'a str, CoreError> {
+    if is_reference(value) {
+        Ok(value)
+    } else {
+        Err(CoreError::field(
+            field,
+            "This reference is not valid.",
+            "Diese Referenz ist ungültig.",
+        ))
+    }
+}
+
+/// A support ticket's id: 1 to 128 letters, digits, `-`, `_` and `.`, or a form error on
+/// `ticketId`.
+pub fn ticket_id(value: &str) -> Result<&str, CoreError> {
+    let ok = !value.is_empty()
+        && value.len() <= MAX_TICKET_ID
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if ok {
+        Ok(value)
+    } else {
+        Err(CoreError::field(
+            "ticketId",
+            "This ticket id is not valid.",
+            "Diese Ticket-ID ist ungültig.",
+        ))
+    }
+}
+
+/// A mandate or approval id, or a form error on the field `mandate`.
+pub fn mandate_id(value: &str) -> Result<&str, CoreError> {
+    if is_id(value) {
+        Ok(value)
+    } else {
+        Err(CoreError::field(
+            "mandate",
+            "This mandate id is not valid.",
+            "Diese Mandats-ID ist ungültig.",
+        ))
+    }
+}
+
 /// An account id, or a form error on the field `accountId`.
 pub fn account_id(value: &str) -> Result<&str, CoreError> {
     if is_id(value) {
@@ -65,5 +122,40 @@ mod tests {
             assert!(!is_reference(bad), "{bad:?}");
         }
         assert!(!is_reference(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn billing_ipc_references_are_checked() {
+        assert!(reference("RE-2026-000123", "number").is_ok());
+        assert!(reference("acc-100001-s4", "service_id").is_ok());
+        for bad in ["", "../x", ".x", "a/b", "a b", &"x".repeat(65)] {
+            let err = reference(bad, "number").unwrap_err().info();
+            assert!(err.fields.contains_key("number"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn support_ticket_ids_are_checked() {
+        assert!(ticket_id("acc-100001-t1").is_ok());
+        assert!(ticket_id("../etc").is_err());
+        assert!(ticket_id("").is_err());
+    }
+
+    #[test]
+    fn support_secret_ids_are_letters_digits_dash() {
+        assert!(is_secret_id("a1-B2"));
+        for bad in ["", "a_b", "a.b", "a/b"] {
+            assert!(!is_secret_id(bad), "{bad:?}");
+        }
+        assert!(!is_secret_id(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn account_ids_are_checked() {
+        assert!(account_id("acc-100001").is_ok());
+        assert!(account_id("").is_err());
+        assert!(account_id("../etc").is_err());
+        assert!(account_id("acc 1").is_err());
+        assert!(account_id(&"a".repeat(65)).is_err());
     }
 }

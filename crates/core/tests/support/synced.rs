@@ -4,21 +4,15 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use cowdesk_core::model::SyncProgress;
 use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
-pub const OWN: &str = "acc-100001";
-pub const SHARED: &str = "acc-200002";
-
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-}
-
-pub fn no_progress(_: SyncProgress) {}
+#[path = "fixtures.rs"]
+mod fixtures;
+#[allow(unused_imports)] // each test file uses a part
+pub use fixtures::{no_progress, today, OWN, SHARED};
 
 pub struct Profile {
     pub sandbox: Sandbox,

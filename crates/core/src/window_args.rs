@@ -1,5 +1,6 @@
-//! The window's arguments: `--demo`, `--hidden` and `--data-dir DIR`. `cowdesk` (the
-//! command line) documents them in its help and passes them through as given.
+//! The window's arguments: `--demo`, `--hidden` and `--data-dir DIR`, as `cowdesk-window`
+//! reads them. `cowdesk` (the command line) documents them in its help and passes them
+//! through as given.
 
 use std::ffi::OsString;
 use std::path::PathBuf;

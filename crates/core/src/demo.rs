@@ -2,15 +2,23 @@
 //! beside this binary (else from PATH). It prints its addresses and the demo login, then
 //! answers demo events on its standard input. It never outlives the window: it stops when
 //! its standard input closes (however the window ends), and it is killed when dropped.
+//! Also the demo's profile, signed in to it: its secrets in memory, never the keyring.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Duration;
 
+use cowdesk_model::LoginInfo;
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::Mutex;
+
+use crate::error::CoreError;
+use crate::paths::DEMO_PROFILE;
+use crate::secrets::{MemorySecretStore, SecretStore};
+use crate::session::Core;
 
 pub const SANDBOX_PROGRAM: &str = "cowdesk-sandbox";
 /// Starting includes generating the demo data (10,000 mailboxes in a measurement).
@@ -34,6 +42,22 @@ pub struct DemoPortal {
 pub enum EventRefused {
     NothingLeft,
     Unknown,
+}
+
+/// The window's wording of a refusal.
+impl From<EventRefused> for CoreError {
+    fn from(refused: EventRefused) -> CoreError {
+        match refused {
+            EventRefused::Unknown => {
+                CoreError::field("kind", "Unknown demo event.", "Unbekanntes Demo-Ereignis.")
+            }
+            EventRefused::NothingLeft => CoreError::field(
+                "kind",
+                "Nothing left in the demo for that; start the demo again to reset it.",
+                "Dafür ist in der Demo nichts mehr übrig; starten Sie die Demo neu.",
+            ),
+        }
+    }
 }
 
 pub struct DemoSandbox {
@@ -102,6 +126,22 @@ impl DemoSandbox {
             (_, Some("nothing_left")) => Err(EventRefused::NothingLeft),
             _ => Err(EventRefused::Unknown),
         })
+    }
+
+    /// The demo's profile in `data_dir`, emptied of an earlier demo's cache (its sandbox
+    /// is gone) and signed in to this sandbox, with the sandbox's DNS and DNS API.
+    pub async fn open_profile(&self, data_dir: &Path) -> Result<(Core, LoginInfo), CoreError> {
+        // The demo's secrets are throw-away: they stay in memory, never in the keyring.
+        let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+        let core = Core::open(data_dir, DEMO_PROFILE, secrets).await?;
+        core.logout().await?;
+        let portal = &self.portal;
+        let info = core
+            .login(&portal.base_url, &portal.email, &portal.password, true)
+            .await?;
+        core.set_dns_api_base(&portal.dns_api).await?;
+        core.set_dns_resolver(Some(&portal.dns_resolver)).await?;
+        Ok((core, info))
     }
 
     /// Closes the sandbox's input (it stops by itself), then kills it if it lingers.
