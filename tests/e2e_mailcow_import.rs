@@ -11,7 +11,7 @@
 //! chosen file, progress, Cancel (fewer created than planned), a second dry run that plans
 //! only the rest, a second apply that finishes and creates nothing twice, its generated
 //! passwords shown once, one of them shared as a secret link that openpgp.js opens back
-//! from the double. In German: the same dialogs, with their texts. Screenshots go to
+//! from the double; none of these passwords is in the app's log or profile. In German: the same dialogs, with their texts. Screenshots go to
 //! artifacts/e2e/mailcow-import/.
 #![cfg(target_os = "linux")]
 
@@ -158,7 +158,7 @@ fn typed_password_change(
     t: &Tenant,
     texts: &Texts,
     tag: &str,
-) {
+) -> String {
     let d = app.driver();
     let anna = format!("anna@{}", t.domain);
     let new_password = format!("Neu-{}-Pass!7", unique("pw"));
@@ -192,6 +192,7 @@ fn typed_password_change(
     .expect("the change confirmed in the window");
     assert!(rt.block_on(p.mailbox_login_works(&anna, &new_password)));
     assert!(!rt.block_on(p.mailbox_login_works(&anna, "Mb-Pass-12345!")));
+    new_password
 }
 
 /// A generated password for anna, shown once; the peer takes it.
@@ -396,8 +397,8 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
     wait_for(d, PATIENCE, "[data-testid=mcb-list]");
 
     // (b) the password, typed and generated, proven on the peer.
-    typed_password_change(&app, &rt, p, &t, &EN, "en");
-    generated_password_change(&app, &rt, p, &t, "en");
+    let typed = typed_password_change(&app, &rt, p, &t, &EN, "en");
+    let generated = generated_password_change(&app, &rt, p, &t, "en");
     click(d, "[data-testid=mcb-generated-done]");
 
     // (a) the import: dry run, apply into a passwords file, Cancel.
@@ -505,6 +506,12 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
             "{address} was made in the first run"
         );
     }
+    let shown_passwords: Vec<String> = serde_json::from_value(
+        d.execute("return [...document.querySelectorAll('[data-testid=mcx-import-generated-row] code.password')].map(e => e.textContent)")
+            .expect("script"),
+    )
+    .expect("the passwords shown");
+    assert_eq!(shown_passwords.len(), shown.len());
     let first_shown = format!(
         "[data-testid=mcx-import-generated-row][data-address='{}']",
         shown[0]
@@ -523,8 +530,40 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
     })
     .expect("all mailboxes listed");
     assert!(attributes(d, "[data-testid=mcx-import-generated-row]", "data-address").is_empty());
+
+    // No password the window set, generated or showed is in its log or its profile.
+    let mut secrets = vec![typed, generated];
+    secrets.extend(lines.into_iter().map(|(_, pw)| pw));
+    secrets.extend(shown_passwords);
+    let log = app.artifacts.join("app.log");
     drop(app);
+    assert_no_secret_left(&log, &profile_dir(&data_dir), &secrets);
     rt.block_on(yopass.shutdown());
+}
+
+/// Nothing the app wrote holds one of `secrets`: not its log, not its profile folder.
+fn assert_no_secret_left(log: &std::path::Path, profile: &std::path::Path, secrets: &[String]) {
+    let mut files = vec![log.to_owned()];
+    let mut dirs = vec![profile.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 1, "the profile has files to look through");
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for secret in secrets {
+            assert!(secret.len() >= 8);
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "a password is in {}", file.display());
+        }
+    }
 }
 
 #[test]

@@ -794,7 +794,17 @@ async fn mailcow_connection_mailbox_setup_files_come_from_its_cached_mailboxes()
         .mailbox_config_file(&id, &anna, ConfigFormat::Thunderbird)
         .await
         .expect("the mailbox's Thunderbird file");
-    assert!(file.contents.contains(&anna), "{}", file.contents);
+    // Thunderbird's file names the domain and the mailbox's owner (the address itself
+    // is the %EMAILADDRESS% placeholder).
+    assert!(
+        file.contents
+            .contains(&format!("<domain>{domain}</domain>"))
+            && file
+                .contents
+                .contains("<displayName>Anna Berger</displayName>"),
+        "{}",
+        file.contents
+    );
     let whole = core
         .domain_config_file(&id, &domain, ConfigFormat::Apple)
         .await
