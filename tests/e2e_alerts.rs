@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use cowdesk_core::alerts::text;
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::driver::{wait_until, AppUnderTest, Launch};
+use support::demo::{launch_demo, OWN};
+use support::driver::wait_until;
 use support::notifications::{NotificationService, PrivateBus};
 use support::tray_host::TrayHost;
 
-const OWN: &str = "acc-100001";
 const PATIENCE: Duration = Duration::from_secs(30);
 
 #[test]
@@ -41,28 +41,17 @@ fn alert_centre_notification_and_click_open_the_invoice() {
     let tray = runtime.block_on(TrayHost::start(&bus));
     let data_dir = support::driver::kept_dir(module_path!());
     let config_dir = support::driver::kept_dir(module_path!());
-    let app = AppUnderTest::launch(
+    let config_home = config_dir.path().to_str().expect("utf-8");
+    let app = launch_demo(
         "alerts",
-        Launch {
-            data_dir: Some(data_dir.path()),
-            env: &[
-                ("LANG", "en_GB.UTF-8"),
-                ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
-                (
-                    "XDG_CONFIG_HOME",
-                    config_dir.path().to_str().expect("utf-8"),
-                ),
-            ],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts under tauri-driver");
+        data_dir.path(),
+        &[
+            ("LANG", "en_GB.UTF-8"),
+            ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
+            ("XDG_CONFIG_HOME", config_home),
+        ],
+    );
     let d = app.driver();
-
-    d.click(&d.find("[data-testid=demo-button]").expect("login screen"))
-        .expect("start the demo");
-    d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
-        .expect("dashboard");
 
     // The first sync records what needs attention without a single notification.
     wait_until(PATIENCE, "the unread badge", || {

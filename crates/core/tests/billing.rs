@@ -1,7 +1,7 @@
 //! Billing and contracts against a real sandbox over loopback HTTP, with real SQLite files
 //! and real files on disk.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use base64::Engine as _;
 use chrono::{Datelike, NaiveDate};
@@ -13,43 +13,20 @@ use cowdesk_core::model::{
 };
 use cowdesk_core::portal::HttpPortal;
 use cowdesk_core::portal::Portal;
-use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
-use cowdesk_core::session::Core;
-use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use cowdesk_sandbox::{Fault, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
-use fixtures::{no_progress, today, OWN, SHARED};
+use fixtures::{no_progress, today, Fixture, OWN, SHARED};
 
-struct Fixture {
-    sandbox: Sandbox,
-    _dir: TempDir,
-    core: Core,
-}
-
+/// The sandbox and the core on the tests' day.
 async fn synced() -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig {
+    let config = SandboxConfig {
         today: today(),
         ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = TempDir::new().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let core = Core::open(dir.path(), "default", secrets).await.unwrap();
-    core.set_today(today());
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    for outcome in core.sync_all(&no_progress).await.unwrap() {
-        assert_eq!(outcome.error, None);
-    }
-    Fixture {
-        sandbox,
-        _dir: dir,
-        core,
-    }
+    };
+    fixtures::synced_with(config, Some(today())).await
 }
 
 fn all() -> InvoiceQuery {

@@ -8,27 +8,18 @@ use cowdesk_core::mailconfig::ConfigFormat;
 use cowdesk_core::model::{ErrorKind, MailAllowance};
 use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
-use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use cowdesk_sandbox::{Sandbox, SandboxConfig};
 use tempfile::TempDir;
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
-use fixtures::{no_progress, OWN};
+use fixtures::OWN;
 
 const GIB: i64 = 1024 * 1024 * 1024;
 
 async fn synced(config: SandboxConfig) -> (Sandbox, TempDir, Core) {
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let dir = TempDir::new().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let core = Core::open(dir.path(), "default", secrets).await.unwrap();
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    for outcome in core.sync_all(&no_progress).await.unwrap() {
-        assert_eq!(outcome.error, None);
-    }
-    (sandbox, dir, core)
+    let f = fixtures::synced_with(config, None).await;
+    (f.sandbox, f.dir, f.core)
 }
 
 #[tokio::test]

@@ -3,43 +3,20 @@
 //! errors, PayPal and card approvals at the provider page (approve, deny, give up, time
 //! out), and the shared role.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use cowdesk_core::model::{
     ActivityAction, ApprovalStatus, ErrorKind, MandateKind, MandateStatus, Permission, Role,
 };
-use cowdesk_core::secrets::{MemorySecretStore, SecretStore};
 use cowdesk_core::session::Core;
-use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, NO_DEBIT_IBAN};
-use tempfile::TempDir;
+use cowdesk_sandbox::{DEMO_EMAIL, NO_DEBIT_IBAN};
 use tokio::sync::watch;
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
-use fixtures::{no_progress, OWN, SHARED};
+use fixtures::{no_progress, synced, OWN, SHARED};
 
 const IBAN: &str = "DE89 3704 0044 0532 0130 00";
-
-struct Fixture {
-    sandbox: Sandbox,
-    dir: TempDir,
-    core: Core,
-}
-
-async fn synced() -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let dir = TempDir::new().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let core = Core::open(dir.path(), "default", secrets).await.unwrap();
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    for outcome in core.sync_all(&no_progress).await.unwrap() {
-        assert_eq!(outcome.error, None);
-    }
-    Fixture { sandbox, dir, core }
-}
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

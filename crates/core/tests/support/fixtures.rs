@@ -26,26 +26,30 @@ pub fn no_progress(_: SyncProgress) {}
 
 pub struct Fixture {
     pub sandbox: Sandbox,
-    pub _dir: TempDir,
+    pub dir: TempDir,
     pub core: Core,
 }
 
 /// A default sandbox (on its own day) and a real cache file, signed in as the demo login,
 /// every account synced without an error.
 pub async fn synced() -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    synced_with(SandboxConfig::default(), None).await
+}
+
+/// The same with a sandbox of `config`, and the core's day set to `day` when given.
+pub async fn synced_with(config: SandboxConfig, day: Option<NaiveDate>) -> Fixture {
+    let sandbox = Sandbox::start(config).await.unwrap();
     let dir = TempDir::new().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
     let core = Core::open(dir.path(), "default", secrets).await.unwrap();
+    if let Some(day) = day {
+        core.set_today(day);
+    }
     core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
         .await
         .unwrap();
     for outcome in core.sync_all(&no_progress).await.unwrap() {
         assert_eq!(outcome.error, None);
     }
-    Fixture {
-        sandbox,
-        _dir: dir,
-        core,
-    }
+    Fixture { sandbox, dir, core }
 }
