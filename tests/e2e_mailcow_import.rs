@@ -11,20 +11,18 @@
 //! chosen file, progress, Cancel (fewer created than planned), a second dry run that plans
 //! only the rest, a second apply that finishes and creates nothing twice, its generated
 //! passwords shown once, one of them shared as a secret link that openpgp.js opens back
-//! from the double; none of these passwords is in the app's log or profile. In German: the same dialogs, with their texts. Screenshots go to
-//! artifacts/e2e/mailcow-import/.
+//! from the double; none of these passwords is in the app's log or profile. In German:
+//! the same dialogs, with their texts. Screenshots go to artifacts/e2e/mailcow-import/.
 #![cfg(target_os = "linux")]
 
-#[path = "../crates/core/tests/support/mailcow_peer.rs"]
-mod mailcow_peer;
 mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use cowdesk_sandbox::{YopassConfig, YopassServer};
-use mailcow_peer::{peer, prepare_two_hundred_rows, two_hundred_rows, unique, Peer};
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
+use support::mailcow_peer::{peer, prepare_two_hundred_rows, two_hundred_rows, unique, Peer};
 use support::openpgp_js::openpgp_js;
 use support::page::{attributes, click, painted, replace_text, text_of, wait_for};
 use support::webdriver::WebDriver;

@@ -14,9 +14,9 @@ use cowdesk_core::model::{
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::billing::choose_save_path_for;
 use super::error::{from_core, internal, invalid_input};
 use super::{input, CmdResult};
+use crate::dialogs::choose_save_path_for;
 use crate::AppState;
 
 const MAX_NAME: usize = 255;
