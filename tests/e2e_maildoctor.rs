@@ -106,11 +106,28 @@ fn enter_connection(d: &WebDriver, servers: &MailServers, password: &str) {
 /// Runs and waits for a headline of `status` (the previous result stays until then).
 fn run_and_wait(d: &WebDriver, button: &str, status: &str, limit: Duration) {
     click(d, &format!("[data-testid={button}]"));
-    wait_for(
-        d,
-        limit,
-        &format!("[data-testid=md-summary][data-status={status}]"),
-    );
+    let wanted = format!("[data-testid=md-summary][data-status={status}]");
+    let reached = wait_until(limit, &wanted, || {
+        Ok(d.find_all(&wanted)
+            .map(|found| !found.is_empty())
+            .unwrap_or(false)
+            .then_some(()))
+    });
+    if let Err(err) = reached {
+        // Say what the doctor showed instead, service by service.
+        let shown = d
+            .execute(
+                "const s = document.querySelector('[data-testid=md-summary]'); \
+                 const rows = [...document.querySelectorAll('[data-testid=md-service]')] \
+                   .map(r => r.dataset.service + '=' + r.dataset.status + ': ' + r.textContent.trim()); \
+                 return (s ? s.dataset.status + ' — ' + s.textContent.trim() : 'no summary') \
+                   + ' | running: ' + document.querySelector('[data-testid=md-run]')?.disabled \
+                   + ' | ' + rows.join(' | ');",
+            )
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .unwrap_or_else(|e| format!("(page not readable: {e})"));
+        panic!("{err}; the page shows: {shown}");
+    }
     // The run is over when the buttons are enabled again.
     wait_until(limit, "the run to end", || {
         Ok(

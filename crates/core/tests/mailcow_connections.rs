@@ -71,6 +71,19 @@ fn record_login(proxy: Option<&Proxy>) {
     }
 }
 
+/// Connects the peer's domain administrator `admin` and answers the connection's id; its
+/// password goes to the suite's leak scan.
+async fn connect_admin(core: &Core, url: &str, admin: &str) -> String {
+    let id = core
+        .connect_mailcow_session(url, admin, PASSWORD, None)
+        .await
+        .expect("the domain administrator connects")
+        .connection
+        .id;
+    record_login(None);
+    id
+}
+
 #[tokio::test]
 async fn mailcow_connect_and_sync_cache_only_the_admins_domains() {
     let p = peer();
@@ -185,13 +198,7 @@ async fn mailcow_quota_usage_shows_as_bytes_and_percent_and_alerts_once() {
     let anna = format!("anna@{domain}");
     p.add_mailbox(&anna, "Anna", 512, PASSWORD).await;
     let (core, _dir) = core("mailcow_quota_alerts").await;
-    let id = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_login(None);
+    let id = connect_admin(&core, &p.url, &admin).await;
     let first = core.sync_connection(&id).await.unwrap();
     assert_eq!((first.error.clone(), first.new_alerts), (None, 0));
 
@@ -343,13 +350,7 @@ async fn mailcow_connection_refused_change_leaves_the_cache_and_a_confirmed_one_
     let p = peer();
     let (domain, admin) = p.tenant(20, 20480, 10240, PASSWORD).await;
     let (core, dir) = core("mailcow_refused_change").await;
-    let id = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_login(None);
+    let id = connect_admin(&core, &p.url, &admin).await;
     core.sync_connection(&id).await.unwrap();
     // Made behind cowdesk's back: the cache does not know it, the server refuses a second.
     let taken = format!("taken@{domain}");
@@ -435,13 +436,7 @@ async fn mailcow_disconnect_removes_keyring_entry_and_cached_rows() {
     p.add_mailbox(&anna, "Anna", 512, PASSWORD).await;
     p.set_quota_usage(&anna, 500_000_000, 10);
     let (core, dir) = core("mailcow_disconnect").await;
-    let id = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_login(None);
+    let id = connect_admin(&core, &p.url, &admin).await;
     core.sync_connection(&id).await.unwrap();
     let keyring = KeyringSecretStore::new();
     assert_eq!(
@@ -518,13 +513,7 @@ async fn mailcow_and_portal_report_one_row_per_mailbox_with_its_source() {
     let only_mailcow = format!("{local}-mailcow@{domain}");
     p.add_mailbox(&only_mailcow, "Only here", 100, PASSWORD)
         .await;
-    let id = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_login(None);
+    let id = connect_admin(&core, &p.url, &admin).await;
     assert_eq!(core.sync_connection(&id).await.unwrap().error, None);
 
     let rows = core.mailbox_entries(Some(domain)).await.unwrap();
@@ -577,13 +566,7 @@ async fn mailcow_import_through_the_core_with_progress_cancel_and_resume() {
     let p = peer();
     let (domain, admin) = p.tenant(50, 20480, 1024, PASSWORD).await;
     let (core, _dir) = core("mailcow_import_core").await;
-    let id = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_login(None);
+    let id = connect_admin(&core, &p.url, &admin).await;
     let files = tempfile::tempdir().unwrap();
     let csv = files.path().join("thirty.csv");
     let mut text = String::from("local_part;domain;name;quota_mib\n");
@@ -688,13 +671,7 @@ async fn support_guard_and_bounce_context_know_the_mailcow_connection() {
     let p = peer();
     let (domain, admin) = p.tenant(5, 5120, 1024, PASSWORD).await;
     let (core, _dir) = core("support_guard_mailcow").await;
-    let id = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_login(None);
+    let id = connect_admin(&core, &p.url, &admin).await;
     core.sync_connection(&id).await.unwrap();
 
     // The domain administrator's password is a kept secret: typed into a ticket, the guard
@@ -735,19 +712,13 @@ async fn mailcow_delete_through_one_connection_leaves_no_row_in_another() {
     p.add_mailbox(&anna, "Anna", 512, PASSWORD).await;
     let (core, _dir) = core("mailcow_two_connections_one_domain").await;
     // One mailcow, seen twice: its domain administrator and a read-only key.
-    let session = core
-        .connect_mailcow_session(&p.url, &admin, PASSWORD, None)
-        .await
-        .unwrap()
-        .connection
-        .id;
+    let session = connect_admin(&core, &p.url, &admin).await;
     let key = core
         .connect_mailcow_api_key(&p.url, &p.ro_key)
         .await
         .unwrap()
         .connection
         .id;
-    record_login(None);
     record_secret("mailcow_api_key", &p.ro_key);
     for id in [&session, &key] {
         assert_eq!(core.sync_connection(id).await.unwrap().error, None);
