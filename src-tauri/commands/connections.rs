@@ -36,7 +36,7 @@ fn beside_field(err: &CoreError, secret_field: &str) -> ErrorInfo {
 #[tauri::command]
 pub async fn list_connections(state: State<'_, AppState>) -> CmdResult<Vec<Connection>> {
     let core = state.core().await;
-    core.connections().await.map_err(|e| from_core(&e))
+    core.connections().await.map_err(Into::into)
 }
 
 /// Signs in as a mailcow's domain administrator (the hosted mailcow: the Servercow
@@ -101,7 +101,7 @@ pub async fn connect_mailcow_api_key(
 pub async fn remove_connection(state: State<'_, AppState>, id: String) -> CmdResult<()> {
     let id = input::connection_id(&id)?;
     let core = state.core().await;
-    core.disconnect(id).await.map_err(|e| from_core(&e))
+    core.disconnect(id).await.map_err(Into::into)
 }
 
 /// Reads one connection's domains, mailboxes and aliases into the cache.
@@ -112,5 +112,5 @@ pub async fn sync_connection(
 ) -> CmdResult<ConnectionSyncOutcome> {
     let id = input::connection_id(&id)?;
     let core = state.core().await;
-    core.sync_connection(id).await.map_err(|e| from_core(&e))
+    core.sync_connection(id).await.map_err(Into::into)
 }

@@ -8,7 +8,7 @@ use cowdesk_core::model::{
 };
 use tauri::State;
 
-use super::error::{from_core, invalid_input};
+use super::error::invalid_input;
 use super::{input, CmdResult};
 use crate::AppState;
 
@@ -38,7 +38,7 @@ pub async fn mailbox_window(
     let core = state.core().await;
     core.mailbox_window(account_id, &query, window)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// Where a mailbox stands in the list `query` selects (to bring an alert's into view).
@@ -54,7 +54,7 @@ pub async fn mailbox_position(
     let core = state.core().await;
     core.mailbox_position(account_id, &query, &address)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -64,9 +64,7 @@ pub async fn mailbox_totals(
 ) -> CmdResult<MailboxTotals> {
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
-    core.mailbox_totals(account_id)
-        .await
-        .map_err(|e| from_core(&e))
+    core.mailbox_totals(account_id).await.map_err(Into::into)
 }
 
 #[tauri::command]
@@ -81,7 +79,7 @@ pub async fn invoice_window(
     let core = state.core().await;
     core.invoice_window(account_id, &query, window)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -96,7 +94,7 @@ pub async fn domain_window(
     let core = state.core().await;
     core.domain_window(account_id, &query, window)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// Where a domain stands in the list `query` selects (to bring an alert's into view).
@@ -112,7 +110,7 @@ pub async fn domain_position(
     let core = state.core().await;
     core.domain_position(account_id, &query, &name)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// A window of the profile's merged mailbox list (portal preview and every mailcow).
@@ -126,12 +124,12 @@ pub async fn mailbox_entry_window(
     let core = state.core().await;
     core.mailbox_entry_window(&query, window)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// The mailcow figures of a dashboard, counted in SQL.
 #[tauri::command]
 pub async fn mailcow_summary(state: State<'_, AppState>) -> CmdResult<MailcowSummary> {
     let core = state.core().await;
-    core.mailcow_summary().await.map_err(|e| from_core(&e))
+    core.mailcow_summary().await.map_err(Into::into)
 }

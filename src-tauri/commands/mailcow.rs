@@ -14,7 +14,7 @@ use cowdesk_core::model::{
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::error::{from_core, internal, invalid_input};
+use super::error::{internal, invalid_input};
 use super::{input, CmdResult};
 use crate::dialogs::choose_save_path_for;
 use crate::AppState;
@@ -58,13 +58,13 @@ pub async fn mailbox_entries(
     let core = state.core().await;
     core.mailbox_entries(domain.as_deref())
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 #[tauri::command]
 pub async fn mailcow_domains(state: State<'_, AppState>) -> CmdResult<Vec<MailcowDomainEntry>> {
     let core = state.core().await;
-    core.mailcow_domains().await.map_err(|e| from_core(&e))
+    core.mailcow_domains().await.map_err(Into::into)
 }
 
 #[tauri::command]
@@ -75,7 +75,7 @@ pub async fn mailcow_aliases(
     let core = state.core().await;
     core.mailcow_aliases(domain.as_deref())
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// Adds a mailbox; without a password the outcome carries a generated one, shown once.
@@ -109,7 +109,7 @@ pub async fn mailcow_add_mailbox(
         },
     )
     .await
-    .map_err(|e| from_core(&e))
+    .map_err(Into::into)
 }
 
 /// Changes a mailbox's name, quota (MiB) or state; what is `None` stays as it is.
@@ -144,7 +144,7 @@ pub async fn mailcow_edit_mailbox(
     let core = state.core().await;
     core.mailcow_edit_mailbox(connection_id, address, change)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -158,7 +158,7 @@ pub async fn mailcow_delete_mailbox(
     let core = state.core().await;
     core.mailcow_delete_mailbox(connection_id, address)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// Adds an alias forwarding to the given addresses.
@@ -193,7 +193,7 @@ pub async fn mailcow_add_alias(
         },
     )
     .await
-    .map_err(|e| from_core(&e))
+    .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -207,7 +207,7 @@ pub async fn mailcow_delete_alias(
     let core = state.core().await;
     core.mailcow_delete_alias(connection_id, address)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// Sets a mailbox's password: the typed one, or (`None`) one generated and shown once.
@@ -228,7 +228,7 @@ pub async fn mailcow_set_mailbox_password(
     let core = state.core().await;
     core.mailcow_set_mailbox_password(connection_id, address, password)
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
 }
 
 /// The window's CSV import (docs/MAILCOW-CSV.md): the file and the passwords file are
@@ -397,7 +397,7 @@ pub async fn mailcow_import_run<R: Runtime>(
             },
         )
         .await
-        .map_err(|e| from_core(&e))
+        .map_err(Into::into)
     });
     let result = task.await;
     *run.cancel_flag() = None;
