@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flushSync, mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Shell from "./Shell.svelte";
 import { app } from "../lib/app.svelte";
 import type { ErrorInfo } from "../lib/bindings/ErrorInfo";
 import { until } from "../test/util";
+import { views } from "../lib/lazy";
 
 const offline: ErrorInfo = {
   kind: "offline",
@@ -41,6 +42,12 @@ function setUp(error: ErrorInfo | null) {
     cmd === "mail_client_config" ? { servers: [], username_rule: "", authentication: "password" } : null,
   );
 }
+
+// The views this test shows are loaded first: a view's import still pending when a test
+// ends would outlive the test environment.
+beforeAll(async () => {
+  await Promise.all([views.mailSettings(), views.activity()]);
+});
 
 afterEach(() => clearMocks());
 
