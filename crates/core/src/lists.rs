@@ -5,7 +5,7 @@
 use cowdesk_model::{
     Account, DomainLine, DomainQuery, InvoiceLine, InvoiceQuery, Mailbox, MailboxEntry,
     MailboxEntryQuery, MailboxFilter, MailboxQuery, MailboxSort, MailboxTotals, MailcowSummary,
-    Resource, Window, Windowed, MAX_WINDOW_ROWS,
+    Resource, Window, Windowed, YearTotal, MAX_WINDOW_ROWS,
 };
 
 use crate::billing::query::is_overdue;
@@ -155,6 +155,35 @@ impl Core {
         self.store()
             .mailbox_position(account_id, query, address)
             .await
+    }
+
+    /// Where invoice `number` stands in the account's invoices that `query` selects (to
+    /// bring an alert's invoice into view); `None` when the query leaves it out or the role
+    /// may not read invoices.
+    pub async fn invoice_position(
+        &self,
+        account_id: &str,
+        query: &InvoiceQuery,
+        number: &str,
+    ) -> Result<Option<u32>, CoreError> {
+        let (_, permitted) = self.window_access(account_id, Resource::Invoices).await?;
+        if !permitted {
+            return Ok(None);
+        }
+        let today = self.today();
+        self.store()
+            .invoice_position(account_id, query, today, number)
+            .await
+    }
+
+    /// The account's invoice totals per year of issue, newest first, summed in SQL; none
+    /// when the role may not read invoices.
+    pub async fn invoice_years(&self, account_id: &str) -> Result<Vec<YearTotal>, CoreError> {
+        let (_, permitted) = self.window_access(account_id, Resource::Invoices).await?;
+        if !permitted {
+            return Ok(Vec::new());
+        }
+        self.store().invoice_years(account_id).await
     }
 
     /// Where domain `name` stands in the account's domains that `query` selects.

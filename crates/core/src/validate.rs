@@ -15,6 +15,20 @@ pub use ids::{account_id, is_id, is_reference, is_secret_id, mandate_id, referen
 pub use mailbox::{mailbox_address, MailboxAddress};
 
 const MAX_EMAIL: usize = 254;
+/// Longer search texts of a list are typing mistakes (an address is at most 254 characters).
+const MAX_SEARCH: usize = 256;
+
+/// A list's search text.
+pub fn search(text: &str) -> Result<(), CoreError> {
+    if text.chars().count() > MAX_SEARCH {
+        return Err(CoreError::field(
+            "search",
+            "The search text is too long.",
+            "Der Suchtext ist zu lang.",
+        ));
+    }
+    Ok(())
+}
 
 /// A plausible e-mail address: one `@`, a local part, a domain with a dot, no spaces.
 pub fn email(value: &str) -> Result<&str, CoreError> {

@@ -11,7 +11,7 @@ mod synced;
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use cowdesk_core::billing::query::{is_overdue, select};
+use cowdesk_core::billing::query::{is_overdue, select, totals_per_year};
 use cowdesk_core::model::{
     Domain, DomainFilter, DomainQuery, DomainSort, Invoice, InvoiceFilter, InvoiceQuery,
     InvoiceSort, InvoiceStatus, Mailbox, MailboxFilter, MailboxQuery, MailboxSort, Window,
@@ -354,9 +354,20 @@ async fn perf_windows_are_slices_of_the_whole_sorted_filtered_list() {
                     }
                 })
                 .await;
+                // An alert's invoice is found where the whole list has it, or not at all.
+                for number in [&invoices[0].number, &invoices[invoices.len() / 3].number] {
+                    let at = p.core.invoice_position(OWN, query, number).await.unwrap();
+                    let want = expected.iter().position(|i| &i.number == number);
+                    assert_eq!(at.map(|n| n as usize), want, "{query:?} {number}");
+                }
             }
         }
     }
+    // The per-year totals in SQL add up as the whole list's do.
+    assert_eq!(
+        p.core.invoice_years(OWN).await.unwrap(),
+        totals_per_year(&invoices)
+    );
 
     let domains = p.core.domains(OWN).await.unwrap().items;
     for filter in [

@@ -394,7 +394,8 @@ async fn quota_words(p: &synced::Profile, address: &str) -> String {
 #[tokio::test]
 async fn trust_a_resource_the_role_no_longer_allows_is_not_shown() {
     let p = synced(SandboxConfig::default()).await;
-    assert!(!p.core.invoices(SHARED).await.unwrap().items.is_empty());
+    let cached = p.core.invoices(SHARED).await.unwrap().items;
+    assert!(!cached.is_empty());
     let handle = p.sandbox.handle();
     handle.set_role(
         DEMO_EMAIL,
@@ -421,6 +422,18 @@ async fn trust_a_resource_the_role_no_longer_allows_is_not_shown() {
         "{} invoices",
         invoices.items.len()
     );
+    // Nor in the list's year totals or its position lookup.
+    assert!(p.core.invoice_years(SHARED).await.unwrap().is_empty());
+    let any = cowdesk_core::model::InvoiceQuery {
+        filter: cowdesk_core::model::InvoiceFilter::All,
+        year: None,
+        search: String::new(),
+        sort: cowdesk_core::model::InvoiceSort::Number,
+        descending: false,
+    };
+    let number = &cached[0].number;
+    let position = p.core.invoice_position(SHARED, &any, number).await;
+    assert_eq!(position.unwrap(), None);
     let dashboard = p.core.dashboard(SHARED).await.unwrap();
     assert!(dashboard
         .not_permitted

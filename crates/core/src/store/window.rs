@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate};
 use cowdesk_model::{Domain, Invoice};
 use cowdesk_model::{
     DomainFilter, DomainQuery, DomainSort, InvoiceFilter, InvoiceQuery, InvoiceSort, Mailbox,
-    MailboxFilter, MailboxQuery, MailboxSort, Window,
+    MailboxFilter, MailboxQuery, MailboxSort, Window, YearTotal,
 };
 
 use super::read::read_where;
@@ -253,14 +253,9 @@ impl Store {
         (condition.join(" AND "), order, binds)
     }
 
-    /// The invoices `query` selects, as `billing::query::select` does, a window at a time.
-    pub async fn invoice_window(
-        &self,
-        account_id: &str,
-        query: &InvoiceQuery,
-        today: NaiveDate,
-        window: Window,
-    ) -> Result<Slice<Invoice>, CoreError> {
+    /// The condition and order of `query` over an account's invoices (as
+    /// `billing::query::select` filters and sorts), and its binds.
+    fn invoice_condition(query: &InvoiceQuery, today: NaiveDate) -> (String, String, Binds) {
         let mut binds = Binds(Vec::new());
         let today = binds.add(today.to_string());
         let overdue = format!("(status = 'overdue' OR (status = 'open' AND due_date < {today}))");
@@ -296,7 +291,57 @@ impl Store {
         };
         let dir = if query.descending { "DESC" } else { "ASC" };
         let order = format!("{key} {dir}, number {dir}");
-        self.slice(account_id, &condition.join(" AND "), &order, binds, window)
+        (condition.join(" AND "), order, binds)
+    }
+
+    /// The invoices `query` selects, a window at a time.
+    pub async fn invoice_window(
+        &self,
+        account_id: &str,
+        query: &InvoiceQuery,
+        today: NaiveDate,
+        window: Window,
+    ) -> Result<Slice<Invoice>, CoreError> {
+        let (condition, order, binds) = Self::invoice_condition(query, today);
+        self.slice(account_id, &condition, &order, binds, window)
             .await
+    }
+
+    /// Where invoice `number` stands in the account's invoices that `query` selects.
+    pub async fn invoice_position(
+        &self,
+        account_id: &str,
+        query: &InvoiceQuery,
+        today: NaiveDate,
+        number: &str,
+    ) -> Result<Option<u32>, CoreError> {
+        let parts = Self::invoice_condition(query, today);
+        self.position("invoices", account_id, parts, "number", number)
+            .await
+    }
+
+    /// Totals per year of issue over all of the account's invoices, newest year first, as
+    /// `billing::query::totals_per_year` adds them up (cancelled ones count, add nothing).
+    pub async fn invoice_years(&self, account_id: &str) -> Result<Vec<YearTotal>, CoreError> {
+        let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT CAST(substr(issue_date, 1, 4) AS INTEGER) AS year, COUNT(*),
+                    COALESCE(SUM(amount_cents) FILTER (WHERE status <> 'cancelled'), 0),
+                    COALESCE(SUM(amount_cents) FILTER (WHERE status = 'paid'), 0),
+                    COALESCE(SUM(amount_cents) FILTER (WHERE status IN ('open', 'overdue')), 0)
+             FROM invoices WHERE account_id = ?1 GROUP BY year ORDER BY year DESC",
+        )
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(year, count, total, paid, unpaid)| YearTotal {
+                year: i32::try_from(year).unwrap_or_default(),
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                total_cents: total,
+                paid_cents: paid,
+                unpaid_cents: unpaid,
+            })
+            .collect())
     }
 }

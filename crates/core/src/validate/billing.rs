@@ -10,7 +10,6 @@ use crate::error::CoreError;
 /// A payment notice's attachments, in base64, are refused above this (5 MB of files in
 /// base64 plus the form).
 pub const MAX_ATTACHMENT_BASE64: usize = 7 * 1024 * 1024 + 1024;
-const MAX_SEARCH_CHARS: usize = 100;
 const MAX_BILLING_EMAILS: usize = 100;
 
 /// What to do with a PDF.
@@ -36,14 +35,7 @@ pub fn pdf_action(value: &str) -> Result<PdfAction, CoreError> {
 }
 
 pub fn invoice_query(query: &InvoiceQuery) -> Result<(), CoreError> {
-    if query.search.chars().count() > MAX_SEARCH_CHARS {
-        return Err(CoreError::field(
-            "search",
-            "The search text is too long.",
-            "Der Suchtext ist zu lang.",
-        ));
-    }
-    Ok(())
+    super::search(&query.search)
 }
 
 /// The invoice it is about, and attachments of at most 5 MB.
