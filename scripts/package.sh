@@ -6,6 +6,7 @@
 # The Tauri CLI's release build (`cargo build --bins --release` at the root) builds all
 # three; `cowdesk` and `cowdesk-sandbox` are then placed in target-bundle/, where
 # tauri.conf.json (bundle.linux.deb.files) takes them, and the second run only bundles.
+# The bundle is repacked with xz (see below).
 # Prints the path of the .deb on standard output (everything else goes to standard error).
 source "$(dirname "$0")/lib/setup.sh"
 cd "$COWDESK_ROOT"
@@ -27,6 +28,14 @@ done
 log "the .deb bundle"
 ui/node_modules/.bin/tauri build --bundles deb >&2
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
+
+# The bundler packs with gzip; xz (dpkg-deb's own default) packs the three programs into about
+# half of that (dpkg has read xz packages since Debian 6 and Ubuntu 10.04).
+log "repacking $deb with xz"
+unpacked="$(mktemp -d)"
+dpkg-deb -R "$deb" "$unpacked/root"
+dpkg-deb --root-owner-group -Zxz --build "$unpacked/root" "$deb" >&2
+rm -rf "$unpacked"
 
 log "checking what $deb installs"
 listing="$(dpkg-deb -c "$deb")"
