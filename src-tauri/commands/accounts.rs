@@ -1,9 +1,7 @@
 //! Reads of one account's cached data. Every command takes the account explicitly, so a
 //! view can never be filled with another account's rows.
 
-use cowdesk_core::model::{
-    AccountSummary, Dashboard, Domain, Invoice, Listing, Mailbox, Mandate, Service,
-};
+use cowdesk_core::model::{AccountSummary, Dashboard, Listing, Mailbox, Mandate, Service};
 use tauri::State;
 
 use super::error::invalid_input;
@@ -50,16 +48,6 @@ pub async fn dashboard(state: State<'_, AppState>, account_id: String) -> CmdRes
 }
 
 #[tauri::command]
-pub async fn list_invoices(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<Listing<Invoice>> {
-    let account_id = input::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core.invoices(account_id).await?)
-}
-
-#[tauri::command]
 pub async fn list_mandates(
     state: State<'_, AppState>,
     account_id: String,
@@ -77,16 +65,6 @@ pub async fn list_services(
     let account_id = input::account_id(&account_id)?;
     let core = state.core().await;
     Ok(core.services(account_id).await?)
-}
-
-#[tauri::command]
-pub async fn list_domains(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<Listing<Domain>> {
-    let account_id = input::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core.domains(account_id).await?)
 }
 
 #[tauri::command]

@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 use cowdesk_core::model::{
     BillingRequest, BillingSettings, CancellationRequest, ExportProgress, ExportReport,
-    ExtensionRequest, InvoiceDetail, InvoiceList, InvoiceQuery, Listing, PaymentNotice, PdfResult,
-    Profile, ProfileUpdate, RestoreRequest, ServiceContract, ServiceDetail,
+    ExtensionRequest, InvoiceDetail, Listing, PaymentNotice, PdfResult, Profile, ProfileUpdate,
+    RestoreRequest, ServiceContract, ServiceDetail,
 };
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -21,18 +21,6 @@ use crate::dialogs::{choose_folder, choose_save_path_for};
 use crate::AppState;
 
 pub const EVENT_EXPORT_PROGRESS: &str = "billing-export-progress";
-
-#[tauri::command]
-pub async fn billing_invoices(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: InvoiceQuery,
-) -> CmdResult<InvoiceList> {
-    let account_id = validate::account_id(&account_id)?;
-    rules::invoice_query(&query)?;
-    let core = state.core().await;
-    Ok(core.invoice_list(account_id, &query).await?)
-}
 
 #[tauri::command]
 pub async fn billing_invoice(

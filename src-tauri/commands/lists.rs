@@ -4,26 +4,16 @@
 
 use cowdesk_core::model::{
     DomainLine, DomainQuery, InvoiceLine, InvoiceQuery, Mailbox, MailboxEntry, MailboxEntryQuery,
-    MailboxQuery, MailboxTotals, MailcowSummary, Window, Windowed,
+    MailboxQuery, MailboxTotals, MailcowSummary, Window, Windowed, YearTotal,
 };
+use cowdesk_core::validate;
 use tauri::State;
 
-use super::error::invalid_input;
 use super::{input, CmdResult};
 use crate::AppState;
 
-/// Longer search texts are typing mistakes (an address is at most 254 characters).
-const MAX_SEARCH: usize = 256;
-
 fn search(text: &str) -> CmdResult<()> {
-    match text.chars().count() <= MAX_SEARCH {
-        true => Ok(()),
-        false => Err(invalid_input(
-            "search",
-            "The search text is too long.",
-            "Der Suchtext ist zu lang.",
-        )),
-    }
+    Ok(validate::search(text)?)
 }
 
 #[tauri::command]
@@ -80,6 +70,32 @@ pub async fn invoice_window(
     core.invoice_window(account_id, &query, window)
         .await
         .map_err(Into::into)
+}
+
+/// Where an invoice stands in the list `query` selects (to bring an alert's into view).
+#[tauri::command]
+pub async fn invoice_position(
+    state: State<'_, AppState>,
+    account_id: String,
+    query: InvoiceQuery,
+    number: String,
+) -> CmdResult<Option<u32>> {
+    let account_id = input::account_id(&account_id)?;
+    search(&query.search)?;
+    let number = validate::reference(&number, "number")?;
+    let core = state.core().await;
+    Ok(core.invoice_position(account_id, &query, number).await?)
+}
+
+/// The account's invoice totals per year of issue (the year filter and the totals table).
+#[tauri::command]
+pub async fn invoice_years(
+    state: State<'_, AppState>,
+    account_id: String,
+) -> CmdResult<Vec<YearTotal>> {
+    let account_id = input::account_id(&account_id)?;
+    let core = state.core().await;
+    Ok(core.invoice_years(account_id).await?)
 }
 
 #[tauri::command]

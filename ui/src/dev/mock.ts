@@ -346,14 +346,10 @@ export function installMock(): void {
           return null;
         case "dashboard":
           return dashboard(a.accountId ?? "");
-        case "list_invoices":
-          return listing(a.accountId ?? "", "invoices");
         case "list_mandates":
           return listing(a.accountId ?? "", "mandates");
         case "list_services":
           return listing(a.accountId ?? "", "services");
-        case "list_domains":
-          return listing(a.accountId ?? "", "domains");
         case "list_mailboxes":
           return listing(a.accountId ?? "", "mailboxes");
         // The windowed lists, roughly as the core answers them (search and domain only).

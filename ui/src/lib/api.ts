@@ -10,9 +10,7 @@ import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
-import type { Domain } from "./bindings/Domain";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
-import type { Invoice } from "./bindings/Invoice";
 import type { Listing } from "./bindings/Listing";
 import type { LoginInfo } from "./bindings/LoginInfo";
 import type { MailClientConfig } from "./bindings/MailClientConfig";
@@ -40,6 +38,7 @@ import type { MailboxTotals } from "./bindings/MailboxTotals";
 import type { MailcowSummary } from "./bindings/MailcowSummary";
 import type { Window } from "./bindings/Window";
 import type { Windowed } from "./bindings/Windowed";
+import type { YearTotal } from "./bindings/YearTotal";
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
@@ -56,10 +55,8 @@ export const api = {
   getSelectedAccount: () => invoke<string | null>("get_selected_account"),
   selectAccount: (accountId: string) => invoke<void>("select_account", { accountId }),
   dashboard: (accountId: string) => invoke<Dashboard>("dashboard", { accountId }),
-  listInvoices: (accountId: string) => invoke<Listing<Invoice>>("list_invoices", { accountId }),
   listMandates: (accountId: string) => invoke<Listing<Mandate>>("list_mandates", { accountId }),
   listServices: (accountId: string) => invoke<Listing<Service>>("list_services", { accountId }),
-  listDomains: (accountId: string) => invoke<Listing<Domain>>("list_domains", { accountId }),
   listMailboxes: (accountId: string) => invoke<Listing<Mailbox>>("list_mailboxes", { accountId }),
   mailboxWindow: (accountId: string, query: MailboxQuery, window: Window) =>
     invoke<Windowed<Mailbox>>("mailbox_window", { accountId, query, window }),
@@ -68,6 +65,9 @@ export const api = {
   mailboxTotals: (accountId: string) => invoke<MailboxTotals>("mailbox_totals", { accountId }),
   invoiceWindow: (accountId: string, query: InvoiceQuery, window: Window) =>
     invoke<Windowed<InvoiceLine>>("invoice_window", { accountId, query, window }),
+  invoicePosition: (accountId: string, query: InvoiceQuery, number: string) =>
+    invoke<number | null>("invoice_position", { accountId, query, number }),
+  invoiceYears: (accountId: string) => invoke<YearTotal[]>("invoice_years", { accountId }),
   domainWindow: (accountId: string, query: DomainQuery, window: Window) =>
     invoke<Windowed<DomainLine>>("domain_window", { accountId, query, window }),
   domainPosition: (accountId: string, query: DomainQuery, name: string) =>

@@ -14,8 +14,6 @@ import type { ExportProgress } from "./bindings/ExportProgress";
 import type { ExportReport } from "./bindings/ExportReport";
 import type { ExtensionRequest } from "./bindings/ExtensionRequest";
 import type { InvoiceDetail } from "./bindings/InvoiceDetail";
-import type { InvoiceList } from "./bindings/InvoiceList";
-import type { InvoiceQuery } from "./bindings/InvoiceQuery";
 import type { Listing } from "./bindings/Listing";
 import type { PaymentNotice } from "./bindings/PaymentNotice";
 import type { PdfResult } from "./bindings/PdfResult";
@@ -29,8 +27,6 @@ import type { TicketAttachment } from "./bindings/TicketAttachment";
 import { locale, t, type MessageKey } from "./i18n.svelte";
 
 export const billingApi = {
-  invoices: (accountId: string, query: InvoiceQuery) =>
-    invoke<InvoiceList>("billing_invoices", { accountId, query }),
   invoice: (accountId: string, number: string) =>
     invoke<InvoiceDetail>("billing_invoice", { accountId, number }),
   invoicePdf: (accountId: string, number: string, action: "open" | "save") =>

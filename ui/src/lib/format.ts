@@ -58,3 +58,8 @@ export function percent(used: number, quota: number): number | null {
 export function percentText(value: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(value / 100);
 }
+
+/** A count with the locale's digit grouping: "5,000", "5.000". */
+export function count(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale).format(value);
+}

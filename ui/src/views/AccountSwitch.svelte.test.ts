@@ -7,41 +7,14 @@ import Invoices from "./Invoices.svelte";
 import Dashboard from "./Dashboard.svelte";
 import type { Dashboard as DashboardData } from "../lib/bindings/Dashboard";
 import type { Invoice } from "../lib/bindings/Invoice";
-import type { InvoiceList } from "../lib/bindings/InvoiceList";
 import type { Listing } from "../lib/bindings/Listing";
-import { deferred, until } from "../test/util";
+import type { Window } from "../lib/bindings/Window";
+import { invoice, invoiceRows as rows, invoiceWindow, listing } from "../test/invoices";
+import { deferred, stubResizeObserver, until } from "../test/util";
 
-function invoice(number: string): Invoice {
-  return {
-    number,
-    issue_date: "2026-10-01",
-    due_date: "2026-10-15",
-    amount_cents: 1773,
-    currency: "EUR",
-    status: "overdue",
-    dunning_level: 1,
-    paid_on: null,
-  };
-}
+stubResizeObserver();
 
-function listing(...numbers: string[]): Listing<Invoice> {
-  return { items: numbers.map(invoice), permitted: true, last_synced: null };
-}
-
-function rows(target: HTMLElement): string[] {
-  return [...target.querySelectorAll("[data-testid=invoice-row]")].map((row) => row.getAttribute("data-number") ?? "");
-}
-
-/** The billing view's answer for a plain listing. */
-function asList(listing: Listing<Invoice>): InvoiceList {
-  return {
-    items: listing.items.map((invoice) => ({ invoice, overdue: invoice.status === "overdue", pdf_cached: false })),
-    total_count: listing.items.length,
-    years: [],
-    permitted: listing.permitted,
-    last_synced: listing.last_synced,
-  };
-}
+type Args = { accountId: string; window: Window };
 
 afterEach(() => clearMocks());
 
@@ -49,9 +22,12 @@ describe("account switch", () => {
   it("hides the previous account's invoices at once, before the next account's arrive", async () => {
     const second = deferred<Listing<Invoice>>();
     mockIPC((cmd, args) => {
-      const id = (args as { accountId: string }).accountId;
-      if (cmd !== "billing_invoices") return undefined;
-      return id === "acc-1" ? asList(listing("RE-2026-000001", "RE-2026-000002")) : second.promise.then(asList);
+      const { accountId: id, window } = args as Args;
+      if (cmd === "invoice_years") return [];
+      if (cmd !== "invoice_window") return undefined;
+      return id === "acc-1"
+        ? invoiceWindow(listing("RE-2026-000001", "RE-2026-000002"), window)
+        : second.promise.then((l) => invoiceWindow(l, window));
     });
     const target = document.createElement("div");
     const props = $state({ accountId: "acc-1" });
@@ -76,9 +52,12 @@ describe("account switch", () => {
   it("drops a late answer for the account that is no longer shown", async () => {
     const first = deferred<Listing<Invoice>>();
     mockIPC((cmd, args) => {
-      const id = (args as { accountId: string }).accountId;
-      if (cmd !== "billing_invoices") return undefined;
-      return id === "acc-1" ? first.promise.then(asList) : asList(listing("RE-2026-000099"));
+      const { accountId: id, window } = args as Args;
+      if (cmd === "invoice_years") return [];
+      if (cmd !== "invoice_window") return undefined;
+      return id === "acc-1"
+        ? first.promise.then((l) => invoiceWindow(l, window))
+        : invoiceWindow(listing("RE-2026-000099"), window);
     });
     const target = document.createElement("div");
     const props = $state({ accountId: "acc-1" });
