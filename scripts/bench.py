@@ -247,6 +247,43 @@ def median(values):
     return statistics.median(values)
 
 
+def sqlite_floor(token, urls):
+    """The least a full sync can cost beyond the download: keep each item of every page
+    as one row in SQLite, in one transaction, one statement per page through json_each.
+    No columns, indexes, decoding in Rust or rules: a floor, not a design."""
+    pages = []
+    for url in urls:
+        request = urllib.request.Request(url)
+        request.add_header("Authorization", f"Bearer {token}")
+        with urllib.request.urlopen(request) as response:
+            text = response.read().decode()
+        shape = json.loads(text)
+        # A page of a list (`items`), a bare list, or one object (the profile).
+        if isinstance(shape, dict) and isinstance(shape.get("items"), list):
+            pages.append((text, "INSERT INTO item SELECT value FROM json_each(?1, '$.items')"))
+        elif isinstance(shape, list):
+            pages.append((text, "INSERT INTO item SELECT value FROM json_each(?1)"))
+        else:
+            pages.append((text, "INSERT INTO item VALUES (?1)"))
+    import sqlite3
+
+    times, rows = [], 0
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as folder:
+            db = sqlite3.connect(Path(folder) / "floor.sqlite", isolation_level=None)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("CREATE TABLE item (body TEXT)")
+            started = time.perf_counter()
+            db.execute("BEGIN")
+            for text, statement in pages:
+                db.execute(statement, (text,))
+            db.execute("COMMIT")
+            times.append(time.perf_counter() - started)
+            rows = db.execute("SELECT COUNT(*) FROM item").fetchone()[0]
+            db.close()
+    return median(times), rows
+
+
 def core_figures(sandbox):
     """The sync part of a command and the mailbox list's cost, measured inside one process."""
     result = subprocess.run(
@@ -286,6 +323,7 @@ def sync_figures(work):
             status_empty_times.append(time.perf_counter() - started)
         token, urls = sync_urls(large)
         curl_times = [curl_download(token, urls) for _ in range(3)]
+        store_s, stored_rows = sqlite_floor(token, urls)
         if CORE_BENCH:
             log("the same inside one process (the sync part, the mailbox list)")
             figures.update(core_figures(large))
@@ -296,6 +334,12 @@ def sync_figures(work):
     figures["curl_download_s"] = median(curl_times)
     figures["curl_urls"] = len(urls)
     figures["sync_full_ratio_to_curl"] = figures["sync_full_s"] / figures["curl_download_s"]
+    # The floor: the download plus SQLite keeping every item as a row (see sqlite_floor).
+    figures["sqlite_store_floor_s"] = store_s
+    figures["sqlite_store_floor_rows"] = stored_rows
+    figures["sync_floor_ratio_to_curl"] = (
+        figures["curl_download_s"] + store_s
+    ) / figures["curl_download_s"]
     figures["sync_incremental_s"] = median(t for t, _ in incremental)
     figures["sync_incremental_requests"] = incremental[-1][1]
     figures["cli_status_s"] = median(status_times)
@@ -373,6 +417,7 @@ def main():
             ("full sync, large account", f"{figures['sync_full_s']:.2f} s, {figures['sync_full_requests']} requests"),
             ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {figures['curl_urls']} URLs"),
             ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
+            ("floor: the download plus SQLite keeping each item as a row", f"{figures['sqlite_store_floor_s'] * 1000:.1f} ms for {figures['sqlite_store_floor_rows']} rows; {figures['sync_floor_ratio_to_curl']:.2f}x curl"),
             ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
             ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
             ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
