@@ -42,6 +42,7 @@ KNOWN_KINDS = {
     "mailcow_password": "passwords of mailcow domain administrators",
     "mailcow_api_key": "mailcow API keys",
     "mailcow_session": "mailcow session cookies (MCSESSID)",
+    "mailcow_totp_secret": "TOTP seeds of mailcow domain administrators (the window only ever gets six-digit codes)",
     "generated_password": "mailbox passwords cowdesk generated",
 }
 

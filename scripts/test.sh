@@ -33,7 +33,7 @@ log "Rust: tests (display $DISPLAY, private D-Bus session, gnome-keyring)"
 run_in_private_session cargo test --workspace --quiet --no-fail-fast 2>&1 | tee "$results.cargo"
 
 log "Leak scan of everything the end-to-end tests left"
-python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password,secret_link,mailcow_password,mailcow_api_key,mailcow_session,generated_password --require-signed-out
+python3 scripts/leak-scan.py "$COWDESK_SANDBOX_SECRET_LOG" "$COWDESK_ARTIFACTS" --require token,password,authcode,api_password,secret_link,mailcow_password,mailcow_api_key,mailcow_session,mailcow_totp_secret,generated_password --require-signed-out
 
 log "IPC bindings are up to date"
 if [ -d .git ] && [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then
