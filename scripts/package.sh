@@ -5,7 +5,7 @@
 #   /usr/bin/cowdesk-sandbox  the portal simulator the demo starts
 # The Tauri CLI's release build (`cargo build --bins --release` at the root) builds all
 # three; `cowdesk` and `cowdesk-sandbox` are then placed in target-bundle/, where
-# tauri.conf.json (bundle.linux.deb.files) takes them, and the second run only bundles.
+# tauri.conf.json (bundle.linux.deb.files) takes them, and `tauri bundle` packs them.
 # The bundle is repacked with xz (see below).
 # Prints the path of the .deb on standard output (everything else goes to standard error).
 source "$(dirname "$0")/lib/setup.sh"
@@ -26,7 +26,9 @@ for program in cowdesk cowdesk-sandbox; do
 done
 
 log "the .deb bundle"
-ui/node_modules/.bin/tauri build --bundles deb >&2
+# `tauri bundle` packs what the build above made; a second `tauri build` would build the
+# UI again and, with it, the window.
+ui/node_modules/.bin/tauri bundle --bundles deb >&2
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n1)"
 
 # The bundler packs with gzip. xz at level 9 packs the three programs into about half of
