@@ -322,11 +322,21 @@ fn dry_run(d: &WebDriver, texts: &Texts) {
     );
 }
 
-/// The profile's folder inside the test's kept folder (beside the CSV and the save folder).
+/// The profile's folder inside the test's kept folder (beside the save folder).
 fn profile_dir(dir: &support::driver::KeptDir) -> std::path::PathBuf {
     let profile = dir.path().join("profile");
     std::fs::create_dir_all(&profile).expect("the profile folder");
     profile
+}
+
+/// The user's own import file, in a folder of theirs outside cowdesk's data: it holds the
+/// new mailboxes' passwords by design, so it stays out of the kept folder the leak scan
+/// reads (which checks what cowdesk itself wrote). Removed when the first value drops.
+fn users_csv(csv: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let folder = tempfile::tempdir().expect("a folder for the user's file");
+    let path = folder.path().join("mailboxes.csv");
+    std::fs::write(&path, csv).expect("the CSV file");
+    (folder, path)
 }
 
 fn on_peer(rt: &tokio::runtime::Runtime, p: &Peer, domain: &str) -> BTreeSet<String> {
@@ -345,8 +355,7 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
         .expect("the Yopass double");
     let t = tenant(&rt, p);
     let data_dir = kept_dir("e2e_mailcow_import_en");
-    let csv_path = data_dir.path().join("mailboxes.csv");
-    std::fs::write(&csv_path, &t.csv).expect("the CSV file");
+    let (_user_files, csv_path) = users_csv(&t.csv);
     let out = data_dir.path().join("out");
     std::fs::create_dir_all(&out).expect("the save folder");
     let app = AppUnderTest::launch(
@@ -573,8 +582,7 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_dialogs_in_german() {
         .expect("the Yopass double");
     let t = tenant(&rt, p);
     let data_dir = kept_dir("e2e_mailcow_import_de");
-    let csv_path = data_dir.path().join("mailboxes.csv");
-    std::fs::write(&csv_path, &t.csv).expect("the CSV file");
+    let (_user_files, csv_path) = users_csv(&t.csv);
     let app = AppUnderTest::launch(
         ARTIFACTS,
         Launch {
