@@ -1,9 +1,9 @@
 //! The system's file dialogs, opened from Rust (the window has no dialog permission),
 //! parented to the main window.
 //!
-//! Test seam (debug builds only, test_hooks.rs): a folder given by the end-to-end test
-//! replaces the save and folder dialogs (a native GTK dialog cannot be driven through
-//! WebDriver); it is read only where a dialog would open.
+//! Test seams (debug builds only, test_hooks.rs): a folder given by the end-to-end test
+//! replaces the save and folder dialogs, a file the open dialog (a native GTK dialog
+//! cannot be driven through WebDriver); they are read only where a dialog would open.
 
 use std::path::PathBuf;
 
@@ -60,12 +60,17 @@ pub async fn choose_folder<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Option<P
     answer(move || dialog.blocking_pick_folder()).await
 }
 
-/// The open dialog for a file of the kind `filter` names.
+/// The open dialog (or the test seam's file) for a file of the kind `filter` names,
+/// starting in `start_in` or where the dialog last was.
 pub async fn choose_file<R: Runtime>(
     app: &AppHandle<R>,
     filter: &str,
     extensions: &[&str],
+    start_in: Option<PathBuf>,
 ) -> CmdResult<Option<PathBuf>> {
-    let dialog = dialog(app, None).add_filter(filter, extensions);
+    if let Some(file) = crate::test_hooks::open_file() {
+        return Ok(Some(file));
+    }
+    let dialog = dialog(app, start_in).add_filter(filter, extensions);
     answer(move || dialog.blocking_pick_file()).await
 }

@@ -51,7 +51,7 @@ pub fn clipboard_clear_after() -> Option<Duration> {
     }
 }
 
-/// The file an "open" dialog (the mailcow CSV import) picks, without a dialog.
+/// The file the open dialog (the mailcow CSV import, a bounce file) picks, without a dialog.
 pub fn open_file() -> Option<PathBuf> {
     #[cfg(debug_assertions)]
     {

@@ -49,7 +49,7 @@ pub async fn support_bounce_draft(
 /// when the dialog was cancelled.
 #[tauri::command]
 pub async fn support_open_bounce_file<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<String>> {
-    let chosen = choose_file(&app, "E-mail (.eml)", &["eml", "txt"]).await?;
+    let chosen = choose_file(&app, "E-mail (.eml)", &["eml", "txt"], None).await?;
     let Some(path) = chosen else {
         return Ok(None);
     };

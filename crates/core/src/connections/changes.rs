@@ -47,9 +47,13 @@ pub struct AliasInput {
 }
 
 /// The domain of an address (`@domain` for a catch-all alias), lower case.
+/// RFC 5321: an address has at most 254 octets.
+const MAX_ADDRESS: usize = 254;
+
 fn split(address: &str, field: &str) -> Result<(String, String), CoreError> {
-    match address.trim().rsplit_once('@') {
-        Some((local, domain)) if !domain.is_empty() => {
+    let address = address.trim();
+    match address.rsplit_once('@') {
+        Some((local, domain)) if !domain.is_empty() && address.len() <= MAX_ADDRESS => {
             Ok((local.to_owned(), domain.to_ascii_lowercase()))
         }
         _ => Err(CoreError::field(

@@ -7,6 +7,7 @@
 
 mod changes;
 mod import;
+mod import_desk;
 mod list;
 pub(crate) mod records;
 mod sync;
@@ -21,6 +22,7 @@ use cowdesk_model::{
 
 pub use changes::{AliasInput, MailboxInput};
 pub use import::ImportOptions;
+pub use import_desk::{ImportDesk, ImportRun};
 
 use crate::error::CoreError;
 use crate::mailcow::{Access, AnyMailcow, ApiKeyClient, LoginOutcome, MailcowError, SessionClient};

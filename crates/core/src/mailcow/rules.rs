@@ -9,6 +9,10 @@ use crate::error::CoreError;
 use crate::validate::mailbox as faq;
 
 const MAX_NAME: usize = 255;
+/// Far beyond a typed or generated password; bounds what an IPC call or a CSV cell can send.
+const MAX_PASSWORD: usize = 1024;
+/// An alias's targets as mailcow's form takes them; bounds a pasted list.
+const MAX_TARGETS: usize = 1000;
 /// mailcow keeps quotas as 64-bit bytes; 2^40 MiB is far beyond any allowance.
 const MAX_QUOTA_MIB: u64 = 1 << 40;
 
@@ -101,6 +105,13 @@ pub fn password(value: &str) -> Result<(), MailcowError> {
             "password",
             "Enter a password, or let cowdesk generate one.",
             "Geben Sie ein Passwort ein oder lassen Sie cowdesk eines erzeugen.",
+        ));
+    }
+    if value.len() > MAX_PASSWORD {
+        return Err(MailcowError::invalid(
+            "password",
+            "This password is too long.",
+            "Dieses Passwort ist zu lang.",
         ));
     }
     if value.chars().any(char::is_control) {
@@ -250,8 +261,15 @@ pub fn new_alias(alias: &NewAlias) -> Result<NewAlias, MailcowError> {
             ))
         }
     };
+    if alias.targets.len() > MAX_TARGETS {
+        return Err(MailcowError::invalid(
+            "targets",
+            format!("An alias forwards to at most {MAX_TARGETS} addresses."),
+            format!("Ein Alias leitet an höchstens {MAX_TARGETS} Adressen weiter."),
+        ));
+    }
     let mut targets = Vec::new();
-    for t in &alias.targets {
+    for t in alias.targets.iter().filter(|t| !t.trim().is_empty()) {
         let t = target(t)?;
         if t == address {
             return Err(MailcowError::invalid(
@@ -399,6 +417,7 @@ mod tests {
             ("info@example.test", vec![], "targets"),
             ("info@example.test", vec!["nobody"], "targets"),
             ("info@example.test", vec!["info@example.test"], "targets"),
+            ("info@example.test", vec![" ", ""], "targets"),
         ] {
             let err = new_alias(&NewAlias {
                 address: address.into(),
@@ -407,6 +426,29 @@ mod tests {
             })
             .unwrap_err();
             assert_eq!(field(err), expected, "{address}");
+        }
+        // Empty lines of a pasted list are dropped; a list beyond mailcow's form is refused.
+        let blank_lines = new_alias(&NewAlias {
+            address: "info@example.test".into(),
+            targets: vec!["".into(), " a@x.de ".into(), " ".into()],
+            active: true,
+        })
+        .unwrap();
+        assert_eq!(blank_lines.targets, ["a@x.de"]);
+        let too_many = new_alias(&NewAlias {
+            address: "info@example.test".into(),
+            targets: (0..=MAX_TARGETS).map(|i| format!("t{i}@x.de")).collect(),
+            active: true,
+        })
+        .unwrap_err();
+        assert_eq!(field(too_many), "targets");
+    }
+
+    #[test]
+    fn mailcow_passwords_are_bounded_and_single_line() {
+        assert!(password("Mb-Pass-12345!").is_ok());
+        for bad in ["", "two\nlines", &"x".repeat(MAX_PASSWORD + 1)] {
+            assert_eq!(field(password(bad).unwrap_err()), "password");
         }
     }
 
