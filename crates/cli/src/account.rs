@@ -33,6 +33,9 @@ impl Run for Sync {
         if !signed_in && !has_connections {
             return Err(CoreError::NotSignedIn.info());
         }
+        // The mailcows first (as the window does): a portal preview that cannot be reached
+        // must not keep the real mailboxes from being read.
+        let connections = core.sync_connections().await.map_err(|e| e.info())?;
         let show_progress = !self.json && std::io::stderr().is_terminal();
         let progress = move |p: SyncProgress| {
             if show_progress {
@@ -46,7 +49,6 @@ impl Run for Sync {
         if show_progress && signed_in {
             eprintln!();
         }
-        let connections = core.sync_connections().await.map_err(|e| e.info())?;
         if self.json {
             // One list: the portal accounts' outcomes (`account_id`), then the mailcow
             // connections' (`connection_id`); each with `error`.

@@ -4,23 +4,13 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
-use support::cowdesk;
+use support::{cowdesk, login, start_sandbox};
 
 #[path = "../../core/tests/support/rerun.rs"]
 mod rerun;
-
-struct SandboxProcess(Child);
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn json_of(output: &Output) -> Value {
     assert!(
@@ -30,43 +20,6 @@ fn json_of(output: &Output) -> Value {
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("JSON on stdout")
-}
-
-fn start_sandbox(data_dir: &std::path::Path) -> (SandboxProcess, Value) {
-    support::sandbox_program();
-    let mut child = cowdesk(data_dir)
-        .args(["sandbox", "--port", "0", "--json"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("sandbox starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let guard = SandboxProcess(child);
-    // The JSON object is printed once the port is bound.
-    let mut text = String::new();
-    let mut lines = BufReader::new(stdout).lines();
-    for line in lines.by_ref() {
-        let line = line.expect("sandbox output");
-        text.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    (guard, serde_json::from_str(&text).expect("sandbox JSON"))
-}
-
-fn login(data_dir: &std::path::Path, server: &str, email: &str, password: &str) -> Output {
-    let mut child = cowdesk(data_dir)
-        .args(["login", "--server", server, "--email", email])
-        .args(["--password-stdin", "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("login runs");
-    // A login refused before it reads the password (plain HTTP to a remote server) has
-    // already ended: the write then fails with a broken pipe, and that is no error here.
-    let _ = writeln!(child.stdin.take().expect("stdin"), "{password}");
-    child.wait_with_output().expect("login ends")
 }
 
 #[test]

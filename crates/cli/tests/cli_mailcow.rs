@@ -787,6 +787,51 @@ async fn cli_mailcow_disconnect_removes_keyring_entry_and_cached_rows() {
     assert_no_secret_in(&profile.dir, PASSWORD);
 }
 
+/// A portal preview that does not answer must not keep the mailcows from being read:
+/// `sync` reads every mailcow first, then says the portal's trouble (2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_mailcow_sync_reads_the_mailcows_while_the_portal_preview_is_offline() {
+    let p = peer();
+    let (domain, admin) = p.tenant(5, 5120, 1024, PASSWORD).await;
+    p.add_mailbox(&format!("anna@{domain}"), "Anna", 100, PASSWORD)
+        .await;
+    let profile = Profile::new("cli_mailcow_portal_offline");
+    let (portal, info) = support::start_sandbox(&profile.dir);
+    let field = |key: &str| info[key].as_str().expect("sandbox JSON").to_owned();
+    let signed_in = support::login(
+        &profile.dir,
+        &field("base_url"),
+        &field("email"),
+        &field("password"),
+    );
+    assert!(
+        signed_in.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed_in.stdout)
+    );
+    let id = profile.connect_admin(&p.url, &admin);
+    let both = profile.run(&["sync", "--json"], None).ok();
+    let both = both.as_array().expect("outcomes");
+    assert!(both.iter().any(|o| o["account_id"].is_string()));
+    assert!(both.iter().any(|o| o["connection_id"] == id.as_str()));
+
+    drop(portal);
+    let bob = format!("bob@{domain}");
+    p.add_mailbox(&bob, "Bob", 100, PASSWORD).await;
+    let offline = profile.run(&["sync", "--json"], None);
+    assert_eq!(offline.code, 2, "{}\n{}", offline.stdout, offline.stderr);
+    assert_eq!(offline.json()["kind"], "offline");
+    let addresses: Vec<Value> = profile
+        .mailboxes(&domain)
+        .iter()
+        .map(|m| m["address"].clone())
+        .collect();
+    assert!(
+        addresses.contains(&Value::from(bob.as_str())),
+        "the mailcow was read before the portal failed: {addresses:?}"
+    );
+}
+
 fn assert_no_secret_in(dir: &Path, secret: &str) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

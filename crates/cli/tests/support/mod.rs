@@ -6,8 +6,11 @@
 #[path = "../../../../tests/support/programs.rs"]
 pub mod programs;
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
 
 /// The command line under test.
 pub fn cowdesk_binary() -> PathBuf {
@@ -40,4 +43,54 @@ pub fn sandbox_program() -> PathBuf {
         "the sandbox program is built beside cowdesk"
     );
     sandbox
+}
+
+/// `cowdesk sandbox` running in the background; stopped when dropped.
+pub struct SandboxProcess(Child);
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `cowdesk sandbox` on a free port: the process and the JSON it printed (the
+/// address, the login).
+pub fn start_sandbox(data_dir: &Path) -> (SandboxProcess, Value) {
+    sandbox_program();
+    let mut child = cowdesk(data_dir)
+        .args(["sandbox", "--port", "0", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = SandboxProcess(child);
+    // The JSON object is printed once the port is bound.
+    let mut text = String::new();
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("sandbox output");
+        text.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    (guard, serde_json::from_str(&text).expect("sandbox JSON"))
+}
+
+/// `cowdesk login` to `server` with the password on standard input.
+pub fn login(data_dir: &Path, server: &str, email: &str, password: &str) -> Output {
+    let mut child = cowdesk(data_dir)
+        .args(["login", "--server", server, "--email", email])
+        .args(["--password-stdin", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("login runs");
+    // A login refused before it reads the password (plain HTTP to a remote server) has
+    // already ended: the write then fails with a broken pipe, and that is no error here.
+    let _ = writeln!(child.stdin.take().expect("stdin"), "{password}");
+    child.wait_with_output().expect("login ends")
 }
