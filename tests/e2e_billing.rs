@@ -438,8 +438,9 @@ fn billing_e2e_contracts_settings_and_role_limits() {
     };
     let mut expected = chip_texts().expect("the chips");
     // Each separator turns the text before it into one chip. Each address is in the field
-    // before its separator is typed: under load, WebKitGTK can dispatch a key's DOM event
-    // before the text of the keys typed just before it has reached the field.
+    // before its separator is typed: typed in one go under heavy load, one address was
+    // seen split into two chips (twice), as if the separator's key event had come before
+    // the text typed just before it.
     let field_text = || -> Result<String, String> {
         let value =
             d.execute("return document.querySelector('[data-testid=email-input]').value")?;
