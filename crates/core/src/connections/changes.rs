@@ -46,10 +46,10 @@ pub struct AliasInput {
     pub active: bool,
 }
 
-/// The domain of an address (`@domain` for a catch-all alias), lower case.
 /// RFC 5321: an address has at most 254 octets.
 const MAX_ADDRESS: usize = 254;
 
+/// The domain of an address (`@domain` for a catch-all alias), lower case.
 fn split(address: &str, field: &str) -> Result<(String, String), CoreError> {
     let address = address.trim();
     match address.rsplit_once('@') {
