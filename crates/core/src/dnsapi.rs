@@ -312,7 +312,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mailsetup_api_errors_are_recognised_in_a_200_body() {
+    fn dnsapi_errors_are_recognised_in_a_200_body() {
         let auth = serde_json::json!({"error": "authentication failed"});
         assert!(matches!(error_of(&auth), Some(DnsApiError::Authentication)));
         let scope = serde_json::json!({"error": "no such domain in user context"});
@@ -326,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_api_records_accept_string_or_array_content() {
+    fn dnsapi_records_accept_string_or_array_content() {
         let one: WireRecord =
             serde_json::from_value(serde_json::json!({"name": "", "type": "mx", "content": "10 hosted.mailcow.de.", "ttl": "3600"})).unwrap();
         let one = one.into_record().unwrap();
@@ -359,7 +359,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_api_password_is_not_in_debug_output() {
+    fn dnsapi_password_is_not_in_debug_output() {
         let api = DnsApi::new("https://api.servercow.de/dns/v1", "user", "s3cret-pass").unwrap();
         assert!(!format!("{api:?}").contains("s3cret-pass"));
     }

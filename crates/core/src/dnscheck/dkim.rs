@@ -190,7 +190,7 @@ mod tests {
     const RSA_1024: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC74RpjEQBK4H0p7xPD2nFvR0w3K1BBsCs4DmTZnOqR9UMjuJiaCutDzaTgT7XCJMW5pjd4LFIATEH38fuzoBJ7fOKXqDC+ijCwnQtMbD6NCZGENcTkJzt7Zse8ZhoQ/R8J0Pq/RxYPF9aBxwZpCuVgF+c2lIuqvyWickzlQo+E7QIDAQAB";
 
     #[test]
-    fn mailsetup_dkim_measures_rsa_keys() {
+    fn dnscheck_dkim_measures_rsa_keys() {
         let record = format!("v=DKIM1; k=rsa; p={RSA_1024}");
         assert_eq!(parse_record(&record), Ok(DkimKey::Rsa { bits: 1024 }));
         // Whitespace inside p= (long keys split over strings) is ignored.
@@ -200,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_dkim_rejects_broken_records() {
+    fn dnscheck_dkim_rejects_broken_records() {
         assert_eq!(parse_record("v=DKIM1; k=rsa"), Err(DkimError::NoKey));
         assert_eq!(
             parse_record("k=rsa; v=DKIM1; p=AA"),
@@ -220,7 +220,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_der_lengths() {
+    fn dnscheck_der_lengths() {
         assert_eq!(
             read_tlv(&[0x02, 0x01, 0x05, 0xff]),
             Some((0x02, &[5u8][..], &[0xffu8][..]))

@@ -155,7 +155,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mailsetup_dmarc_valid_records() {
+    fn dnscheck_dmarc_valid_records() {
         assert_eq!(
             parse("v=DMARC1; p=reject; rua=mailto:d@example.de; pct=100; adkim=s"),
             Ok(Dmarc {
@@ -168,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_dmarc_invalid_records() {
+    fn dnscheck_dmarc_invalid_records() {
         assert_eq!(parse("p=none; v=DMARC1"), Err(DmarcError::VersionNotFirst));
         assert_eq!(parse("v=DMARC2; p=none"), Err(DmarcError::VersionNotFirst));
         assert_eq!(
@@ -195,7 +195,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_dmarc_policy_rewrite_keeps_other_tags() {
+    fn dnscheck_dmarc_policy_rewrite_keeps_other_tags() {
         assert_eq!(
             with_policy("v=DMARC1; p=reject; rua=mailto:d@x.de", "none"),
             "v=DMARC1; p=none; rua=mailto:d@x.de"

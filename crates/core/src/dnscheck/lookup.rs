@@ -220,7 +220,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mailsetup_resolver_addresses() {
+    fn dnscheck_resolver_addresses() {
         assert_eq!(parse_resolver("9.9.9.9").unwrap().to_string(), "9.9.9.9:53");
         assert_eq!(
             parse_resolver(" 127.0.0.1:5353 ").unwrap().to_string(),

@@ -439,7 +439,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mailsetup_spf_parses_the_usual_records() {
+    fn dnscheck_spf_parses_the_usual_records() {
         let record = parse("v=spf1 ip4:1.2.3.4 ip6:2001:db8::/32 a mx:mail.example.de/24 include:spf.mailcow.de -all").unwrap();
         assert_eq!(record.terms.len(), 6);
         assert_eq!(record.all(), Some(Qualifier::Fail));
@@ -455,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_spf_rejects_bad_terms_and_names_them() {
+    fn dnscheck_spf_rejects_bad_terms_and_names_them() {
         for (txt, bad) in [
             ("v=spf1 ip4:1.2.3 ~all", "ip4:1.2.3"),
             ("v=spf1 ip4:1.2.3.4/33 ~all", "ip4:1.2.3.4/33"),
@@ -471,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_spf_detects_records() {
+    fn dnscheck_spf_detects_records() {
         assert!(is_spf("v=spf1 -all"));
         assert!(is_spf("V=SPF1"));
         assert!(!is_spf("v=spf10 -all"));
@@ -479,7 +479,7 @@ mod tests {
     }
 
     #[test]
-    fn mailsetup_spf_merges_into_one_record() {
+    fn dnscheck_spf_merges_into_one_record() {
         assert_eq!(merge(&[]), "v=spf1 include:spf.mailcow.de ~all");
         assert_eq!(
             merge(&["v=spf1 ip4:1.2.3.4 ?all"]),

@@ -17,10 +17,10 @@ const PATIENCE: Duration = Duration::from_secs(30);
 const BROKEN_ROW: &str = "[data-testid=domain-row][data-name*=\"-1.\"]";
 
 #[test]
-fn e2e_mailsetup_dns_doctor_fix_it_in_the_demo() {
+fn e2e_dnscheck_doctor_fix_it_in_the_demo() {
     let data_dir = support::driver::kept_dir(module_path!());
     let app = AppUnderTest::launch(
-        "mailsetup-dns",
+        "dnscheck",
         Launch {
             data_dir: Some(data_dir.path()),
             env: &[("LANG", "en_GB.UTF-8")],

@@ -68,7 +68,7 @@ fn good_but(domain: &str, name: &str, record_type: &str, values: &[&str]) -> Zon
 }
 
 #[tokio::test]
-async fn mailsetup_good_zone_passes_every_check() {
+async fn dnscheck_good_zone_passes_every_check() {
     let dns = dns_with(vec![("good.test", good_zone("good.test"))]).await;
     let report = check(&dns, "good.test").await;
     assert_eq!(report.status, DnsStatus::Pass, "{:#?}", report.findings);
@@ -87,7 +87,7 @@ async fn mailsetup_good_zone_passes_every_check() {
 }
 
 #[tokio::test]
-async fn mailsetup_missing_mx_fails_with_the_record_to_publish() {
+async fn dnscheck_missing_mx_fails_with_the_record_to_publish() {
     let dns = dns_with(vec![("nomx.test", good_but("nomx.test", "", "MX", &[]))]).await;
     let report = check(&dns, "nomx.test").await;
     let mx = finding(&report, "mx_missing");
@@ -105,7 +105,7 @@ async fn mailsetup_missing_mx_fails_with_the_record_to_publish() {
 }
 
 #[tokio::test]
-async fn mailsetup_two_spf_records_fail_and_are_merged_into_one() {
+async fn dnscheck_two_spf_records_fail_and_are_merged_into_one() {
     let zone = good_but(
         "twospf.test",
         "",
@@ -128,7 +128,7 @@ async fn mailsetup_two_spf_records_fail_and_are_merged_into_one() {
 }
 
 #[tokio::test]
-async fn mailsetup_spf_with_eleven_lookups_fails() {
+async fn dnscheck_spf_with_eleven_lookups_fails() {
     let mut zone = good_but(
         "lookups.test",
         "",
@@ -156,7 +156,7 @@ async fn mailsetup_spf_with_eleven_lookups_fails() {
 }
 
 #[tokio::test]
-async fn mailsetup_spf_include_loop_and_void_lookups_are_found() {
+async fn dnscheck_spf_include_loop_and_void_lookups_are_found() {
     let zone = good_but(
         "loop.test",
         "",
@@ -178,7 +178,7 @@ async fn mailsetup_spf_include_loop_and_void_lookups_are_found() {
 }
 
 #[tokio::test]
-async fn mailsetup_missing_dkim_fails_and_dmarc_reject_without_dkim_is_too_early() {
+async fn dnscheck_missing_dkim_fails_and_dmarc_reject_without_dkim_is_too_early() {
     let zone = good_but("nodkim.test", "dkim._domainkey", "TXT", &[]).with(
         "_dmarc",
         "TXT",
@@ -198,7 +198,7 @@ async fn mailsetup_missing_dkim_fails_and_dmarc_reject_without_dkim_is_too_early
 }
 
 #[tokio::test]
-async fn mailsetup_1024_bit_dkim_key_warns() {
+async fn dnscheck_1024_bit_dkim_key_warns() {
     let weak = dkim_record(DKIM_RSA_1024);
     let zone = good_but("weak.test", "dkim._domainkey", "TXT", &[&weak]);
     let dns = dns_with(vec![("weak.test", zone)]).await;
@@ -210,7 +210,7 @@ async fn mailsetup_1024_bit_dkim_key_warns() {
 }
 
 #[tokio::test]
-async fn mailsetup_invalid_dmarc_and_autoconfig_elsewhere_are_reported() {
+async fn dnscheck_invalid_dmarc_and_autoconfig_elsewhere_are_reported() {
     let zone = good_but("odd.test", "_dmarc", "TXT", &["p=none; v=DMARC1"]).with(
         "autoconfig",
         "CNAME",
@@ -237,7 +237,7 @@ fn api(sandbox: &Sandbox, password: &str) -> DnsApi {
 }
 
 #[tokio::test]
-async fn mailsetup_dns_api_errors_arrive_with_http_200() {
+async fn dnsapi_errors_arrive_with_http_200() {
     let dns = dns_with(vec![("api.test", good_zone("api.test"))]).await;
     // The raw answer really is a 200 with an error body.
     let raw = reqwest::Client::new()
@@ -285,7 +285,7 @@ async fn mailsetup_dns_api_errors_arrive_with_http_200() {
 }
 
 #[tokio::test]
-async fn mailsetup_dns_api_post_replaces_the_set_and_delete_needs_its_body() {
+async fn dnsapi_post_replaces_the_set_and_delete_needs_its_body() {
     let dns = dns_with(vec![("api.test", good_zone("api.test"))]).await;
     let zones = dns.sandbox.handle().dns();
     let api = api(&dns.sandbox, DNS_API_PASSWORD);
@@ -370,7 +370,7 @@ async fn doctor(zones: Vec<(&str, Zone)>) -> Doctor {
 }
 
 #[tokio::test]
-async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
+async fn dnscheck_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
     let d = doctor(vec![("broken.test", broken_zone("broken.test"))]).await;
     let before = d.core.check_dns("broken.test", None, &quiet).await.unwrap();
     assert_eq!(before.status, DnsStatus::Fail);
@@ -465,7 +465,7 @@ async fn mailsetup_fix_it_repairs_a_broken_zone_and_the_recheck_passes() {
 }
 
 #[tokio::test]
-async fn mailsetup_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pasted_key() {
+async fn dnscheck_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pasted_key() {
     let zone = good_but("nokey.test", "dkim._domainkey", "TXT", &["unrelated=1"]).with(
         "_dmarc",
         "TXT",
@@ -526,7 +526,7 @@ async fn mailsetup_fix_it_lowers_dmarc_while_dkim_is_missing_and_publishes_a_pas
 }
 
 #[tokio::test]
-async fn mailsetup_fix_it_refuses_when_the_zone_changed_since_the_plan() {
+async fn dnscheck_fix_it_refuses_when_the_zone_changed_since_the_plan() {
     let d = doctor(vec![("race.test", broken_zone("race.test"))]).await;
     d.store_sandbox_credentials().await;
     let plan = d
@@ -555,7 +555,7 @@ async fn mailsetup_fix_it_refuses_when_the_zone_changed_since_the_plan() {
 }
 
 #[tokio::test]
-async fn mailsetup_demo_data_has_a_broken_domain_and_the_doctor_sees_it() {
+async fn dnscheck_demo_data_has_a_broken_domain_and_the_doctor_sees_it() {
     let mut sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let addr = sandbox.serve_dns().await.unwrap();
     let zones = sandbox.handle().dns();
@@ -576,7 +576,7 @@ async fn mailsetup_demo_data_has_a_broken_domain_and_the_doctor_sees_it() {
 }
 
 #[tokio::test]
-async fn mailsetup_settings_validate_the_resolver_and_keep_the_password_out_of_sqlite() {
+async fn dnscheck_settings_validate_the_resolver_and_keep_the_password_out_of_sqlite() {
     let d = doctor(vec![]).await;
     let err = d
         .core

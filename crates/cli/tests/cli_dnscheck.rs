@@ -50,7 +50,7 @@ fn check(data_dir: &std::path::Path, args: &[&str]) -> Output {
 }
 
 #[test]
-fn cli_mailsetup_dns_check_json_and_exit_codes() {
+fn cli_dnscheck_check_json_and_exit_codes() {
     let dns = dns();
     let data = tempfile::tempdir().expect("tempdir");
 
@@ -107,7 +107,7 @@ fn cli_mailsetup_dns_check_json_and_exit_codes() {
 }
 
 #[test]
-fn cli_mailsetup_dns_check_names_bad_input() {
+fn cli_dnscheck_check_names_bad_input() {
     let data = tempfile::tempdir().expect("tempdir");
     let bad_domain = check(data.path(), &["not a domain", "--json"]);
     assert_eq!(bad_domain.status.code(), Some(1));
