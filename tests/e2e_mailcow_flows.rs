@@ -292,7 +292,7 @@ fn flows(lang: &str, tag: &str, x: &Texts) {
     shot(&app, &format!("{tag}-09-edit"));
     click(d, "[data-testid=mcb-edit-submit]");
     wait_until(PATIENCE, "the changed row", || {
-        Ok(text_of(d, &in_row(&anna, "td"))
+        Ok(text_of(d, &in_row(&anna, "[data-testid=mcb-who]"))
             .contains("Anna Neumann")
             .then_some(()))
     })
@@ -322,9 +322,9 @@ fn flows(lang: &str, tag: &str, x: &Texts) {
     shot(&app, &format!("{tag}-11-quota-refused"));
     click(d, "[data-testid=mcb-edit-close]");
     assert!(
-        text_of(d, &in_row(&anna, "td.small")).contains("150 MB"),
+        text_of(d, &in_row(&anna, "[data-testid=mcb-usage]")).contains("150 MB"),
         "nothing changed locally: {}",
-        text_of(d, &in_row(&anna, "td.small"))
+        text_of(d, &in_row(&anna, "[data-testid=mcb-usage]"))
     );
     assert_eq!(
         rt.block_on(p.mailbox(&anna)).expect("anna")["quota"],

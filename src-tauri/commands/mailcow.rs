@@ -4,8 +4,7 @@
 use cowdesk_core::connections::{AliasInput, ImportDesk, ImportOptions, MailboxInput};
 use cowdesk_core::mailcow::MailboxChange;
 use cowdesk_core::model::{
-    ImportProgress, ImportReport, MailboxEntry, MailcowAliasEntry, MailcowChangeOutcome,
-    MailcowDomainEntry,
+    ImportProgress, ImportReport, MailcowAliasEntry, MailcowChangeOutcome, MailcowDomainEntry,
 };
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
@@ -21,19 +20,6 @@ fn connection(value: Option<&str>) -> CmdResult<Option<&str>> {
 /// The window sends an empty password for "generate one".
 fn typed(password: Option<String>) -> Option<String> {
     password.filter(|p| !p.is_empty())
-}
-
-/// Every mailbox of the profile (portal preview and mailcows), one row per address,
-/// with where it comes from.
-#[tauri::command]
-pub async fn mailbox_entries(
-    state: State<'_, AppState>,
-    domain: Option<String>,
-) -> CmdResult<Vec<MailboxEntry>> {
-    let core = state.core().await;
-    core.mailbox_entries(domain.as_deref())
-        .await
-        .map_err(Into::into)
 }
 
 #[tauri::command]

@@ -112,7 +112,6 @@ cowdesk_commands! {
     connections::connect_mailcow_api_key,
     connections::remove_connection,
     connections::sync_connection,
-    mailcow::mailbox_entries,
     mailcow::mailcow_domains,
     mailcow::mailcow_aliases,
     mailcow::mailcow_add_mailbox,

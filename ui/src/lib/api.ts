@@ -97,7 +97,6 @@ export const api = {
     invoke<ConnectOutcome>("connect_mailcow_api_key", { url, apiKey }),
   removeConnection: (id: string) => invoke<void>("remove_connection", { id }),
   syncConnection: (id: string) => invoke<ConnectionSyncOutcome>("sync_connection", { id }),
-  mailboxEntries: (domain: string | null = null) => invoke<MailboxEntry[]>("mailbox_entries", { domain }),
   mailcowDomains: () => invoke<MailcowDomainEntry[]>("mailcow_domains"),
   mailcowAliases: (domain: string | null = null) => invoke<MailcowAliasEntry[]>("mailcow_aliases", { domain }),
   mailcowAddMailbox: (m: {

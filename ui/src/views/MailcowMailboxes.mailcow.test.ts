@@ -4,7 +4,9 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import MailcowMailboxes from "./MailcowMailboxes.svelte";
 import type { MailboxEntry } from "../lib/bindings/MailboxEntry";
 import { locale } from "../lib/i18n.svelte";
-import { until } from "../test/util";
+import { stubResizeObserver, until } from "../test/util";
+
+stubResizeObserver();
 
 const entry = (address: string, source: MailboxEntry["source"], connection: string | null, account: string | null): MailboxEntry => ({
   address,
@@ -42,8 +44,8 @@ describe("mailcow mailboxes view", () => {
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       switch (cmd) {
-        case "mailbox_entries":
-          return rows;
+        case "mailbox_entry_window":
+          return { rows, offset: 0, matching: rows.length, total: rows.length, permitted: true, last_synced: null };
         case "mailcow_domains":
         case "mailcow_aliases":
           return [];
@@ -99,6 +101,54 @@ describe("mailcow mailboxes view", () => {
     expect(q("[data-testid=mailcow-mailboxes]")).toBeNull();
     q("[data-testid=md-back]")?.click();
     await until(() => q("[data-testid=mailcow-mailboxes]") !== null);
+    unmount(view);
+  });
+
+  it("reads the list a window at a time: a search goes to the core, the count says how many match, Enter opens the row's setup", async () => {
+    const windows: { query: { search: string }; window: { offset: number; limit: number } }[] = [];
+    mockIPC((cmd, args) => {
+      switch (cmd) {
+        case "mailbox_entry_window": {
+          const asked = args as (typeof windows)[number];
+          windows.push(asked);
+          const found = rows.filter((r) => r.address.includes(asked.query.search));
+          return { rows: found, offset: 0, matching: found.length, total: rows.length, permitted: true, last_synced: null };
+        }
+        case "mailcow_domains":
+        case "mailcow_aliases":
+          return [];
+        default:
+          return null;
+      }
+    });
+    const target = document.createElement("div");
+    document.body.append(target);
+    const view = mount(MailcowMailboxes, { target });
+    await until(() => document.querySelectorAll("[data-testid=mcb-row]").length === 3);
+    expect(windows[0]?.window.offset).toBe(0);
+    expect(q("[data-testid=mcb-count]")?.textContent).toContain("3 of 3");
+
+    const search = q("[data-testid=mcb-search]") as HTMLInputElement;
+    search.value = "mixed";
+    search.dispatchEvent(new Event("input"));
+    await until(() => document.querySelectorAll("[data-testid=mcb-row]").length === 1);
+    expect(windows.at(-1)?.query.search).toBe("mixed");
+    expect(q("[data-testid=mcb-count]")?.textContent).toContain("1 of 3");
+
+    // A button in a row does its own thing only; the list's Enter opens the setup.
+    inRow("info@mixed.test", "mcx-doctor")?.click();
+    flushSync();
+    await until(() => q("[data-testid=mail-doctor]") !== null);
+    q("[data-testid=md-back]")?.click();
+    await until(() => q("[data-testid=virtual-list]") !== null);
+    expect(q("[data-testid=mailbox-setup]")).toBeNull();
+    const list = q("[data-testid=virtual-list]") as HTMLElement;
+    list.focus();
+    list.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    list.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    flushSync();
+    await until(() => q("[data-testid=mailbox-setup]") !== null);
+    expect(q("[data-testid=mailbox-setup]")?.dataset.address).toBe("info@mixed.test");
     unmount(view);
   });
 });
