@@ -27,7 +27,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         // no dialog permission.
         .plugin(tauri_plugin_dialog::init())
         .manage(clipboard::system())
-        .manage(commands::mandates::ApprovalWait::default())
+        .manage(cowdesk_core::mandates::ApprovalDesk::default())
         .manage(cowdesk_core::dnscheck::pending::PendingPlans::default())
         .manage(cowdesk_core::maildoctor::PendingTrash::default())
         .manage(cowdesk_core::support::SupportSession::default())

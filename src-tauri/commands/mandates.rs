@@ -2,37 +2,17 @@
 //! (the provider's page opens in the system browser from Rust while cowdesk polls),
 //! making one the default and cancelling one.
 
-use std::sync::Mutex;
-
-use cowdesk_core::mandates::APPROVAL_TIME_LIMIT;
+use cowdesk_core::mandates::{ApprovalDesk, APPROVAL_TIME_LIMIT};
 use cowdesk_core::model::{ApprovalProgress, ApprovalStatus, Mandate, MandateImpact, SepaCheck};
 use cowdesk_core::validate::mandate::{self as rules, MandateChange};
 use cowdesk_core::validate::{self, sepa};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-use tokio::sync::watch;
 
 use super::error::invalid_input;
 use super::{input, CmdResult};
 use crate::{browser, AppState};
 
 pub const EVENT_APPROVAL: &str = "mandate-approval";
-
-/// The approval cowdesk is waiting for, if any: one at a time.
-#[derive(Default)]
-pub struct ApprovalWait {
-    current: Mutex<Option<Waiting>>,
-}
-
-struct Waiting {
-    url: String,
-    stop: watch::Sender<bool>,
-}
-
-impl ApprovalWait {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Waiting>> {
-        self.current.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// The SEPA form's rules, for feedback while typing (core applies them again on add).
 #[tauri::command]
@@ -75,21 +55,11 @@ pub async fn add_provider_mandate<R: Runtime>(
 ) -> CmdResult<Mandate> {
     let account_id = input::account_id(&account_id)?.to_owned();
     let kind = rules::provider_kind(&kind)?;
-    let waits = app.state::<ApprovalWait>();
-    if waits.lock().is_some() {
-        return Err(invalid_input(
-            "kind",
-            "cowdesk is already waiting for an approval. Finish or cancel it first.",
-            "cowdesk wartet bereits auf eine Freigabe. Schließen Sie diese zuerst ab oder brechen Sie sie ab.",
-        ));
-    }
+    let desk = app.state::<ApprovalDesk>();
+    let ticket = desk.begin()?;
     let core = app.state::<AppState>().core().await;
     let approval = core.start_provider_mandate(&account_id, kind).await?;
-    let (stop, cancel) = watch::channel(false);
-    *waits.lock() = Some(Waiting {
-        url: approval.approval_url.clone(),
-        stop,
-    });
+    ticket.set_url(&approval.approval_url);
     let browser_opened = match browser::open(&approval.approval_url) {
         Ok(()) => true,
         Err(reason) => {
@@ -116,31 +86,28 @@ pub async fn add_provider_mandate<R: Runtime>(
         APPROVAL_TIME_LIMIT.as_secs() as u32,
     );
     let result = core
-        .wait_for_approval(&account_id, &approval, APPROVAL_TIME_LIMIT, cancel, &report)
+        .wait_for_approval(
+            &account_id,
+            &approval,
+            APPROVAL_TIME_LIMIT,
+            ticket.cancel.clone(),
+            &report,
+        )
         .await;
-    *waits.lock() = None;
+    drop(ticket);
     Ok(result?)
 }
 
 /// Stops waiting; the approval is withdrawn and nothing is added.
 #[tauri::command]
-pub fn cancel_mandate_approval(waits: State<'_, ApprovalWait>) {
-    if let Some(waiting) = waits.lock().as_ref() {
-        let _ = waiting.stop.send(true);
-    }
+pub fn cancel_mandate_approval(desk: State<'_, ApprovalDesk>) {
+    desk.cancel();
 }
 
 /// Opens the provider's page again (the browser was closed, or did not open).
 #[tauri::command]
-pub fn reopen_mandate_approval(waits: State<'_, ApprovalWait>) -> CmdResult<()> {
-    let url = waits.lock().as_ref().map(|w| w.url.clone());
-    let Some(url) = url else {
-        return Err(invalid_input(
-            "kind",
-            "There is no approval waiting any more.",
-            "Es wartet keine Freigabe mehr.",
-        ));
-    };
+pub fn reopen_mandate_approval(desk: State<'_, ApprovalDesk>) -> CmdResult<()> {
+    let url = desk.url()?;
     browser::open(&url).map_err(|reason| {
         tracing::warn!("approval page not opened: {reason}");
         invalid_input(

@@ -4,6 +4,8 @@
 //! the cache holds exactly the server's list: a failed add leaves no row behind.
 //! The cache never holds a full IBAN or card number: the server answers masked labels.
 
+mod approval_desk;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -20,6 +22,8 @@ use crate::portal::{account_path, segment, Fetched, Method, Portal};
 use crate::session::Core;
 use crate::store::{ResourceData, ResourceUpdate};
 use crate::validate::sepa;
+
+pub use approval_desk::{ApprovalDesk, ApprovalTicket};
 
 /// How long cowdesk waits for an approval at the provider, at most.
 pub const APPROVAL_TIME_LIMIT: Duration = Duration::from_secs(10 * 60);
