@@ -10,10 +10,9 @@ use std::time::Duration;
 
 use cowdesk_core::model::{Invoice, InvoiceStatus};
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
+use support::demo::{OWN, SHARED};
 use support::driver::{wait_until, AppUnderTest, Launch};
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The demo data is deterministic for (seed, today): a sandbox started here with the

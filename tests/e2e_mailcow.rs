@@ -12,8 +12,8 @@ mod support;
 
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::mailcow_peer::{peer, unique};
-use support::mailcow_window::{listed_mailboxes, open_view, runtime, shot, PATIENCE};
-use support::page::{attributes, click, replace_text, text_of, wait_for};
+use support::mailcow_window::{listed_mailboxes, open_view, runtime, PATIENCE};
+use support::page::{attributes, click, replace_text, shot, text_of, wait_for};
 
 const ARTIFACTS: &str = "mailcow";
 

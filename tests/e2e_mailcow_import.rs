@@ -24,7 +24,7 @@ use cowdesk_sandbox::{YopassConfig, YopassServer};
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::mailcow_peer::{peer, prepare_two_hundred_rows, two_hundred_rows, unique, Peer};
 use support::openpgp_js::openpgp_js;
-use support::page::{attributes, click, painted, replace_text, text_of, wait_for};
+use support::page::{attributes, click, replace_text, shot, text_of, wait_for};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(45);
@@ -38,11 +38,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a runtime for the peer's API and the Yopass double")
-}
-
-fn shot(app: &AppUnderTest, label: &str) {
-    painted(app.driver());
-    app.screenshot(label).expect("screenshot");
 }
 
 fn attr(d: &WebDriver, css: &str, name: &str) -> String {

@@ -22,7 +22,7 @@ use mailservers::{mail_servers, message_of_size, MailServers, Mailbox, GOOD_HOST
 use support::demo::launch_demo;
 use support::driver::{kept_dir, wait_until, AppUnderTest};
 use support::page::{
-    attributes, click, painted, replace_text, scroll_to, scroll_to_top, text_of, wait_for,
+    attributes, click, replace_text, scroll_to, scroll_to_top, shot, text_of, wait_for,
 };
 use support::webdriver::WebDriver;
 
@@ -34,11 +34,6 @@ const CONNECTIONS: [&str; 4] = ["imap_tls", "imap_starttls", "smtp_tls", "smtp_s
 
 /// One window at a time: both tests write into the same artifacts folder.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
-
-fn shot(app: &AppUnderTest, label: &str) {
-    painted(app.driver());
-    app.screenshot(label).expect("screenshot");
-}
 
 /// A message in a folder past the quota, as mail that filled the mailbox.
 fn fill(servers: &MailServers, mailbox: &Mailbox, folder: &str, subject: &str, size: usize) {

@@ -10,9 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
+use support::demo::OWN;
 use support::driver::{wait_until, AppUnderTest, Launch};
-
-const OWN: &str = "acc-100001";
 
 /// The command line (`cowdesk`, crates/cli), built beside the window.
 fn cowdesk_cli() -> std::path::PathBuf {

@@ -11,13 +11,13 @@ use std::time::Duration;
 
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use serde_json::Value;
+use support::demo::OWN;
 use support::driver::{kept_dir, AppUnderTest, Launch};
-use support::page::{click, painted, replace_text, text_of, wait_for};
+use support::page::{click, replace_text, shot, text_of, wait_for};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 const LAYOUT_CHECK: &str = include_str!("support/layout_check.js");
-const OWN: &str = "acc-100001";
 
 /// What the screen says, per language.
 struct Words {
@@ -67,11 +67,6 @@ fn launch(words: &Words, data_dir: &std::path::Path) -> AppUnderTest {
     d.painted().expect("the window is shown");
     d.set_window_size(1024, 700).expect("window size");
     app
-}
-
-fn shot(app: &AppUnderTest, label: &str) {
-    painted(app.driver());
-    app.screenshot(label).expect("screenshot");
 }
 
 /// Anything cut off on the screen (tests/support/layout_check.js).

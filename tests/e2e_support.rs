@@ -23,7 +23,7 @@ use cowdesk_sandbox::record_secret;
 use support::demo::{launch_demo, OWN};
 use support::driver::{kept_dir, wait_until, AppUnderTest};
 use support::openpgp_js::openpgp_js;
-use support::page::{attributes, click, painted, replace_text, scroll_to, text_of, wait_for};
+use support::page::{attributes, click, replace_text, scroll_to, shot, text_of, wait_for};
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -52,11 +52,6 @@ fn shown(app: &AppUnderTest, css: &str) {
         let _ = app.screenshot("failure");
         panic!("{e}");
     }
-}
-
-fn shot(app: &AppUnderTest, label: &str) {
-    painted(app.driver());
-    app.screenshot(label).expect("screenshot");
 }
 
 /// A message of the bounce corpus, as the user saved it.

@@ -15,10 +15,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
+use support::demo::OWN;
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::webdriver::WebDriver;
 
-const OWN: &str = "acc-100001";
 const PATIENCE: Duration = Duration::from_secs(30);
 const LAYOUT_CHECK: &str = include_str!("support/layout_check.js");
 const SIZES: [(u32, u32); 2] = [(1024, 700), (1180, 760)];

@@ -6,8 +6,8 @@ use std::path::Path;
 use super::driver::{AppUnderTest, Launch};
 
 /// The demo login's own account, and the one shared with it under the "Accounting" role.
-pub const OWN: &str = "acc-100001";
-pub const SHARED: &str = "acc-200002";
+pub const OWN: &str = cowdesk_sandbox::DEMO_OWN_ACCOUNT;
+pub const SHARED: &str = cowdesk_sandbox::DEMO_SHARED_ACCOUNT;
 
 /// Starts the app on `data_dir` (screenshots under artifacts/e2e/`artifacts`/) with `env`,
 /// enters the demo and waits for the own account's dashboard.

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::driver::{wait_until, AppUnderTest};
-use super::page::{attributes, click, painted, replace_text, text_of, wait_for};
+use super::driver::wait_until;
+use super::page::{attributes, click, replace_text, text_of, wait_for};
 use super::webdriver::WebDriver;
 
 /// How long a step may take on a busy machine (a mailcow write and its re-read).
@@ -23,12 +23,6 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a runtime for the peer's API")
-}
-
-/// A screenshot of what the DOM holds now, named `label`.
-pub fn shot(app: &AppUnderTest, label: &str) {
-    painted(app.driver());
-    app.screenshot(label).expect("screenshot");
 }
 
 /// Clicks a view in the sidebar and waits for its marker element.

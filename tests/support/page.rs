@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::driver::wait_until;
+use super::driver::{wait_until, AppUnderTest};
 use super::webdriver::WebDriver;
 
 /// Lays the page out and waits two animation frames, so a screenshot shows what the DOM
@@ -12,6 +12,12 @@ use super::webdriver::WebDriver;
 pub fn painted(d: &WebDriver) {
     d.execute("document.body.getBoundingClientRect(); return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
         .expect("a frame");
+}
+
+/// A screenshot of what the DOM holds now, named `label`.
+pub fn shot(app: &AppUnderTest, label: &str) {
+    painted(app.driver());
+    app.screenshot(label).expect("screenshot");
 }
 
 /// The element's text with whitespace collapsed, or "" when there is none.

@@ -553,6 +553,24 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_login_sees_its_own_and_the_shared_account_by_their_published_ids() {
+        let (_, grants) = generate(&config());
+        let mut seen: Vec<_> = grants
+            .iter()
+            .filter(|g| g.email == DEMO_EMAIL)
+            .map(|g| (g.account_id.as_str(), g.is_own))
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec![
+                (crate::DEMO_OWN_ACCOUNT, true),
+                (crate::DEMO_SHARED_ACCOUNT, false)
+            ]
+        );
+    }
+
+    #[test]
     fn same_seed_gives_same_data() {
         let (a, _) = generate(&config());
         let (b, _) = generate(&config());

@@ -51,6 +51,9 @@ pub use yopass::{
 
 /// The demo login.
 pub const DEMO_EMAIL: &str = "demo@cowdesk.example";
+/// The demo login's own account, and the one shared with it under the "Accounting" role.
+pub const DEMO_OWN_ACCOUNT: &str = "acc-100001";
+pub const DEMO_SHARED_ACCOUNT: &str = "acc-200002";
 pub const DEMO_PASSWORD: &str = "cowdesk-demo";
 /// A second login, owner of an account the demo user cannot see.
 pub const OTHER_EMAIL: &str = "other@cowdesk.example";

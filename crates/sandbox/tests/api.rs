@@ -9,8 +9,8 @@ use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
+use cowdesk_sandbox::DEMO_OWN_ACCOUNT as OWN;
+use cowdesk_sandbox::DEMO_SHARED_ACCOUNT as SHARED;
 
 struct Session {
     sandbox: Sandbox,

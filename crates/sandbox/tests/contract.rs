@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, ROUTES};
 use serde_json::{json, Value};
 
-const OWN: &str = "acc-100001";
-const SHARED: &str = "acc-200002";
+use cowdesk_sandbox::DEMO_OWN_ACCOUNT as OWN;
+use cowdesk_sandbox::DEMO_SHARED_ACCOUNT as SHARED;
 const INVISIBLE: &str = "acc-300003";
 
 fn document() -> Value {

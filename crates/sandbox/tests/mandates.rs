@@ -5,7 +5,7 @@ use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-const OWN: &str = "acc-100001";
+use cowdesk_sandbox::DEMO_OWN_ACCOUNT as OWN;
 
 async fn token(http: &Client, base: &str) -> String {
     let tokens: Value = http

@@ -5,7 +5,7 @@ use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD, ROUTES}
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-const OWN: &str = "acc-100001";
+use cowdesk_sandbox::DEMO_OWN_ACCOUNT as OWN;
 
 async fn tokens(http: &Client, base: &str) -> Value {
     http.post(format!("{base}/api/v1/auth/login"))

@@ -14,8 +14,8 @@ use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
 /// The demo login's own account, and the one shared with it under the "Accounting" role.
-pub const OWN: &str = "acc-100001";
-pub const SHARED: &str = "acc-200002";
+pub const OWN: &str = cowdesk_sandbox::DEMO_OWN_ACCOUNT;
+pub const SHARED: &str = cowdesk_sandbox::DEMO_SHARED_ACCOUNT;
 
 /// The day the tests set on the sandbox and the core.
 pub fn today() -> NaiveDate {
