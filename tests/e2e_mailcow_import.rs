@@ -23,6 +23,7 @@ use std::time::Duration;
 use cowdesk_sandbox::{YopassConfig, YopassServer};
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::mailcow_peer::{peer, prepare_two_hundred_rows, two_hundred_rows, unique, Peer};
+use support::mailcow_window::host_of;
 use support::openpgp_js::openpgp_js;
 use support::page::{attributes, click, replace_text, shot, text_of, wait_for};
 use support::webdriver::WebDriver;
@@ -377,6 +378,16 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
         PATIENCE,
         &format!("[data-testid=mailbox-setup][data-address='{anna}']"),
     );
+    // The mailbox is reached at the connection's own server, not at the hosted mailcow.
+    let server = host_of(&p.url);
+    let server = server
+        .rsplit_once(':')
+        .map_or(server.as_str(), |(host, _)| host);
+    let table = text_of(d, "[data-testid=mail-server-row]");
+    assert!(
+        table.contains(server) && !table.contains("hosted.mailcow.de"),
+        "the setup names {server}: {table}"
+    );
     shot(&app, "en-0-setup");
     click(d, "[data-testid=open-maildoctor]");
     wait_for(
@@ -385,6 +396,7 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
         &format!("[data-testid=mail-doctor][data-address='{anna}']"),
     );
     wait_for(d, PATIENCE, "[data-testid=md-password]");
+    assert_eq!(value_of(d, "[data-testid=md-server]"), server);
     shot(&app, "en-0-doctor");
     click(d, "[data-testid=md-back]");
     wait_for(d, PATIENCE, "[data-testid=mcb-list]");
@@ -538,6 +550,7 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
         "only the rows in view are rendered: {}",
         rendered.len()
     );
+    shot(&app, "en-9-listed");
     assert!(attributes(d, "[data-testid=mcx-import-generated-row]", "data-address").is_empty());
 
     // No password the window set, generated or showed is in its log or its profile.

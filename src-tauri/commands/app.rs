@@ -3,7 +3,7 @@
 use cowdesk_core::model::{AppInfo, MailClientConfig};
 use tauri::{AppHandle, Runtime, State};
 
-use super::CmdResult;
+use super::{input, CmdResult};
 use crate::AppState;
 
 const LANGUAGE: &str = "language";
@@ -35,9 +35,15 @@ pub fn ui_ready<R: Runtime>(app: AppHandle<R>) {
     crate::window::first_paint(&app);
 }
 
+/// How mail programs reach the mailboxes of `account_id` (a portal account or a mailcow
+/// connection): the hosted mailcow, or a Managed mailcow's own server.
 #[tauri::command]
-pub fn mail_client_config() -> MailClientConfig {
-    cowdesk_core::mailconfig::hosted_mailcow()
+pub async fn mail_client_config(
+    state: State<'_, AppState>,
+    account_id: Option<String>,
+) -> CmdResult<MailClientConfig> {
+    let account_id = account_id.as_deref().map(input::account_id).transpose()?;
+    Ok(state.core().await.mail_client_config(account_id).await?)
 }
 
 /// German for any German locale (de-DE, de-AT, de-CH), English otherwise.

@@ -1,5 +1,6 @@
-//! How mail clients reach the hosted mailcow (FAQ, "IMAP / SMTP settings for my mail
-//! client"): SSL/TLS recommended, STARTTLS as the alternative.
+//! How mail clients reach a mailcow (FAQ, "IMAP / SMTP settings for my mail client"):
+//! SSL/TLS recommended, STARTTLS as the alternative; the hosted mailcow's server name, or
+//! a Managed mailcow's own.
 
 use cowdesk_model::{MailClientConfig, MailProtocol, MailSecurity, MailServerSetting};
 
@@ -9,9 +10,14 @@ use crate::validate::MailboxAddress;
 pub const HOSTED_MAILCOW: &str = "hosted.mailcow.de";
 
 pub fn hosted_mailcow() -> MailClientConfig {
+    mailcow_servers(HOSTED_MAILCOW)
+}
+
+/// A mailcow's IMAP and SMTP on `host`, with the ports every mailcow uses.
+pub fn mailcow_servers(host: &str) -> MailClientConfig {
     let server = |protocol, port, security, recommended| MailServerSetting {
         protocol,
-        host: HOSTED_MAILCOW.to_owned(),
+        host: host.to_owned(),
         port,
         security,
         recommended,
@@ -91,8 +97,11 @@ fn socket_type(security: MailSecurity) -> &'static str {
 /// mailcow, the recommended SSL/TLS server first and STARTTLS as the alternative after it,
 /// the username `%EMAILADDRESS%`, password authentication. `display_name` names the
 /// account in Thunderbird (the mailbox's name, or the domain).
-pub fn thunderbird_autoconfig(domain: &str, display_name: &str) -> String {
-    let config = hosted_mailcow();
+pub fn thunderbird_autoconfig(
+    config: &MailClientConfig,
+    domain: &str,
+    display_name: &str,
+) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.push_str("<clientConfig version=\"1.1\">\n");
     xml.push_str(&format!(
@@ -201,7 +210,11 @@ impl Plist {
 /// username, password authentication. No password is put in: the device asks for it
 /// when the profile is installed. `scope` names the profile (an address or a domain)
 /// and derives its identifier.
-pub fn apple_mobileconfig(scope: &str, accounts: &[MailAccount]) -> Result<String, CoreError> {
+pub fn apple_mobileconfig(
+    config: &MailClientConfig,
+    scope: &str,
+    accounts: &[MailAccount],
+) -> Result<String, CoreError> {
     let Some(first) = accounts.first() else {
         return Err(CoreError::field(
             "address",
@@ -209,7 +222,6 @@ pub fn apple_mobileconfig(scope: &str, accounts: &[MailAccount]) -> Result<Strin
             "Es gibt kein Postfach für das Profil.",
         ));
     };
-    let config = hosted_mailcow();
     let pick = |protocol| {
         config
             .servers
@@ -297,14 +309,13 @@ pub fn apple_mobileconfig(scope: &str, accounts: &[MailAccount]) -> Result<Strin
 }
 
 /// The settings table as plain text, for a terminal.
-pub fn settings_table(address: &str) -> String {
-    settings_table_in(address, false)
+pub fn settings_table(config: &MailClientConfig, address: &str) -> String {
+    settings_table_in(config, address, false)
 }
 
 /// The settings table in English, or in German when `german`.
-pub fn settings_table_in(address: &str, german: bool) -> String {
+pub fn settings_table_in(config: &MailClientConfig, address: &str, german: bool) -> String {
     let word = |en: &'static str, de: &'static str| if german { de } else { en };
-    let config = hosted_mailcow();
     let mut out = format!(
         "{:<6} {:<20} {:>5}  {:<10} {}\n",
         "",
@@ -352,13 +363,18 @@ pub struct ConfigFile {
 }
 
 /// The file for one mailbox.
-pub fn mailbox_file(account: &MailAccount, format: ConfigFormat) -> Result<ConfigFile, CoreError> {
+pub fn mailbox_file(
+    config: &MailClientConfig,
+    account: &MailAccount,
+    format: ConfigFormat,
+) -> Result<ConfigFile, CoreError> {
     let address = account.address.address();
     Ok(match format {
         ConfigFormat::Thunderbird => ConfigFile {
             file_name: "config-v1.1.xml".into(),
             mime_type: "application/xml",
             contents: thunderbird_autoconfig(
+                config,
                 &account.address.domain,
                 if account.name.trim().is_empty() {
                     &address
@@ -370,12 +386,12 @@ pub fn mailbox_file(account: &MailAccount, format: ConfigFormat) -> Result<Confi
         ConfigFormat::Apple => ConfigFile {
             file_name: format!("{}.mobileconfig", address),
             mime_type: "application/x-apple-aspen-config",
-            contents: apple_mobileconfig(&address, std::slice::from_ref(account))?,
+            contents: apple_mobileconfig(config, &address, std::slice::from_ref(account))?,
         },
         ConfigFormat::Table => ConfigFile {
             file_name: format!("{address}.txt"),
             mime_type: "text/plain",
-            contents: settings_table(&address),
+            contents: settings_table(config, &address),
         },
     })
 }
@@ -383,6 +399,7 @@ pub fn mailbox_file(account: &MailAccount, format: ConfigFormat) -> Result<Confi
 /// The file for a whole domain: Thunderbird's autoconfig for the domain, or one Apple
 /// profile with every mailbox of the domain in `accounts`.
 pub fn domain_file(
+    config: &MailClientConfig,
     domain: &str,
     accounts: &[MailAccount],
     format: ConfigFormat,
@@ -391,7 +408,7 @@ pub fn domain_file(
         ConfigFormat::Thunderbird => ConfigFile {
             file_name: "config-v1.1.xml".into(),
             mime_type: "application/xml",
-            contents: thunderbird_autoconfig(domain, domain),
+            contents: thunderbird_autoconfig(config, domain, domain),
         },
         ConfigFormat::Apple => {
             let mine: Vec<MailAccount> = accounts
@@ -402,13 +419,13 @@ pub fn domain_file(
             ConfigFile {
                 file_name: format!("{domain}.mobileconfig"),
                 mime_type: "application/x-apple-aspen-config",
-                contents: apple_mobileconfig(domain, &mine)?,
+                contents: apple_mobileconfig(config, domain, &mine)?,
             }
         }
         ConfigFormat::Table => ConfigFile {
             file_name: format!("{domain}.txt"),
             mime_type: "text/plain",
-            contents: settings_table(&format!("name@{domain}")),
+            contents: settings_table(config, &format!("name@{domain}")),
         },
     })
 }
@@ -460,7 +477,7 @@ mod tests {
 
     #[test]
     fn mailsetup_thunderbird_autoconfig_has_every_required_element() {
-        let xml = thunderbird_autoconfig("mueller-webdesign.de", "Anna Müller");
+        let xml = thunderbird_autoconfig(&hosted_mailcow(), "mueller-webdesign.de", "Anna Müller");
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "clientConfig");
@@ -502,7 +519,7 @@ mod tests {
     #[test]
     fn mailsetup_odd_names_are_escaped_in_both_files() {
         let odd = r#"Tom & "Jerry" <Büro> 'O'Brien' ]]> &amp;"#;
-        let xml = thunderbird_autoconfig("a-b.de", odd);
+        let xml = thunderbird_autoconfig(&hosted_mailcow(), "a-b.de", odd);
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let shown = doc
             .descendants()
@@ -511,7 +528,12 @@ mod tests {
             .unwrap();
         assert_eq!(shown, odd);
 
-        let profile = apple_mobileconfig("x_y@a-b.de", &[account("x_y@a-b.de", odd)]).unwrap();
+        let profile = apple_mobileconfig(
+            &hosted_mailcow(),
+            "x_y@a-b.de",
+            &[account("x_y@a-b.de", odd)],
+        )
+        .unwrap();
         let top = parse_profile(&profile);
         let payload = top["PayloadContent"].as_array().unwrap()[0]
             .as_dictionary()
@@ -519,7 +541,7 @@ mod tests {
         assert_eq!(payload["EmailAccountName"].as_string(), Some(odd));
         assert_mail_payload(payload, "x_y@a-b.de");
         // A control character cannot be written in XML 1.0 at all: it becomes a space.
-        let xml = thunderbird_autoconfig("a.de", "bell\u{7}name");
+        let xml = thunderbird_autoconfig(&hosted_mailcow(), "a.de", "bell\u{7}name");
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let shown = doc
             .descendants()
@@ -601,7 +623,7 @@ mod tests {
     #[test]
     fn mailsetup_apple_profile_for_one_mailbox_has_every_required_key() {
         let info = account("info@mueller-webdesign.de", "Info");
-        let file = mailbox_file(&info, ConfigFormat::Apple).unwrap();
+        let file = mailbox_file(&hosted_mailcow(), &info, ConfigFormat::Apple).unwrap();
         assert_eq!(file.mime_type, "application/x-apple-aspen-config");
         assert_eq!(file.file_name, "info@mueller-webdesign.de.mobileconfig");
         let top = parse_profile(&file.contents);
@@ -618,7 +640,9 @@ mod tests {
         );
         // The same mailbox gives the same identifiers again (a re-import replaces it).
         assert_eq!(
-            mailbox_file(&info, ConfigFormat::Apple).unwrap().contents,
+            mailbox_file(&hosted_mailcow(), &info, ConfigFormat::Apple)
+                .unwrap()
+                .contents,
             file.contents
         );
     }
@@ -630,7 +654,7 @@ mod tests {
             account("max.1@a.de", ""),
             account("other@b.de", "Elsewhere"),
         ];
-        let file = domain_file("a.de", &accounts, ConfigFormat::Apple).unwrap();
+        let file = domain_file(&hosted_mailcow(), "a.de", &accounts, ConfigFormat::Apple).unwrap();
         let top = parse_profile(&file.contents);
         assert_top_level(&top);
         assert_eq!(
@@ -648,15 +672,20 @@ mod tests {
         }
         uuids.insert(top["PayloadUUID"].as_string().unwrap().to_owned());
         assert_eq!(uuids.len(), 3, "every payload has its own UUID");
-        assert!(domain_file("c.de", &accounts, ConfigFormat::Apple).is_err());
+        assert!(domain_file(&hosted_mailcow(), "c.de", &accounts, ConfigFormat::Apple).is_err());
     }
 
     #[test]
     fn mailsetup_domain_and_mailbox_thunderbird_files() {
-        let file = domain_file("a.de", &[], ConfigFormat::Thunderbird).unwrap();
+        let file = domain_file(&hosted_mailcow(), "a.de", &[], ConfigFormat::Thunderbird).unwrap();
         assert_eq!(file.file_name, "config-v1.1.xml");
         assert_eq!(servers(&file.contents, "incomingServer").len(), 2);
-        let file = mailbox_file(&account("info@a.de", ""), ConfigFormat::Thunderbird).unwrap();
+        let file = mailbox_file(
+            &hosted_mailcow(),
+            &account("info@a.de", ""),
+            ConfigFormat::Thunderbird,
+        )
+        .unwrap();
         let doc = roxmltree::Document::parse(&file.contents).unwrap();
         let name = doc
             .descendants()
@@ -667,9 +696,9 @@ mod tests {
 
     #[test]
     fn mailsetup_table_in_german_has_the_same_rows() {
-        let en = settings_table_in("info@a.de", false);
-        let de = settings_table_in("info@a.de", true);
-        assert_eq!(en, settings_table("info@a.de"));
+        let en = settings_table_in(&hosted_mailcow(), "info@a.de", false);
+        let de = settings_table_in(&hosted_mailcow(), "info@a.de", true);
+        assert_eq!(en, settings_table(&hosted_mailcow(), "info@a.de"));
         assert!(de.contains("Benutzername:   info@a.de"), "{de}");
         assert!(
             de.contains("empfohlen") && de.contains("SICHERHEIT"),
@@ -684,7 +713,7 @@ mod tests {
 
     #[test]
     fn mailsetup_table_names_the_username_and_every_port() {
-        let table = settings_table("info@a.de");
+        let table = settings_table(&hosted_mailcow(), "info@a.de");
         for needle in [
             "993",
             "465",

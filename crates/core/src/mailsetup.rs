@@ -2,7 +2,7 @@
 //! client configuration files of a cached mailbox or of every mailbox of a domain (of a
 //! portal account, or of a mailcow connection named by its id).
 
-use cowdesk_model::{MailAllowance, Mailbox, Service, ServiceStatus};
+use cowdesk_model::{MailAllowance, MailClientConfig, Mailbox, Service, ServiceStatus};
 
 use crate::domains::domain_name;
 use crate::error::CoreError;
@@ -26,19 +26,29 @@ pub fn total_allowance<'a>(
         })
 }
 
-/// A value of the client settings the window may put on the clipboard: a server name or
-/// a port of the hosted mailcow as it is, else a mailbox address (checked, as it will be
-/// used). Anything else is refused, so the window cannot copy arbitrary text.
+/// A value of the client settings the window may put on the clipboard: a port of a
+/// mailcow or a server name (a host name or an IP address) as it is, else a mailbox
+/// address (checked, as it will be used). Anything else is refused, so the window cannot
+/// copy arbitrary text.
 pub fn copyable_setting(value: String) -> Result<String, CoreError> {
-    let known = mailconfig::hosted_mailcow()
+    let port = mailconfig::hosted_mailcow()
         .servers
         .iter()
-        .any(|s| s.host == value || s.port.to_string() == value);
-    if known {
+        .any(|s| s.port.to_string() == value);
+    if port || value.parse::<std::net::IpAddr>().is_ok() || domain_name(&value).is_ok() {
         Ok(value)
     } else {
         Ok(mailbox_address(&value)?.address())
     }
+}
+
+/// The server name in a mailcow connection's URL: where its mailboxes are reached by mail
+/// programs too (mailcow serves its web interface, IMAP and SMTP under one name).
+fn mail_host(url: &str) -> Result<String, CoreError> {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
+        .ok_or_else(|| CoreError::Internal(format!("a connection without a server name: {url}")))
 }
 
 /// The format of a file to save: Thunderbird or Apple (not the table).
@@ -92,6 +102,21 @@ impl Core {
         Ok(total_allowance(&services))
     }
 
+    /// How mail programs reach the mailboxes of `account_id`: a mailcow connection's own
+    /// server (a Managed mailcow, or a hosted mailcow other than Servercow's), else the
+    /// hosted mailcow (the portal's accounts, and no account at all).
+    pub async fn mail_client_config(
+        &self,
+        account_id: Option<&str>,
+    ) -> Result<MailClientConfig, CoreError> {
+        if let Some(id) = account_id {
+            if let Ok(record) = self.connection_record(id).await {
+                return Ok(mailconfig::mailcow_servers(&mail_host(&record.url)?));
+            }
+        }
+        Ok(mailconfig::hosted_mailcow())
+    }
+
     async fn mail_accounts(&self, account_id: &str) -> Result<Vec<MailAccount>, CoreError> {
         // A mailcow connection's id (a profile may have no portal account at all): the
         // mailboxes cached from that mailcow.
@@ -138,7 +163,8 @@ impl Core {
             .into_iter()
             .find(|a| a.address.address().eq_ignore_ascii_case(&wanted.address()))
             .ok_or(CoreError::NotFound)?;
-        mailconfig::mailbox_file(&account, format)
+        let config = self.mail_client_config(Some(account_id)).await?;
+        mailconfig::mailbox_file(&config, &account, format)
     }
 
     /// The configuration file of a whole domain: every cached mailbox of it.
@@ -153,7 +179,8 @@ impl Core {
         if !accounts.iter().any(|a| a.address.domain == domain) {
             return Err(CoreError::NotFound);
         }
-        mailconfig::domain_file(&domain, &accounts, format)
+        let config = self.mail_client_config(Some(account_id)).await?;
+        mailconfig::domain_file(&config, &domain, &accounts, format)
     }
 }
 
@@ -197,5 +224,38 @@ mod mailsetup_tests {
             })
         );
         assert_eq!(total_allowance(&services[2..]), None);
+    }
+
+    #[test]
+    fn mailsetup_copies_server_names_ports_and_addresses_only() {
+        for value in [
+            "hosted.mailcow.de",
+            "mail.example.de",
+            "127.0.0.1",
+            "::1",
+            "993",
+            "587",
+        ] {
+            assert_eq!(copyable_setting(value.to_owned()).unwrap(), value);
+        }
+        // An address as it will be used: the domain in lower case.
+        assert_eq!(
+            copyable_setting("Info@Example.de".to_owned()).unwrap(),
+            "Info@example.de"
+        );
+        for value in ["rm -rf /", "password: hunter2", "", "a b.de", "12345678"] {
+            assert!(copyable_setting(value.to_owned()).is_err(), "{value}");
+        }
+    }
+
+    #[test]
+    fn mailsetup_mail_host_is_the_connection_urls_server_name() {
+        assert_eq!(
+            mail_host("https://mail.example.de/").unwrap(),
+            "mail.example.de"
+        );
+        assert_eq!(mail_host("http://127.0.0.1:8080").unwrap(), "127.0.0.1");
+        assert_eq!(mail_host("http://[::1]:8443/").unwrap(), "::1");
+        assert!(mail_host("not a url").is_err());
     }
 }

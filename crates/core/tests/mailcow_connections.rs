@@ -747,7 +747,7 @@ async fn mailcow_delete_through_one_connection_leaves_no_row_in_another() {
 /// id), and only those.
 #[tokio::test]
 async fn mailcow_connection_mailbox_setup_files_come_from_its_cached_mailboxes() {
-    use cowdesk_core::mailconfig::ConfigFormat;
+    use cowdesk_core::mailconfig::{ConfigFormat, HOSTED_MAILCOW};
     let p = peer();
     let (domain, _) = p.tenant(20, 20480, 10240, PASSWORD).await;
     let anna = format!("anna@{domain}");
@@ -781,6 +781,26 @@ async fn mailcow_connection_mailbox_setup_files_come_from_its_cached_mailboxes()
         .await
         .expect("the domain's Apple profile");
     assert!(whole.contents.contains(&anna));
+
+    // A Managed mailcow's mail programs reach its own server, the one in the connection's
+    // URL, not the hosted mailcow: in the table, in both files.
+    let host = url::Url::parse(&p.url)
+        .unwrap()
+        .host_str()
+        .unwrap()
+        .to_owned();
+    let config = core.mail_client_config(Some(&id)).await.unwrap();
+    assert!(!config.servers.is_empty());
+    assert!(config.servers.iter().all(|s| s.host == host), "{config:?}");
+    for contents in [&file.contents, &whole.contents] {
+        assert!(
+            contents.contains(&host) && !contents.contains(HOSTED_MAILCOW),
+            "{contents}"
+        );
+    }
+    let portal = core.mail_client_config(None).await.unwrap();
+    assert!(portal.servers.iter().all(|s| s.host == HOSTED_MAILCOW));
+
     let missing = core
         .mailbox_config_file(&id, &format!("nobody@{domain}"), ConfigFormat::Thunderbird)
         .await

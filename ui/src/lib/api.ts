@@ -75,7 +75,7 @@ export const api = {
   mailboxEntryWindow: (query: MailboxEntryQuery, window: Window) =>
     invoke<Windowed<MailboxEntry>>("mailbox_entry_window", { query, window }),
   mailcowSummary: () => invoke<MailcowSummary>("mailcow_summary"),
-  mailClientConfig: () => invoke<MailClientConfig>("mail_client_config"),
+  mailClientConfig: (accountId: string | null = null) => invoke<MailClientConfig>("mail_client_config", { accountId }),
   syncNow: () => invoke<SyncOutcome[]>("sync_now"),
   listAlerts: () => invoke<Alert[]>("list_alerts"),
   alertCounts: () => invoke<AlertCounts>("alert_counts"),

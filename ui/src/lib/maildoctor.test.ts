@@ -69,6 +69,17 @@ describe("maildoctor form", () => {
     });
   });
 
+  it("starts on a Managed mailcow's own server, and its defaults stay that server", () => {
+    forgetRememberedForms();
+    const f = formFor("anna@example.test", "mail.example.test");
+    expect([f.server, f.imapTls, f.smtpTls]).toEqual(["mail.example.test", "993", "465"]);
+    expect(advancedChanged(f, "mail.example.test")).toBe(false);
+    expect(advancedChanged(f)).toBe(true);
+    f.server = "other.example.test";
+    resetAdvanced(f, "mail.example.test");
+    expect(f.server).toBe("mail.example.test");
+  });
+
   it("reads ports as whole numbers from 1 to 65535 only", () => {
     expect(parsePort(" 993 ")).toBe(993);
     expect(parsePort("65535")).toBe(65535);

@@ -49,7 +49,9 @@ export type FieldErrors = Partial<Record<FormField, MessageKey>>;
 
 export const PORT_FIELDS = ["imapTls", "imapStarttls", "smtpTls", "smtpStarttls"] as const;
 
-export function defaultForm(): DoctorForm {
+/** The form's starting values: the hosted mailcow's ports on `server` (a Managed
+ * mailcow's own name, or the hosted mailcow's). */
+export function defaultForm(server: string = HOSTED.server): DoctorForm {
   return {
     password: "",
     keep: false,
@@ -60,18 +62,20 @@ export function defaultForm(): DoctorForm {
     auth: "",
     caFile: "",
     ...HOSTED,
+    server,
   };
 }
 
-/** Server and ports back to the hosted mailcow's; the CA file emptied. */
-export function resetAdvanced(form: DoctorForm): void {
-  Object.assign(form, HOSTED, { caFile: "" });
+/** Server and ports back to the defaults (`server`, the hosted mailcow's ports); the CA
+ * file emptied. */
+export function resetAdvanced(form: DoctorForm, server: string = HOSTED.server): void {
+  Object.assign(form, HOSTED, { server, caFile: "" });
 }
 
-/** Whether the advanced values differ from the hosted mailcow's (the section then opens). */
-export function advancedChanged(form: DoctorForm): boolean {
+/** Whether the advanced values differ from the defaults (the section then opens). */
+export function advancedChanged(form: DoctorForm, server: string = HOSTED.server): boolean {
   return (
-    form.server.trim() !== HOSTED.server ||
+    form.server.trim() !== server ||
     PORT_FIELDS.some((f) => form[f].trim() !== HOSTED[f]) ||
     form.caFile.trim() !== ""
   );
@@ -359,9 +363,9 @@ export function mergeUsage(report: MailDoctorReport, usage: MailDoctorReport): M
 // doctor opened again for the same address has its server, ports and settings back.
 const remembered = new Map<string, Omit<DoctorForm, "password">>();
 
-export function formFor(address: string): DoctorForm {
+export function formFor(address: string, server: string = HOSTED.server): DoctorForm {
   const kept = remembered.get(address.trim().toLowerCase());
-  return { ...defaultForm(), ...kept, password: "" };
+  return { ...defaultForm(server), ...kept, password: "" };
 }
 
 export function rememberForm(address: string, form: DoctorForm): void {

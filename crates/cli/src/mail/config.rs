@@ -3,7 +3,9 @@
 //! profile (no password inside).
 
 use clap::{Args, ValueEnum};
-use cowdesk_core::mailconfig::{mailbox_file, settings_table_in, ConfigFormat, MailAccount};
+use cowdesk_core::mailconfig::{
+    hosted_mailcow, mailbox_file, settings_table_in, ConfigFormat, MailAccount,
+};
 use cowdesk_core::model::ErrorInfo;
 
 use crate::lang::Lang;
@@ -37,13 +39,19 @@ fn mail_config(address: &str, format: MailFormat, lang: Lang) -> Result<String, 
         MailFormat::Thunderbird => ConfigFormat::Thunderbird,
         MailFormat::Apple => ConfigFormat::Apple,
         // The table is for reading, so it is in the reader's language.
-        MailFormat::Table => return Ok(settings_table_in(&address.address(), lang == Lang::De)),
+        MailFormat::Table => {
+            return Ok(settings_table_in(
+                &hosted_mailcow(),
+                &address.address(),
+                lang == Lang::De,
+            ))
+        }
     };
     let account = MailAccount {
         address,
         name: String::new(),
     };
-    mailbox_file(&account, format)
+    mailbox_file(&hosted_mailcow(), &account, format)
         .map(|file| file.contents)
         .map_err(|e| e.info())
 }
