@@ -437,21 +437,15 @@ fn billing_e2e_contracts_settings_and_role_limits() {
         serde_json::from_value(texts).map_err(|e| e.to_string())
     };
     let mut expected = chip_texts().expect("the chips");
-    // Each separator turns the text before it into one chip. Each address is in the field
-    // before its separator is typed: typed in one go under heavy load, one address was
-    // seen split into two chips (twice), as if the separator's key event had come before
-    // the text typed just before it.
-    let field_text = || -> Result<String, String> {
-        let value =
-            d.execute("return document.querySelector('[data-testid=email-input]').value")?;
-        Ok(value.as_str().unwrap_or_default().to_owned())
-    };
+    // Each separator turns the text before it into one chip. The address goes into the
+    // field in one step, as a paste would, and only the separator is typed: the field
+    // also makes a chip of its text when it loses the focus (as it should when the user
+    // clicks elsewhere), and under Xvfb, with no window manager, a window that another
+    // test of this binary opens takes the focus. Typed key by key, an address was split
+    // into two chips that way three times in full runs ("kein" + "-at", and
+    // "steuer@kanzlei.examp" with "le" left in the field).
     for address in ["steuer@kanzlei.example", "kein-at"] {
-        d.send_keys(&input, address).expect("type");
-        wait_until(PATIENCE, "the address in the field", || {
-            Ok((field_text()? == address).then_some(()))
-        })
-        .unwrap_or_else(|err| panic!("{err}: the field holds {:?}", field_text()));
+        set_value(d, "[data-testid=email-input]", address);
         d.send_keys(&input, ";").expect("type the separator");
         expected.push(address.to_owned());
         let typed = wait_until(PATIENCE, "one chip per typed address", || {
