@@ -77,6 +77,44 @@ fn cli_mailsetup_prints_the_table() {
 }
 
 #[test]
+fn cli_mailsetup_names_a_managed_mailcows_own_server() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        cowdesk(data_dir.path())
+            .args(["mail", "config", "info@a.de"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let table = stdout_of(&run(&["--server", "Mail.Example.DE"]));
+    assert!(
+        table.contains("mail.example.de") && !table.contains("hosted.mailcow.de"),
+        "{table}"
+    );
+    let xml = stdout_of(&run(&[
+        "--server",
+        "mail.example.de",
+        "--format",
+        "thunderbird",
+    ]));
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let hosts: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("hostname"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(hosts, ["mail.example.de"; 4]);
+    let profile = stdout_of(&run(&["--server", "192.0.2.7", "--format", "apple"]));
+    assert!(profile.contains("192.0.2.7") && !profile.contains("hosted.mailcow.de"));
+
+    let refused = run(&["--server", "not a host"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(refused.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("not a server name"), "{stderr}");
+}
+
+#[test]
 fn cli_mailsetup_names_the_forbidden_character() {
     let output = mail_config("max+news@a.de", "table");
     assert_eq!(output.status.code(), Some(1));

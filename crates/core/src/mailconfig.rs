@@ -13,6 +13,22 @@ pub fn hosted_mailcow() -> MailClientConfig {
     mailcow_servers(HOSTED_MAILCOW)
 }
 
+/// A mail server's name as typed: a host name (letters, digits, hyphens and dots, as a
+/// domain) or an IP address.
+pub fn server_name(value: &str) -> Result<String, CoreError> {
+    let value = value.trim();
+    if value.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(value.to_owned());
+    }
+    crate::domains::domain_name(value).map_err(|_| {
+        CoreError::field(
+            "server",
+            "This is not a server name such as mail.example.de.",
+            "Das ist kein Servername wie mail.example.de.",
+        )
+    })
+}
+
 /// A mailcow's IMAP and SMTP on `host`, with the ports every mailcow uses.
 pub fn mailcow_servers(host: &str) -> MailClientConfig {
     let server = |protocol, port, security, recommended| MailServerSetting {

@@ -35,7 +35,7 @@ pub fn copyable_setting(value: String) -> Result<String, CoreError> {
         .servers
         .iter()
         .any(|s| s.port.to_string() == value);
-    if port || value.parse::<std::net::IpAddr>().is_ok() || domain_name(&value).is_ok() {
+    if port || mailconfig::server_name(&value).is_ok() {
         Ok(value)
     } else {
         Ok(mailbox_address(&value)?.address())
