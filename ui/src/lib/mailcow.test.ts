@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Connection } from "./bindings/Connection";
 import type { MailboxEntry } from "./bindings/MailboxEntry";
 import type { MailcowDomainEntry } from "./bindings/MailcowDomainEntry";
-import { changeBlock, connectionLabel, defaultQuotaMib, domainFull, mailServerOf, nearlyFull, parseTargets, quotaLimit, quotaProblem, MIB } from "./mailcow";
+import { changeBlock, connectionLabel, defaultQuotaMib, domainFull, nearlyFull, parseTargets, quotaLimit, quotaProblem, MIB } from "./mailcow";
 
 const domain: MailcowDomainEntry = {
   connection_id: "mailcow-aa",
@@ -56,16 +56,5 @@ describe("mailcow form rules", () => {
     expect(changeBlock(mailbox("a@x", 1, null), connections)).toBe("portalOnly");
     expect(connectionLabel({ user: null, url: "https://mail.example.test/" }, "API key")).toBe("API key · mail.example.test");
     expect(connectionLabel({ user: "anna@example.test", url: "https://hosted.mailcow.de" }, "API key")).toBe("anna@example.test · hosted.mailcow.de");
-  });
-
-  it("mailcow rows are reached at their connection's server, rows the portal reports at the hosted mailcow", () => {
-    const managed = connection("mailcow-rw", "read_write");
-    const peer = { ...connection("mailcow-peer", "read_write"), url: "http://[::1]:8443/" };
-    const hosted = "hosted.mailcow.de";
-    expect(mailServerOf(mailbox("a@x", 1, "mailcow-rw"), [managed], hosted)).toBe("mail.example.test");
-    expect(mailServerOf(mailbox("a@x", 1, "mailcow-peer"), [peer], hosted)).toBe("::1");
-    expect(mailServerOf({ ...mailbox("a@x", 1, "mailcow-rw"), account_id: "acc-100001" }, [managed], hosted)).toBe(hosted);
-    expect(mailServerOf(mailbox("a@x", 1, null), [managed], hosted)).toBe(hosted);
-    expect(mailServerOf(mailbox("a@x", 1, "mailcow-gone"), [managed], hosted)).toBe(hosted);
   });
 });

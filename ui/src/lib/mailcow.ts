@@ -103,20 +103,6 @@ export function changeBlock(entry: Pick<MailboxEntry, "connection_id">, connecti
   return null;
 }
 
-/** The server a row's mailbox is reached at, as the core's setup files name it: a
- * mailcow connection's own (a Managed mailcow), the hosted mailcow where the portal
- * preview reports the mailbox. */
-export function mailServerOf(entry: Pick<MailboxEntry, "account_id" | "connection_id">, connections: Connection[], hosted: string): string {
-  if (entry.account_id) return hosted;
-  const url = connections.find((c) => c.id === entry.connection_id)?.url;
-  if (!url) return hosted;
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, "") || hosted;
-  } catch {
-    return hosted;
-  }
-}
-
 /** The alias targets from what was typed: split at commas, blanks and new lines. */
 export function parseTargets(text: string): string[] {
   return text

@@ -49,8 +49,12 @@ describe("mailcow mailboxes view", () => {
         case "mailcow_domains":
         case "mailcow_aliases":
           return [];
-        case "mail_client_config":
-          return { servers: [] };
+        case "mail_client_config": {
+          // A mailcow connection's own server; the hosted mailcow for a portal account.
+          const managed = (args as { accountId: string | null }).accountId === "mailcow-0a0b";
+          const host = managed ? "mail.example.test" : "hosted.mailcow.de";
+          return { servers: [{ protocol: "imap", host, port: 993, security: "tls", recommended: true }], username_rule: "", authentication: "password" };
+        }
         case "export_mail_config":
           return "/home/anna/Downloads/config.xml";
         default:
@@ -98,9 +102,17 @@ describe("mailcow mailboxes view", () => {
     flushSync();
     await until(() => q("[data-testid=mail-doctor]") !== null);
     expect(q("[data-testid=mail-doctor]")?.dataset.address).toBe("old@portal.test");
+    expect((q("[data-testid=md-server]") as HTMLInputElement).value).toBe("hosted.mailcow.de");
     expect(q("[data-testid=mailcow-mailboxes]")).toBeNull();
     q("[data-testid=md-back]")?.click();
     await until(() => q("[data-testid=mailcow-mailboxes]") !== null);
+
+    // A mailcow row's doctor starts on its connection's own server.
+    inRow("anna@example.test", "mcx-doctor")?.click();
+    flushSync();
+    await until(() => q("[data-testid=mail-doctor]") !== null);
+    expect((q("[data-testid=md-server]") as HTMLInputElement).value).toBe("mail.example.test");
+    expect(calls.filter(([c]) => c === "mail_client_config").at(-1)?.[1]).toMatchObject({ accountId: "mailcow-0a0b" });
     unmount(view);
   });
 
