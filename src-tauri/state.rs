@@ -36,6 +36,9 @@ pub struct AppState {
     /// Closing the window keeps cowdesk running in the tray.
     keep_running: AtomicBool,
     tray_available: AtomicBool,
+    /// The stored sign-in's restore (a keyring read over D-Bus), started with the process
+    /// so that it runs while WebKit starts rather than after the page first asks for it.
+    early_resume: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 struct Active {
@@ -56,10 +59,20 @@ impl AppState {
             .setting(KEEP_RUNNING)
             .await?
             .is_none_or(|v| v == "true");
+        let core = Arc::new(core);
+        // With `--demo` the window signs in to a fresh sandbox instead.
+        let early_resume = (!start_in_demo).then(|| {
+            let core = core.clone();
+            // Its outcome is not kept: `resume` asks again, and finds the session restored
+            // (or the same reason it could not be).
+            tokio::spawn(async move {
+                let _ = core.resume().await;
+            })
+        });
         Ok(AppState {
             data_dir,
             active: RwLock::new(Active {
-                core: Arc::new(core),
+                core,
                 sandbox: None,
             }),
             sync_gate: Mutex::new(()),
@@ -70,6 +83,7 @@ impl AppState {
             navigation: std::sync::Mutex::new(None),
             keep_running: AtomicBool::new(keep_running),
             tray_available: AtomicBool::new(false),
+            early_resume: std::sync::Mutex::new(early_resume),
         })
     }
 
@@ -147,6 +161,14 @@ impl AppState {
     pub async fn resume(&self) -> Result<Option<LoginInfo>, ErrorInfo> {
         if self.start_in_demo && self.active.read().await.sandbox.is_none() {
             return self.start_demo().await.map(Some);
+        }
+        let early = self
+            .early_resume
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(early) = early {
+            let _ = early.await;
         }
         Ok(self.core().await.resume().await?)
     }
