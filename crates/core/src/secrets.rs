@@ -5,6 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+#[cfg(target_os = "linux")]
+mod secret_service;
+
 /// The keyring "service" every cowdesk entry is filed under.
 const SERVICE: &str = "cowdesk";
 
@@ -25,20 +28,50 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, key: &str) -> Result<(), SecretsError>;
 }
 
-/// The OS keyring through the `keyring` crate.
-#[derive(Debug, Default)]
-pub struct KeyringSecretStore;
+/// The OS keyring: on Linux the Secret Service with one session per process (see
+/// secrets/secret_service.rs), elsewhere the Keychain or Credential Manager through the
+/// `keyring` crate.
+#[derive(Default)]
+pub struct KeyringSecretStore {
+    #[cfg(target_os = "linux")]
+    session: secret_service::SessionKeyring,
+}
+
+impl std::fmt::Debug for KeyringSecretStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyringSecretStore")
+    }
+}
 
 impl KeyringSecretStore {
     pub fn new() -> KeyringSecretStore {
-        KeyringSecretStore
+        KeyringSecretStore::default()
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl SecretStore for KeyringSecretStore {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretsError> {
+        self.session.get(key)
     }
 
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretsError> {
+        self.session.set(key, value)
+    }
+
+    fn delete(&self, key: &str) -> Result<(), SecretsError> {
+        self.session.delete(key)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+impl KeyringSecretStore {
     fn entry(key: &str) -> Result<keyring::Entry, SecretsError> {
         keyring::Entry::new(SERVICE, key).map_err(map_keyring_error)
     }
 }
 
+#[cfg(not(target_os = "linux"))]
 impl SecretStore for KeyringSecretStore {
     fn get(&self, key: &str) -> Result<Option<String>, SecretsError> {
         match Self::entry(key)?.get_password() {
@@ -62,6 +95,7 @@ impl SecretStore for KeyringSecretStore {
     }
 }
 
+#[cfg(not(target_os = "linux"))]
 /// "No keyring" is something the user can fix, and the UI says how; anything else is a
 /// plain failure. The messages carry no secret values.
 fn map_keyring_error(err: keyring::Error) -> SecretsError {

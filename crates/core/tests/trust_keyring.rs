@@ -207,3 +207,43 @@ async fn trust_sign_out_leak_scan_of_keyring_and_profile_folder() {
     }
     sandbox.shutdown().await;
 }
+
+/// The Secret Service store keeps one session per process instead of `keyring`'s one per
+/// call; a sign-in stored by a version that used `keyring` must still be found, and the
+/// other way round, with one entry per key.
+#[test]
+fn perf_keyring_session_store_shares_entries_with_the_keyring_crate() {
+    let store = keyring();
+    let key = "cowdesk-test:shared-entry";
+    let written_by_keyring = keyring::Entry::new("cowdesk", key).unwrap();
+    let _ = written_by_keyring.delete_credential();
+
+    written_by_keyring.set_password("from keyring").unwrap();
+    assert_eq!(store.get(key).unwrap().as_deref(), Some("from keyring"));
+
+    // Replaced in place: `keyring` still finds exactly one entry (two would be ambiguous).
+    store.set(key, "from the session").unwrap();
+    assert_eq!(
+        written_by_keyring.get_password().unwrap(),
+        "from the session"
+    );
+    store.set(key, "again").unwrap();
+    assert_eq!(written_by_keyring.get_password().unwrap(), "again");
+
+    store.delete(key).unwrap();
+    assert!(matches!(
+        written_by_keyring.get_password(),
+        Err(keyring::Error::NoEntry)
+    ));
+    assert_eq!(store.get(key).unwrap(), None);
+    store.delete(key).unwrap();
+
+    // An entry the store creates is one `keyring` reads.
+    store.set(key, "created by the session").unwrap();
+    assert_eq!(
+        written_by_keyring.get_password().unwrap(),
+        "created by the session"
+    );
+    written_by_keyring.delete_credential().unwrap();
+    assert_eq!(store.get(key).unwrap(), None);
+}
