@@ -115,6 +115,7 @@ async fn reconcile(
     };
     let mut report = LedgerReport::default();
     let mut supported = HashSet::new();
+    let mut new_alerts = Vec::new();
     for finding in findings {
         let key = (
             finding.rule.as_str(),
@@ -125,7 +126,7 @@ async fn reconcile(
         match known.get(&key) {
             None => {
                 if announce {
-                    insert(conn, account_id, finding, delivery, &stamp).await?;
+                    new_alerts.push(finding);
                     if backfill {
                         report.backfilled += 1;
                     } else {
@@ -148,6 +149,7 @@ async fn reconcile(
             }
         }
     }
+    insert(conn, account_id, &new_alerts, delivery, &stamp).await?;
     for row in &rows {
         let in_scope = rule(&row.rule).is_ok_and(|r| scope.covers(r, &row.object));
         if !row.resolved && in_scope && !supported.contains(&row.id) {
@@ -167,32 +169,47 @@ fn same_words(row: &Known, f: &Finding) -> Result<bool, CoreError> {
         && row.body_de == f.texts.body_de)
 }
 
+/// New alerts in one statement, in the findings' order (an account's first sync backfills
+/// hundreds: one round trip each was most of the ledger's time).
 async fn insert(
     conn: &mut SqliteConnection,
     account_id: &str,
-    f: &Finding,
+    findings: &[&Finding],
     delivery: AlertDelivery,
     stamp: &str,
 ) -> Result<(), CoreError> {
-    let (rule, severity, delivery) = (f.rule.as_str(), name_of(&f.severity)?, name_of(&delivery)?);
-    let resolved_at = (!f.holds).then_some(stamp);
-    sqlx::query!(
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let rows = findings
+        .iter()
+        .map(|f| {
+            Ok(serde_json::json!([
+                f.rule.as_str(),
+                f.object,
+                f.state,
+                name_of(&f.severity)?,
+                f.texts.title,
+                f.texts.title_de,
+                f.texts.body,
+                f.texts.body_de,
+                (!f.holds).then_some(stamp),
+            ]))
+        })
+        .collect::<Result<Vec<_>, CoreError>>()?;
+    let rows = serde_json::to_string(&rows).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let delivery = name_of(&delivery)?;
+    sqlx::query(
         "INSERT INTO alerts (account_id, rule, object, state, severity, title, title_de, body,
              body_de, created_at, resolved_at, delivery)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        account_id,
-        rule,
-        f.object,
-        f.state,
-        severity,
-        f.texts.title,
-        f.texts.title_de,
-        f.texts.body,
-        f.texts.body_de,
-        stamp,
-        resolved_at,
-        delivery
+         SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5,
+             value->>6, value->>7, ?2, value->>8, ?3
+         FROM json_each(?4) ORDER BY key",
     )
+    .bind(account_id)
+    .bind(stamp)
+    .bind(delivery)
+    .bind(rows)
     .execute(&mut *conn)
     .await?;
     Ok(())
