@@ -394,18 +394,38 @@ impl HttpPortal {
             Fetched::Unchanged => return Ok(Fetched::Unchanged),
             Fetched::Fresh { value, etag } => (value, etag),
         };
+        // The pages are numbered one after another: the next page is asked for while this
+        // one is read. A guess the page's own `next_page` does not confirm is dropped.
+        let pages = page_count(&page);
         let mut items = Vec::new();
+        let mut ahead: Option<(u32, Result<Response, CoreError>)> = None;
         loop {
             items.append(&mut page.items);
             let Some(next) = page.next_page else { break };
-            let response = self
-                .authed(Method::GET, &page_path(path, next), |r| r)
-                .await?;
+            let response = match ahead.take() {
+                Some((guess, response)) if guess == next => response?,
+                _ => {
+                    self.authed(Method::GET, &page_path(path, next), |r| r)
+                        .await?
+                }
+            };
             if response_etag(response.headers()) != etag {
                 // Changed between pages: keep no ETag, so the next sync fetches it whole.
                 etag = None;
             }
-            page = ok_json(response).await?;
+            let guess = next.saturating_add(1);
+            if guess <= pages {
+                // The request first, so it is on its way before the reading starts.
+                let guessed_path = page_path(path, guess);
+                let (early, read) = tokio::join!(
+                    self.authed(Method::GET, &guessed_path, |r| r),
+                    ok_json::<Page<T>>(response)
+                );
+                ahead = Some((guess, early));
+                page = read?;
+            } else {
+                page = ok_json(response).await?;
+            }
         }
         Ok(Fetched::Fresh { value: items, etag })
     }
@@ -444,6 +464,12 @@ pub(crate) fn account_path(account_id: &str, rest: &str) -> String {
 /// One path segment, percent-encoded.
 pub(crate) fn segment(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// How many pages the first page says there are (a guess for asking ahead, never a limit).
+fn page_count<T>(first: &Page<T>) -> u32 {
+    let per_page = u64::from(first.per_page.max(1));
+    u32::try_from(first.total.div_ceil(per_page)).unwrap_or(u32::MAX)
 }
 
 fn page_path(path: &str, page: u32) -> String {
