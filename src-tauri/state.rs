@@ -38,8 +38,12 @@ pub struct AppState {
     tray_available: AtomicBool,
     /// The stored sign-in's restore (a keyring read over D-Bus), started with the process
     /// so that it runs while WebKit starts rather than after the page first asks for it.
-    early_resume: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    early_resume: std::sync::Mutex<Option<EarlyResume>>,
 }
+
+/// The first restore's answer, which the page's first question takes: asking the keyring
+/// twice would show a locked keyring's unlock prompt twice.
+type EarlyResume = tokio::task::JoinHandle<Result<Option<LoginInfo>, CoreError>>;
 
 struct Active {
     core: Arc<Core>,
@@ -63,11 +67,7 @@ impl AppState {
         // With `--demo` the window signs in to a fresh sandbox instead.
         let early_resume = (!start_in_demo).then(|| {
             let core = core.clone();
-            // Its outcome is not kept: `resume` asks again, and finds the session restored
-            // (or the same reason it could not be).
-            tokio::spawn(async move {
-                let _ = core.resume().await;
-            })
+            tokio::spawn(async move { core.resume().await })
         });
         Ok(AppState {
             data_dir,
@@ -168,7 +168,10 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
             .take();
         if let Some(early) = early {
-            let _ = early.await;
+            // A task that panicked has no answer: ask again below.
+            if let Ok(answer) = early.await {
+                return Ok(answer?);
+            }
         }
         Ok(self.core().await.resume().await?)
     }
