@@ -9,6 +9,7 @@ import type { LoginInfo } from "./bindings/LoginInfo";
 import type { ServerText } from "./bindings/ServerText";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
 import { locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
+import { views } from "./lazy";
 
 export type View =
   | "dashboard"
@@ -138,6 +139,9 @@ export async function boot(): Promise<void> {
     } else if (app.connections.length > 0) {
       await enterConnections();
     } else {
+      // The sign-in form is a chunk of its own: loaded before the window is shown, so the
+      // first screen is the form and not a placeholder. Should it fail, the view says so.
+      await views.login().catch(() => {});
       app.phase = "login";
     }
   } catch (err) {
