@@ -15,7 +15,8 @@ use cowdesk_core::secrets::MemorySecretStore;
 use cowdesk_core::session::Core;
 
 const RUNS: usize = 5;
-const OWN: &str = "acc-100001";
+/// The sandbox's own account, the large one in the bench's profile.
+const OWN: &str = cowdesk_sandbox::DEMO_OWN_ACCOUNT;
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
