@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
+import "./node-compat";
 
 export default defineConfig(({ mode }) => ({
   plugins: [svelte()],
