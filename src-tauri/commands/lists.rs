@@ -41,8 +41,9 @@ pub async fn mailbox_position(
 ) -> CmdResult<Option<u32>> {
     let account_id = input::account_id(&account_id)?;
     search(&query.search)?;
+    let address = validate::row_key(&address, "address")?;
     let core = state.core().await;
-    core.mailbox_position(account_id, &query, &address)
+    core.mailbox_position(account_id, &query, address)
         .await
         .map_err(Into::into)
 }
@@ -123,8 +124,9 @@ pub async fn domain_position(
 ) -> CmdResult<Option<u32>> {
     let account_id = input::account_id(&account_id)?;
     search(&query.search)?;
+    let name = validate::row_key(&name, "name")?;
     let core = state.core().await;
-    core.domain_position(account_id, &query, &name)
+    core.domain_position(account_id, &query, name)
         .await
         .map_err(Into::into)
 }

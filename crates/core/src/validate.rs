@@ -11,7 +11,9 @@ pub mod sepa;
 pub mod signin;
 pub mod support;
 
-pub use ids::{account_id, is_id, is_reference, is_secret_id, mandate_id, reference, ticket_id};
+pub use ids::{
+    account_id, is_id, is_reference, is_secret_id, mandate_id, reference, row_key, ticket_id,
+};
 pub use mailbox::{mailbox_address, MailboxAddress};
 
 const MAX_EMAIL: usize = 254;

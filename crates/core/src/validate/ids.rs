@@ -96,6 +96,27 @@ pub fn account_id(value: &str) -> Result<&str, CoreError> {
     }
 }
 
+/// The longest key of a cached row a lookup accepts (an e-mail address's limit).
+pub const MAX_ROW_KEY: usize = 320;
+
+/// The key of a cached row to look up (a mailbox address, a domain name): 1 to 320
+/// characters, no control characters; or a form error on `field`. Only compared with the
+/// cache's keys, never put into a path or a file name.
+pub fn row_key<'a>(value: &'a str, field: &str) -> Result<&'a str, CoreError> {
+    let ok = !value.is_empty()
+        && value.chars().count() <= MAX_ROW_KEY
+        && !value.chars().any(char::is_control);
+    if ok {
+        Ok(value)
+    } else {
+        Err(CoreError::field(
+            field,
+            "This entry is not valid.",
+            "Dieser Eintrag ist ungültig.",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +133,17 @@ mod tests {
         assert!(account_id("acc-1").is_ok());
         let err = account_id("acc 1").unwrap_err().info();
         assert!(err.fields.contains_key("accountId"));
+    }
+
+    #[test]
+    fn row_keys_are_bounded_and_free_of_control_characters() {
+        assert!(row_key("info@mueller-webdesign.de", "address").is_ok());
+        assert!(row_key("bäckerei-schmidt.de", "name").is_ok());
+        assert!(row_key(&"ä".repeat(MAX_ROW_KEY), "name").is_ok());
+        for bad in ["", "a\nb", "a\u{0}b", &"a".repeat(MAX_ROW_KEY + 1)] {
+            let err = row_key(bad, "address").unwrap_err().info();
+            assert!(err.fields.contains_key("address"), "{bad:?}");
+        }
     }
 
     #[test]
