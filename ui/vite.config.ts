@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
-import "./node-compat";
+import "./node-compat.ts";
 
 export default defineConfig(({ mode }) => ({
   plugins: [svelte()],
