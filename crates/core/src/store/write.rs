@@ -138,13 +138,13 @@ pub(crate) struct Written<T> {
     pub duplicates: usize,
 }
 
-fn json_array_of(parts: impl Iterator<Item = Vec<u8>>) -> String {
+fn json_array_of<'a>(parts: impl Iterator<Item = &'a [u8]>) -> String {
     let mut out = Vec::from(*b"[");
     for (i, part) in parts.enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend(part);
+        out.extend_from_slice(part);
     }
     out.push(b']');
     // Every part is serde_json output, hence UTF-8.
@@ -189,7 +189,7 @@ pub(crate) async fn write_rows<T: Synced>(
         .iter()
         .map(|i| cells_of(*i))
         .collect::<Result<_, _>>()?;
-    let incoming = json_array_of(cells.iter().cloned());
+    let incoming = json_array_of(cells.iter().map(Vec::as_slice));
 
     let cached: i64 = sqlx::query_scalar(&sql.count)
         .bind(account_id)
@@ -264,7 +264,7 @@ pub(crate) async fn write_rows<T: Synced>(
         let rows = if write.len() == unique.len() {
             incoming
         } else {
-            json_array_of(write.iter().map(|i| cells[*i].clone()))
+            json_array_of(write.iter().map(|i| cells[*i].as_slice()))
         };
         sqlx::query(&sql.upsert)
             .bind(account_id)
