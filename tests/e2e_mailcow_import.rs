@@ -379,11 +379,20 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
         &format!("[data-testid=mailbox-setup][data-address='{anna}']"),
     );
     // The mailbox is reached at the connection's own server, not at the hosted mailcow.
+    // The table fills in when the core has answered for the connection, after the dialog.
+    wait_for(
+        d,
+        PATIENCE,
+        "[data-testid=mailbox-setup] [data-testid=mail-server-row]",
+    );
     let server = host_of(&p.url);
     let server = server
         .rsplit_once(':')
         .map_or(server.as_str(), |(host, _)| host);
-    let table = text_of(d, "[data-testid=mail-server-row]");
+    let table = text_of(
+        d,
+        "[data-testid=mailbox-setup] [data-testid=mail-server-row]",
+    );
     assert!(
         table.contains(server) && !table.contains("hosted.mailcow.de"),
         "the setup names {server}: {table}"
