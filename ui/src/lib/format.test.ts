@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, bytes, date, dateTime, daysUntil, money, percent, percentText } from "./format";
+import { ago, bytes, date, dateFormat, dateTime, daysUntil, money, numberFormat, percent, percentText, time } from "./format";
 
 // Intl may use a narrow no-break space; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
@@ -23,6 +23,28 @@ describe("format", () => {
     expect(plain(dateTime(instant, "de-DE"))).toContain(hhmm);
     expect(plain(dateTime(instant, "en-GB"))).toContain(hhmm);
     expect(plain(dateTime(instant, "en-GB"))).toContain("2026");
+  });
+
+  it("formats the time of day", () => {
+    const instant = "2026-11-25T08:05:00Z";
+    const local = new Date(instant);
+    const hhmm = `${String(local.getHours()).padStart(2, "0")}:${String(local.getMinutes()).padStart(2, "0")}`;
+    expect(plain(time(instant, "de-DE"))).toBe(hhmm);
+    expect(plain(time(instant, "en-GB"))).toBe(hhmm);
+  });
+
+  it("builds each formatter once per locale and options, and keeps them apart", () => {
+    const medium = dateFormat("de-DE", { dateStyle: "medium" });
+    expect(dateFormat("de-DE", { dateStyle: "medium" })).toBe(medium);
+    expect(dateFormat("en-GB", { dateStyle: "medium" })).not.toBe(medium);
+    expect(dateFormat("de-DE", { dateStyle: "long" })).not.toBe(medium);
+    const euros = numberFormat("de-DE", { style: "currency", currency: "EUR" });
+    expect(numberFormat("de-DE", { style: "currency", currency: "EUR" })).toBe(euros);
+    expect(numberFormat("de-DE", { style: "currency", currency: "CHF" })).not.toBe(euros);
+    expect(numberFormat("de-DE")).not.toBe(euros);
+    // A cached formatter formats as a new one would, in either order of first use.
+    expect(plain(money(123456, "EUR", "de-DE"))).toBe("1.234,56 €");
+    expect(plain(money(123456, "CHF", "de-DE"))).toBe("1.234,56 CHF");
   });
 
   it("counts whole days", () => {

@@ -13,7 +13,7 @@ import type { SupportField } from "./bindings/SupportField";
 import type { SupportForm } from "./bindings/SupportForm";
 import type { SupportGuardHit } from "./bindings/SupportGuardHit";
 import type { SupportSelection } from "./bindings/SupportSelection";
-import { date, money } from "./format";
+import { date, dateFormat, money } from "./format";
 import { intlLocale, locale, t, tOr, type MessageKey } from "./i18n.svelte";
 import { statusLabel } from "./labels";
 
@@ -209,7 +209,7 @@ export function reasonText(explanation: BounceExplanation): string {
 /** A mail's `Date:` header in the UI's format, or as written when it cannot be read. */
 export function mailDate(value: string): string {
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(ms);
+  return Number.isNaN(ms) ? value : dateFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(ms);
 }
 
 export function explanationText(explanation: BounceExplanation): string {
