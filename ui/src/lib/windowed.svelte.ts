@@ -36,7 +36,6 @@ export class WindowedList<T> {
   matching = $state(0);
   total = $state(0);
   permitted = $state(true);
-  lastSynced = $state<string | null>(null);
   /** True once the current query's first answer is in. */
   ready = $state(false);
   /** Whose rows these are (an account id, or "" for the profile's merged list): a view
@@ -113,7 +112,6 @@ export class WindowedList<T> {
       this.matching = answer.matching;
       this.total = answer.total;
       this.permitted = answer.permitted;
-      this.lastSynced = answer.last_synced;
       this.error = null;
       this.ready = true;
     } catch (err) {
