@@ -14,9 +14,21 @@ mod tray;
 mod window;
 
 use cowdesk_core::window_args;
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 pub use state::AppState;
+
+/// When `main_entry` began: the start's milestones are logged against it
+/// (`COWDESK_LOG=cowdesk::start=debug`), so what the first paint waits on can be read
+/// from one run.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Logs a milestone of the start with the milliseconds since `main_entry` began.
+pub(crate) fn start_milestone(what: &str) {
+    if let Some(started) = STARTED.get() {
+        tracing::debug!(target: "cowdesk::start", "{what} at {} ms", started.elapsed().as_millis());
+    }
+}
 
 /// Registers plugins, commands and state on a builder. Tests pass
 /// `tauri::test::mock_builder()` here; the app passes `tauri::Builder::default()`.
@@ -32,11 +44,22 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         .manage(cowdesk_core::maildoctor::PendingTrash::default())
         .manage(cowdesk_core::support::SupportSession::default())
         .manage(cowdesk_core::support::HeldLink::default())
-        .invoke_handler(commands::handler())
+        .invoke_handler({
+            let handler = commands::handler();
+            move |invoke| {
+                // The command's name only: its arguments may carry secrets.
+                start_milestone(invoke.message.command());
+                handler(invoke)
+            }
+        })
         .on_window_event(window::on_window_event)
         .setup(|app| {
-            if let Err(err) = tray::create(app.handle()) {
-                tracing::info!("no tray icon: {err}");
+            start_milestone("setup");
+            // Hidden, the tray is the only way to the window: at once. Visible, it comes
+            // when the window first has the focus (window.rs), so that its set-up does not
+            // hold up the main thread the page's load and the window's showing run on.
+            if app.state::<AppState>().start_hidden() {
+                tray::create_once(app.handle());
             }
             background::start(app.handle());
             window::show_when_painted(app.handle());
@@ -46,6 +69,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
 
 /// Entry point of the window binary.
 pub fn main_entry() -> i32 {
+    STARTED.get_or_init(std::time::Instant::now);
     let args = match window_args::parse(std::env::args_os().skip(1)) {
         Ok(window_args::Parsed::Run(args)) => args,
         Ok(window_args::Parsed::Print(text)) => {
@@ -93,6 +117,7 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
         }
     };
     tauri::async_runtime::set(runtime.handle().clone());
+    start_milestone("runtime");
     // The cache is opened before the window exists, so the first paint reads real data.
     let state = match runtime.block_on(AppState::open(data_dir.clone(), demo, hidden)) {
         Ok(state) => state,
@@ -101,6 +126,7 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
             return 1;
         }
     };
+    start_milestone("cache opened");
     // First: a second launch on the same cache only brings the running window to the front.
     let single_instance = tauri_plugin_single_instance::Builder::new()
         .callback(|app, _, _| window::show_and_focus(app))

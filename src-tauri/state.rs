@@ -67,7 +67,11 @@ impl AppState {
         // With `--demo` the window signs in to a fresh sandbox instead.
         let early_resume = (!start_in_demo).then(|| {
             let core = core.clone();
-            tokio::spawn(async move { core.resume().await })
+            tokio::spawn(async move {
+                let resumed = core.resume().await;
+                crate::start_milestone("stored sign-in read");
+                resumed
+            })
         });
         Ok(AppState {
             data_dir,

@@ -21,9 +21,28 @@ struct TrayMenu<R: Runtime> {
     quit: MenuItem<R>,
 }
 
-/// Creates the tray icon. Desktops without a tray (or a headless test) get none; cowdesk
+/// Creates the tray icon on the main thread, unless it is there already, and gives it the
+/// current alert count. Desktops without a tray (or a headless test) get none; cowdesk
 /// then quits when its window closes.
-pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+pub fn create_once<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let queued = app.run_on_main_thread(move || {
+        if handle.tray_by_id(TRAY).is_some() {
+            return;
+        }
+        if let Err(err) = create(&handle) {
+            tracing::info!("no tray icon: {err}");
+            return;
+        }
+        crate::start_milestone("tray");
+        tauri::async_runtime::spawn(async move { background::refresh_counts(&handle).await });
+    });
+    if let Err(err) = queued {
+        tracing::info!("no tray icon: {err}");
+    }
+}
+
+fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let labels = TrayLabels::new(Lang::En, 0);
     let open = MenuItem::with_id(app, "open", labels.open, true, None::<&str>)?;
     let alerts = MenuItem::with_id(app, "alerts", &labels.alerts, true, None::<&str>)?;
@@ -63,7 +82,11 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         sync,
         quit,
     });
-    app.state::<AppState>().set_tray_available(host_present());
+    // A D-Bus round of its own: not on the main thread.
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        app.state::<AppState>().set_tray_available(host_present());
+    });
     Ok(())
 }
 

@@ -7,11 +7,12 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 
 use crate::commands::sync;
-use crate::AppState;
+use crate::{tray, AppState};
 
 const MAIN: &str = "main";
 /// If the page never reports its first paint (a broken build, say), show the window anyway
-/// so the user sees what is wrong instead of nothing.
+/// so the user sees what is wrong instead of nothing; and the tray icon, should the
+/// window never have had the focus, comes then at the latest.
 const SHOW_AT_THE_LATEST: Duration = Duration::from_secs(5);
 
 pub fn show_when_painted<R: Runtime>(app: &AppHandle<R>) {
@@ -22,6 +23,7 @@ pub fn show_when_painted<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(SHOW_AT_THE_LATEST).await;
         show(&app);
+        tray::create_once(&app);
     });
 }
 
@@ -30,6 +32,7 @@ pub fn first_paint<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     if !state.start_hidden() {
         show(app);
+        crate::start_milestone("shown");
     }
     if state.mark_first_paint() {
         sync::spawn_background(app.clone());
@@ -45,13 +48,19 @@ pub fn show_and_focus<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Closing the window hides it while cowdesk may keep running in the tray.
+/// Closing the window hides it while cowdesk may keep running in the tray. The tray
+/// icon comes when the window first has the focus, so after it is on screen: made
+/// earlier, its set-up (about 10 ms of the main thread) held up the window's showing.
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
-    if let WindowEvent::CloseRequested { api, .. } = event {
-        if window.label() == MAIN && window.state::<AppState>().keep_running() {
+    match event {
+        WindowEvent::CloseRequested { api, .. }
+            if window.label() == MAIN && window.state::<AppState>().keep_running() =>
+        {
             api.prevent_close();
             let _ = window.hide();
         }
+        WindowEvent::Focused(true) => tray::create_once(window.app_handle()),
+        _ => {}
     }
 }
 

@@ -2,6 +2,7 @@
 //! view can never be filled with another account's rows.
 
 use cowdesk_core::model::{AccountSummary, Dashboard, Listing, Mailbox, Mandate, Service};
+use cowdesk_core::session::Core;
 use tauri::State;
 
 use super::error::invalid_input;
@@ -20,6 +21,11 @@ pub async fn list_accounts(state: State<'_, AppState>) -> CmdResult<Vec<AccountS
 pub async fn get_selected_account(state: State<'_, AppState>) -> CmdResult<Option<String>> {
     let core = state.core().await;
     let accounts = core.accounts().await?;
+    selected_of(&core, &accounts).await
+}
+
+/// Of `accounts`, the one shown last if it is still among them; else the first.
+pub async fn selected_of(core: &Core, accounts: &[AccountSummary]) -> CmdResult<Option<String>> {
     let stored = core.setting(SELECTED_ACCOUNT).await?;
     let still_visible = stored.filter(|id| accounts.iter().any(|a| &a.account.id == id));
     Ok(still_visible.or_else(|| accounts.first().map(|a| a.account.id.clone())))

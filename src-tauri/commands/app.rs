@@ -1,18 +1,18 @@
-//! App-level commands: language, first paint, the mail client table.
+//! App-level commands: the first screen's data, language, first paint, the mail client
+//! table.
 
-use cowdesk_core::model::{AppInfo, MailClientConfig};
+use cowdesk_core::model::{AppInfo, AppStart, MailClientConfig};
+use cowdesk_core::session::Core;
 use tauri::{AppHandle, Runtime, State};
 
+use super::accounts::selected_of;
 use super::{input, CmdResult};
 use crate::AppState;
 
 const LANGUAGE: &str = "language";
 
-#[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
-    let language = state
-        .core()
-        .await
+async fn info_of(core: &Core) -> CmdResult<AppInfo> {
+    let language = core
         .setting(LANGUAGE)
         .await?
         .unwrap_or_else(|| "system".to_owned());
@@ -20,6 +20,37 @@ pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         system_locale: system_language(sys_locale::get_locale().as_deref()).to_owned(),
         language,
+    })
+}
+
+/// Everything the first screen needs, in one answer: the language, the stored sign-in
+/// (restored without network, or the demo's), the mailcow connections and, signed in,
+/// the accounts, the one shown last and its dashboard.
+#[tauri::command]
+pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
+    // First the sign-in: with `--demo` it replaces the core the rest is read from.
+    let login = state.resume().await?;
+    let core = state.core().await;
+    let info = info_of(&core).await?;
+    let connections = core.connections().await?;
+    let (accounts, selected) = if login.is_some() {
+        let accounts = core.accounts().await?;
+        let selected = selected_of(&core, &accounts).await?;
+        (accounts, selected)
+    } else {
+        (Vec::new(), None)
+    };
+    let dashboard = match &selected {
+        Some(account_id) => core.dashboard(account_id).await.ok(),
+        None => None,
+    };
+    Ok(AppStart {
+        info,
+        login,
+        connections,
+        accounts,
+        selected,
+        dashboard,
     })
 }
 

@@ -7,11 +7,10 @@
 // To add a command: write the `#[tauri::command]` function in commands/<module>.rs and
 // add its line here. Nothing else lists commands.
 cowdesk_commands! {
-    app::app_info,
+    app::app_start,
     app::set_language,
     app::ui_ready,
     app::mail_client_config,
-    session::session_status,
     session::login,
     session::start_demo,
     session::logout,

@@ -8,12 +8,6 @@ use cowdesk_core::validate::signin;
 use super::{sync, CmdResult};
 use crate::AppState;
 
-/// The stored login, restored without network (or the demo, with `--demo`).
-#[tauri::command]
-pub async fn session_status(state: State<'_, AppState>) -> CmdResult<Option<LoginInfo>> {
-    state.resume().await
-}
-
 #[tauri::command]
 pub async fn login<R: Runtime>(
     app: AppHandle<R>,

@@ -666,6 +666,26 @@ pub struct AppInfo {
     pub language: String,
 }
 
+/// What the window's first screen needs, in one answer (`app_start`): a first paint that
+/// waited on four rounds of IPC waits on one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppStart {
+    pub info: AppInfo,
+    /// The stored sign-in, restored without network (or the demo's, with `--demo`).
+    pub login: Option<LoginInfo>,
+    /// The profile's mailcow connections, with or without a portal sign-in.
+    pub connections: Vec<Connection>,
+    /// The signed-in login's accounts; empty without a sign-in.
+    pub accounts: Vec<AccountSummary>,
+    /// The account shown last if the login still sees it, else the first.
+    pub selected: Option<String>,
+    /// The selected account's dashboard, so that the first paint shows its figures.
+    /// `None` without one, or when it could not be read: the view then asks itself and
+    /// says why.
+    pub dashboard: Option<Dashboard>,
+}
+
 mod domains;
 pub use domains::*;
 pub mod iban;

@@ -305,13 +305,18 @@ export function installMock(): void {
       const a = (args ?? {}) as Record<string, string>;
       await pause(30);
       switch (cmd) {
-        case "app_info":
-          return { version: "0.1.0", system_locale: params.get("lang") ?? "en", language: "system" };
+        case "app_start":
+          return {
+            info: { version: "0.1.0", system_locale: params.get("lang") ?? "en", language: "system" },
+            login: signedIn ? login : null,
+            connections: [],
+            accounts: signedIn ? summaries() : [],
+            selected: signedIn ? selected : null,
+            dashboard: signedIn && selected ? dashboard(selected) : null,
+          };
         case "set_language":
         case "ui_ready":
           return null;
-        case "session_status":
-          return signedIn ? login : null;
         case "login":
           if (!a.email) {
             throw {

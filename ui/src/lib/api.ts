@@ -7,7 +7,7 @@ import type { AccountSummary } from "./bindings/AccountSummary";
 import type { Alert } from "./bindings/Alert";
 import type { AlertCounts } from "./bindings/AlertCounts";
 import type { AlertSettings } from "./bindings/AlertSettings";
-import type { AppInfo } from "./bindings/AppInfo";
+import type { AppStart } from "./bindings/AppStart";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
@@ -41,10 +41,9 @@ import type { Windowed } from "./bindings/Windowed";
 import type { YearTotal } from "./bindings/YearTotal";
 
 export const api = {
-  appInfo: () => invoke<AppInfo>("app_info"),
+  appStart: () => invoke<AppStart>("app_start"),
   setLanguage: (language: string) => invoke<void>("set_language", { language }),
   uiReady: () => invoke<void>("ui_ready"),
-  sessionStatus: () => invoke<LoginInfo | null>("session_status"),
   login: (server: string, email: string, password: string) =>
     invoke<LoginInfo>("login", { server, email, password }),
   startDemo: () => invoke<LoginInfo>("start_demo"),

@@ -5,10 +5,13 @@ import { api, asErrorInfo, events } from "./api";
 import type { AccountSummary } from "./bindings/AccountSummary";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { Connection } from "./bindings/Connection";
+import type { Dashboard } from "./bindings/Dashboard";
 import type { LoginInfo } from "./bindings/LoginInfo";
 import type { ServerText } from "./bindings/ServerText";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
-import { locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
+import { prepareDateFormatting } from "./format";
+import { intlLocale, locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
+import type { ForAccount } from "./guard";
 import { views } from "./lazy";
 
 export type View =
@@ -123,21 +126,22 @@ export function serverText(text: ServerText | null | undefined, raw: string | nu
 
 export async function boot(): Promise<void> {
   try {
-    // The first paint waits for these: asked at once rather than one after the other.
-    const [info, , login, connections] = await Promise.all([
-      api.appInfo(),
-      listenToSync(),
-      api.sessionStatus(),
-      api.listConnections(),
-    ]);
+    // The first paint waits for this: everything it needs comes in one answer.
+    const answer = Promise.all([api.appStart(), listenToSync()]);
+    // While the core answers, the page would idle: set up the date formatting the shell
+    // needs first (ICU's set-up is most of its cost, whatever the language).
+    prepareDateFormatting(intlLocale());
+    const [start] = await answer;
+    const { info, login } = start;
     app.systemLocale = info.system_locale;
     app.languageChoice = info.language;
     setLanguage(resolveLanguage(info.language, info.system_locale));
-    app.connections = connections;
+    app.connections = start.connections;
     if (login) {
-      await enter(login);
+      startDashboard = start.dashboard ? { accountId: start.dashboard.account.id, data: start.dashboard } : null;
+      showSignedIn(login, start.accounts, start.selected);
     } else if (app.connections.length > 0) {
-      await enterConnections();
+      showConnections();
     } else {
       // The sign-in form is a chunk of its own: loaded before the window is shown, so the
       // first screen is the form and not a placeholder. Should it fail, the view says so.
@@ -151,41 +155,63 @@ export async function boot(): Promise<void> {
 }
 
 async function listenToSync(): Promise<void> {
-  await events.syncStarted(() => {
-    app.syncing = true;
-    app.progress = null;
-  });
-  await events.syncProgress((p) => {
-    // Progress over all accounts: finished accounts count fully.
-    const index = Math.max(0, app.accounts.findIndex((a) => a.account.id === p.account_id));
-    const total = Math.max(1, app.accounts.length) * p.total;
-    app.progress = { done: index * p.total + p.done, total };
-  });
-  await events.syncFinished(async (outcomes) => {
-    app.outcomes = outcomes;
-    app.syncing = false;
-    app.progress = null;
-    if (app.phase !== "ready") return;
-    await refreshAccounts().catch(() => {});
-    await refreshConnections().catch(() => {});
-    app.generation += 1;
-  });
+  // Each listener is an IPC round of its own: asked for together, not one after the other.
+  await Promise.all([
+    events.syncStarted(() => {
+      app.syncing = true;
+      app.progress = null;
+    }),
+    events.syncProgress((p) => {
+      // Progress over all accounts: finished accounts count fully.
+      const index = Math.max(0, app.accounts.findIndex((a) => a.account.id === p.account_id));
+      const total = Math.max(1, app.accounts.length) * p.total;
+      app.progress = { done: index * p.total + p.done, total };
+    }),
+    events.syncFinished(async (outcomes) => {
+      app.outcomes = outcomes;
+      app.syncing = false;
+      app.progress = null;
+      if (app.phase !== "ready") return;
+      await refreshAccounts().catch(() => {});
+      await refreshConnections().catch(() => {});
+      app.generation += 1;
+    }),
+  ]);
 }
 
-/** Signed in (or resumed): show the cached accounts at once; sync runs in the background. */
+/** The dashboard that came with the start, until the dashboard view takes it. */
+let startDashboard: ForAccount<Dashboard> | null = null;
+
+/** The start's dashboard, once: a later dashboard asks the core itself. */
+export function takeStartDashboard(): ForAccount<Dashboard> | null {
+  const taken = startDashboard;
+  startDashboard = null;
+  return taken;
+}
+
+/** Signed in: show the cached accounts at once; sync runs in the background. */
 export async function enter(login: LoginInfo): Promise<void> {
+  const [accounts, selected] = await Promise.all([api.listAccounts(), api.getSelectedAccount()]);
+  showSignedIn(login, accounts, selected);
+}
+
+function showSignedIn(login: LoginInfo, accounts: AccountSummary[], selected: string | null): void {
   app.login = login;
   app.fatal = null;
-  const [, selected] = await Promise.all([refreshAccounts(), api.getSelectedAccount()]);
-  app.selected = selected ?? app.accounts[0]?.account.id ?? null;
+  app.accounts = accounts;
+  app.selected = selected ?? accounts[0]?.account.id ?? null;
   app.view = "dashboard";
   app.phase = "ready";
 }
 
 /** A profile with mailcow connections and no portal sign-in: what the mailcows hold. */
 export async function enterConnections(): Promise<void> {
-  app.fatal = null;
   await refreshConnections();
+  showConnections();
+}
+
+function showConnections(): void {
+  app.fatal = null;
   if (!app.login) {
     app.accounts = [];
     app.selected = null;

@@ -17,17 +17,24 @@ export interface Loaded<T> {
 export function loadForAccount<T>(
   accountId: () => string,
   load: (accountId: string) => Promise<T>,
+  /** An answer that came before the view did (the start's dashboard): shown at once and
+   *  not asked for again until the next sync. */
+  first: ForAccount<T> | null = null,
 ): Loaded<T> {
   const state = $state<{ loaded: ForAccount<T> | null; failed: ForAccount<ErrorInfo> | null }>({
-    loaded: null,
+    loaded: first,
     failed: null,
   });
   let attempt = $state(0);
+  let answered = first?.accountId ?? null;
 
   $effect(() => {
     const id = accountId();
     void app.generation;
     void attempt;
+    const fresh = answered === id;
+    answered = null;
+    if (fresh) return;
     load(id)
       .then((data) => {
         // A slower answer for an account no longer shown is dropped.
