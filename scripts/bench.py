@@ -200,6 +200,9 @@ def launch(args, title, env):
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while not window_visible(title):
+            # A pause between looks, so that xdotool does not take one of the two cores
+            # from the window it waits for.
+            time.sleep(0.003)
             if process.poll() is not None:
                 raise SystemExit(f"{args[0]} exited before showing its window")
             if time.perf_counter() - started > 30:
