@@ -4,6 +4,13 @@ import { ago, bytes, date, dateFormat, dateTime, daysUntil, money, numberFormat,
 // Intl may use a narrow no-break space; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
+/** An instant and its time of day where the tests run, as "08:05". */
+const instant = "2026-11-25T08:05:00Z";
+function localTime(at: string): string {
+  const local = new Date(at);
+  return `${String(local.getHours()).padStart(2, "0")}:${String(local.getMinutes()).padStart(2, "0")}`;
+}
+
 describe("format", () => {
   it("formats cents as euros per locale", () => {
     expect(plain(money(123456, "EUR", "de-DE"))).toBe("1.234,56 €");
@@ -17,20 +24,15 @@ describe("format", () => {
   });
 
   it("formats instants in the local time zone", () => {
-    const instant = "2026-11-25T08:05:00Z";
-    const local = new Date(instant);
-    const hhmm = `${String(local.getHours()).padStart(2, "0")}:${String(local.getMinutes()).padStart(2, "0")}`;
+    const hhmm = localTime(instant);
     expect(plain(dateTime(instant, "de-DE"))).toContain(hhmm);
     expect(plain(dateTime(instant, "en-GB"))).toContain(hhmm);
     expect(plain(dateTime(instant, "en-GB"))).toContain("2026");
   });
 
   it("formats the time of day", () => {
-    const instant = "2026-11-25T08:05:00Z";
-    const local = new Date(instant);
-    const hhmm = `${String(local.getHours()).padStart(2, "0")}:${String(local.getMinutes()).padStart(2, "0")}`;
-    expect(plain(time(instant, "de-DE"))).toBe(hhmm);
-    expect(plain(time(instant, "en-GB"))).toBe(hhmm);
+    expect(plain(time(instant, "de-DE"))).toBe(localTime(instant));
+    expect(plain(time(instant, "en-GB"))).toBe(localTime(instant));
   });
 
   it("builds each formatter once per locale and options, and keeps them apart", () => {
