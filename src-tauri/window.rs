@@ -50,7 +50,7 @@ pub fn show_and_focus<R: Runtime>(app: &AppHandle<R>) {
 
 /// Closing the window hides it while cowdesk may keep running in the tray. The tray
 /// icon comes when the window first has the focus, so after it is on screen: made
-/// earlier, its set-up (about 10 ms of the main thread) held up the window's showing.
+/// earlier, its set-up (about 12 ms of the main thread) held up the window's showing.
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     match event {
         WindowEvent::CloseRequested { api, .. }

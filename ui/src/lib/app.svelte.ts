@@ -138,7 +138,9 @@ export async function boot(): Promise<void> {
     setLanguage(resolveLanguage(info.language, info.system_locale));
     app.connections = start.connections;
     if (login) {
-      startDashboard = start.dashboard ? { accountId: start.dashboard.account.id, data: start.dashboard } : null;
+      startDashboard = start.dashboard
+        ? { accountId: start.dashboard.account.id, data: start.dashboard, generation: app.generation }
+        : null;
       showSignedIn(login, start.accounts, start.selected);
     } else if (app.connections.length > 0) {
       showConnections();
@@ -180,12 +182,14 @@ async function listenToSync(): Promise<void> {
 }
 
 /** The dashboard that came with the start, until the dashboard view takes it. */
-let startDashboard: ForAccount<Dashboard> | null = null;
+let startDashboard: (ForAccount<Dashboard> & { generation: number }) | null = null;
 
 /** The start's dashboard, once: a later dashboard asks the core itself. */
 export function takeStartDashboard(): ForAccount<Dashboard> | null {
   const taken = startDashboard;
   startDashboard = null;
+  // After a sync it would be old: the view asks the core instead.
+  if (!taken || taken.generation !== app.generation) return null;
   return taken;
 }
 

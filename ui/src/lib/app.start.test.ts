@@ -1,0 +1,81 @@
+// The window's start: one answer from the core, and the dashboard that came with it
+// handed to the dashboard view once, while it is still the newest.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { app, boot, takeStartDashboard } from "./app.svelte";
+import type { AppStart } from "./bindings/AppStart";
+import type { Dashboard } from "./bindings/Dashboard";
+
+const account = {
+  id: "acc-100001",
+  customer_number: "100001",
+  name: "Müller Webdesign",
+  is_own: true,
+  role: { name: "Full Access", permissions: [] },
+};
+
+const dashboard: Dashboard = {
+  account,
+  last_synced: "2026-12-04T20:00:00Z",
+  open_total_cents: 10055,
+  open_count: 2,
+  overdue_total_cents: 5319,
+  overdue_count: 1,
+  attention_invoices: [],
+  suspended_services: [],
+  expiring_domains: [],
+  mailboxes_near_quota: [],
+  not_permitted: [],
+};
+
+const start: AppStart = {
+  info: { version: "0.1.0", system_locale: "de", language: "system" },
+  login: { server: "https://portal.example", email: "demo@cowdesk.example", demo: false, remembered: true },
+  connections: [],
+  accounts: [{ account, last_synced: "2026-12-04T20:00:00Z", overdue_count: 1 }],
+  selected: "acc-100001",
+  dashboard,
+};
+
+function answer(with_: AppStart): string[] {
+  const asked: string[] = [];
+  mockIPC(
+    (cmd) => {
+      asked.push(cmd);
+      return cmd === "app_start" ? with_ : null;
+    },
+    { shouldMockEvents: true },
+  );
+  return asked;
+}
+
+afterEach(() => clearMocks());
+
+describe("the start", () => {
+  it("shows the signed-in account from one answer, and hands its dashboard over once", async () => {
+    const asked = answer(start);
+    await boot();
+    expect(asked).toEqual(["app_start"]);
+    expect(app.phase).toBe("ready");
+    expect(app.selected).toBe("acc-100001");
+    expect(app.systemLocale).toBe("de");
+    expect(takeStartDashboard()).toMatchObject({ accountId: "acc-100001", data: dashboard });
+    expect(takeStartDashboard()).toBeNull();
+  });
+
+  it("does not hand over a dashboard a sync has made old", async () => {
+    answer(start);
+    await boot();
+    app.generation += 1;
+    expect(takeStartDashboard()).toBeNull();
+  });
+
+  it("without a sign-in or connections, goes to the sign-in form with no dashboard", async () => {
+    answer({ ...start, login: null, accounts: [], selected: null, dashboard: null });
+    app.phase = "booting";
+    await boot();
+    expect(app.phase).toBe("login");
+    expect(takeStartDashboard()).toBeNull();
+  });
+});
