@@ -10,7 +10,15 @@ import type { LoginInfo } from "./bindings/LoginInfo";
 import type { ServerText } from "./bindings/ServerText";
 import type { SyncOutcome } from "./bindings/SyncOutcome";
 import { prepareDateFormatting } from "./format";
-import { intlLocale, locale, resolveLanguage, setLanguage, t } from "./i18n.svelte";
+import {
+  hasLanguage,
+  likelyLanguage,
+  loadLanguage,
+  locale,
+  resolveLanguage,
+  setLanguage,
+  t,
+} from "./i18n.svelte";
 import type { ForAccount } from "./guard";
 import { views } from "./lazy";
 
@@ -128,14 +136,20 @@ export async function boot(): Promise<void> {
   try {
     // The first paint waits for this: everything it needs comes in one answer.
     const answer = Promise.all([api.appStart(), listenToSync()]);
-    // While the core answers, the page would idle: set up the date formatting the shell
-    // needs first (ICU's set-up is most of its cost, whatever the language).
-    prepareDateFormatting(intlLocale());
+    // While the core answers, the page would idle: load the strings of the language the
+    // page's locale suggests, and set up the date formatting the shell needs first (ICU's
+    // set-up is most of its cost, whatever the language).
+    const likely = likelyLanguage();
+    const strings = loadLanguage(likely);
+    prepareDateFormatting(likely === "de" ? "de-DE" : "en-GB");
     const [start] = await answer;
     const { info, login } = start;
     app.systemLocale = info.system_locale;
     app.languageChoice = info.language;
-    setLanguage(resolveLanguage(info.language, info.system_locale));
+    const language = resolveLanguage(info.language, info.system_locale);
+    // A language chosen in cowdesk that differs from the system's is one more chunk.
+    await (language === likely ? strings : loadLanguage(language));
+    setLanguage(language);
     app.connections = start.connections;
     if (login) {
       startDashboard = start.dashboard
@@ -149,6 +163,12 @@ export async function boot(): Promise<void> {
       // first screen is the form and not a placeholder. Should it fail, the view says so.
       await views.login().catch(() => {});
       app.phase = "login";
+    }
+    // Said in the language the page's locale suggests when the core could not say which.
+    if (!hasLanguage()) {
+      const language = likelyLanguage();
+      await loadLanguage(language).catch(() => {});
+      setLanguage(language);
     }
   } catch (err) {
     app.fatal = asErrorInfo(err);
@@ -310,9 +330,11 @@ export async function logout(): Promise<void> {
 
 export async function chooseLanguage(choice: string): Promise<void> {
   app.languageChoice = choice;
-  setLanguage(resolveLanguage(choice, app.systemLocale));
+  setLanguage(language);
   // The choice applies now either way; storing it for the next start is best effort.
   await api.setLanguage(choice).catch(() => {});
+  const language = resolveLanguage(choice, app.systemLocale);
+  await loadLanguage(language);
 }
 
 /** The selected account's summary, if any. */

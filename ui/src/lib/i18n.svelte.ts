@@ -1,348 +1,51 @@
-import * as dnsMessages from "./messages/dns";
-import * as domainMessages from "./messages/domains";
-import * as mandateMessages from "./messages/mandates";
-import * as mailMessages from "./messages/mail";
-import * as loginMessages from "./messages/login";
-import * as mailcowMessages from "./messages/mailcow";
-import * as mailDoctorMessages from "./messages/maildoctor";
-import * as supportMessages from "./messages/support";
-
 // One i18n layer for every string of the UI: English and German, chosen by the OS
-// language unless the user picks one.
+// language unless the user picks one. Each language's catalogue is a chunk of its own
+// (messages/en, messages/de): the start loads the one it needs while the core answers,
+// instead of parsing both before it can ask.
 
-import * as billing from "./messages/billing";
-import { de as alertsDe, en as alertsEn } from "./messages/alerts";
+import type { catalogue as english } from "./messages/en";
 
-const en = {
-  "app.name": "cowdesk",
-  ...loginMessages.en,
-  ...mailcowMessages.en,
-  "nav.main": "Main navigation",
-  "nav.dashboard": "Dashboard",
-  "nav.invoices": "Invoices",
-  "nav.mandates": "Mandates",
-  "nav.services": "Services",
-  "nav.domains": "Domains",
-  "nav.mailboxes": "Mailboxes",
-  "nav.mailsettings": "Mail settings",
-  "switcher.label": "Customer account",
-  "switcher.own": "Own account",
-  "switcher.shared": "Shared · {role}",
-  "switcher.customerNumber": "Customer no. {number}",
-  "switcher.overdue": "{count} overdue",
-  "role.Full Access": "Full Access",
-  "role.Accounting": "Accounting",
-  "sync.now": "Sync now",
-  "sync.running": "Syncing… {done}/{total}",
-  "sync.never": "Not synced yet",
-  "sync.last": "Last synced {when}",
-  "sync.offline": "Offline — showing data from {when}.",
-  "sync.offlineNever": "Offline — no data has been synced yet.",
-  "sync.failed": "The last sync failed: {message}",
-  "time.justNow": "just now",
-  "lang.label": "Language",
-  "lang.system": "System",
-  "lang.en": "English",
-  "lang.de": "Deutsch",
-  "logout.button": "Sign out",
-  "logout.confirm": "Sign out? cowdesk forgets the sign-in and removes the cached data of this login.",
-  "logout.demoConfirm": "Leave the demo?",
-  "keyring.missing": "cowdesk cannot remember your sign-in: no system keyring is available. You will be asked for your password at the next start. To stay signed in, install and unlock GNOME Keyring, KWallet or KeePassXC (Secret Service).",
-  "common.loading": "Loading…",
-  "common.notPermitted": "Your role on this account does not include this. Ask the account owner for access.",
-  "common.copy": "Copy",
-  "common.copied": "Copied",
-  "common.yes": "Yes",
-  "common.no": "No",
-  "common.cancel": "Cancel",
-  "common.demoBadge": "Demo",
-  "dash.title": "Overview",
-  "dash.open": "Open invoices",
-  "dash.overdue": "Overdue",
-  "dash.invoiceCount": "{count} invoices",
-  "dash.invoiceOne": "1 invoice",
-  "dash.attention": "Needs attention",
-  "dash.nothingOverdue": "Nothing overdue. All invoices are paid on time.",
-  "dash.nothingOverdueShort": "Nothing overdue",
-  "dash.suspended": "Suspended services",
-  "dash.noSuspended": "All services are running.",
-  "dash.expiring": "Domains expiring within 30 days",
-  "dash.noExpiring": "No domain expires in the next 30 days.",
-  "dash.quota": "Mailboxes near their quota",
-  "dash.noQuota": "Every mailbox has room to spare.",
-  "dash.due": "due {date}",
-  "dash.daysLeft": "{days} days left",
-  "dash.dayLeft": "1 day left",
-  "dash.today": "expires today",
-  "dash.expired": "expired",
-  "dunning.1": "Payment reminder",
-  "dunning.2": "1st dunning notice",
-  "dunning.3": "Final dunning notice",
-  "status.open": "Open",
-  "status.paid": "Paid",
-  "status.overdue": "Overdue",
-  "status.cancelled": "Cancelled",
-  "status.active": "Active",
-  "status.suspended": "Suspended",
-  "status.terminated": "Terminated",
-  "status.pending": "Pending",
-  "status.failed": "Failed",
-  "status.expired": "Expired",
-  "status.transfer_pending": "Transfer pending",
-  "status.inactive": "Inactive",
-  "inv.title": "Invoices",
-  "inv.number": "Invoice no.",
-  "inv.issued": "Issued",
-  "inv.due": "Due",
-  "inv.amount": "Amount",
-  "inv.status": "Status",
-  "inv.empty": "No invoices yet.",
-  "man.title": "Payment mandates",
-  "man.kind": "Type",
-  "man.account": "Account",
-  "man.status": "Status",
-  "man.default": "Default",
-  "man.created": "Created",
-  "man.empty": "No payment method on file. Invoices must then be paid by bank transfer.",
-  "man.sepa": "SEPA direct debit",
-  "man.paypal": "PayPal",
-  "man.card": "Credit card",
-  "svc.title": "Services and contracts",
-  "svc.product": "Product",
-  "svc.kind": "Kind",
-  "svc.status": "Status",
-  "svc.term": "Term",
-  "svc.periodEnd": "Period ends",
-  "svc.months": "{count} months",
-  "svc.month": "1 month",
-  "svc.empty": "No services.",
-  "dom.title": "Domains",
-  "dom.name": "Domain",
-  "dom.expires": "Expires",
-  "dom.lock": "Transfer lock",
-  "dom.locked": "Locked",
-  "dom.unlocked": "Unlocked",
-  "dom.empty": "No domains.",
-  "mbx.title": "Mailboxes",
-  "mbx.address": "Address",
-  "mbx.name": "Name",
-  "mbx.quota": "Quota",
-  "mbx.active": "Active",
-  "mbx.used": "{used} of {quota}",
-  "mbx.unlimited": "{used}, no limit",
-  "mbx.empty": "No mailboxes.",
-  "mail.title": "Mail client settings",
-  "mail.intro": "Use these settings in Thunderbird, Outlook, Apple Mail or on your phone for every mailbox on the hosted mailcow.",
-  "mail.protocol": "Protocol",
-  "mail.server": "Server",
-  "mail.port": "Port",
-  "mail.security": "Encryption",
-  "mail.recommended": "recommended",
-  "mail.alternative": "alternative",
-  "mail.tls": "SSL/TLS",
-  "mail.starttls": "STARTTLS",
-  "mail.imap": "IMAP (incoming)",
-  "mail.smtp": "SMTP (outgoing)",
-  "mail.username": "Username",
-  "mail.usernameRule": "Always the full e-mail address, e.g. info@your-domain.de",
-  "mail.auth": "Authentication",
-  "mail.authPassword": "Normal password (sent encrypted)",
-  "mail.appleTitle": "Apple Mail cannot send?",
-  "mail.appleText": "Apple Mail sometimes changes the connection settings on its own: the SMTP port flips from 587 to 25 and password authentication is turned off, so sending fails. To fix it:",
-  "common.loadFailed": "This could not be loaded: {message}",
-  "common.retry": "Try again",
-  "common.busy": "Please wait",
-  "common.serverMessage": "Portal message",
-  "common.quoted": "“{text}”",
-  "common.moreBelow": "More below",
-  "nav.account": "Account",
-  "sync.progress": "Sync progress",
-  "sync.offlineShort": "Offline",
-  "kind.webhosting": "Web hosting",
-  "kind.mail": "E-mail",
-  "kind.domain": "Domain",
-  "kind.server": "Server",
-  "kind.ssl": "SSL certificate",
-  "kind.backup": "Backup",
-  "mail.copyValue": "Copy {value}",
-  "mail.recommendedFirst": "Use the recommended settings when your program offers them; the STARTTLS ports are the alternative.",
-  ...billing.en,
-  ...domainMessages.en,
-  ...dnsMessages.en,
-  ...mandateMessages.en,
-  ...alertsEn,
-  ...mailMessages.en,
-  ...mailDoctorMessages.en,
-  ...supportMessages.en,
-} as const;
+export type MessageKey = keyof typeof english;
+export type Catalogue = Record<MessageKey, string>;
+export type Language = "en" | "de";
 
-export type MessageKey = keyof typeof en;
-
-const de: Record<MessageKey, string> = {
-  "app.name": "cowdesk",
-  ...loginMessages.de,
-  ...mailcowMessages.de,
-  "nav.main": "Hauptnavigation",
-  "nav.dashboard": "Übersicht",
-  "nav.invoices": "Rechnungen",
-  "nav.mandates": "Mandate",
-  "nav.services": "Verträge",
-  "nav.domains": "Domains",
-  "nav.mailboxes": "Postfächer",
-  "nav.mailsettings": "E-Mail-Einstellungen",
-  "switcher.label": "Kundenkonto",
-  "switcher.own": "Eigenes Konto",
-  "switcher.shared": "Geteilt · {role}",
-  "switcher.customerNumber": "Kundennr. {number}",
-  "switcher.overdue": "{count} überfällig",
-  "role.Full Access": "Vollzugriff",
-  "role.Accounting": "Buchhaltung",
-  "sync.now": "Jetzt synchronisieren",
-  "sync.running": "Synchronisiere… {done}/{total}",
-  "sync.never": "Noch nicht synchronisiert",
-  "sync.last": "Zuletzt synchronisiert {when}",
-  "sync.offline": "Offline — angezeigt werden Daten vom {when}.",
-  "sync.offlineNever": "Offline — es wurden noch keine Daten synchronisiert.",
-  "sync.failed": "Die letzte Synchronisierung ist fehlgeschlagen: {message}",
-  "time.justNow": "gerade eben",
-  "lang.label": "Sprache",
-  "lang.system": "System",
-  "lang.en": "English",
-  "lang.de": "Deutsch",
-  "logout.button": "Abmelden",
-  "logout.confirm": "Abmelden? cowdesk vergisst die Anmeldung und löscht die zwischengespeicherten Daten dieser Anmeldung.",
-  "logout.demoConfirm": "Demo verlassen?",
-  "keyring.missing": "cowdesk kann Ihre Anmeldung nicht speichern: Es ist kein System-Schlüsselbund verfügbar. Beim nächsten Start werden Sie nach dem Passwort gefragt. Um angemeldet zu bleiben, installieren und entsperren Sie GNOME Keyring, KWallet oder KeePassXC (Secret Service).",
-  "common.loading": "Wird geladen…",
-  "common.notPermitted": "Ihre Rolle in diesem Konto umfasst das nicht. Bitten Sie den Kontoinhaber um Zugriff.",
-  "common.copy": "Kopieren",
-  "common.copied": "Kopiert",
-  "common.yes": "Ja",
-  "common.no": "Nein",
-  "common.cancel": "Abbrechen",
-  "common.demoBadge": "Demo",
-  "dash.title": "Übersicht",
-  "dash.open": "Offene Rechnungen",
-  "dash.overdue": "Überfällig",
-  "dash.invoiceCount": "{count} Rechnungen",
-  "dash.invoiceOne": "1 Rechnung",
-  "dash.attention": "Handlungsbedarf",
-  "dash.nothingOverdue": "Nichts überfällig. Alle Rechnungen sind fristgerecht bezahlt.",
-  "dash.nothingOverdueShort": "Nichts überfällig",
-  "dash.suspended": "Gesperrte Dienste",
-  "dash.noSuspended": "Alle Dienste laufen.",
-  "dash.expiring": "Domains, die innerhalb von 30 Tagen ablaufen",
-  "dash.noExpiring": "Keine Domain läuft in den nächsten 30 Tagen ab.",
-  "dash.quota": "Postfächer nahe am Speicherlimit",
-  "dash.noQuota": "Alle Postfächer haben genug Platz.",
-  "dash.due": "fällig am {date}",
-  "dash.daysLeft": "noch {days} Tage",
-  "dash.dayLeft": "noch 1 Tag",
-  "dash.today": "läuft heute ab",
-  "dash.expired": "abgelaufen",
-  "dunning.1": "Zahlungserinnerung",
-  "dunning.2": "1. Mahnung",
-  "dunning.3": "Letzte Mahnung",
-  "status.open": "Offen",
-  "status.paid": "Bezahlt",
-  "status.overdue": "Überfällig",
-  "status.cancelled": "Storniert",
-  "status.active": "Aktiv",
-  "status.suspended": "Gesperrt",
-  "status.terminated": "Beendet",
-  "status.pending": "Ausstehend",
-  "status.failed": "Fehlgeschlagen",
-  "status.expired": "Abgelaufen",
-  "status.transfer_pending": "Transfer läuft",
-  "status.inactive": "Inaktiv",
-  "inv.title": "Rechnungen",
-  "inv.number": "Rechnungsnr.",
-  "inv.issued": "Datum",
-  "inv.due": "Fällig",
-  "inv.amount": "Betrag",
-  "inv.status": "Status",
-  "inv.empty": "Noch keine Rechnungen.",
-  "man.title": "Zahlungsmandate",
-  "man.kind": "Art",
-  "man.account": "Konto",
-  "man.status": "Status",
-  "man.default": "Standard",
-  "man.created": "Angelegt",
-  "man.empty": "Keine Zahlungsart hinterlegt. Rechnungen sind dann per Überweisung zu bezahlen.",
-  "man.sepa": "SEPA-Lastschrift",
-  "man.paypal": "PayPal",
-  "man.card": "Kreditkarte",
-  "svc.title": "Verträge und Dienste",
-  "svc.product": "Produkt",
-  "svc.kind": "Art",
-  "svc.status": "Status",
-  "svc.term": "Laufzeit",
-  "svc.periodEnd": "Laufzeitende",
-  "svc.months": "{count} Monate",
-  "svc.month": "1 Monat",
-  "svc.empty": "Keine Verträge.",
-  "dom.title": "Domains",
-  "dom.name": "Domain",
-  "dom.expires": "Läuft ab",
-  "dom.lock": "Transfer\u00ADsperre",
-  "dom.locked": "Gesperrt",
-  "dom.unlocked": "Entsperrt",
-  "dom.empty": "Keine Domains.",
-  "mbx.title": "Postfächer",
-  "mbx.address": "Adresse",
-  "mbx.name": "Name",
-  "mbx.quota": "Speicher",
-  "mbx.active": "Aktiv",
-  "mbx.used": "{used} von {quota}",
-  "mbx.unlimited": "{used}, ohne Limit",
-  "mbx.empty": "Keine Postfächer.",
-  "mail.title": "Einstellungen für E-Mail-Programme",
-  "mail.intro": "Diese Einstellungen gelten in Thunderbird, Outlook, Apple Mail oder auf dem Smartphone für jedes Postfach auf dem gehosteten mailcow.",
-  "mail.protocol": "Protokoll",
-  "mail.server": "Server",
-  "mail.port": "Port",
-  "mail.security": "Verschlüsselung",
-  "mail.recommended": "empfohlen",
-  "mail.alternative": "Alternative",
-  "mail.tls": "SSL/TLS",
-  "mail.starttls": "STARTTLS",
-  "mail.imap": "IMAP (Posteingang)",
-  "mail.smtp": "SMTP (Postausgang)",
-  "mail.username": "Benutzername",
-  "mail.usernameRule": "Immer die vollständige E-Mail-Adresse, z. B. info@ihre-domain.de",
-  "mail.auth": "Authentifizierung",
-  "mail.authPassword": "Normales Passwort (verschlüsselt übertragen)",
-  "mail.appleTitle": "Apple Mail sendet nicht?",
-  "mail.appleText": "Apple Mail ändert die Verbindungseinstellungen manchmal selbst: Der SMTP-Port springt von 587 auf 25 und die Passwort-Authentifizierung wird abgeschaltet, sodass das Senden fehlschlägt. So beheben Sie es:",
-  "common.loadFailed": "Das konnte nicht geladen werden: {message}",
-  "common.retry": "Erneut versuchen",
-  "common.busy": "Bitte warten",
-  "common.serverMessage": "Meldung des Portals, nicht übersetzt",
-  "common.quoted": "„{text}“",
-  "common.moreBelow": "Weiter unten",
-  "nav.account": "Konto",
-  "sync.progress": "Fortschritt der Synchronisierung",
-  "sync.offlineShort": "Offline",
-  "kind.webhosting": "Webhosting",
-  "kind.mail": "E-Mail",
-  "kind.domain": "Domain",
-  "kind.server": "Server",
-  "kind.ssl": "SSL-Zertifikat",
-  "kind.backup": "Backup",
-  "mail.copyValue": "{value} kopieren",
-  "mail.recommendedFirst": "Nutzen Sie die empfohlenen Einstellungen, wenn Ihr Programm sie anbietet; die STARTTLS-Ports sind die Alternative.",
-  ...billing.de,
-  ...domainMessages.de,
-  ...dnsMessages.de,
-  ...mandateMessages.de,
-  ...alertsDe,
-  ...mailMessages.de,
-  ...mailDoctorMessages.de,
-  ...supportMessages.de,
+const loaders: Record<Language, () => Promise<{ catalogue: Catalogue }>> = {
+  en: () => import("./messages/en"),
+  de: () => import("./messages/de"),
 };
+const catalogues: Partial<Record<Language, Catalogue>> = {};
+const loading: Partial<Record<Language, Promise<void>>> = {};
+let languageSet = false;
 
-export const dictionaries = { en, de } as const;
-export type Language = keyof typeof dictionaries;
+/** Loads `lang`'s catalogue once; `t()` has its strings after this resolves. */
+export function loadLanguage(lang: Language): Promise<void> {
+  if (catalogues[lang]) return Promise.resolve();
+  loading[lang] ??= loaders[lang]().then(
+    (m) => {
+      catalogues[lang] = m.catalogue;
+    },
+    (err: unknown) => {
+      delete loading[lang];
+      throw err;
+    },
+  );
+  return loading[lang];
+}
+
+/** Whether a language has been set (its strings are loaded). */
+export function hasLanguage(): boolean {
+  return languageSet;
+}
+
+/** Installs a catalogue that is already at hand (the unit tests load both at once). */
+export function useCatalogue(lang: Language, catalogue: Catalogue): void {
+  catalogues[lang] = catalogue;
+}
+
+/** The language the page's own locale suggests, to start loading before the core says. */
+export function likelyLanguage(): Language {
+  return navigator.language.toLowerCase().startsWith("de") ? "de" : "en";
+}
 
 /** The language in force; components read it through `t()` and re-render on change. */
 export const locale = $state<{ lang: Language }>({ lang: "en" });
@@ -352,20 +55,22 @@ export function resolveLanguage(choice: string, systemLocale: string): Language 
   return systemLocale === "de" ? "de" : "en";
 }
 
+/** Switches to `lang`, whose catalogue must be loaded (`loadLanguage`). */
 export function setLanguage(lang: Language): void {
   locale.lang = lang;
+  languageSet = true;
   document.documentElement.lang = lang;
 }
 
 /** Whether `key` names a message (for keys built from data, such as a status). */
 export function hasMessage(key: string): key is MessageKey {
-  return key in en;
+  return key in (catalogues[locale.lang] ?? catalogues.en ?? {});
 }
 
 /** The message for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   // A key built from unexpected data falls back to English, then to the key itself.
-  const template: string = dictionaries[locale.lang][key] ?? en[key] ?? key;
+  const template: string = catalogues[locale.lang]?.[key] ?? catalogues.en?.[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );

@@ -1,5 +1,5 @@
 //! A finding in words, in English or German: the same sentences the window shows
-//! (ui/src/lib/messages/dns.ts), from the finding's stable code and parameters.
+//! (ui/src/lib/messages/en/dns.ts, de/dns.ts), from the finding's stable code and parameters.
 
 use cowdesk_core::model::DnsFinding;
 
