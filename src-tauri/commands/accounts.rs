@@ -1,7 +1,9 @@
 //! Reads of one account's cached data. Every command takes the account explicitly, so a
 //! view can never be filled with another account's rows.
 
-use cowdesk_core::model::{AccountSummary, Dashboard, Listing, Mailbox, Mandate, Service};
+use cowdesk_core::model::{
+    AccountSummary, Dashboard, Listing, Mailbox, Mandate, Service, SignedInStart,
+};
 use cowdesk_core::session::Core;
 use tauri::State;
 
@@ -16,19 +18,29 @@ pub async fn list_accounts(state: State<'_, AppState>) -> CmdResult<Vec<AccountS
     Ok(state.core().await.accounts().await?)
 }
 
-/// The account shown last, if it is still one the login can see; else the first.
+/// After a sign-in: the accounts, the one shown last and its dashboard, in one answer.
 #[tauri::command]
-pub async fn get_selected_account(state: State<'_, AppState>) -> CmdResult<Option<String>> {
+pub async fn signed_in_start(state: State<'_, AppState>) -> CmdResult<SignedInStart> {
     let core = state.core().await;
-    let accounts = core.accounts().await?;
-    selected_of(&core, &accounts).await
+    signed_in(&core).await
 }
 
-/// Of `accounts`, the one shown last if it is still among them; else the first.
-pub async fn selected_of(core: &Core, accounts: &[AccountSummary]) -> CmdResult<Option<String>> {
+/// The signed-in login's accounts, the one shown last if it is still among them (else the
+/// first) and that one's dashboard.
+pub async fn signed_in(core: &Core) -> CmdResult<SignedInStart> {
+    let accounts = core.accounts().await?;
     let stored = core.setting(SELECTED_ACCOUNT).await?;
     let still_visible = stored.filter(|id| accounts.iter().any(|a| &a.account.id == id));
-    Ok(still_visible.or_else(|| accounts.first().map(|a| a.account.id.clone())))
+    let selected = still_visible.or_else(|| accounts.first().map(|a| a.account.id.clone()));
+    let dashboard = match &selected {
+        Some(account_id) => core.dashboard(account_id).await.ok(),
+        None => None,
+    };
+    Ok(SignedInStart {
+        accounts,
+        selected,
+        dashboard,
+    })
 }
 
 #[tauri::command]

@@ -1,11 +1,11 @@
 //! App-level commands: the first screen's data, language, first paint, the mail client
 //! table.
 
-use cowdesk_core::model::{AppInfo, AppStart, MailClientConfig};
+use cowdesk_core::model::{AppInfo, AppStart, MailClientConfig, SignedInStart};
 use cowdesk_core::session::Core;
 use tauri::{AppHandle, Runtime, State};
 
-use super::accounts::selected_of;
+use super::accounts::signed_in;
 use super::{input, CmdResult};
 use crate::AppState;
 
@@ -33,16 +33,17 @@ pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
     let core = state.core().await;
     let info = info_of(&core).await?;
     let connections = core.connections().await?;
-    let (accounts, selected) = if login.is_some() {
-        let accounts = core.accounts().await?;
-        let selected = selected_of(&core, &accounts).await?;
-        (accounts, selected)
-    } else {
-        (Vec::new(), None)
-    };
-    let dashboard = match &selected {
-        Some(account_id) => core.dashboard(account_id).await.ok(),
-        None => None,
+    let SignedInStart {
+        accounts,
+        selected,
+        dashboard,
+    } = match login {
+        Some(_) => signed_in(&core).await?,
+        None => SignedInStart {
+            accounts: Vec::new(),
+            selected: None,
+            dashboard: None,
+        },
     };
     Ok(AppStart {
         info,

@@ -16,7 +16,7 @@ cowdesk_commands! {
     session::logout,
     session::request_password_reset,
     accounts::list_accounts,
-    accounts::get_selected_account,
+    accounts::signed_in_start,
     accounts::select_account,
     accounts::dashboard,
     accounts::list_mandates,

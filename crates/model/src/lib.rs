@@ -686,6 +686,19 @@ pub struct AppStart {
     pub dashboard: Option<Dashboard>,
 }
 
+/// What the window shows first after a sign-in, in one answer (`signed_in_start`): the
+/// login's accounts, the one shown last and its dashboard, as `app_start` has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SignedInStart {
+    pub accounts: Vec<AccountSummary>,
+    /// The account shown last if the login still sees it, else the first.
+    pub selected: Option<String>,
+    /// The selected account's dashboard; `None` when it could not be read (the view then
+    /// asks itself and says why).
+    pub dashboard: Option<Dashboard>,
+}
+
 mod domains;
 pub use domains::*;
 pub mod iban;

@@ -344,8 +344,8 @@ export function installMock(): void {
           return null;
         case "list_accounts":
           return summaries();
-        case "get_selected_account":
-          return selected;
+        case "signed_in_start":
+          return { accounts: summaries(), selected, dashboard: selected ? dashboard(selected) : null };
         case "select_account":
           selected = a.accountId ?? null;
           return null;

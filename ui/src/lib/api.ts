@@ -8,6 +8,7 @@ import type { Alert } from "./bindings/Alert";
 import type { AlertCounts } from "./bindings/AlertCounts";
 import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AppStart } from "./bindings/AppStart";
+import type { SignedInStart } from "./bindings/SignedInStart";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
@@ -51,7 +52,7 @@ export const api = {
   requestPasswordReset: (server: string, email: string) =>
     invoke<void>("request_password_reset", { server, email }),
   listAccounts: () => invoke<AccountSummary[]>("list_accounts"),
-  getSelectedAccount: () => invoke<string | null>("get_selected_account"),
+  signedInStart: () => invoke<SignedInStart>("signed_in_start"),
   selectAccount: (accountId: string) => invoke<void>("select_account", { accountId }),
   dashboard: (accountId: string) => invoke<Dashboard>("dashboard", { accountId }),
   listMandates: (accountId: string) => invoke<Listing<Mandate>>("list_mandates", { accountId }),

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { app, boot, takeStartDashboard } from "./app.svelte";
+import { app, boot, enter, takeStartDashboard } from "./app.svelte";
 import type { AppStart } from "./bindings/AppStart";
 import type { Dashboard } from "./bindings/Dashboard";
 
@@ -77,5 +77,20 @@ describe("the start", () => {
     await boot();
     expect(app.phase).toBe("login");
     expect(takeStartDashboard()).toBeNull();
+  });
+
+  it("after a sign-in, shows the accounts, the selection and its figures from one answer", async () => {
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      return cmd === "signed_in_start" ? { accounts: start.accounts, selected: "acc-100001", dashboard } : null;
+    });
+    app.phase = "login";
+    await enter(start.login!);
+    expect(asked).toEqual(["signed_in_start"]);
+    expect(app.phase).toBe("ready");
+    expect(app.selected).toBe("acc-100001");
+    expect(app.accounts).toHaveLength(1);
+    expect(takeStartDashboard()).toMatchObject({ accountId: "acc-100001", data: dashboard });
   });
 });

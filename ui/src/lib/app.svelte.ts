@@ -152,9 +152,7 @@ export async function boot(): Promise<void> {
     setLanguage(language);
     app.connections = start.connections;
     if (login) {
-      startDashboard = start.dashboard
-        ? { accountId: start.dashboard.account.id, data: start.dashboard, generation: app.generation }
-        : null;
+      handOver(start.dashboard);
       showSignedIn(login, start.accounts, start.selected);
     } else if (app.connections.length > 0) {
       showConnections();
@@ -164,14 +162,14 @@ export async function boot(): Promise<void> {
       await views.login().catch(() => {});
       app.phase = "login";
     }
+  } catch (err) {
+    app.fatal = asErrorInfo(err);
     // Said in the language the page's locale suggests when the core could not say which.
     if (!hasLanguage()) {
       const language = likelyLanguage();
       await loadLanguage(language).catch(() => {});
       setLanguage(language);
     }
-  } catch (err) {
-    app.fatal = asErrorInfo(err);
     app.phase = "login";
   }
 }
@@ -215,8 +213,14 @@ export function takeStartDashboard(): ForAccount<Dashboard> | null {
 
 /** Signed in: show the cached accounts at once; sync runs in the background. */
 export async function enter(login: LoginInfo): Promise<void> {
-  const [accounts, selected] = await Promise.all([api.listAccounts(), api.getSelectedAccount()]);
-  showSignedIn(login, accounts, selected);
+  // One answer, as at the start: the accounts, the selection and its dashboard's figures.
+  const start = await api.signedInStart();
+  handOver(start.dashboard);
+  showSignedIn(login, start.accounts, start.selected);
+}
+
+function handOver(dashboard: Dashboard | null): void {
+  startDashboard = dashboard ? { accountId: dashboard.account.id, data: dashboard, generation: app.generation } : null;
 }
 
 function showSignedIn(login: LoginInfo, accounts: AccountSummary[], selected: string | null): void {
@@ -329,12 +333,12 @@ export async function logout(): Promise<void> {
 }
 
 export async function chooseLanguage(choice: string): Promise<void> {
+  const language = resolveLanguage(choice, app.systemLocale);
+  await loadLanguage(language);
   app.languageChoice = choice;
   setLanguage(language);
   // The choice applies now either way; storing it for the next start is best effort.
   await api.setLanguage(choice).catch(() => {});
-  const language = resolveLanguage(choice, app.systemLocale);
-  await loadLanguage(language);
 }
 
 /** The selected account's summary, if any. */
