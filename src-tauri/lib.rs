@@ -70,6 +70,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
 /// Entry point of the window binary.
 pub fn main_entry() -> i32 {
     STARTED.get_or_init(std::time::Instant::now);
+    draw_without_gpu_compositing();
     let args = match window_args::parse(std::env::args_os().skip(1)) {
         Ok(window_args::Parsed::Run(args)) => args,
         Ok(window_args::Parsed::Print(text)) => {
@@ -83,6 +84,19 @@ pub fn main_entry() -> i32 {
     };
     init_logging();
     run_app(args.demo, args.hidden, args.data_dir)
+}
+
+/// The page is drawn by the CPU, without WebKit's GPU compositing (decision 0022): for
+/// this UI of lists and forms the window is on screen about 60 ms sooner and the process
+/// tree holds about 85 MiB less, and the blank windows some GPU drivers give WebKitGTK
+/// cannot happen. WebKit reads the switch when it starts, so it is set here, before GTK,
+/// WebKit or any other thread of this process exists. A user's own setting (`0` turns
+/// compositing back on) is kept.
+fn draw_without_gpu_compositing() {
+    const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if cfg!(target_os = "linux") && std::env::var_os(SWITCH).is_none() {
+        std::env::set_var(SWITCH, "1");
+    }
 }
 
 fn init_logging() {
