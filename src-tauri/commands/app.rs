@@ -45,6 +45,7 @@ pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
             dashboard: None,
         },
     };
+    crate::start_milestone("app_start answered");
     Ok(AppStart {
         info,
         login,
