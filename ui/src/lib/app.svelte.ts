@@ -12,6 +12,7 @@ import type { SyncOutcome } from "./bindings/SyncOutcome";
 import { prepareDateFormatting } from "./format";
 import {
   hasLanguage,
+  intlLocaleOf,
   likelyLanguage,
   loadLanguage,
   locale,
@@ -141,7 +142,7 @@ export async function boot(): Promise<void> {
     // set-up is most of its cost, whatever the language).
     const likely = likelyLanguage();
     const strings = loadLanguage(likely);
-    prepareDateFormatting(likely === "de" ? "de-DE" : "en-GB");
+    prepareDateFormatting(intlLocaleOf(likely));
     const [start] = await answer;
     const { info, login } = start;
     app.systemLocale = info.system_locale;

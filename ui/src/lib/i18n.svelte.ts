@@ -42,7 +42,8 @@ export function useCatalogue(lang: Language, catalogue: Catalogue): void {
   catalogues[lang] = catalogue;
 }
 
-/** The language the page's own locale suggests, to start loading before the core says. */
+/** The language the page's own locale suggests, to start loading before the core says.
+ *  WebKit takes it from the C library's locale (en-US where that locale is missing). */
 export function likelyLanguage(): Language {
   return navigator.language.toLowerCase().startsWith("de") ? "de" : "en";
 }
@@ -83,5 +84,10 @@ export function tOr(key: string, fallback: string): string {
 
 /** BCP 47 tag for Intl formatting. */
 export function intlLocale(): string {
-  return locale.lang === "de" ? "de-DE" : "en-GB";
+  return intlLocaleOf(locale.lang);
+}
+
+/** BCP 47 tag for Intl formatting in `lang`. */
+export function intlLocaleOf(lang: Language): string {
+  return lang === "de" ? "de-DE" : "en-GB";
 }
