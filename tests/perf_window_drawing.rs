@@ -2,8 +2,7 @@
 //! process it starts runs with compositing off, unless the user's environment turned it
 //! back on, and the page is drawn in that mode. Starts the real window binary under the
 //! test run's X display, reads the environment its WebKit web process was started with,
-//! and reads the window's pixels from the X server (WebKitWebDriver's screenshot does
-//! not answer in this mode, which is why the other end-to-end tests turn compositing on).
+//! and reads the window's pixels from the X server (support/xcapture.rs).
 
 #![cfg(target_os = "linux")]
 
@@ -15,14 +14,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, ImageFormat, Window as XWindow};
-
 use support::driver::{require_prerequisites, wait_until, window_binary};
+use support::xcapture;
 
 const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
-/// One window at a time: the pixels read are the window's own only while nothing covers it.
+/// One window at a time: the web process found is the one of the window just started.
 static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
 /// Stops the window however the test ends.
@@ -35,39 +32,9 @@ impl Drop for Window {
     }
 }
 
-fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses: the fields follow the last ')'.
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn descends_from(mut pid: u32, ancestor: u32) -> bool {
-    while let Some(parent) = parent_of(pid) {
-        if parent == ancestor {
-            return true;
-        }
-        if parent <= 1 {
-            return false;
-        }
-        pid = parent;
-    }
-    false
-}
-
 /// The `WebKitWebProcess` below `window`, once it runs.
 fn web_process_of(window: u32) -> Result<Option<u32>, String> {
-    let entries = std::fs::read_dir("/proc").map_err(|e| e.to_string())?;
-    Ok(entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|pid| {
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            comm.trim() == "WebKitWebProces" && descends_from(*pid, window)
-        }))
+    Ok(xcapture::descendant_named(window, "WebKitWebProces"))
 }
 
 fn start_window(data_dir: &Path, users_value: Option<&str>) -> Window {
@@ -116,66 +83,11 @@ fn perf_window_keeps_the_users_own_compositing_choice() {
     assert_eq!(switch.as_deref(), Some("0"));
 }
 
-/// The top-level X window the process `pid` shows, once it is on screen.
-fn x_window_of(conn: &impl Connection, root: XWindow, pid: u32) -> Result<Option<XWindow>, String> {
-    let net_wm_pid = conn
-        .intern_atom(false, b"_NET_WM_PID")
-        .map_err(|e| e.to_string())?
-        .reply()
-        .map_err(|e| e.to_string())?
-        .atom;
-    let tree = conn
-        .query_tree(root)
-        .map_err(|e| e.to_string())?
-        .reply()
-        .map_err(|e| e.to_string())?;
-    for window in tree.children {
-        let owner = conn
-            .get_property(false, window, net_wm_pid, AtomEnum::CARDINAL, 0, 1)
-            .map_err(|e| e.to_string())?
-            .reply()
-            .map_err(|e| e.to_string())?;
-        let viewable = conn
-            .get_window_attributes(window)
-            .map_err(|e| e.to_string())?
-            .reply()
-            .map_err(|e| e.to_string())?
-            .map_state
-            == x11rb::protocol::xproto::MapState::VIEWABLE;
-        if viewable && owner.value32().and_then(|mut v| v.next()) == Some(pid) {
-            return Ok(Some(window));
-        }
-    }
-    Ok(None)
-}
-
 /// How many different colours the window's pixels have: one or two for a blank frame,
 /// hundreds once text (anti-aliased) and the app's colours are drawn.
-fn colours_drawn(conn: &impl Connection, window: XWindow) -> Result<usize, String> {
-    let geometry = conn
-        .get_geometry(window)
-        .map_err(|e| e.to_string())?
-        .reply()
-        .map_err(|e| e.to_string())?;
-    let image = conn
-        .get_image(
-            ImageFormat::Z_PIXMAP,
-            window,
-            0,
-            0,
-            geometry.width,
-            geometry.height,
-            !0,
-        )
-        .map_err(|e| e.to_string())?
-        .reply()
-        .map_err(|e| e.to_string())?;
-    // 24-bit depth comes as four bytes a pixel (blue, green, red, unused).
-    let colours: HashSet<[u8; 3]> = image
-        .data
-        .chunks_exact(4)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
+fn colours_drawn(window: u32) -> Result<usize, String> {
+    let (_, _, rgb) = xcapture::rgb_of(window)?;
+    let colours: HashSet<&[u8]> = rgb.chunks_exact(3).collect();
     Ok(colours.len())
 }
 
@@ -184,15 +96,13 @@ fn perf_window_draws_its_page_without_gpu_compositing() {
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data = tempfile::tempdir().unwrap();
     let window = start_window(data.path(), None);
-    let (conn, screen) = x11rb::connect(None).expect("the test run's X display");
-    let root = conn.setup().roots[screen].root;
     let shown = wait_until(Duration::from_secs(30), "the window on screen", || {
-        x_window_of(&conn, root, window.0.id())
+        xcapture::window_of(window.0.id())
     })
     .unwrap_or_else(|e| panic!("{e}"));
     // The sign-in screen: its text, the logo and the buttons, not an empty frame.
     let colours = wait_until(Duration::from_secs(30), "the sign-in screen drawn", || {
-        colours_drawn(&conn, shown).map(|n| (n >= 64).then_some(n))
+        colours_drawn(shown).map(|n| (n >= 64).then_some(n))
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(colours >= 64, "{colours} colours");

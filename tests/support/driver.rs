@@ -101,11 +101,6 @@ impl AppUnderTest {
         command.env("COWDESK_LOG_FILE", &log);
         // A detailed log gives the leak scan the most to read.
         command.env("COWDESK_LOG", "debug");
-        // WebKitWebDriver's screenshot never answers for a page drawn without GPU
-        // compositing, the way cowdesk draws (decision 0022; WebKitGTK 2.50): the tests
-        // that drive the window turn it back on, the way a user can.
-        // tests/perf_window_drawing.rs looks at the window drawn as shipped.
-        command.env("WEBKIT_DISABLE_COMPOSITING_MODE", "0");
         command.envs(launch.env.iter().copied());
         let tauri_driver = command
             .stdout(Stdio::null())
@@ -142,11 +137,21 @@ impl AppUnderTest {
     /// presented, which can still show the view before a change (an empty content pane,
     /// "Loading…"; issue 17, item 21), so it is taken until it is current (`frame`).
     pub fn screenshot(&self, label: &str) -> Result<PathBuf, String> {
-        let png = super::frame::current_screenshot(self.driver())?;
+        let png = super::frame::current_screenshot(self.driver(), || self.picture())?;
         let path = self.artifacts.join(format!("{label}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;
         eprintln!("screenshot: {}", path.display());
         Ok(path)
+    }
+}
+
+impl AppUnderTest {
+    /// The window's pixels as the X server has them: WebKitWebDriver takes no screenshot
+    /// of a page drawn without GPU compositing, the way cowdesk draws (decision 0022).
+    fn picture(&self) -> Result<Vec<u8>, String> {
+        let app = super::xcapture::descendant_named(self.tauri_driver.id(), "cowdesk-window")
+            .ok_or("the window's process is not running")?;
+        super::xcapture::png_of(app)
     }
 }
 

@@ -3,10 +3,11 @@
 //! WebKit's screenshot is the last frame the window presented. Under load that frame can
 //! lag the DOM by more than the two animation frames `painted` waits for: the suspended
 //! service's detail was in the DOM while the picture still showed the empty pane between
-//! the list and the detail. So each screenshot first changes one pixel: a 1x1 marker in
-//! the window's top-left corner gets a colour it has not had before. A picture whose
-//! corner has that colour was presented after the change, and so after every change the
-//! test made before it; an older one is taken again.
+//! the list and the detail. So each screenshot first changes a few pixels: a 3x3 marker
+//! in the window's top-left corner gets a colour it has not had before. A picture whose
+//! marker has that colour was presented after the change, and so after every change the
+//! test made before it; an older one is taken again. The marker's middle pixel is read:
+//! the window's very corner, as the X server has it, is not exactly the page's colour.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -25,30 +26,40 @@ fn next_marker() -> [u8; 3] {
     [255, (n % 256) as u8, ((n / 256) % 256) as u8]
 }
 
-/// The RGB of the top-left pixel of a PNG.
-pub fn corner_pixel(png: &[u8]) -> Result<[u8; 3], String> {
+/// The RGB of the pixel at (`x`, `y`) of a PNG.
+pub fn pixel_at(png: &[u8], x: usize, y: usize) -> Result<[u8; 3], String> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| format!("PNG: {e}"))?;
     let (color, _) = reader.output_color_type();
+    for _ in 0..y {
+        reader.next_row().map_err(|e| format!("PNG: {e}"))?;
+    }
     let row = reader
         .next_row()
         .map_err(|e| format!("PNG: {e}"))?
-        .ok_or("PNG without rows")?;
+        .ok_or("PNG without the row")?;
     let data = row.data();
-    match color {
-        png::ColorType::Rgb | png::ColorType::Rgba if data.len() >= 3 => {
-            Ok([data[0], data[1], data[2]])
-        }
-        png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha if !data.is_empty() => {
-            Ok([data[0]; 3])
-        }
-        other => Err(format!("PNG colour type {other:?} not expected")),
+    let channels = match color {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        png::ColorType::Grayscale => 1,
+        png::ColorType::GrayscaleAlpha => 2,
+        other => return Err(format!("PNG colour type {other:?} not expected")),
+    };
+    let at = x * channels;
+    match data.get(at..at + channels.min(3)) {
+        Some([r, g, b]) => Ok([*r, *g, *b]),
+        Some([grey, ..]) => Ok([*grey; 3]),
+        _ => Err("PNG narrower than the pixel".into()),
     }
 }
 
-/// A PNG of the window presented after everything the DOM holds now.
-pub fn current_screenshot(d: &WebDriver) -> Result<Vec<u8>, String> {
+/// A PNG of the window presented after everything the DOM holds now; `picture` takes one.
+pub fn current_screenshot(
+    d: &WebDriver,
+    picture: impl Fn() -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, String> {
     let [r, g, b] = next_marker();
     d.execute(&format!(
         "let m = document.getElementById('e2e-frame-marker');
@@ -56,7 +67,7 @@ pub fn current_screenshot(d: &WebDriver) -> Result<Vec<u8>, String> {
            m = document.createElement('div');
            m.id = 'e2e-frame-marker';
            m.setAttribute('aria-hidden', 'true');
-           m.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;z-index:2147483647;pointer-events:none';
+           m.style.cssText = 'position:fixed;left:0;top:0;width:3px;height:3px;z-index:2147483647;pointer-events:none';
            document.documentElement.appendChild(m);
          }}
          m.style.background = 'rgb({r},{g},{b})';
@@ -64,7 +75,7 @@ pub fn current_screenshot(d: &WebDriver) -> Result<Vec<u8>, String> {
     ))?;
     wait_until(PATIENCE, "the window to present the current page", || {
         d.painted()?;
-        let png = d.screenshot()?;
-        Ok((corner_pixel(&png)? == [r, g, b]).then_some(png))
+        let png = picture()?;
+        Ok((pixel_at(&png, 1, 1)? == [r, g, b]).then_some(png))
     })
 }

@@ -18,3 +18,4 @@ pub mod rerun;
 #[cfg(target_os = "linux")]
 pub mod tray_host;
 pub mod webdriver;
+pub mod xcapture;

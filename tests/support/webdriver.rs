@@ -111,16 +111,6 @@ impl WebDriver {
         .map(|_| ())
     }
 
-    /// A PNG of the window.
-    pub fn screenshot(&self) -> Result<Vec<u8>, String> {
-        use base64::Engine as _;
-        let value = self.get("screenshot")?;
-        let encoded = value.as_str().ok_or("screenshot is not a string")?;
-        base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .map_err(|e| e.to_string())
-    }
-
     pub fn close(self) -> Result<(), String> {
         send(self.http.delete(&self.session_url)).map(|_| ())
     }
