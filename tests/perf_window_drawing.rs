@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use support::driver::{require_prerequisites, wait_until, window_binary};
-use support::xcapture;
+use support::{processes, xcapture};
 
 const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
@@ -34,7 +34,7 @@ impl Drop for Window {
 
 /// The `WebKitWebProcess` below `window`, once it runs.
 fn web_process_of(window: u32) -> Result<Option<u32>, String> {
-    Ok(xcapture::descendant_named(window, "WebKitWebProces"))
+    Ok(processes::descendant_named(window, "WebKitWebProces"))
 }
 
 fn start_window(data_dir: &Path, users_value: Option<&str>) -> Window {

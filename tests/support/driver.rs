@@ -149,7 +149,7 @@ impl AppUnderTest {
     /// The window's pixels as the X server has them: WebKitWebDriver takes no screenshot
     /// of a page drawn without GPU compositing, the way cowdesk draws (decision 0022).
     fn picture(&self) -> Result<Vec<u8>, String> {
-        let app = super::xcapture::descendant_named(self.tauri_driver.id(), "cowdesk-window")
+        let app = super::processes::descendant_named(self.tauri_driver.id(), "cowdesk-window")
             .ok_or("the window's process is not running")?;
         super::xcapture::png_of(app)
     }

@@ -12,6 +12,7 @@ pub mod mailcow_window;
 pub mod notifications;
 pub mod openpgp_js;
 pub mod page;
+pub mod processes;
 pub mod programs;
 #[path = "../../crates/core/tests/support/rerun.rs"]
 pub mod rerun;

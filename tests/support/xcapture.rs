@@ -143,38 +143,3 @@ pub fn png_of(pid: u32) -> Result<Vec<u8>, String> {
     writer.finish().map_err(|e| e.to_string())?;
     Ok(png)
 }
-
-/// The process below `ancestor` whose command name is `comm`, once it runs.
-pub fn descendant_named(ancestor: u32, comm: &str) -> Option<u32> {
-    let entries = std::fs::read_dir("/proc").ok()?;
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|pid| {
-            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            name.trim() == comm && descends_from(*pid, ancestor)
-        })
-}
-
-fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses: the fields follow the last ')'.
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn descends_from(mut pid: u32, ancestor: u32) -> bool {
-    while let Some(parent) = parent_of(pid) {
-        if parent == ancestor {
-            return true;
-        }
-        if parent <= 1 {
-            return false;
-        }
-        pid = parent;
-    }
-    false
-}
