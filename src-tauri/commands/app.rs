@@ -33,26 +33,16 @@ pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
     let core = state.core().await;
     let info = info_of(&core).await?;
     let connections = core.connections().await?;
-    let SignedInStart {
-        accounts,
-        selected,
-        dashboard,
-    } = match login {
+    let signed_in = match login {
         Some(_) => signed_in(&core).await?,
-        None => SignedInStart {
-            accounts: Vec::new(),
-            selected: None,
-            dashboard: None,
-        },
+        None => SignedInStart::default(),
     };
     crate::start_milestone("app_start answered");
     Ok(AppStart {
         info,
         login,
         connections,
-        accounts,
-        selected,
-        dashboard,
+        signed_in,
     })
 }
 

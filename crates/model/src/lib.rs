@@ -676,26 +676,23 @@ pub struct AppStart {
     pub login: Option<LoginInfo>,
     /// The profile's mailcow connections, with or without a portal sign-in.
     pub connections: Vec<Connection>,
-    /// The signed-in login's accounts; empty without a sign-in.
+    /// Signed in, what the window shows first (the same answer as after a sign-in, its
+    /// fields beside the others); empty without a sign-in.
+    #[serde(flatten)]
+    pub signed_in: SignedInStart,
+}
+
+/// What the window shows first after a sign-in, in one answer (`signed_in_start`, and
+/// within `app_start`): the login's accounts, the one shown last and its dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SignedInStart {
     pub accounts: Vec<AccountSummary>,
     /// The account shown last if the login still sees it, else the first.
     pub selected: Option<String>,
     /// The selected account's dashboard, so that the first paint shows its figures.
     /// `None` without one, or when it could not be read: the view then asks itself and
     /// says why.
-    pub dashboard: Option<Dashboard>,
-}
-
-/// What the window shows first after a sign-in, in one answer (`signed_in_start`): the
-/// login's accounts, the one shown last and its dashboard, as `app_start` has them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct SignedInStart {
-    pub accounts: Vec<AccountSummary>,
-    /// The account shown last if the login still sees it, else the first.
-    pub selected: Option<String>,
-    /// The selected account's dashboard; `None` when it could not be read (the view then
-    /// asks itself and says why).
     pub dashboard: Option<Dashboard>,
 }
 

@@ -17,11 +17,7 @@ login: LoginInfo | null,
 /**
  * The profile's mailcow connections, with or without a portal sign-in.
  */
-connections: Array<Connection>, 
-/**
- * The signed-in login's accounts; empty without a sign-in.
- */
-accounts: Array<AccountSummary>, 
+connections: Array<Connection>, accounts: Array<AccountSummary>, 
 /**
  * The account shown last if the login still sees it, else the first.
  */

@@ -3,8 +3,8 @@ import type { AccountSummary } from "./AccountSummary";
 import type { Dashboard } from "./Dashboard";
 
 /**
- * What the window shows first after a sign-in, in one answer (`signed_in_start`): the
- * login's accounts, the one shown last and its dashboard, as `app_start` has them.
+ * What the window shows first after a sign-in, in one answer (`signed_in_start`, and
+ * within `app_start`): the login's accounts, the one shown last and its dashboard.
  */
 export type SignedInStart = { accounts: Array<AccountSummary>, 
 /**
@@ -12,7 +12,8 @@ export type SignedInStart = { accounts: Array<AccountSummary>,
  */
 selected: string | null, 
 /**
- * The selected account's dashboard; `None` when it could not be read (the view then
- * asks itself and says why).
+ * The selected account's dashboard, so that the first paint shows its figures.
+ * `None` without one, or when it could not be read: the view then asks itself and
+ * says why.
  */
 dashboard: Dashboard | null, };
