@@ -11,16 +11,12 @@ mod support;
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use support::driver::{require_prerequisites, wait_until, window_binary};
 use support::{processes, xcapture};
 
 const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-
-/// One window at a time: the web process found is the one of the window just started.
-static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
 /// Stops the window however the test ends.
 struct Window(Child);
@@ -55,7 +51,6 @@ fn start_window(data_dir: &Path, users_value: Option<&str>) -> Window {
 
 /// `SWITCH`'s value in the environment the window's web process was started with.
 fn compositing_switch_of_web_process(data_dir: &Path, users_value: Option<&str>) -> Option<String> {
-    let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let window = start_window(data_dir, users_value);
     let web = wait_until(Duration::from_secs(30), "the window's web process", || {
         web_process_of(window.0.id())
@@ -93,7 +88,6 @@ fn colours_drawn(window: u32) -> Result<usize, String> {
 
 #[test]
 fn perf_window_draws_its_page_without_gpu_compositing() {
-    let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let data = tempfile::tempdir().unwrap();
     let window = start_window(data.path(), None);
     let shown = wait_until(Duration::from_secs(30), "the window on screen", || {
