@@ -41,8 +41,22 @@ import type { Window } from "./bindings/Window";
 import type { Windowed } from "./bindings/Windowed";
 import type { YearTotal } from "./bindings/YearTotal";
 
+declare global {
+  interface Window {
+    /** `app_start`'s answer, asked for by index.html before this code loaded. */
+    __cowdeskStart?: Promise<AppStart>;
+  }
+}
+
+/** The start's answer index.html asked for, taken once: a later call asks the core. */
+function takeEarlyStart(): Promise<AppStart> | undefined {
+  const early = window.__cowdeskStart;
+  delete window.__cowdeskStart;
+  return early;
+}
+
 export const api = {
-  appStart: () => invoke<AppStart>("app_start"),
+  appStart: () => takeEarlyStart() ?? invoke<AppStart>("app_start"),
   setLanguage: (language: string) => invoke<void>("set_language", { language }),
   uiReady: () => invoke<void>("ui_ready"),
   login: (server: string, email: string, password: string) =>

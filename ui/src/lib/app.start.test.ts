@@ -6,6 +6,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { app, boot, enter, takeStartDashboard } from "./app.svelte";
 import type { AppStart } from "./bindings/AppStart";
 import type { Dashboard } from "./bindings/Dashboard";
+import indexHtml from "../../index.html?raw";
 
 const account = {
   id: "acc-100001",
@@ -62,6 +63,37 @@ describe("the start", () => {
     expect(app.systemLocale).toBe("de");
     expect(takeStartDashboard()).toMatchObject({ accountId: "acc-100001", data: dashboard });
     expect(takeStartDashboard()).toBeNull();
+  });
+
+  it("takes the answer index.html asked for before the code loaded, and asks no more", async () => {
+    const asked = answer(start);
+    // index.html's own script, run as the page runs it: against Tauri's IPC object.
+    const inline = [...indexHtml.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(inline).toHaveLength(1);
+    const early: string[] = [];
+    const internals = { invoke: (cmd: string) => (early.push(cmd), Promise.resolve(start)) };
+    const page: { __TAURI_INTERNALS__: typeof internals; __cowdeskStart?: Promise<AppStart> } = {
+      __TAURI_INTERNALS__: internals,
+    };
+    new Function("window", inline[0] ?? "")(page);
+    expect(early).toEqual(["app_start"]);
+    window.__cowdeskStart = page.__cowdeskStart;
+    app.phase = "booting";
+    await boot();
+    expect(asked).toEqual([]);
+    expect(app.phase).toBe("ready");
+    expect(window.__cowdeskStart).toBeUndefined();
+  });
+
+  it("says what went wrong when the early answer failed", async () => {
+    answer(start);
+    const failed = { kind: "internal", message: "broken", message_de: "kaputt", fields: {}, fields_de: {}, server_words: false };
+    window.__cowdeskStart = Promise.reject(failed);
+    app.phase = "booting";
+    await boot();
+    expect(app.fatal).toMatchObject({ message: "broken" });
+    expect(app.phase).toBe("login");
+    app.fatal = null;
   });
 
   it("does not hand over a dashboard a sync has made old", async () => {
