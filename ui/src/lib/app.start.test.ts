@@ -1,7 +1,7 @@
 // The window's start: one answer from the core, and the dashboard that came with it
 // handed to the dashboard view once, while it is still the newest.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { app, boot, enter, takeStartDashboard } from "./app.svelte";
 import type { AppStart } from "./bindings/AppStart";
@@ -94,6 +94,29 @@ describe("the start", () => {
     expect(app.fatal).toMatchObject({ message: "broken" });
     expect(app.phase).toBe("login");
     app.fatal = null;
+  });
+
+  it("renders from the answer while the sync's listeners are set up, and returns with them in place", async () => {
+    let release: () => void = () => {};
+    const listenersAnswered = new Promise<void>((resolve) => (release = resolve));
+    const listening: string[] = [];
+    mockIPC(async (cmd, args) => {
+      if (cmd === "app_start") return start;
+      if (cmd === "plugin:event|listen") {
+        await listenersAnswered;
+        listening.push((args as { event: string }).event);
+        return listening.length;
+      }
+      return null;
+    });
+    app.phase = "booting";
+    let booted = false;
+    const booting = boot().then(() => (booted = true));
+    await vi.waitFor(() => expect(app.phase).toBe("ready"));
+    expect(booted).toBe(false);
+    release();
+    await booting;
+    expect(listening.sort()).toEqual(["sync-finished", "sync-progress", "sync-started"]);
   });
 
   it("does not hand over a dashboard a sync has made old", async () => {

@@ -134,16 +134,19 @@ export function serverText(text: ServerText | null | undefined, raw: string | nu
 }
 
 export async function boot(): Promise<void> {
+  // The sync's events come only after the first paint (`ui_ready`): their listeners are
+  // set up while the first screen renders, and are in place when boot returns.
+  const listening = listenToSync();
+  listening.catch(() => {}); // awaited below; a failure there is the start's failure
   try {
     // The first paint waits for this: everything it needs comes in one answer.
-    const answer = Promise.all([api.appStart(), listenToSync()]);
-    // While the core answers, the page would idle: load the strings of the language the
-    // page's locale suggests, and set up the date formatting the shell needs first (ICU's
-    // set-up is most of its cost, whatever the language).
+    const answer = api.appStart();
+    // While the answer may still be on its way: load the strings of the language the
+    // page's locale suggests, and set up the date formatting the shell needs first.
     const likely = likelyLanguage();
     const strings = loadLanguage(likely);
     prepareDateFormatting(intlLocaleOf(likely));
-    const [start] = await answer;
+    const start = await answer;
     const { info, login } = start;
     app.systemLocale = info.system_locale;
     app.languageChoice = info.language;
@@ -163,6 +166,7 @@ export async function boot(): Promise<void> {
       await views.login().catch(() => {});
       app.phase = "login";
     }
+    await listening;
   } catch (err) {
     app.fatal = asErrorInfo(err);
     // Said in the language the page's locale suggests when the core could not say which.
