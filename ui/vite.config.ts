@@ -2,9 +2,10 @@
 import { defineConfig } from "vite";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import "./node-compat.ts";
+import { prefetchStrings } from "./src/build/prefetch-strings.ts";
 
 export default defineConfig(({ mode }) => ({
-  plugins: [svelte()],
+  plugins: [svelte(), prefetchStrings()],
   // Tauri serves ui/dist from its own origin; relative paths keep it simple.
   base: "./",
   clearScreen: false,
