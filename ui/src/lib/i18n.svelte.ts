@@ -43,7 +43,9 @@ export function useCatalogue(lang: Language, catalogue: Catalogue): void {
 }
 
 /** The language the page's own locale suggests, to start loading before the core says.
- *  WebKit takes it from the C library's locale (en-US where that locale is missing). */
+ *  WebKit takes it from the C library's locale (en-US where that locale is missing).
+ *  index.html's early fetch applies the same rule (src/build/prefetch-strings.ts; a test
+ *  holds the two together). */
 export function likelyLanguage(): Language {
   return navigator.language.toLowerCase().startsWith("de") ? "de" : "en";
 }
