@@ -111,8 +111,7 @@ pub async fn refresh_counts<R: Runtime>(app: &AppHandle<R>) {
 /// The language the user chose, else the system's.
 pub async fn language<R: Runtime>(app: &AppHandle<R>) -> Lang {
     let core = app.state::<AppState>().core().await;
-    let chosen = core.setting("language").await.ok().flatten();
-    match chosen.as_deref() {
+    match core.language().await.ok().as_deref() {
         Some("de") => Lang::De,
         Some("en") => Lang::En,
         _ => Lang::from_code(&sys_locale::get_locale().unwrap_or_default()),

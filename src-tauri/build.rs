@@ -1,30 +1,40 @@
-//! tauri-build, with the app's commands from src-tauri/commands/registry.rs: each gets
-//! its `allow-…` permission, and the permission set `cowdesk-commands` (written to
-//! OUT_DIR, the one permission of the app the capability grants) holds all of them.
+//! tauri-build, with the app's commands as command_list.rs finds them in
+//! src-tauri/commands: the handler's list (OUT_DIR/commands.rs), an `allow-…` permission
+//! for each, and the permission set `cowdesk-commands` (the one permission of the app the
+//! capability grants) holding all of them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// `COMMANDS`: the names in registry.rs, without their module.
-macro_rules! cowdesk_commands {
-    ($($module:ident :: $command:ident),* $(,)?) => {
-        const COMMANDS: &[&str] = &[$(stringify!($command)),*];
-    };
-}
-include!("commands/registry.rs");
+#[path = "command_list.rs"]
+mod command_list;
 
 /// The permission set src-tauri/capabilities/main.json grants to the main window.
 const COMMAND_SET: &str = "cowdesk-commands";
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
-    println!("cargo:rerun-if-changed=src-tauri/commands/registry.rs");
-    let permissions = command_set().expect("failed to write the command permission set");
+    println!("cargo:rerun-if-changed=src-tauri/commands");
+    println!("cargo:rerun-if-changed=src-tauri/command_list.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let commands: &'static [String] = command_list::commands(Path::new("src-tauri/commands"))
+        .expect("failed to read src-tauri/commands")
+        .leak();
+    write_if_changed(
+        &out.join("commands.rs"),
+        &format!("cowdesk_commands! {{ {} }}\n", commands.join(", ")),
+    )
+    .expect("failed to write the handler's command list");
+    let names: Vec<&'static str> = commands
+        .iter()
+        .filter_map(|c| c.split("::").nth(1))
+        .collect();
+    let permissions = command_set(&out, &names).expect("failed to write the permission set");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
             .app_manifest(
                 tauri_build::AppManifest::new()
-                    .commands(COMMANDS)
+                    .commands(names.leak())
                     .permissions_path_pattern(permissions),
             ),
     )
@@ -33,23 +43,26 @@ fn main() {
 
 /// Writes the set of every command's `allow-…` permission; answers the pattern that
 /// finds it.
-fn command_set() -> std::io::Result<&'static str> {
-    let dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("app-permissions");
+fn command_set(out: &Path, names: &[&str]) -> std::io::Result<&'static str> {
+    let dir = out.join("app-permissions");
     std::fs::create_dir_all(&dir)?;
-    let allowed: Vec<String> = COMMANDS
+    let allowed: Vec<String> = names
         .iter()
         .map(|c| format!("\"allow-{}\"", c.replace('_', "-")))
         .collect();
     let toml = format!(
-        "[[set]]\nidentifier = \"{COMMAND_SET}\"\ndescription = \"Every command of src-tauri/commands/registry.rs.\"\npermissions = [{}]\n",
+        "[[set]]\nidentifier = \"{COMMAND_SET}\"\ndescription = \"Every command of src-tauri/commands.\"\npermissions = [{}]\n",
         allowed.join(", ")
     );
-    let file = dir.join(format!("{COMMAND_SET}.toml"));
-    if std::fs::read_to_string(&file).ok().as_deref() != Some(toml.as_str()) {
-        std::fs::write(&file, toml)?;
-    }
+    write_if_changed(&dir.join(format!("{COMMAND_SET}.toml")), &toml)?;
     Ok(Box::leak(
         format!("{}/*.toml", dir.display()).into_boxed_str(),
     ))
+}
+
+fn write_if_changed(file: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(file).ok().as_deref() != Some(text) {
+        std::fs::write(file, text)?;
+    }
+    Ok(())
 }

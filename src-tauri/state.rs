@@ -15,7 +15,7 @@ use cowdesk_core::secrets::{KeyringSecretStore, SecretStore};
 use cowdesk_core::session::Core;
 use tokio::sync::{Mutex, RwLock};
 
-use crate::commands::error::{internal, invalid_input};
+use crate::commands::error::internal;
 
 const KEEP_RUNNING: &str = "keep_running";
 
@@ -135,11 +135,12 @@ impl AppState {
     pub async fn demo_event(&self, event: &str) -> Result<(), ErrorInfo> {
         let active = self.active.read().await;
         let Some(sandbox) = active.sandbox.as_ref() else {
-            return Err(invalid_input(
+            return Err(CoreError::field(
                 "kind",
                 "This works in the demo only.",
                 "Das geht nur in der Demo.",
-            ));
+            )
+            .into());
         };
         let answer = sandbox
             .event(event)

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager, Runtime, Window, WindowEvent};
 
-use crate::commands::sync;
-use crate::{tray, AppState};
+use crate::{background, tray, AppState};
 
 const MAIN: &str = "main";
 /// If the page never reports its first paint (a broken build, say), show the window anyway
@@ -35,7 +34,7 @@ pub fn first_paint<R: Runtime>(app: &AppHandle<R>) {
         crate::start_milestone("shown");
     }
     if state.mark_first_paint() {
-        sync::spawn_background(app.clone());
+        background::request_sync(app);
     }
 }
 

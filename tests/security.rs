@@ -11,17 +11,17 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The commands of the one list, src-tauri/commands/registry.rs, without their module.
-fn commands_in_registry() -> BTreeSet<String> {
-    let text = read("src-tauri/commands/registry.rs");
-    let list = text
-        .split("cowdesk_commands! {")
-        .nth(1)
-        .expect("registry.rs lists the commands");
-    let list = &list[..list.find('}').expect("its end")];
-    list.split(',')
-        .map(|item| item.trim().rsplit("::").next().unwrap_or("").to_owned())
-        .filter(|item| !item.is_empty())
+#[path = "../src-tauri/command_list.rs"]
+mod command_list;
+
+/// The commands written in src-tauri/commands, as the build finds them, without their
+/// module.
+fn commands_in_sources() -> BTreeSet<String> {
+    let dir = std::path::Path::new(ROOT).join("src-tauri/commands");
+    let found = command_list::commands(&dir).expect("src-tauri/commands is readable");
+    found
+        .iter()
+        .map(|c| c.rsplit("::").next().unwrap_or("").to_owned())
         .collect()
 }
 
@@ -57,8 +57,8 @@ mod security {
 
     #[test]
     fn the_capability_grants_exactly_the_registered_commands() {
-        let registered = commands_in_registry();
-        assert!(registered.len() > 10, "parsed the registry: {registered:?}");
+        let registered = commands_in_sources();
+        assert!(registered.len() > 100, "found the commands: {registered:?}");
         assert_eq!(commands_in_permission_set(), registered);
 
         let capability = capability();

@@ -1,23 +1,20 @@
 //! The notification centre, alert and desktop settings, and where a clicked notification
 //! leads.
 
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{
-    Alert, AlertCounts, AlertSettings, DesktopSettings, ErrorKind, Navigation, SyncSchedule,
+    Alert, AlertCounts, AlertSettings, DesktopSettings, Navigation, SyncSchedule,
 };
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use super::error::invalid_input;
-use super::{input, CmdResult};
+use super::input::AnyAccountId;
+use super::CmdResult;
 use crate::{autostart, background, AppState};
 
-#[tauri::command]
-pub async fn list_alerts(state: State<'_, AppState>) -> CmdResult<Vec<Alert>> {
-    Ok(state.core().await.alerts().await?)
-}
-
-#[tauri::command]
-pub async fn alert_counts(state: State<'_, AppState>) -> CmdResult<AlertCounts> {
-    Ok(state.core().await.alert_counts().await?)
+core_commands! {
+    list_alerts() -> Vec<Alert> = |core| core.alerts();
+    alert_counts() -> AlertCounts = |core| core.alert_counts();
+    get_alert_settings() -> AlertSettings = |core| core.alert_settings();
 }
 
 #[tauri::command]
@@ -26,13 +23,6 @@ pub async fn mark_alert_read<R: Runtime>(
     state: State<'_, AppState>,
     id: i64,
 ) -> CmdResult<()> {
-    if id <= 0 {
-        return Err(invalid_input(
-            "id",
-            "This alert does not exist.",
-            "Diesen Hinweis gibt es nicht.",
-        ));
-    }
     state.core().await.mark_alert_read(id).await?;
     background::refresh_counts(&app).await;
     Ok(())
@@ -43,17 +33,12 @@ pub async fn mark_alert_read<R: Runtime>(
 pub async fn mark_all_alerts_read<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    account_id: Option<String>,
+    account_id: AnyAccountId,
 ) -> CmdResult<()> {
-    let account_id = account_id.as_deref().map(input::account_id).transpose()?;
-    state.core().await.mark_all_alerts_read(account_id).await?;
+    let core = state.core().await;
+    core.mark_all_alerts_read(account_id.get()).await?;
     background::refresh_counts(&app).await;
     Ok(())
-}
-
-#[tauri::command]
-pub async fn get_alert_settings(state: State<'_, AppState>) -> CmdResult<AlertSettings> {
-    Ok(state.core().await.alert_settings().await?)
 }
 
 /// Validated in the core; a new interval applies to the wait under way.
@@ -65,10 +50,9 @@ pub async fn set_alert_settings<R: Runtime>(
 ) -> CmdResult<AlertSettings> {
     let saved = state.core().await.set_alert_settings(settings).await?;
     let minutes = u64::from(saved.sync_interval_minutes);
-    state
-        .scheduler()
-        .set_interval(std::time::Duration::from_secs(minutes * 60));
-    let _ = app.emit(background::EVENT_SCHEDULE, state.scheduler().status());
+    let scheduler = state.scheduler();
+    scheduler.set_interval(std::time::Duration::from_secs(minutes * 60));
+    let _ = app.emit(background::EVENT_SCHEDULE, scheduler.status());
     Ok(saved)
 }
 
@@ -94,15 +78,10 @@ pub fn set_start_at_login<R: Runtime>(
 ) -> CmdResult<DesktopSettings> {
     autostart::set_enabled(&app, enabled).map_err(|detail| {
         tracing::warn!("start at login not changed: {detail}");
-        cowdesk_core::model::ErrorInfo {
-            kind: ErrorKind::Internal,
-            message: "Start at login could not be changed on this system.".into(),
-            message_de: "Der Start bei der Anmeldung ließ sich auf diesem System nicht ändern."
-                .into(),
-            fields: Default::default(),
-            fields_de: Default::default(),
-            server_words: false,
-        }
+        CoreError::desktop(
+            "Start at login could not be changed on this system.",
+            "Der Start bei der Anmeldung ließ sich auf diesem System nicht ändern.",
+        )
     })?;
     Ok(desktop_settings(&app, &state))
 }

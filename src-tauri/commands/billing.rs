@@ -5,33 +5,66 @@
 //! system viewer and "save as" / the export folder are chosen here, in Rust.
 
 use chrono::NaiveDate;
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{
     BillingRequest, BillingSettings, CancellationRequest, ExportProgress, ExportReport,
     ExtensionRequest, InvoiceDetail, Listing, PaymentNotice, PdfResult, Profile, ProfileUpdate,
     RestoreRequest, ServiceContract, ServiceDetail,
 };
+use cowdesk_core::validate::billing::{self as rules, PdfAction};
+use cowdesk_core::validate::reference;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use cowdesk_core::validate::billing::{self as rules, PdfAction};
-use cowdesk_core::validate::{self, reference};
-
-use super::error::{internal, write_failed};
+use super::error::write_failed;
+use super::input::AccountId;
 use super::CmdResult;
 use crate::dialogs::{choose_folder, choose_save_path_for};
 use crate::AppState;
 
 pub const EVENT_EXPORT_PROGRESS: &str = "billing-export-progress";
 
-#[tauri::command]
-pub async fn billing_invoice(
-    state: State<'_, AppState>,
-    account_id: String,
-    number: String,
-) -> CmdResult<InvoiceDetail> {
-    let account_id = validate::account_id(&account_id)?;
-    let number = reference(&number, "number")?;
-    let core = state.core().await;
-    Ok(core.invoice_detail(account_id, number).await?)
+core_commands! {
+    billing_invoice(account_id: AccountId, number: String) -> InvoiceDetail
+        = |core| core.invoice_detail(&account_id, reference(&number, "number")?);
+
+    billing_payment_notice(account_id: AccountId, notice: PaymentNotice) -> BillingRequest
+        = |core| {
+            rules::payment_notice(&notice)?;
+            core.send_payment_notice(&account_id, &notice)
+        };
+
+    billing_payment_extension(account_id: AccountId, request: ExtensionRequest)
+        -> BillingRequest = |core| {
+            reference(&request.invoice_number, "invoice_number")?;
+            core.send_payment_extension(&account_id, &request)
+        };
+
+    billing_services(account_id: AccountId) -> Listing<ServiceContract>
+        = |core| core.service_contracts(&account_id);
+
+    billing_service(account_id: AccountId, service_id: String) -> ServiceDetail
+        = |core| core.service_detail(&account_id, reference(&service_id, "service_id")?);
+
+    billing_cancel(account_id: AccountId, request: CancellationRequest) -> BillingRequest
+        = |core| {
+            reference(&request.service_id, "service_id")?;
+            core.send_cancellation(&account_id, &request)
+        };
+
+    billing_restore(account_id: AccountId, request: RestoreRequest) -> BillingRequest
+        = |core| {
+            reference(&request.service_id, "service_id")?;
+            core.send_restore_request(&account_id, &request)
+        };
+
+    billing_settings(account_id: AccountId) -> BillingSettings
+        = |core| core.billing_settings(&account_id);
+
+    billing_update_settings(account_id: AccountId, update: ProfileUpdate) -> Profile
+        = |core| {
+            rules::profile_update(&update)?;
+            core.update_billing_settings(&account_id, &update)
+        };
 }
 
 /// Opens the invoice's PDF with the system viewer, or saves a copy where the user says.
@@ -40,15 +73,13 @@ pub async fn billing_invoice(
 pub async fn billing_invoice_pdf<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    account_id: String,
+    account_id: AccountId,
     number: String,
     action: String,
 ) -> CmdResult<Option<PdfResult>> {
-    let account_id = validate::account_id(&account_id)?;
     let number = reference(&number, "number")?;
     let action = rules::pdf_action(&action)?;
-    let core = state.core().await;
-    let pdf = core.invoice_pdf(account_id, number).await?;
+    let pdf = state.core().await.invoice_pdf(&account_id, number).await?;
     deliver(&app, pdf, &format!("{number}.pdf"), action).await
 }
 
@@ -56,13 +87,11 @@ pub async fn billing_invoice_pdf<R: Runtime>(
 pub async fn billing_dpa<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    account_id: String,
+    account_id: AccountId,
     action: String,
 ) -> CmdResult<Option<PdfResult>> {
-    let account_id = validate::account_id(&account_id)?;
     let action = rules::pdf_action(&action)?;
-    let core = state.core().await;
-    let pdf = core.dpa_pdf(account_id).await?;
+    let pdf = state.core().await.dpa_pdf(&account_id).await?;
     deliver(&app, pdf, "Servercow-data-processing-agreement.pdf", action).await
 }
 
@@ -76,7 +105,11 @@ async fn deliver<R: Runtime>(
         PdfAction::Open => {
             open::that_detached(&pdf.path).map_err(|e| {
                 tracing::warn!("no PDF viewer: {e}");
-                internal("no program to open PDF files was found")
+                CoreError::desktop(
+                    "No program to open PDF files was found. Save the PDF instead.",
+                    "Es wurde kein Programm zum Öffnen von PDF-Dateien gefunden. \
+                     Speichern Sie das PDF stattdessen.",
+                )
             })?;
             Ok(Some(pdf))
         }
@@ -100,11 +133,10 @@ async fn deliver<R: Runtime>(
 pub async fn billing_export<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    account_id: String,
+    account_id: AccountId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> CmdResult<Option<ExportReport>> {
-    let account_id = validate::account_id(&account_id)?;
     rules::period(from, to)?;
     let Some(folder) = choose_folder(&app).await? else {
         return Ok(None);
@@ -114,99 +146,7 @@ pub async fn billing_export<R: Runtime>(
         let _ = app.emit(EVENT_EXPORT_PROGRESS, p);
     };
     Ok(core
-        .export_invoices(account_id, from, to, &folder, &progress)
+        .export_invoices(&account_id, from, to, &folder, &progress)
         .await
         .map(Some)?)
-}
-
-#[tauri::command]
-pub async fn billing_payment_notice(
-    state: State<'_, AppState>,
-    account_id: String,
-    notice: PaymentNotice,
-) -> CmdResult<BillingRequest> {
-    let account_id = validate::account_id(&account_id)?;
-    rules::payment_notice(&notice)?;
-    let core = state.core().await;
-    Ok(core.send_payment_notice(account_id, &notice).await?)
-}
-
-#[tauri::command]
-pub async fn billing_payment_extension(
-    state: State<'_, AppState>,
-    account_id: String,
-    request: ExtensionRequest,
-) -> CmdResult<BillingRequest> {
-    let account_id = validate::account_id(&account_id)?;
-    reference(&request.invoice_number, "invoice_number")?;
-    let core = state.core().await;
-    Ok(core.send_payment_extension(account_id, &request).await?)
-}
-
-#[tauri::command]
-pub async fn billing_services(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<Listing<ServiceContract>> {
-    let account_id = validate::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core.service_contracts(account_id).await?)
-}
-
-#[tauri::command]
-pub async fn billing_service(
-    state: State<'_, AppState>,
-    account_id: String,
-    service_id: String,
-) -> CmdResult<ServiceDetail> {
-    let account_id = validate::account_id(&account_id)?;
-    let service_id = reference(&service_id, "service_id")?;
-    let core = state.core().await;
-    Ok(core.service_detail(account_id, service_id).await?)
-}
-
-#[tauri::command]
-pub async fn billing_cancel(
-    state: State<'_, AppState>,
-    account_id: String,
-    request: CancellationRequest,
-) -> CmdResult<BillingRequest> {
-    let account_id = validate::account_id(&account_id)?;
-    reference(&request.service_id, "service_id")?;
-    let core = state.core().await;
-    Ok(core.send_cancellation(account_id, &request).await?)
-}
-
-#[tauri::command]
-pub async fn billing_restore(
-    state: State<'_, AppState>,
-    account_id: String,
-    request: RestoreRequest,
-) -> CmdResult<BillingRequest> {
-    let account_id = validate::account_id(&account_id)?;
-    reference(&request.service_id, "service_id")?;
-    let core = state.core().await;
-    Ok(core.send_restore_request(account_id, &request).await?)
-}
-
-#[tauri::command]
-pub async fn billing_settings(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<BillingSettings> {
-    let account_id = validate::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core.billing_settings(account_id).await?)
-}
-
-#[tauri::command]
-pub async fn billing_update_settings(
-    state: State<'_, AppState>,
-    account_id: String,
-    update: ProfileUpdate,
-) -> CmdResult<Profile> {
-    let account_id = validate::account_id(&account_id)?;
-    rules::profile_update(&update)?;
-    let core = state.core().await;
-    Ok(core.update_billing_settings(account_id, &update).await?)
 }

@@ -4,11 +4,11 @@
 //! DNS changes of its own.
 
 use cowdesk_core::dnscheck::pending::{self as rules, PendingPlans};
-use cowdesk_core::domains;
 use cowdesk_core::model::{DnsFixOutcome, DnsFixPlan, DnsProgress, DnsReport, DnsSettings};
 use cowdesk_core::portal::Sensitive;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use super::input::DomainName;
 use super::CmdResult;
 use crate::AppState;
 
@@ -21,46 +21,29 @@ fn progress<R: Runtime>(app: &AppHandle<R>) -> impl Fn(DnsProgress) + Send + Syn
     }
 }
 
-#[tauri::command]
-pub async fn dns_settings(state: State<'_, AppState>) -> CmdResult<DnsSettings> {
-    let core = state.core().await;
-    Ok(core.dns_settings().await?)
+core_commands! {
+    dns_settings() -> DnsSettings = |core| core.dns_settings();
+
+    set_dns_resolver(resolver: Option<String>) -> DnsSettings
+        = |core| core.set_dns_resolver(rules::resolver(resolver.as_deref())?);
+
+    /// The password goes to the keyring; the answer carries the user name only.
+    set_dns_api_credentials(username: String, password: String) -> DnsSettings = |core| {
+        let password = Sensitive::new(password);
+        rules::api_credentials(&username, password.expose())?;
+        core.set_dns_api_credentials(&username, password)
+    };
+
+    clear_dns_api_credentials() -> DnsSettings = |core| core.clear_dns_api_credentials();
 }
 
 #[tauri::command]
-pub async fn set_dns_resolver(
-    state: State<'_, AppState>,
-    resolver: Option<String>,
-) -> CmdResult<DnsSettings> {
-    let resolver = rules::resolver(resolver.as_deref())?;
-    let core = state.core().await;
-    Ok(core.set_dns_resolver(resolver).await?)
-}
-
-/// The password goes to the keyring; the answer carries the user name only.
-#[tauri::command]
-pub async fn set_dns_api_credentials(
-    state: State<'_, AppState>,
-    username: String,
-    password: String,
-) -> CmdResult<DnsSettings> {
-    let password = Sensitive::new(password);
-    rules::api_credentials(&username, password.expose())?;
-    let core = state.core().await;
-    Ok(core.set_dns_api_credentials(&username, password).await?)
-}
-
-#[tauri::command]
-pub async fn clear_dns_api_credentials(state: State<'_, AppState>) -> CmdResult<DnsSettings> {
-    let core = state.core().await;
-    Ok(core.clear_dns_api_credentials().await?)
-}
-
-#[tauri::command]
-pub async fn dns_check<R: Runtime>(app: AppHandle<R>, domain_name: String) -> CmdResult<DnsReport> {
-    let name = domains::domain_name(&domain_name)?;
+pub async fn dns_check<R: Runtime>(
+    app: AppHandle<R>,
+    domain_name: DomainName,
+) -> CmdResult<DnsReport> {
     let core = app.state::<AppState>().core().await;
-    Ok(core.check_dns(&name, None, &progress(&app)).await?)
+    Ok(core.check_dns(&domain_name, None, &progress(&app)).await?)
 }
 
 /// Checks, reads the zone through the DNS API and plans; the plan is kept for
@@ -68,14 +51,16 @@ pub async fn dns_check<R: Runtime>(app: AppHandle<R>, domain_name: String) -> Cm
 #[tauri::command]
 pub async fn dns_fix_plan<R: Runtime>(
     app: AppHandle<R>,
-    domain_name: String,
+    domain_name: DomainName,
     dkim: Option<String>,
 ) -> CmdResult<DnsFixPlan> {
-    let name = domains::domain_name(&domain_name)?;
     let dkim = rules::dkim(dkim.as_deref())?;
     let core = app.state::<AppState>().core().await;
-    let plan = core.plan_dns_fix(&name, dkim, &progress(&app)).await?;
-    app.state::<PendingPlans>().keep(name, plan.clone());
+    let plan = core
+        .plan_dns_fix(&domain_name, dkim, &progress(&app))
+        .await?;
+    app.state::<PendingPlans>()
+        .keep(domain_name.to_string(), plan.clone());
     Ok(plan)
 }
 
@@ -83,10 +68,9 @@ pub async fn dns_fix_plan<R: Runtime>(
 #[tauri::command]
 pub async fn dns_fix_apply<R: Runtime>(
     app: AppHandle<R>,
-    domain_name: String,
+    domain_name: DomainName,
 ) -> CmdResult<DnsFixOutcome> {
-    let name = domains::domain_name(&domain_name)?;
-    let plan = app.state::<PendingPlans>().take(&name)?;
+    let plan = app.state::<PendingPlans>().take(&domain_name)?;
     let core = app.state::<AppState>().core().await;
     Ok(core.apply_dns_fix(&plan, &progress(&app)).await?)
 }

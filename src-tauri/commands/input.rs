@@ -1,30 +1,87 @@
-//! The IPC's argument rules are core's (`cowdesk_core::validate`); these answer them in
-//! the commands' error type for the commands that take them this way.
+//! Arguments checked as a command's arguments are read: the rules are core's
+//! (`cowdesk_core::validate`), a rejected one answers with the same `ErrorInfo` as any
+//! command error, and a command that takes one has only valid values to work with.
 
-use cowdesk_core::validate::{self, mailcow, signin};
+use std::ops::Deref;
 
-use super::CmdResult;
+use cowdesk_core::domains;
+use cowdesk_core::error::CoreError;
+use cowdesk_core::model::ErrorInfo;
+use cowdesk_core::validate::{self, mailcow};
+use tauri::ipc::{CommandArg, CommandItem, InvokeError};
+use tauri::Runtime;
 
-pub fn account_id(value: &str) -> CmdResult<&str> {
-    Ok(validate::account_id(value)?)
+/// Declares an argument read as `$raw` and kept as `rule`'s answer.
+macro_rules! checked_arg {
+    ($(#[$doc:meta])* $name:ident($kept:ty) from $raw:ty, $rule:expr) => {
+        $(#[$doc])*
+        pub struct $name($kept);
+
+        impl<'de, R: Runtime> CommandArg<'de, R> for $name {
+            fn from_command(item: CommandItem<'de, R>) -> Result<Self, InvokeError> {
+                let rule: fn($raw) -> Result<$kept, CoreError> = $rule;
+                let raw = <$raw as CommandArg<'de, R>>::from_command(item)?;
+                rule(raw)
+                    .map($name)
+                    .map_err(|e| InvokeError::from(ErrorInfo::from(e)))
+            }
+        }
+
+        impl Deref for $name {
+            type Target = $kept;
+            fn deref(&self) -> &$kept {
+                &self.0
+            }
+        }
+    };
 }
 
-pub fn password(value: &str) -> CmdResult<&str> {
-    Ok(signin::password(value)?)
+/// The optional form of `rule`: absent stays absent.
+fn optional(
+    value: Option<String>,
+    rule: fn(&str) -> Result<&str, CoreError>,
+) -> Result<Option<String>, CoreError> {
+    value.map(|v| rule(&v).map(drop).map(|()| v)).transpose()
 }
 
-pub fn mailcow_url(value: &str) -> CmdResult<&str> {
-    Ok(mailcow::url(value)?)
+checked_arg!(
+    /// An account id (a portal account's or a mailcow connection's).
+    AccountId(String) from String,
+    |v| validate::account_id(&v).map(drop).map(|()| v)
+);
+
+checked_arg!(
+    /// An account id or none: every account, or none in particular.
+    AnyAccountId(Option<String>) from Option<String>,
+    |v| optional(v, validate::account_id)
+);
+
+checked_arg!(
+    /// The mailcow connection a change is for; absent, the only one there is.
+    ConnectionId(Option<String>) from Option<String>,
+    |v| optional(v, mailcow::connection_id)
+);
+
+checked_arg!(
+    /// A mailcow connection's id.
+    SomeConnectionId(String) from String,
+    |v| mailcow::connection_id(&v).map(drop).map(|()| v)
+);
+
+checked_arg!(
+    /// A domain name, trimmed and in lower case.
+    DomainName(String) from String,
+    |v| domains::domain_name(&v)
+);
+
+impl AnyAccountId {
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
 }
 
-pub fn mailcow_user(value: &str) -> CmdResult<&str> {
-    Ok(mailcow::user(value)?)
-}
-
-pub fn totp(value: &str) -> CmdResult<&str> {
-    Ok(mailcow::totp(value)?)
-}
-
-pub fn connection_id(value: &str) -> CmdResult<&str> {
-    Ok(mailcow::connection_id(value)?)
+impl ConnectionId {
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
 }

@@ -6,148 +6,42 @@ use cowdesk_core::model::{
     DomainLine, DomainQuery, InvoiceLine, InvoiceQuery, Mailbox, MailboxEntry, MailboxEntryQuery,
     MailboxQuery, MailboxTotals, MailcowSummary, Window, Windowed, YearTotal,
 };
-use cowdesk_core::validate;
-use tauri::State;
 
-use super::{input, CmdResult};
-use crate::AppState;
+use super::input::AccountId;
 
-fn search(text: &str) -> CmdResult<()> {
-    Ok(validate::search(text)?)
-}
+core_commands! {
+    mailbox_window(account_id: AccountId, query: MailboxQuery, window: Window)
+        -> Windowed<Mailbox> = |core| core.mailbox_window(&account_id, &query, window);
 
-#[tauri::command]
-pub async fn mailbox_window(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: MailboxQuery,
-    window: Window,
-) -> CmdResult<Windowed<Mailbox>> {
-    let account_id = input::account_id(&account_id)?;
-    search(&query.search)?;
-    let core = state.core().await;
-    core.mailbox_window(account_id, &query, window)
-        .await
-        .map_err(Into::into)
-}
+    /// Where a mailbox stands in the list `query` selects (to bring an alert's into view).
+    mailbox_position(account_id: AccountId, query: MailboxQuery, address: String)
+        -> Option<u32> = |core| core.mailbox_position(&account_id, &query, &address);
 
-/// Where a mailbox stands in the list `query` selects (to bring an alert's into view).
-#[tauri::command]
-pub async fn mailbox_position(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: MailboxQuery,
-    address: String,
-) -> CmdResult<Option<u32>> {
-    let account_id = input::account_id(&account_id)?;
-    search(&query.search)?;
-    let address = validate::row_key(&address, "address")?;
-    let core = state.core().await;
-    core.mailbox_position(account_id, &query, address)
-        .await
-        .map_err(Into::into)
-}
+    mailbox_totals(account_id: AccountId) -> MailboxTotals
+        = |core| core.mailbox_totals(&account_id);
 
-#[tauri::command]
-pub async fn mailbox_totals(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<MailboxTotals> {
-    let account_id = input::account_id(&account_id)?;
-    let core = state.core().await;
-    core.mailbox_totals(account_id).await.map_err(Into::into)
-}
+    invoice_window(account_id: AccountId, query: InvoiceQuery, window: Window)
+        -> Windowed<InvoiceLine> = |core| core.invoice_window(&account_id, &query, window);
 
-#[tauri::command]
-pub async fn invoice_window(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: InvoiceQuery,
-    window: Window,
-) -> CmdResult<Windowed<InvoiceLine>> {
-    let account_id = input::account_id(&account_id)?;
-    search(&query.search)?;
-    let core = state.core().await;
-    core.invoice_window(account_id, &query, window)
-        .await
-        .map_err(Into::into)
-}
+    /// Where an invoice stands in the list `query` selects (to bring an alert's into view).
+    invoice_position(account_id: AccountId, query: InvoiceQuery, number: String)
+        -> Option<u32> = |core| core.invoice_position(&account_id, &query, &number);
 
-/// Where an invoice stands in the list `query` selects (to bring an alert's into view).
-#[tauri::command]
-pub async fn invoice_position(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: InvoiceQuery,
-    number: String,
-) -> CmdResult<Option<u32>> {
-    let account_id = input::account_id(&account_id)?;
-    search(&query.search)?;
-    let number = validate::reference(&number, "number")?;
-    let core = state.core().await;
-    Ok(core.invoice_position(account_id, &query, number).await?)
-}
+    /// The account's invoice totals per year of issue (the year filter and the totals table).
+    invoice_years(account_id: AccountId) -> Vec<YearTotal>
+        = |core| core.invoice_years(&account_id);
 
-/// The account's invoice totals per year of issue (the year filter and the totals table).
-#[tauri::command]
-pub async fn invoice_years(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<Vec<YearTotal>> {
-    let account_id = input::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core.invoice_years(account_id).await?)
-}
+    domain_window(account_id: AccountId, query: DomainQuery, window: Window)
+        -> Windowed<DomainLine> = |core| core.domain_window(&account_id, &query, window);
 
-#[tauri::command]
-pub async fn domain_window(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: DomainQuery,
-    window: Window,
-) -> CmdResult<Windowed<DomainLine>> {
-    let account_id = input::account_id(&account_id)?;
-    search(&query.search)?;
-    let core = state.core().await;
-    core.domain_window(account_id, &query, window)
-        .await
-        .map_err(Into::into)
-}
+    /// Where a domain stands in the list `query` selects (to bring an alert's into view).
+    domain_position(account_id: AccountId, query: DomainQuery, name: String)
+        -> Option<u32> = |core| core.domain_position(&account_id, &query, &name);
 
-/// Where a domain stands in the list `query` selects (to bring an alert's into view).
-#[tauri::command]
-pub async fn domain_position(
-    state: State<'_, AppState>,
-    account_id: String,
-    query: DomainQuery,
-    name: String,
-) -> CmdResult<Option<u32>> {
-    let account_id = input::account_id(&account_id)?;
-    search(&query.search)?;
-    let name = validate::row_key(&name, "name")?;
-    let core = state.core().await;
-    core.domain_position(account_id, &query, name)
-        .await
-        .map_err(Into::into)
-}
+    /// A window of the profile's merged mailbox list (portal preview and every mailcow).
+    mailbox_entry_window(query: MailboxEntryQuery, window: Window) -> Windowed<MailboxEntry>
+        = |core| core.mailbox_entry_window(&query, window);
 
-/// A window of the profile's merged mailbox list (portal preview and every mailcow).
-#[tauri::command]
-pub async fn mailbox_entry_window(
-    state: State<'_, AppState>,
-    query: MailboxEntryQuery,
-    window: Window,
-) -> CmdResult<Windowed<MailboxEntry>> {
-    search(&query.search)?;
-    let core = state.core().await;
-    core.mailbox_entry_window(&query, window)
-        .await
-        .map_err(Into::into)
-}
-
-/// The mailcow figures of a dashboard, counted in SQL.
-#[tauri::command]
-pub async fn mailcow_summary(state: State<'_, AppState>) -> CmdResult<MailcowSummary> {
-    let core = state.core().await;
-    core.mailcow_summary().await.map_err(Into::into)
+    /// The mailcow figures of a dashboard, counted in SQL.
+    mailcow_summary() -> MailcowSummary = |core| core.mailcow_summary();
 }

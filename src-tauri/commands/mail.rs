@@ -8,19 +8,15 @@ use cowdesk_core::validate::mailbox_address;
 use tauri::{AppHandle, Runtime, State};
 
 use super::error::{copy_failed, write_failed};
-use super::{input, CmdResult};
+use super::input::AccountId;
+use super::CmdResult;
 use crate::clipboard::SecretClipboard;
 use crate::dialogs::choose_save_path_for;
 use crate::AppState;
 
-#[tauri::command]
-pub async fn mail_allowance(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<Option<MailAllowance>> {
-    let account_id = input::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core.mail_allowance(account_id).await?)
+core_commands! {
+    mail_allowance(account_id: AccountId) -> Option<MailAllowance>
+        = |core| core.mail_allowance(&account_id);
 }
 
 /// The address rules (FAQ) while the user types: `Ok` with the address as it will be
@@ -45,15 +41,17 @@ pub fn copy_mail_setting(clipboard: State<'_, SecretClipboard>, value: String) -
 pub async fn export_mail_config<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    account_id: String,
+    account_id: AccountId,
     scope: String,
     value: String,
     format: String,
 ) -> CmdResult<Option<String>> {
-    let account_id = input::account_id(&account_id)?;
     let format = file_format(&format)?;
+    // The core is not held while the dialog is open.
     let core = state.core().await;
-    let file = core.config_file(account_id, &scope, &value, format).await?;
+    let file = core
+        .config_file(&account_id, &scope, &value, format)
+        .await?;
     drop(core);
     let (filter, extension) = file_filter(format);
     let Some(target) = choose_save_path_for(&app, &file.file_name, filter, &[extension]).await?

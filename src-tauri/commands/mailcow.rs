@@ -9,140 +9,72 @@ use cowdesk_core::model::{
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use super::error::internal;
-use super::{input, CmdResult};
+use super::input::ConnectionId;
+use super::CmdResult;
 use crate::dialogs::{choose_file, choose_save_path_for};
 use crate::AppState;
-
-fn connection(value: Option<&str>) -> CmdResult<Option<&str>> {
-    value.map(input::connection_id).transpose()
-}
 
 /// The window sends an empty password for "generate one".
 fn typed(password: Option<String>) -> Option<String> {
     password.filter(|p| !p.is_empty())
 }
 
-#[tauri::command]
-pub async fn mailcow_domains(state: State<'_, AppState>) -> CmdResult<Vec<MailcowDomainEntry>> {
-    let core = state.core().await;
-    core.mailcow_domains().await.map_err(Into::into)
-}
-
-#[tauri::command]
-pub async fn mailcow_aliases(
-    state: State<'_, AppState>,
-    domain: Option<String>,
-) -> CmdResult<Vec<MailcowAliasEntry>> {
-    let core = state.core().await;
-    core.mailcow_aliases(domain.as_deref())
-        .await
-        .map_err(Into::into)
-}
-
 // The address, name, quota, password and alias rules are core's (mailcow::rules),
 // checked there before anything is sent, for the window and the command line alike.
+core_commands! {
+    mailcow_domains() -> Vec<MailcowDomainEntry> = |core| core.mailcow_domains();
 
-/// Adds a mailbox; without a password the outcome carries a generated one, shown once.
-#[tauri::command]
-#[allow(clippy::too_many_arguments)]
-pub async fn mailcow_add_mailbox(
-    state: State<'_, AppState>,
-    connection_id: Option<String>,
-    address: String,
-    name: String,
-    quota_mib: u64,
-    password: Option<String>,
-    active: bool,
-) -> CmdResult<MailcowChangeOutcome> {
-    let connection_id = connection(connection_id.as_deref())?;
-    let password = typed(password);
-    let mailbox = MailboxInput {
-        address,
-        name,
-        quota_mib,
-        password,
-        active,
+    mailcow_aliases(domain: Option<String>) -> Vec<MailcowAliasEntry>
+        = |core| core.mailcow_aliases(domain.as_deref());
+
+    /// Adds a mailbox; without a password the outcome carries a generated one, shown once.
+    mailcow_add_mailbox(
+        connection_id: ConnectionId,
+        address: String,
+        name: String,
+        quota_mib: u64,
+        password: Option<String>,
+        active: bool,
+    ) -> MailcowChangeOutcome = |core| {
+        let password = typed(password);
+        let mailbox = MailboxInput { address, name, quota_mib, password, active };
+        core.mailcow_add_mailbox(connection_id.get(), mailbox)
     };
-    let core = state.core().await;
-    Ok(core.mailcow_add_mailbox(connection_id, mailbox).await?)
-}
 
-/// Changes a mailbox's name, quota (MiB) or state; what is `None` stays as it is.
-#[tauri::command]
-pub async fn mailcow_edit_mailbox(
-    state: State<'_, AppState>,
-    connection_id: Option<String>,
-    address: String,
-    name: Option<String>,
-    quota_mib: Option<u64>,
-    active: Option<bool>,
-) -> CmdResult<MailcowChangeOutcome> {
-    let connection_id = connection(connection_id.as_deref())?;
-    let change = MailboxChange {
-        name,
-        quota_mib,
-        active,
+    /// Changes a mailbox's name, quota (MiB) or state; what is `None` stays as it is.
+    mailcow_edit_mailbox(
+        connection_id: ConnectionId,
+        address: String,
+        name: Option<String>,
+        quota_mib: Option<u64>,
+        active: Option<bool>,
+    ) -> MailcowChangeOutcome = |core| {
+        let change = MailboxChange { name, quota_mib, active };
+        core.mailcow_edit_mailbox(connection_id.get(), &address, change)
     };
-    let core = state.core().await;
-    Ok(core
-        .mailcow_edit_mailbox(connection_id, &address, change)
-        .await?)
-}
 
-#[tauri::command]
-pub async fn mailcow_delete_mailbox(
-    state: State<'_, AppState>,
-    connection_id: Option<String>,
-    address: String,
-) -> CmdResult<MailcowChangeOutcome> {
-    let connection_id = connection(connection_id.as_deref())?;
-    let core = state.core().await;
-    Ok(core.mailcow_delete_mailbox(connection_id, &address).await?)
-}
+    mailcow_delete_mailbox(connection_id: ConnectionId, address: String) -> MailcowChangeOutcome
+        = |core| core.mailcow_delete_mailbox(connection_id.get(), &address);
 
-/// Adds an alias forwarding to the given addresses.
-#[tauri::command]
-pub async fn mailcow_add_alias(
-    state: State<'_, AppState>,
-    connection_id: Option<String>,
-    address: String,
-    targets: Vec<String>,
-) -> CmdResult<MailcowChangeOutcome> {
-    let connection_id = connection(connection_id.as_deref())?;
-    let alias = AliasInput {
-        address,
-        targets,
-        active: true,
+    /// Adds an alias forwarding to the given addresses.
+    mailcow_add_alias(connection_id: ConnectionId, address: String, targets: Vec<String>)
+        -> MailcowChangeOutcome = |core| {
+            let alias = AliasInput { address, targets, active: true };
+            core.mailcow_add_alias(connection_id.get(), alias)
+        };
+
+    mailcow_delete_alias(connection_id: ConnectionId, address: String) -> MailcowChangeOutcome
+        = |core| core.mailcow_delete_alias(connection_id.get(), &address);
+
+    /// Sets a mailbox's password: the typed one, or (`None`) one generated and shown once.
+    /// Nothing changes in the cache until the server said success; then it is read again.
+    mailcow_set_mailbox_password(
+        connection_id: ConnectionId,
+        address: String,
+        password: Option<String>,
+    ) -> MailcowChangeOutcome = |core| {
+        core.mailcow_set_mailbox_password(connection_id.get(), &address, typed(password))
     };
-    let core = state.core().await;
-    Ok(core.mailcow_add_alias(connection_id, alias).await?)
-}
-
-#[tauri::command]
-pub async fn mailcow_delete_alias(
-    state: State<'_, AppState>,
-    connection_id: Option<String>,
-    address: String,
-) -> CmdResult<MailcowChangeOutcome> {
-    let connection_id = connection(connection_id.as_deref())?;
-    let core = state.core().await;
-    Ok(core.mailcow_delete_alias(connection_id, &address).await?)
-}
-
-/// Sets a mailbox's password: the typed one, or (`None`) one generated and shown once.
-/// Nothing changes in the cache until the server said success; then it is read again.
-#[tauri::command]
-pub async fn mailcow_set_mailbox_password(
-    state: State<'_, AppState>,
-    connection_id: Option<String>,
-    address: String,
-    password: Option<String>,
-) -> CmdResult<MailcowChangeOutcome> {
-    let connection_id = connection(connection_id.as_deref())?;
-    let core = state.core().await;
-    Ok(core
-        .mailcow_set_mailbox_password(connection_id, &address, typed(password))
-        .await?)
 }
 
 /// The import's state between its steps (core's `ImportDesk`), registered the first
@@ -156,8 +88,9 @@ fn import_desk<R: Runtime>(app: &AppHandle<R>) -> State<'_, ImportDesk> {
 
 pub const EVENT_IMPORT_PROGRESS: &str = "mailcow-import-progress";
 
-/// Opens the system's file dialog for a provisioning CSV file; the file is kept here for the dry run and the import. Answers with its
-/// path, to be shown, or `None` when the dialog was cancelled.
+/// Opens the system's file dialog for a provisioning CSV file; the file is kept here for
+/// the dry run and the import. Answers with its path, to be shown, or `None` when the
+/// dialog was cancelled.
 #[tauri::command]
 pub async fn mailcow_import_choose_file<R: Runtime>(
     app: AppHandle<R>,
@@ -195,11 +128,10 @@ pub async fn mailcow_import_choose_passwords_file<R: Runtime>(
 pub async fn mailcow_import_run<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    connection_id: Option<String>,
+    connection_id: ConnectionId,
     dry_run: bool,
     passwords_to_file: bool,
 ) -> CmdResult<ImportReport> {
-    let connection_id = connection(connection_id.as_deref())?.map(str::to_owned);
     let desk = import_desk(&app);
     let run = desk.start(dry_run, passwords_to_file)?;
     let (file, passwords_out, cancel) = (
@@ -216,7 +148,7 @@ pub async fn mailcow_import_run<R: Runtime>(
         core.mailcow_import(
             &file,
             ImportOptions {
-                connection: connection_id.as_deref(),
+                connection: connection_id.get(),
                 dry_run,
                 passwords_out,
                 progress: &progress,

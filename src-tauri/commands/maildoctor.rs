@@ -7,6 +7,7 @@
 //! held only for the call (`Sensitive`). The Trash preview shown to the user is kept
 //! here, so emptying deletes exactly what the user was asked about.
 
+use cowdesk_core::error::CoreError;
 use cowdesk_core::maildoctor::target::{self as checked, PendingTrash};
 use cowdesk_core::maildoctor::{self, DoctorRequest};
 use cowdesk_core::model::{
@@ -14,7 +15,7 @@ use cowdesk_core::model::{
 };
 use cowdesk_core::session::Core;
 use cowdesk_core::support::SupportSession;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use super::CmdResult;
 use crate::AppState;
@@ -124,29 +125,19 @@ pub async fn mail_doctor_trash_empty<R: Runtime>(
     outcome.map_err(|e| e.info())
 }
 
-/// Whether a password is kept in the keyring for this mailbox (never the password).
-#[tauri::command]
-pub async fn mailbox_password_kept(state: State<'_, AppState>, address: String) -> CmdResult<bool> {
-    let address = checked::address(&address)?;
-    let core = state.core().await;
-    Ok(core.mailbox_password(&address).await?.is_some())
-}
+core_commands! {
+    /// Whether a password is kept in the keyring for this mailbox (never the password).
+    mailbox_password_kept(address: String) -> bool = |core| async {
+        let address = checked::address(&address)?;
+        Ok::<_, CoreError>(core.mailbox_password(&address).await?.is_some())
+    };
 
-#[tauri::command]
-pub async fn keep_mailbox_password(
-    state: State<'_, AppState>,
-    address: String,
-    password: String,
-) -> CmdResult<()> {
-    let password = checked::password(password)?;
-    let address = checked::address(&address)?;
-    let core = state.core().await;
-    Ok(core.remember_mailbox_password(&address, &password).await?)
-}
+    keep_mailbox_password(address: String, password: String) -> () = |core| async {
+        let password = checked::password(password)?;
+        let address = checked::address(&address)?;
+        core.remember_mailbox_password(&address, &password).await
+    };
 
-#[tauri::command]
-pub async fn forget_mailbox_password(state: State<'_, AppState>, address: String) -> CmdResult<()> {
-    let address = checked::address(&address)?;
-    let core = state.core().await;
-    Ok(core.forget_mailbox_password(&address).await?)
+    forget_mailbox_password(address: String) -> ()
+        = |core| core.forget_mailbox_password(&checked::address(&address)?);
 }

@@ -2,14 +2,15 @@
 //! (the provider's page opens in the system browser from Rust while cowdesk polls),
 //! making one the default and cancelling one.
 
+use cowdesk_core::error::CoreError;
 use cowdesk_core::mandates::{ApprovalDesk, APPROVAL_TIME_LIMIT};
 use cowdesk_core::model::{ApprovalProgress, ApprovalStatus, Mandate, MandateImpact, SepaCheck};
 use cowdesk_core::validate::mandate::{self as rules, MandateChange};
 use cowdesk_core::validate::{self, sepa};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
-use super::error::invalid_input;
-use super::{input, CmdResult};
+use super::input::AccountId;
+use super::CmdResult;
 use crate::{browser, AppState};
 
 pub const EVENT_APPROVAL: &str = "mandate-approval";
@@ -24,36 +25,15 @@ pub fn check_sepa(holder: String, iban: String, bic: String) -> CmdResult<SepaCh
     ))
 }
 
-#[tauri::command]
-pub async fn add_sepa_mandate(
-    state: State<'_, AppState>,
-    account_id: String,
-    holder: String,
-    iban: String,
-    bic: String,
-) -> CmdResult<Mandate> {
-    let account_id = input::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core
-        .add_sepa_mandate(
-            account_id,
-            rules::sepa_field("holder", &holder)?,
-            rules::sepa_field("iban", &iban)?,
-            rules::sepa_field("bic", &bic)?,
-        )
-        .await?)
-}
-
 /// Starts a PayPal or card mandate, opens the provider's page in the system browser and
 /// waits (polling, with a time limit, cancellable) until it is decided. Progress reaches
 /// the window as `mandate-approval` events.
 #[tauri::command]
 pub async fn add_provider_mandate<R: Runtime>(
     app: AppHandle<R>,
-    account_id: String,
+    account_id: AccountId,
     kind: String,
 ) -> CmdResult<Mandate> {
-    let account_id = input::account_id(&account_id)?.to_owned();
     let kind = rules::provider_kind(&kind)?;
     let desk = app.state::<ApprovalDesk>();
     let ticket = desk.begin()?;
@@ -68,7 +48,7 @@ pub async fn add_provider_mandate<R: Runtime>(
         }
     };
     let emitter = app.clone();
-    let report_account = account_id.clone();
+    let report_account = account_id.to_string();
     let report = move |status: ApprovalStatus, seconds_left: u32| {
         let _ = emitter.emit(
             EVENT_APPROVAL,
@@ -110,41 +90,35 @@ pub fn reopen_mandate_approval(desk: State<'_, ApprovalDesk>) -> CmdResult<()> {
     let url = desk.url()?;
     browser::open(&url).map_err(|reason| {
         tracing::warn!("approval page not opened: {reason}");
-        invalid_input(
+        CoreError::field(
             "kind",
             "The system browser could not be opened.",
             "Der System-Browser konnte nicht geöffnet werden.",
         )
+        .into()
     })
 }
 
-#[tauri::command]
-pub async fn mandate_impact(
-    state: State<'_, AppState>,
-    account_id: String,
-    mandate_id: String,
-) -> CmdResult<MandateImpact> {
-    let account_id = input::account_id(&account_id)?;
-    let mandate_id = validate::mandate_id(&mandate_id)?;
-    let core = state.core().await;
-    Ok(core.mandate_impact(account_id, mandate_id).await?)
-}
+core_commands! {
+    add_sepa_mandate(account_id: AccountId, holder: String, iban: String, bic: String)
+        -> Mandate = |core| core.add_sepa_mandate(
+            &account_id,
+            rules::sepa_field("holder", &holder)?,
+            rules::sepa_field("iban", &iban)?,
+            rules::sepa_field("bic", &bic)?,
+        );
 
-/// Makes a mandate the default for new invoices (`action` "default") or cancels it
-/// ("cancel").
-#[tauri::command]
-pub async fn change_mandate(
-    state: State<'_, AppState>,
-    account_id: String,
-    mandate_id: String,
-    action: String,
-) -> CmdResult<Mandate> {
-    let account_id = input::account_id(&account_id)?;
-    let mandate_id = validate::mandate_id(&mandate_id)?;
-    let core = state.core().await;
-    let changed = match rules::change(&action)? {
-        MandateChange::MakeDefault => core.set_default_mandate(account_id, mandate_id).await,
-        MandateChange::Cancel => core.cancel_mandate(account_id, mandate_id).await,
-    };
-    Ok(changed?)
+    mandate_impact(account_id: AccountId, mandate_id: String) -> MandateImpact
+        = |core| core.mandate_impact(&account_id, validate::mandate_id(&mandate_id)?);
+
+    /// Makes a mandate the default for new invoices (`action` "default") or cancels it
+    /// ("cancel").
+    change_mandate(account_id: AccountId, mandate_id: String, action: String) -> Mandate
+        = |core| async {
+            let (account, mandate) = (&account_id, validate::mandate_id(&mandate_id)?);
+            match rules::change(&action)? {
+                MandateChange::MakeDefault => core.set_default_mandate(account, mandate).await,
+                MandateChange::Cancel => core.cancel_mandate(account, mandate).await,
+            }
+        };
 }

@@ -1,11 +1,11 @@
 //! Signing in and out, the demo, and password reset.
 
 use cowdesk_core::model::LoginInfo;
+use cowdesk_core::support::{HeldLink, SupportSession};
+use cowdesk_core::validate::signin;
 use tauri::{AppHandle, Runtime, State};
 
-use cowdesk_core::validate::signin;
-
-use super::{sync, CmdResult};
+use super::CmdResult;
 use crate::AppState;
 
 #[tauri::command]
@@ -24,7 +24,7 @@ pub async fn login<R: Runtime>(
         .await
         .login(server, email, password, false)
         .await?;
-    sync::spawn_background(app);
+    crate::background::request_sync(&app);
     Ok(info)
 }
 
@@ -34,15 +34,15 @@ pub async fn start_demo<R: Runtime>(
     state: State<'_, AppState>,
 ) -> CmdResult<LoginInfo> {
     let info = state.start_demo().await?;
-    sync::spawn_background(app);
+    crate::background::request_sync(&app);
     Ok(info)
 }
 
 #[tauri::command]
 pub async fn logout(
     state: State<'_, AppState>,
-    support: State<'_, cowdesk_core::support::SupportSession>,
-    link: State<'_, cowdesk_core::support::HeldLink>,
+    support: State<'_, SupportSession>,
+    link: State<'_, HeldLink>,
 ) -> CmdResult<()> {
     // What the support desk holds in memory goes with the session, whatever else happens.
     support.forget();
@@ -50,17 +50,7 @@ pub async fn logout(
     state.logout().await
 }
 
-#[tauri::command]
-pub async fn request_password_reset(
-    state: State<'_, AppState>,
-    server: String,
-    email: String,
-) -> CmdResult<()> {
-    let server = signin::server(&server)?;
-    let email = signin::email(&email)?;
-    Ok(state
-        .core()
-        .await
-        .request_password_reset(server, email)
-        .await?)
+core_commands! {
+    request_password_reset(server: String, email: String) -> ()
+        = |core| core.request_password_reset(signin::server(&server)?, signin::email(&email)?);
 }

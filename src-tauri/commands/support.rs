@@ -7,6 +7,7 @@
 //! answers with masked findings. The secrets the guard knows come from the keyring and
 //! from what the user handled in this session (core's `SupportSession`); they stay here.
 
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{
     CachedTicketThread, ErrorInfo, Listing, SupportCategory, SupportContext, SupportDraft,
     SupportForm, SupportGuardHit, SupportHandOff, SupportSelection, SupportTicketText, Ticket,
@@ -16,7 +17,8 @@ use cowdesk_core::support::{forms, guard_hits, SupportSession};
 use cowdesk_core::validate;
 use tauri::State;
 
-use super::error::internal;
+use super::error::copy_failed;
+use super::input::{AccountId, AnyAccountId};
 use super::CmdResult;
 use crate::clipboard::{CopyError, SecretClipboard};
 use crate::AppState;
@@ -26,60 +28,23 @@ pub fn support_forms() -> Vec<SupportForm> {
     forms()
 }
 
-#[tauri::command]
-pub async fn support_tickets(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<Listing<Ticket>> {
-    let account_id = validate::account_id(&account_id)?;
-    Ok(state.core().await.tickets(account_id).await?)
-}
+core_commands! {
+    support_tickets(account_id: AccountId) -> Listing<Ticket> = |core| core.tickets(&account_id);
 
-/// One ticket with its messages: from the portal when it answers, else from the cache.
-#[tauri::command]
-pub async fn support_ticket_thread(
-    state: State<'_, AppState>,
-    account_id: String,
-    ticket_id: String,
-) -> CmdResult<CachedTicketThread> {
-    let account_id = validate::account_id(&account_id)?;
-    let ticket_id = validate::ticket_id(&ticket_id)?;
-    let core = state.core().await;
-    Ok(core.ticket_thread(account_id, ticket_id).await?)
-}
+    /// One ticket with its messages: from the portal when it answers, else from the cache.
+    support_ticket_thread(account_id: AccountId, ticket_id: String) -> CachedTicketThread
+        = |core| core.ticket_thread(&account_id, validate::ticket_id(&ticket_id)?);
 
-#[tauri::command]
-pub async fn support_context(
-    state: State<'_, AppState>,
-    account_id: String,
-) -> CmdResult<SupportContext> {
-    let account_id = validate::account_id(&account_id)?;
-    Ok(state.core().await.support_context(account_id).await?)
-}
+    support_context(account_id: AccountId) -> SupportContext
+        = |core| core.support_context(&account_id);
 
-/// A new draft of `category`, prefilled from the cache and what the user picked.
-#[tauri::command]
-pub async fn support_draft(
-    state: State<'_, AppState>,
-    account_id: String,
-    category: SupportCategory,
-    selection: SupportSelection,
-) -> CmdResult<SupportDraft> {
-    let account_id = validate::account_id(&account_id)?;
-    let core = state.core().await;
-    Ok(core
-        .support_draft_from(account_id, category, &selection)
-        .await?)
-}
+    /// A new draft of `category`, prefilled from the cache and what the user picked.
+    support_draft(account_id: AccountId, category: SupportCategory, selection: SupportSelection)
+        -> SupportDraft = |core| core.support_draft_from(&account_id, category, &selection);
 
-/// The finished text, or every bad field in English and German.
-#[tauri::command]
-pub async fn support_check(
-    state: State<'_, AppState>,
-    draft: SupportDraft,
-) -> CmdResult<SupportTicketText> {
-    let draft = validate::support::draft(draft)?;
-    Ok(state.core().await.support_preview(&draft)?)
+    /// The finished text, or every bad field in English and German.
+    support_check(draft: SupportDraft) -> SupportTicketText
+        = |core| async { core.support_preview(&validate::support::draft(draft)?) };
 }
 
 /// The password guard over every field: what it found, masked, with its place.
@@ -87,16 +52,12 @@ pub async fn support_check(
 pub async fn support_guard(
     state: State<'_, AppState>,
     session: State<'_, SupportSession>,
-    account_id: Option<String>,
+    account_id: AnyAccountId,
     draft: SupportDraft,
 ) -> CmdResult<Vec<SupportGuardHit>> {
-    let account_id = account_id
-        .as_deref()
-        .map(validate::account_id)
-        .transpose()?;
     let draft = validate::support::draft(draft)?;
     let core = state.core().await;
-    let known = session.known_with_kept(&core, account_id).await?;
+    let known = session.known_with_kept(&core, account_id.get()).await?;
     Ok(guard_hits(&draft, &known))
 }
 
@@ -112,20 +73,17 @@ pub enum HandOffVia {
 
 fn clipboard_failed(err: CopyError) -> ErrorInfo {
     match err {
-        CopyError::NothingHeld => internal("nothing to copy"),
         CopyError::Clipboard(reason) => {
             tracing::warn!("clipboard: {reason}");
-            ErrorInfo {
-                kind: cowdesk_core::model::ErrorKind::Internal,
-                message: "The clipboard is not available, so the ticket text could not be copied. Nothing was sent."
-                    .into(),
-                message_de: "Die Zwischenablage ist nicht verfügbar, daher konnte der Tickettext nicht kopiert werden. Es wurde nichts gesendet."
-                    .into(),
-                fields: Default::default(),
-                fields_de: Default::default(),
-                server_words: false,
-            }
+            CoreError::desktop(
+                "The clipboard is not available, so the ticket text could not be copied. \
+                 Nothing was sent.",
+                "Die Zwischenablage ist nicht verfügbar, daher konnte der Tickettext nicht \
+                 kopiert werden. Es wurde nichts gesendet.",
+            )
+            .info()
         }
+        other => copy_failed(other),
     }
 }
 
@@ -137,17 +95,13 @@ pub async fn support_hand_off(
     state: State<'_, AppState>,
     session: State<'_, SupportSession>,
     clipboard: State<'_, SecretClipboard>,
-    account_id: Option<String>,
+    account_id: AnyAccountId,
     draft: SupportDraft,
     via: HandOffVia,
 ) -> CmdResult<SupportHandOff> {
-    let account_id = account_id
-        .as_deref()
-        .map(validate::account_id)
-        .transpose()?;
     let draft = validate::support::draft(draft)?;
     let core = state.core().await;
-    let known = session.known_with_kept(&core, account_id).await?;
+    let known = session.known_with_kept(&core, account_id.get()).await?;
     // The core guards too; stopping here first names the findings the same way.
     let found = guard_hits(&draft, &known);
     if !found.is_empty() {
@@ -155,7 +109,7 @@ pub async fn support_hand_off(
         return Err(blocked(&findings).into());
     }
     let send_with = match via {
-        HandOffVia::Send => account_id,
+        HandOffVia::Send => account_id.get(),
         HandOffVia::Portal => None,
     };
     let handed = core

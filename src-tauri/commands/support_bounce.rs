@@ -4,45 +4,27 @@
 
 use std::io::Read;
 
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{BounceExplanation, SupportDraft};
 use cowdesk_core::support::{mail_not_arriving_draft, MAX_BOUNCE_BYTES};
-use cowdesk_core::validate;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
-use super::error::{internal, invalid_input};
+use super::error::internal;
+use super::input::AnyAccountId;
 use super::CmdResult;
 use crate::dialogs::choose_file;
-use crate::AppState;
 
-#[tauri::command]
-pub async fn support_explain_bounce(
-    state: State<'_, AppState>,
-    account_id: Option<String>,
-    text: String,
-) -> CmdResult<BounceExplanation> {
-    let account_id = account_id
-        .as_deref()
-        .map(validate::account_id)
-        .transpose()?;
-    let core = state.core().await;
-    Ok(core.explain_bounce_text(account_id, &text).await?)
-}
+core_commands! {
+    support_explain_bounce(account_id: AnyAccountId, text: String) -> BounceExplanation
+        = |core| core.explain_bounce_text(account_id.get(), &text);
 
-/// "Ask support": a "mail not arriving" draft with the FAQ's fields from the bounce and
-/// the original's headers attached.
-#[tauri::command]
-pub async fn support_bounce_draft(
-    state: State<'_, AppState>,
-    account_id: Option<String>,
-    text: String,
-) -> CmdResult<SupportDraft> {
-    let account_id = account_id
-        .as_deref()
-        .map(validate::account_id)
-        .transpose()?;
-    let core = state.core().await;
-    let explanation = core.explain_bounce_text(account_id, &text).await?;
-    Ok(mail_not_arriving_draft(&explanation, &text))
+    /// "Ask support": a "mail not arriving" draft with the FAQ's fields from the bounce and
+    /// the original's headers attached.
+    support_bounce_draft(account_id: AnyAccountId, text: String) -> SupportDraft
+        = |core| async {
+            let explanation = core.explain_bounce_text(account_id.get(), &text).await?;
+            Ok::<_, CoreError>(mail_not_arriving_draft(&explanation, &text))
+        };
 }
 
 /// Opens the system's file dialog for a saved bounce and answers with its text; `None`
@@ -65,11 +47,12 @@ pub async fn support_open_bounce_file<R: Runtime>(app: AppHandle<R>) -> CmdResul
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(err) => {
             tracing::info!("bounce file not read: {}", err.kind());
-            Err(invalid_input(
+            Err(CoreError::field(
                 "bounce",
                 "This file could not be read.",
                 "Diese Datei konnte nicht gelesen werden.",
-            ))
+            )
+            .into())
         }
     }
 }

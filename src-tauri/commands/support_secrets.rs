@@ -14,25 +14,17 @@ use cowdesk_core::validate;
 use tauri::State;
 
 use super::error::copy_failed;
+use super::input::AnyAccountId;
 use super::CmdResult;
 use crate::clipboard::SecretClipboard;
 use crate::AppState;
 
-#[tauri::command]
-pub async fn support_secret_settings(
-    state: State<'_, AppState>,
-) -> CmdResult<SecretServerSettings> {
-    Ok(state.core().await.secret_server_settings().await?)
-}
+core_commands! {
+    support_secret_settings() -> SecretServerSettings = |core| core.secret_server_settings();
 
-/// Sets the secret service; `null` or the default goes back to the default.
-#[tauri::command]
-pub async fn support_set_secret_server(
-    state: State<'_, AppState>,
-    server: Option<String>,
-) -> CmdResult<SecretServerSettings> {
-    let core = state.core().await;
-    Ok(core.choose_secret_server(server.as_deref()).await?)
+    /// Sets the secret service; `null` or the default goes back to the default.
+    support_set_secret_server(server: Option<String>) -> SecretServerSettings
+        = |core| core.choose_secret_server(server.as_deref());
 }
 
 /// Encrypts the secret here, stores the ciphertext on the secret service and shows the
@@ -76,20 +68,16 @@ pub fn support_copy_secret_link(
 pub async fn support_replace_finding(
     state: State<'_, AppState>,
     session: State<'_, SupportSession>,
-    account_id: Option<String>,
+    account_id: AnyAccountId,
     draft: SupportDraft,
     field: String,
     finding: GuardFinding,
     expiry: SecretExpiry,
     one_time: bool,
 ) -> CmdResult<SupportDraft> {
-    let account_id = account_id
-        .as_deref()
-        .map(validate::account_id)
-        .transpose()?;
     let mut draft = validate::support::draft(draft)?;
     let core = state.core().await;
-    let known = session.known_with_kept(&core, account_id).await?;
+    let known = session.known_with_kept(&core, account_id.get()).await?;
     let secret = core
         .replace_finding_with_link(&mut draft, field, &finding, &known, expiry, one_time)
         .await?;

@@ -4,9 +4,9 @@
 use std::io::IsTerminal;
 
 use clap::Args;
-use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{ErrorInfo, ErrorKind, Invoice, InvoiceStatus, SyncProgress};
 use cowdesk_core::money;
+use cowdesk_core::session::ProfileSync;
 
 use crate::command::{Context, Run};
 use crate::lang::Lang;
@@ -27,26 +27,20 @@ impl Run for Sync {
 
     async fn run(self, ctx: &Context) -> Result<i32, ErrorInfo> {
         let core = ctx.core().await?;
-        core.resume().await.map_err(|e| e.info())?;
-        let signed_in = core.login_info().is_some();
-        let has_connections = !core.connections().await.map_err(|e| e.info())?.is_empty();
-        if !signed_in && !has_connections {
-            return Err(CoreError::NotSignedIn.info());
-        }
-        // The mailcows first (as the window does): a portal preview that cannot be reached
-        // must not keep the real mailboxes from being read.
-        let connections = core.sync_connections().await.map_err(|e| e.info())?;
         let show_progress = !self.json && std::io::stderr().is_terminal();
         let progress = move |p: SyncProgress| {
             if show_progress {
                 eprint!("\r{} {}/{}  ", p.account_id, p.done, p.total);
             }
         };
-        let outcomes = match signed_in {
-            true => core.sync_all(&progress).await.map_err(|e| e.info())?,
-            false => Vec::new(),
-        };
-        if show_progress && signed_in {
+        let ProfileSync {
+            connections,
+            accounts: outcomes,
+        } = core
+            .sync_profile(&|| (), &progress)
+            .await
+            .map_err(|e| e.info())?;
+        if show_progress && !outcomes.is_empty() {
             eprintln!();
         }
         if self.json {

@@ -131,6 +131,42 @@ impl CoreError {
         }
     }
 
+    /// Something of the desktop's that cowdesk needs is missing or refused (a clipboard,
+    /// a browser, a PDF viewer, start at login); the message says what.
+    pub fn desktop(message: &str, message_de: &str) -> CoreError {
+        CoreError::Service {
+            kind: ErrorKind::Internal,
+            message: message.to_owned(),
+            message_de: message_de.to_owned(),
+            fields: BTreeMap::new(),
+            fields_de: BTreeMap::new(),
+            server_words: false,
+        }
+    }
+
+    /// The error with the form field it concerns named, so that a form shows it there: a
+    /// refused secret next to `secret_field`, a server that cannot be reached next to
+    /// `url`. An error that names its fields already stays as it is.
+    pub fn beside(self, secret_field: &str) -> CoreError {
+        let field = match self.kind() {
+            ErrorKind::InvalidCredentials => secret_field,
+            ErrorKind::Offline | ErrorKind::InsecureServer | ErrorKind::Server => "url",
+            _ => return self,
+        };
+        let info = self.info();
+        if !info.fields.is_empty() {
+            return self;
+        }
+        CoreError::Service {
+            kind: info.kind,
+            fields: BTreeMap::from([(field.to_owned(), info.message.clone())]),
+            fields_de: BTreeMap::from([(field.to_owned(), info.message_de.clone())]),
+            message: info.message,
+            message_de: info.message_de,
+            server_words: info.server_words,
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             CoreError::InvalidInput { .. } => ErrorKind::InvalidInput,

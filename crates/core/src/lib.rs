@@ -28,6 +28,7 @@ pub mod schedule;
 pub mod secrets;
 pub mod server_text;
 pub mod session;
+pub mod start;
 pub mod store;
 pub mod support;
 pub mod sync;

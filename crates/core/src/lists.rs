@@ -13,8 +13,11 @@ use crate::error::CoreError;
 use crate::session::Core;
 use crate::store::entries::Sources;
 use crate::store::window::Slice;
+use crate::validate;
 
-fn checked(window: Window) -> Result<Window, CoreError> {
+/// A window's size and its search text, as the views send them.
+fn checked(window: Window, search: &str) -> Result<Window, CoreError> {
+    validate::search(search)?;
     if window.limit == 0 || window.limit > MAX_WINDOW_ROWS {
         return Err(CoreError::field(
             "limit",
@@ -66,7 +69,7 @@ impl Core {
         query: &MailboxQuery,
         window: Window,
     ) -> Result<Windowed<Mailbox>, CoreError> {
-        let window = checked(window)?;
+        let window = checked(window, &query.search)?;
         let (_, permitted) = self.window_access(account_id, Resource::Mailboxes).await?;
         let slice = match permitted {
             true => Some(
@@ -86,7 +89,7 @@ impl Core {
         query: &DomainQuery,
         window: Window,
     ) -> Result<Windowed<DomainLine>, CoreError> {
-        let window = checked(window)?;
+        let window = checked(window, &query.search)?;
         let (_, permitted) = self.window_access(account_id, Resource::Domains).await?;
         let today = self.today();
         let slice = match permitted {
@@ -114,7 +117,7 @@ impl Core {
         query: &InvoiceQuery,
         window: Window,
     ) -> Result<Windowed<InvoiceLine>, CoreError> {
-        let window = checked(window)?;
+        let window = checked(window, &query.search)?;
         let (_, permitted) = self.window_access(account_id, Resource::Invoices).await?;
         let today = self.today();
         let slice = match permitted {
@@ -148,6 +151,8 @@ impl Core {
         query: &MailboxQuery,
         address: &str,
     ) -> Result<Option<u32>, CoreError> {
+        validate::search(&query.search)?;
+        validate::row_key(address, "address")?;
         let (_, permitted) = self.window_access(account_id, Resource::Mailboxes).await?;
         if !permitted {
             return Ok(None);
@@ -166,6 +171,8 @@ impl Core {
         query: &InvoiceQuery,
         number: &str,
     ) -> Result<Option<u32>, CoreError> {
+        validate::search(&query.search)?;
+        validate::reference(number, "number")?;
         let (_, permitted) = self.window_access(account_id, Resource::Invoices).await?;
         if !permitted {
             return Ok(None);
@@ -193,6 +200,8 @@ impl Core {
         query: &DomainQuery,
         name: &str,
     ) -> Result<Option<u32>, CoreError> {
+        validate::search(&query.search)?;
+        validate::row_key(name, "name")?;
         let (_, permitted) = self.window_access(account_id, Resource::Domains).await?;
         if !permitted {
             return Ok(None);
@@ -254,7 +263,7 @@ impl Core {
         query: &MailboxEntryQuery,
         window: Window,
     ) -> Result<Windowed<MailboxEntry>, CoreError> {
-        let window = checked(window)?;
+        let window = checked(window, &query.search)?;
         let (connections, accounts) = self.entry_sources().await?;
         let sources = Sources {
             connections: &connections,

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Local, NaiveDate};
 use cowdesk_model::{
-    AccountSummary, Dashboard, Domain, Invoice, Listing, LoginInfo, Mailbox, Mandate, Resource,
-    Service, Status, SyncOutcome, SyncProgress, Ticket,
+    AccountSummary, ConnectionSyncOutcome, Dashboard, Domain, Invoice, Listing, LoginInfo, Mailbox,
+    Mandate, Resource, Service, Status, SyncOutcome, SyncProgress, Ticket,
 };
 
 use crate::error::CoreError;
@@ -36,6 +36,12 @@ pub struct Core {
     /// The mailcow clients of this process, by connection id: a session's cookie lives
     /// here, in memory only.
     pub(crate) mailcow_clients: crate::connections::Clients,
+}
+
+/// What a sync of the whole profile did ([`Core::sync_profile`]).
+pub struct ProfileSync {
+    pub connections: Vec<ConnectionSyncOutcome>,
+    pub accounts: Vec<SyncOutcome>,
 }
 
 #[derive(Clone)]
@@ -328,6 +334,32 @@ impl Core {
         self.remove_files();
     }
 
+    /// Syncs the whole profile: every mailcow connection first (each reports its own
+    /// failure, and a portal preview that cannot be reached must not keep the real
+    /// mailboxes from being read), then, signed in, every portal account. `started` is
+    /// called once it is clear there is something to sync.
+    pub async fn sync_profile(
+        &self,
+        started: &(dyn Fn() + Send + Sync),
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<ProfileSync, CoreError> {
+        // Syncs for the profile's sign-in, which another process may have changed.
+        let signed_in = self.resume().await?.is_some();
+        if !signed_in && self.connections().await?.is_empty() {
+            return Err(CoreError::NotSignedIn);
+        }
+        started();
+        let connections = self.sync_connections().await?;
+        let accounts = match signed_in {
+            true => self.sync_accounts(progress).await?,
+            false => Vec::new(),
+        };
+        Ok(ProfileSync {
+            connections,
+            accounts,
+        })
+    }
+
     /// Refreshes the account list, then syncs each account in turn.
     pub async fn sync_all(
         &self,
@@ -335,6 +367,14 @@ impl Core {
     ) -> Result<Vec<SyncOutcome>, CoreError> {
         // Syncs for the profile's sign-in, which another process may have changed.
         self.resume().await?;
+        self.sync_accounts(progress).await
+    }
+
+    /// `sync_all` for a core that has just read the stored sign-in.
+    async fn sync_accounts(
+        &self,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<Vec<SyncOutcome>, CoreError> {
         let portal = self.portal()?;
         let etag = self.store.accounts_etag().await?;
         let accounts = match portal.accounts(etag.as_deref()).await? {

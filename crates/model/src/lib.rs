@@ -557,6 +557,21 @@ pub struct SyncOutcome {
     pub error: Option<ErrorInfo>,
 }
 
+impl SyncOutcome {
+    /// An outcome that lists no resources: a mailcow connection's, or a sync that failed
+    /// before it read any.
+    pub fn plain(account_id: AccountId, error: Option<ErrorInfo>) -> SyncOutcome {
+        SyncOutcome {
+            account_id,
+            changed: Vec::new(),
+            unchanged: Vec::new(),
+            not_permitted: Vec::new(),
+            requests: 0,
+            error,
+        }
+    }
+}
+
 /// A text the portal worded itself: in English and German when cowdesk knows it,
 /// otherwise exactly as the portal wrote it (both fields) with `server_words` set, so the
 /// window can say that these are the portal's words.

@@ -76,6 +76,13 @@ impl Core {
     }
 
     pub async fn mark_alert_read(&self, id: i64) -> Result<(), CoreError> {
+        if id <= 0 {
+            return Err(CoreError::field(
+                "id",
+                "This alert does not exist.",
+                "Diesen Hinweis gibt es nicht.",
+            ));
+        }
         if self.store.mark_alert_read(id, Utc::now()).await? {
             Ok(())
         } else {

@@ -1,11 +1,12 @@
 //! What the mailcow connection forms send: the mailcow's address, the domain
-//! administrator, an authenticator code and a connection id.
+//! administrator, an authenticator code, an API key and a connection id.
 
 use crate::error::CoreError;
 
 const MAX_EMAIL: usize = 254;
 const MAX_URL: usize = 2048;
 const MAX_CONNECTION_ID: usize = 64;
+const MAX_API_KEY: usize = 256;
 const CONNECTION_PREFIX: &str = "mailcow-";
 
 /// A mailcow's address, trimmed: https (plain http only to this computer, which the
@@ -48,6 +49,19 @@ pub fn totp(value: &str) -> Result<&str, CoreError> {
     Ok(value)
 }
 
+/// A Managed mailcow's API key, trimmed.
+pub fn api_key(value: &str) -> Result<&str, CoreError> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > MAX_API_KEY {
+        return Err(CoreError::field(
+            "apiKey",
+            "Enter the API key from the mailcow admin interface (Configuration › Access › API).",
+            "Geben Sie den API-Schlüssel aus der mailcow-Administration ein (Konfiguration › Zugang › API).",
+        ));
+    }
+    Ok(value)
+}
+
 /// A connection id as the core makes them (`mailcow-` and hex digits).
 pub fn connection_id(value: &str) -> Result<&str, CoreError> {
     let ok = value.len() <= MAX_CONNECTION_ID
@@ -78,6 +92,9 @@ mod tests {
         assert!(connection_id("mailcow-../x").is_err());
         assert!(url(" ").is_err());
         assert!(user("").is_err());
+        assert_eq!(api_key(" key ").unwrap(), "key");
+        assert!(api_key("  ").is_err());
+        assert!(api_key(&"k".repeat(257)).is_err());
         let err = connection_id("x").unwrap_err().info();
         assert!(err.fields.contains_key("connection"));
     }

@@ -1,0 +1,60 @@
+//! The window's IPC commands, read from src-tauri/commands/*.rs: each `#[tauri::command]`
+//! function and each entry of a `core_commands!` block, as `module::function`. Writing the
+//! command is the one edit: build.rs registers the handler over this list and declares a
+//! permission for each, granted to the main window; tests/security.rs checks the result.
+//! A command written some other way is not found, is never called, and fails the build's
+//! dead-code check.
+
+use std::path::Path;
+
+/// Every command of the `.rs` files in `dir`, in file order.
+pub fn commands(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|p| p.extension().is_some_and(|e| e == "rs"));
+    files.sort();
+    let mut found = Vec::new();
+    for file in files {
+        let module = file.file_stem().unwrap_or_default().to_string_lossy();
+        let text = std::fs::read_to_string(&file)?;
+        found.extend(
+            in_module(&text)
+                .into_iter()
+                .map(|c| format!("{module}::{c}")),
+        );
+    }
+    Ok(found)
+}
+
+fn in_module(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut attributed = false;
+    let mut in_block = false;
+    for line in text.lines() {
+        if in_block {
+            // An entry starts one level in: `    name(`; its other lines are further in.
+            match line.strip_prefix("    ") {
+                _ if line == "}" => in_block = false,
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_lowercase()) => {
+                    found.extend(ident(rest));
+                }
+                _ => {}
+            }
+        } else if line == "core_commands! {" {
+            in_block = true;
+        } else if line == "#[tauri::command]" {
+            attributed = true;
+        } else if attributed && !line.starts_with("#[") {
+            let after_fn = line.split_once("fn ").map(|(_, rest)| rest);
+            found.extend(after_fn.and_then(ident));
+            attributed = false;
+        }
+    }
+    found
+}
+
+fn ident(text: &str) -> Option<String> {
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    (end > 0).then(|| text[..end].to_owned())
+}
