@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use chrono::Local;
-use cowdesk_core::alerts::Lang;
 use cowdesk_core::model::{Navigation, SyncOutcome};
 use cowdesk_core::notify::DesktopNotifier;
 use cowdesk_core::schedule::{Verdict, Wake};
@@ -79,7 +78,7 @@ pub async fn after_sync<R: Runtime>(
 pub async fn deliver<R: Runtime>(app: &AppHandle<R>) -> bool {
     let state = app.state::<AppState>();
     let core = state.core().await;
-    let lang = language(app).await;
+    let lang = core.notification_language().await;
     let notifier = &app.state::<Notifications>().0;
     match core
         .deliver_alerts(notifier, lang, Local::now().time())
@@ -105,17 +104,7 @@ pub async fn refresh_counts<R: Runtime>(app: &AppHandle<R>) {
         return;
     };
     let _ = app.emit(EVENT_ALERTS_CHANGED, counts);
-    tray::update(app, counts, language(app).await);
-}
-
-/// The language the user chose, else the system's.
-pub async fn language<R: Runtime>(app: &AppHandle<R>) -> Lang {
-    let core = app.state::<AppState>().core().await;
-    match core.language().await.ok().as_deref() {
-        Some("de") => Lang::De,
-        Some("en") => Lang::En,
-        _ => Lang::from_code(&sys_locale::get_locale().unwrap_or_default()),
-    }
+    tray::update(app, counts, core.notification_language().await);
 }
 
 /// Asks the loop for a sync now (sign-in, first paint, tray, network).

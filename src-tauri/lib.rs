@@ -4,7 +4,6 @@
 
 mod autostart;
 mod background;
-mod browser;
 mod clipboard;
 mod commands;
 mod dialogs;
@@ -82,7 +81,7 @@ pub fn main_entry() -> i32 {
             return 2;
         }
     };
-    init_logging();
+    cowdesk_core::logging::init();
     run_app(args.demo, args.hidden, args.data_dir)
 }
 
@@ -96,28 +95,6 @@ fn draw_without_gpu_compositing() {
     const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
     if cfg!(target_os = "linux") && std::env::var_os(SWITCH).is_none() {
         std::env::set_var(SWITCH, "1");
-    }
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("COWDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,cowdesk=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    // `COWDESK_LOG_FILE`: append the log to a file instead of stderr (the end-to-end
-    // tests scan it for secrets).
-    let file = std::env::var_os("COWDESK_LOG_FILE").and_then(|path| {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .ok()
-    });
-    match file {
-        Some(file) => builder
-            .with_ansi(false)
-            .with_writer(std::sync::Mutex::new(file))
-            .init(),
-        None => builder.with_writer(std::io::stderr).init(),
     }
 }
 
@@ -136,7 +113,7 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     let state = match runtime.block_on(AppState::open(data_dir.clone(), demo, hidden)) {
         Ok(state) => state,
         Err(err) => {
-            eprintln!("cowdesk: {}", err.message);
+            eprintln!("cowdesk: {}", err.info().message);
             return 1;
         }
     };

@@ -1,26 +1,12 @@
-//! The seams the end-to-end tests use for what WebDriver cannot reach: the system browser
-//! (`COWDESK_BROWSER` names a program run with the address instead), the native save and
+//! The seams the end-to-end tests use for what they cannot reach: the native save and
 //! folder dialogs (`COWDESK_E2E_SAVE_DIR` is the folder chosen), the open dialog of the
 //! mailcow CSV import (`COWDESK_E2E_OPEN_FILE` is the file chosen), and the clipboard's clear
 //! delay (`COWDESK_CLIPBOARD_CLEAR_SECONDS`). They exist in debug builds only, which is
 //! what `cargo test` builds; a release build (what is shipped) reads no such variable and
 //! holds none of these names (tests/perf_trust_shipped_window.rs looks).
 
-use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// The program that opens addresses instead of the platform's opener.
-pub fn browser() -> Option<OsString> {
-    #[cfg(debug_assertions)]
-    {
-        std::env::var_os("COWDESK_BROWSER").filter(|v| !v.is_empty())
-    }
-    #[cfg(not(debug_assertions))]
-    {
-        None
-    }
-}
 
 /// The folder "save as" and the export write to, without a dialog.
 pub fn save_dir() -> Option<PathBuf> {

@@ -112,7 +112,7 @@ pub async fn demo_event<R: Runtime>(
     state: State<'_, AppState>,
     kind: String,
 ) -> CmdResult<()> {
-    state.demo_event(&kind).await?;
+    state.active().demo_event(&kind).await?;
     background::request_sync(&app);
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! table.
 
 use cowdesk_core::model::{AppInfo, AppStart, MailClientConfig, SignedInStart};
-use cowdesk_core::start::supported_language;
+use cowdesk_core::start::system_language;
 use tauri::{AppHandle, Runtime, State};
 
 use super::input::AnyAccountId;
@@ -19,7 +19,7 @@ pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
     let core = state.core().await;
     let info = AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        system_locale: supported_language(sys_locale::get_locale().as_deref()).to_owned(),
+        system_locale: system_language().to_owned(),
         language: core.language().await?,
     };
     let signed_in = match login {

@@ -1,14 +1,13 @@
 //! The mailcow connections' mailboxes and aliases: reads from the cache, and changes that
 //! go to the server first (the core re-reads the connection once the server confirmed).
 
-use cowdesk_core::connections::{AliasInput, ImportDesk, ImportOptions, MailboxInput};
+use cowdesk_core::connections::{AliasInput, ImportDesk, MailboxInput};
 use cowdesk_core::mailcow::MailboxChange;
 use cowdesk_core::model::{
     ImportProgress, ImportReport, MailcowAliasEntry, MailcowChangeOutcome, MailcowDomainEntry,
 };
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
-use super::error::internal;
 use super::input::ConnectionId;
 use super::CmdResult;
 use crate::dialogs::{choose_file, choose_save_path_for};
@@ -132,35 +131,16 @@ pub async fn mailcow_import_run<R: Runtime>(
     dry_run: bool,
     passwords_to_file: bool,
 ) -> CmdResult<ImportReport> {
-    let desk = import_desk(&app);
-    let run = desk.start(dry_run, passwords_to_file)?;
-    let (file, passwords_out, cancel) = (
-        run.file.clone(),
-        run.passwords_out.clone(),
-        run.cancel.clone(),
-    );
-    let core = state.core().await;
     let emitter = app.clone();
-    let task = tauri::async_runtime::spawn(async move {
-        let progress = move |p: ImportProgress| {
-            let _ = emitter.emit(EVENT_IMPORT_PROGRESS, p);
-        };
-        core.mailcow_import(
-            &file,
-            ImportOptions {
-                connection: connection_id.get(),
-                dry_run,
-                passwords_out,
-                progress: &progress,
-                cancel: &cancel,
-            },
-        )
-        .await
-        .map_err(Into::into)
-    });
-    let result = task.await;
-    drop(run);
-    result.map_err(|e| internal(&e.to_string()))?
+    let progress = move |p: ImportProgress| {
+        let _ = emitter.emit(EVENT_IMPORT_PROGRESS, p);
+    };
+    let connection = connection_id.get().map(str::to_owned);
+    let core = state.core().await;
+    let desk = import_desk(&app);
+    Ok(core
+        .import_chosen(&desk, connection, dry_run, passwords_to_file, progress)
+        .await?)
 }
 
 /// Stops the running import after the row it is sending; what was created stays.

@@ -8,12 +8,12 @@
 //! here, so emptying deletes exactly what the user was asked about.
 
 use cowdesk_core::error::CoreError;
+use cowdesk_core::maildoctor::target::stepped;
 use cowdesk_core::maildoctor::target::{self as checked, PendingTrash};
 use cowdesk_core::maildoctor::{self, DoctorRequest};
 use cowdesk_core::model::{
     MailDoctorProgress, MailDoctorReport, MailDoctorTarget, MailTrashOutcome, MailTrashPreview,
 };
-use cowdesk_core::session::Core;
 use cowdesk_core::support::SupportSession;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -23,33 +23,20 @@ use crate::AppState;
 pub const EVENT_PROGRESS: &str = "mail-doctor-progress";
 
 /// The core's request for `target`, with the typed password or the kept one.
-async fn request(
-    core: &Core,
-    support: &SupportSession,
-    target: &MailDoctorTarget,
+async fn request<R: Runtime>(
+    app: &AppHandle<R>,
+    target: MailDoctorTarget,
     typed: Option<String>,
-) -> CmdResult<DoctorRequest> {
-    let typed = typed.map(checked::password).transpose()?;
-    if let Some(typed) = &typed {
-        // Typed once, it must not end up in a support ticket either.
-        support.remember_mailbox_password(&target.address, typed.expose());
-    }
-    Ok(core.doctor_request(target, typed).await?)
+) -> CmdResult<(MailDoctorTarget, DoctorRequest)> {
+    let core = app.state::<AppState>().core().await;
+    let support = app.state::<SupportSession>();
+    Ok(core.window_doctor_request(&support, target, typed).await?)
 }
 
 fn emitter<R: Runtime>(app: &AppHandle<R>) -> impl Fn(MailDoctorProgress) + Send + Sync + 'static {
     let app = app.clone();
     move |p: MailDoctorProgress| {
         let _ = app.emit(EVENT_PROGRESS, &p);
-    }
-}
-
-fn step(address: &str, step: &str, done: u32, total: u32) -> MailDoctorProgress {
-    MailDoctorProgress {
-        address: address.to_owned(),
-        step: step.to_owned(),
-        done,
-        total,
     }
 }
 
@@ -61,14 +48,11 @@ pub async fn mail_doctor_check<R: Runtime>(
     password: Option<String>,
     round_trip: bool,
 ) -> CmdResult<MailDoctorReport> {
-    let target = checked::normalise(target)?;
-    let core = app.state::<AppState>().core().await;
-    let mut req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
+    let (target, mut req) = request(&app, target, password).await?;
     req.round_trip = round_trip;
     let progress = emitter(&app);
-    let report = maildoctor::run_doctor_with_progress(&req, &progress).await;
-    progress(step(&target.address, "done", 1, 1));
-    report.map_err(|e| e.info())
+    let work = maildoctor::run_doctor_with_progress(&req, &progress);
+    Ok(stepped(&target.address, None, &progress, work).await?)
 }
 
 /// Quota and folders over IMAP with SSL/TLS.
@@ -78,14 +62,9 @@ pub async fn mail_doctor_usage<R: Runtime>(
     target: MailDoctorTarget,
     password: Option<String>,
 ) -> CmdResult<MailDoctorReport> {
-    let target = checked::normalise(target)?;
-    let core = app.state::<AppState>().core().await;
-    let req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
-    let progress = emitter(&app);
-    progress(step(&target.address, "usage", 0, 1));
-    let report = maildoctor::mailbox_usage(&req).await;
-    progress(step(&target.address, "done", 1, 1));
-    report.map_err(|e| e.info())
+    let (target, req) = request(&app, target, password).await?;
+    let work = maildoctor::mailbox_usage(&req);
+    Ok(stepped(&target.address, Some("usage"), &emitter(&app), work).await?)
 }
 
 /// What emptying Trash and Junk would free; kept for `mail_doctor_trash_empty`.
@@ -95,14 +74,9 @@ pub async fn mail_doctor_trash_preview<R: Runtime>(
     target: MailDoctorTarget,
     password: Option<String>,
 ) -> CmdResult<MailTrashPreview> {
-    let target = checked::normalise(target)?;
-    let core = app.state::<AppState>().core().await;
-    let req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
-    let progress = emitter(&app);
-    progress(step(&target.address, "trash_preview", 0, 1));
-    let preview = maildoctor::preview_empty_trash(&req).await;
-    progress(step(&target.address, "done", 1, 1));
-    let preview = preview.map_err(|e| e.info())?;
+    let (target, req) = request(&app, target, password).await?;
+    let work = maildoctor::preview_empty_trash(&req);
+    let preview = stepped(&target.address, Some("trash_preview"), &emitter(&app), work).await?;
     app.state::<PendingTrash>().keep(target, preview.clone());
     Ok(preview)
 }
@@ -114,15 +88,12 @@ pub async fn mail_doctor_trash_empty<R: Runtime>(
     target: MailDoctorTarget,
     password: Option<String>,
 ) -> CmdResult<MailTrashOutcome> {
-    let target = checked::normalise(target)?;
-    let preview = app.state::<PendingTrash>().take_shown(&target)?;
-    let core = app.state::<AppState>().core().await;
-    let req = request(&core, &app.state::<SupportSession>(), &target, password).await?;
-    let progress = emitter(&app);
-    progress(step(&target.address, "trash_empty", 0, 1));
-    let outcome = maildoctor::empty_trash(&req, &preview).await;
-    progress(step(&target.address, "done", 1, 1));
-    outcome.map_err(|e| e.info())
+    let shown = app
+        .state::<PendingTrash>()
+        .take_shown(&checked::normalise(target.clone())?)?;
+    let (target, req) = request(&app, target, password).await?;
+    let work = maildoctor::empty_trash(&req, &shown);
+    Ok(stepped(&target.address, Some("trash_empty"), &emitter(&app), work).await?)
 }
 
 core_commands! {

@@ -2,16 +2,15 @@
 //! (the provider's page opens in the system browser from Rust while cowdesk polls),
 //! making one the default and cancelling one.
 
-use cowdesk_core::error::CoreError;
-use cowdesk_core::mandates::{ApprovalDesk, APPROVAL_TIME_LIMIT};
-use cowdesk_core::model::{ApprovalProgress, ApprovalStatus, Mandate, MandateImpact, SepaCheck};
+use cowdesk_core::mandates::ApprovalDesk;
+use cowdesk_core::model::{ApprovalProgress, Mandate, MandateImpact, SepaCheck};
 use cowdesk_core::validate::mandate::{self as rules, MandateChange};
 use cowdesk_core::validate::{self, sepa};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use super::input::AccountId;
 use super::CmdResult;
-use crate::{browser, AppState};
+use crate::AppState;
 
 pub const EVENT_APPROVAL: &str = "mandate-approval";
 
@@ -35,47 +34,14 @@ pub async fn add_provider_mandate<R: Runtime>(
     kind: String,
 ) -> CmdResult<Mandate> {
     let kind = rules::provider_kind(&kind)?;
-    let desk = app.state::<ApprovalDesk>();
-    let ticket = desk.begin()?;
     let core = app.state::<AppState>().core().await;
-    let approval = core.start_provider_mandate(&account_id, kind).await?;
-    ticket.set_url(&approval.approval_url);
-    let browser_opened = match browser::open(&approval.approval_url) {
-        Ok(()) => true,
-        Err(reason) => {
-            tracing::warn!("approval page not opened: {reason}");
-            false
-        }
+    let progress = |p: ApprovalProgress| {
+        let _ = app.emit(EVENT_APPROVAL, p);
     };
-    let emitter = app.clone();
-    let report_account = account_id.to_string();
-    let report = move |status: ApprovalStatus, seconds_left: u32| {
-        let _ = emitter.emit(
-            EVENT_APPROVAL,
-            ApprovalProgress {
-                account_id: report_account.clone(),
-                kind,
-                status,
-                seconds_left,
-                browser_opened,
-            },
-        );
-    };
-    report(
-        ApprovalStatus::Pending,
-        APPROVAL_TIME_LIMIT.as_secs() as u32,
-    );
-    let result = core
-        .wait_for_approval(
-            &account_id,
-            &approval,
-            APPROVAL_TIME_LIMIT,
-            ticket.cancel.clone(),
-            &report,
-        )
-        .await;
-    drop(ticket);
-    Ok(result?)
+    let desk = app.state::<ApprovalDesk>();
+    Ok(core
+        .add_provider_mandate(&desk, &account_id, kind, &progress)
+        .await?)
 }
 
 /// Stops waiting; the approval is withdrawn and nothing is added.
@@ -87,16 +53,7 @@ pub fn cancel_mandate_approval(desk: State<'_, ApprovalDesk>) {
 /// Opens the provider's page again (the browser was closed, or did not open).
 #[tauri::command]
 pub fn reopen_mandate_approval(desk: State<'_, ApprovalDesk>) -> CmdResult<()> {
-    let url = desk.url()?;
-    browser::open(&url).map_err(|reason| {
-        tracing::warn!("approval page not opened: {reason}");
-        CoreError::field(
-            "kind",
-            "The system browser could not be opened.",
-            "Der System-Browser konnte nicht geöffnet werden.",
-        )
-        .into()
-    })
+    Ok(desk.reopen()?)
 }
 
 core_commands! {

@@ -33,7 +33,7 @@ pub async fn start_demo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CmdResult<LoginInfo> {
-    let info = state.start_demo().await?;
+    let info = state.active().start_demo().await?;
     crate::background::request_sync(&app);
     Ok(info)
 }
@@ -47,7 +47,7 @@ pub async fn logout(
     // What the support desk holds in memory goes with the session, whatever else happens.
     support.forget();
     link.forget();
-    state.logout().await
+    Ok(state.active().logout().await?)
 }
 
 core_commands! {

@@ -12,8 +12,7 @@ use cowdesk_core::model::{
     CachedTicketThread, ErrorInfo, Listing, SupportCategory, SupportContext, SupportDraft,
     SupportForm, SupportGuardHit, SupportHandOff, SupportSelection, SupportTicketText, Ticket,
 };
-use cowdesk_core::support::guard::blocked;
-use cowdesk_core::support::{forms, guard_hits, SupportSession};
+use cowdesk_core::support::{forms, HandOffVia, SupportSession};
 use cowdesk_core::validate;
 use tauri::State;
 
@@ -55,20 +54,8 @@ pub async fn support_guard(
     account_id: AnyAccountId,
     draft: SupportDraft,
 ) -> CmdResult<Vec<SupportGuardHit>> {
-    let draft = validate::support::draft(draft)?;
     let core = state.core().await;
-    let known = session.known_with_kept(&core, account_id.get()).await?;
-    Ok(guard_hits(&draft, &known))
-}
-
-/// How the ticket leaves cowdesk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HandOffVia {
-    /// With the portal connection (today's signed-in portal login).
-    Send,
-    /// The text on the clipboard, the portal's ticket page in the browser.
-    Portal,
+    Ok(session.guard(&core, account_id.get(), draft).await?)
 }
 
 fn clipboard_failed(err: CopyError) -> ErrorInfo {
@@ -87,9 +74,8 @@ fn clipboard_failed(err: CopyError) -> ErrorInfo {
     }
 }
 
-/// Checks and guards the draft, then sends it (`send`, when signed in to the portal) or
-/// copies the finished text and opens the portal's ticket page (`portal`, and `send`
-/// without a portal connection). A guard finding stops it before anything leaves.
+/// Sends the checked and guarded draft or, for the portal's ticket page, copies its text
+/// and opens the page (core's `hand_off_guarded`).
 #[tauri::command]
 pub async fn support_hand_off(
     state: State<'_, AppState>,
@@ -99,21 +85,9 @@ pub async fn support_hand_off(
     draft: SupportDraft,
     via: HandOffVia,
 ) -> CmdResult<SupportHandOff> {
-    let draft = validate::support::draft(draft)?;
     let core = state.core().await;
-    let known = session.known_with_kept(&core, account_id.get()).await?;
-    // The core guards too; stopping here first names the findings the same way.
-    let found = guard_hits(&draft, &known);
-    if !found.is_empty() {
-        let findings: Vec<_> = found.into_iter().map(|h| h.finding).collect();
-        return Err(blocked(&findings).into());
-    }
-    let send_with = match via {
-        HandOffVia::Send => account_id.get(),
-        HandOffVia::Portal => None,
-    };
     let handed = core
-        .hand_off_support_ticket(send_with, &draft, &known)
+        .hand_off_guarded(&session, account_id.get(), draft, via)
         .await?;
     if let SupportHandOff::Portal {
         url, subject, body, ..
@@ -122,7 +96,7 @@ pub async fn support_hand_off(
         clipboard
             .copy_plain(&format!("{subject}\n\n{body}"))
             .map_err(clipboard_failed)?;
-        if let Err(reason) = crate::browser::open(url) {
+        if let Err(reason) = cowdesk_core::browser::open(url) {
             // The text is on the clipboard; the window names the address to open by hand.
             tracing::warn!("browser not opened: {reason}");
         }

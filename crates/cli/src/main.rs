@@ -109,7 +109,7 @@ fn main() -> ExitCode {
     let ctx = Context::new(cli.data_dir);
     let code = match cli.command {
         Some(command) => {
-            init_logging();
+            cowdesk_core::logging::init();
             command.execute(&ctx)
         }
         // `--demo`, `--hidden`, `--data-dir` or nothing: the window, with the arguments
@@ -140,13 +140,4 @@ fn usage_error(err: &clap::Error) {
     )
     .info();
     output::print_json(&info);
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("COWDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,cowdesk=info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
 }

@@ -181,3 +181,96 @@ async fn read_portal(lines: &mut Lines<BufReader<ChildStdout>>) -> Result<DemoPo
     }
     Err("the sandbox ended before it listened".into())
 }
+
+/// The core a window works with: the profile's own (its secrets in the keyring), or in
+/// the demo the demo profile signed in to a sandbox of its own. Signing out of the demo
+/// stops its sandbox and returns to the profile's own.
+pub struct ActiveCore {
+    data_dir: PathBuf,
+    active: tokio::sync::RwLock<Active>,
+}
+
+struct Active {
+    core: Arc<Core>,
+    sandbox: Option<DemoSandbox>,
+}
+
+impl ActiveCore {
+    /// Opens the profile's own cache in `data_dir`.
+    pub async fn open(data_dir: PathBuf) -> Result<ActiveCore, CoreError> {
+        let core = Arc::new(own_profile(&data_dir).await?);
+        Ok(ActiveCore {
+            data_dir,
+            active: tokio::sync::RwLock::new(Active {
+                core,
+                sandbox: None,
+            }),
+        })
+    }
+
+    pub async fn core(&self) -> Arc<Core> {
+        self.active.read().await.core.clone()
+    }
+
+    pub async fn in_demo(&self) -> bool {
+        self.active.read().await.sandbox.is_some()
+    }
+
+    /// Starts a sandbox on a random loopback port and signs in to it as the demo user;
+    /// a demo under way is replaced.
+    pub async fn start_demo(&self) -> Result<LoginInfo, CoreError> {
+        let mut active = self.active.write().await;
+        if let Some(sandbox) = active.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+        // The demo's domains have DNS of their own, on loopback, changed by its DNS API.
+        let sandbox = DemoSandbox::start().await.map_err(|e| {
+            CoreError::desktop(
+                &format!("The demo could not be started ({e})."),
+                &format!("Die Demo konnte nicht gestartet werden ({e})."),
+            )
+        })?;
+        let (core, info) = sandbox.open_profile(&self.data_dir).await?;
+        *active = Active {
+            core: Arc::new(core),
+            sandbox: Some(sandbox),
+        };
+        Ok(info)
+    }
+
+    /// Signs out; leaving the demo also stops its sandbox.
+    pub async fn logout(&self) -> Result<(), CoreError> {
+        let mut active = self.active.write().await;
+        active.core.logout().await?;
+        if let Some(sandbox) = active.sandbox.take() {
+            sandbox.shutdown().await;
+            active.core = Arc::new(own_profile(&self.data_dir).await?);
+        }
+        Ok(())
+    }
+
+    /// Demo only: makes `event` happen on the demo's portal ("reminder", "suspension",
+    /// "reactivation"); the next sync brings its alert.
+    pub async fn demo_event(&self, event: &str) -> Result<(), CoreError> {
+        let active = self.active.read().await;
+        let Some(sandbox) = active.sandbox.as_ref() else {
+            return Err(CoreError::field(
+                "kind",
+                "This works in the demo only.",
+                "Das geht nur in der Demo.",
+            ));
+        };
+        let answer = sandbox.event(event).await.map_err(|e| {
+            CoreError::desktop(
+                &format!("The demo's portal did not answer ({e})."),
+                &format!("Das Portal der Demo hat nicht geantwortet ({e})."),
+            )
+        })?;
+        Ok(answer?)
+    }
+}
+
+async fn own_profile(data_dir: &Path) -> Result<Core, CoreError> {
+    let secrets: Arc<dyn SecretStore> = Arc::new(crate::secrets::KeyringSecretStore::new());
+    Core::open(data_dir, crate::paths::DEFAULT_PROFILE, secrets).await
+}

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use cowdesk_model::{
-    ActivityAction, ApprovalStatus, Invoice, InvoiceStatus, Mandate, MandateApproval,
-    MandateImpact, MandateKind, MandateStatus, NewMandate, Permission, Resource,
+    ActivityAction, ApprovalProgress, ApprovalStatus, Invoice, InvoiceStatus, Mandate,
+    MandateApproval, MandateImpact, MandateKind, MandateStatus, NewMandate, Permission, Resource,
 };
 use tokio::sync::watch;
 
@@ -125,6 +125,44 @@ impl Core {
             CoreError::Server("the approval address is not an HTTPS address".into())
         })?;
         Ok(approval)
+    }
+
+    /// Adds a PayPal or card mandate: reserves `desk`, starts the approval, opens the
+    /// provider's page in the system browser and waits (polling, with a time limit,
+    /// cancellable through `desk`) until it is decided; `progress` hears every state.
+    pub async fn add_provider_mandate(
+        &self,
+        desk: &ApprovalDesk,
+        account_id: &str,
+        kind: MandateKind,
+        progress: &(dyn Fn(ApprovalProgress) + Send + Sync),
+    ) -> Result<Mandate, CoreError> {
+        let ticket = desk.begin()?;
+        let approval = self.start_provider_mandate(account_id, kind).await?;
+        ticket.set_url(&approval.approval_url);
+        let browser_opened = match crate::browser::open(&approval.approval_url) {
+            Ok(()) => true,
+            Err(reason) => {
+                tracing::warn!("approval page not opened: {reason}");
+                false
+            }
+        };
+        let report = |status, seconds_left| {
+            progress(ApprovalProgress {
+                account_id: account_id.to_owned(),
+                kind,
+                status,
+                seconds_left,
+                browser_opened,
+            })
+        };
+        report(
+            ApprovalStatus::Pending,
+            APPROVAL_TIME_LIMIT.as_secs() as u32,
+        );
+        let cancel = ticket.cancel.clone();
+        self.wait_for_approval(account_id, &approval, APPROVAL_TIME_LIMIT, cancel, &report)
+            .await
     }
 
     /// Polls the approval until it is decided, `limit` passes or `cancel` turns true.

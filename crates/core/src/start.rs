@@ -1,14 +1,21 @@
-//! What the window shows first, kept with the profile: the language chosen, the account
-//! shown last, and the signed-in login's first screen in one answer.
+//! What the window shows first, kept with the profile: the language chosen (and the
+//! system's), the account shown last, and the signed-in login's first screen in one
+//! answer.
 
 use cowdesk_model::SignedInStart;
 
+use crate::alerts::Lang;
 use crate::error::CoreError;
 use crate::session::Core;
 use crate::validate::{self, signin};
 
 const LANGUAGE: &str = "language";
 const SELECTED_ACCOUNT: &str = "selected_account";
+
+/// The system's language, reduced to one cowdesk speaks: "de" or "en".
+pub fn system_language() -> &'static str {
+    supported_language(sys_locale::get_locale().as_deref())
+}
 
 /// German for any German locale (de-DE, de-AT, de_CH.UTF-8), English otherwise.
 pub fn supported_language(locale: Option<&str>) -> &'static str {
@@ -25,6 +32,15 @@ impl Core {
             .setting(LANGUAGE)
             .await?
             .unwrap_or_else(|| "system".to_owned()))
+    }
+
+    /// The language of notifications and the tray: the user's choice, else the system's.
+    pub async fn notification_language(&self) -> Lang {
+        match self.language().await.ok().as_deref() {
+            Some("de") => Lang::De,
+            Some("en") => Lang::En,
+            _ => Lang::from_code(&sys_locale::get_locale().unwrap_or_default()),
+        }
     }
 
     pub async fn set_language(&self, language: &str) -> Result<(), CoreError> {

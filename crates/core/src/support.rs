@@ -32,3 +32,4 @@ pub use tickets::{
     check_draft, finish_ticket, form, forms, guard_draft, mail_not_arriving_draft, prefill,
     render_ticket, Prefill, PORTAL_TICKET_URL,
 };
+pub use tickets_send::HandOffVia;

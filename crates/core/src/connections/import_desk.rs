@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use cowdesk_model::{ImportProgress, ImportReport};
+
+use super::ImportOptions;
 use crate::error::CoreError;
+use crate::session::Core;
 
 #[derive(Default)]
 pub struct ImportDesk {
@@ -114,6 +118,38 @@ impl ImportDesk {
             }
             None => false,
         }
+    }
+}
+
+impl Core {
+    /// Plans (`dry_run`) or applies the file chosen on `desk`, in a task of its own so that
+    /// the caller's thread stays free; `desk.cancel()` stops it after the current row.
+    /// Generated passwords go to the chosen passwords file when `passwords_to_file`, else
+    /// into the report.
+    pub async fn import_chosen(
+        self: Arc<Core>,
+        desk: &ImportDesk,
+        connection: Option<String>,
+        dry_run: bool,
+        passwords_to_file: bool,
+        progress: impl Fn(ImportProgress) + Send + Sync + 'static,
+    ) -> Result<ImportReport, CoreError> {
+        let run = desk.start(dry_run, passwords_to_file)?;
+        let (file, passwords_out) = (run.file.clone(), run.passwords_out.clone());
+        let cancel = run.cancel.clone();
+        let task = tokio::spawn(async move {
+            let options = ImportOptions {
+                connection: connection.as_deref(),
+                dry_run,
+                passwords_out,
+                progress: &progress,
+                cancel: &cancel,
+            };
+            self.mailcow_import(&file, options).await
+        });
+        let result = task.await;
+        drop(run);
+        result.map_err(|e| CoreError::Internal(e.to_string()))?
     }
 }
 

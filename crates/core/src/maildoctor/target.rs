@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use cowdesk_model::{MailDoctorTarget, MailTrashPreview};
+use std::future::Future;
 
-use super::{DoctorRequest, Ports, Sensitive};
+use cowdesk_model::{MailDoctorProgress, MailDoctorTarget, MailTrashPreview};
+
+use super::{DoctorRequest, MailDoctorError, Ports, Sensitive};
 use crate::error::CoreError;
 use crate::session::Core;
+use crate::support::SupportSession;
 
 const MAX_ADDRESS: usize = 254;
 const MAX_SERVER: usize = 253;
@@ -141,6 +144,50 @@ impl Core {
         req.client_smtp_port = target.client_smtp_port;
         Ok(req)
     }
+}
+
+impl Core {
+    /// The doctor's request as the window asks for it: `target` normalised, and the typed
+    /// password checked (and remembered by `support`, so that it cannot end up in a
+    /// ticket) or, for `None`, the one kept in the keyring.
+    pub async fn window_doctor_request(
+        &self,
+        support: &SupportSession,
+        target: MailDoctorTarget,
+        typed: Option<String>,
+    ) -> Result<(MailDoctorTarget, DoctorRequest), CoreError> {
+        let target = normalise(target)?;
+        let typed = typed.map(password).transpose()?;
+        if let Some(typed) = &typed {
+            support.remember_mailbox_password(&target.address, typed.expose());
+        }
+        let request = self.doctor_request(&target, typed).await?;
+        Ok((target, request))
+    }
+}
+
+/// Runs one of the doctor's steps for the window: `step` (when the work does not report
+/// its own) before it, "done" after it, whatever its outcome.
+pub async fn stepped<T>(
+    address: &str,
+    step: Option<&str>,
+    progress: &(dyn Fn(MailDoctorProgress) + Send + Sync),
+    work: impl Future<Output = Result<T, MailDoctorError>>,
+) -> Result<T, CoreError> {
+    let report = |step: &str, done| {
+        progress(MailDoctorProgress {
+            address: address.to_owned(),
+            step: step.to_owned(),
+            done,
+            total: 1,
+        })
+    };
+    if let Some(step) = step {
+        report(step, 0);
+    }
+    let outcome = work.await;
+    report("done", 1);
+    Ok(outcome?)
 }
 
 /// The Trash and Junk preview last shown per mailbox, with the target it was read from.

@@ -68,6 +68,18 @@ impl ApprovalDesk {
         }
     }
 
+    /// Opens the waiting approval's page again (the browser was closed, or did not open).
+    pub fn reopen(&self) -> Result<(), CoreError> {
+        crate::browser::open(&self.url()?).map_err(|reason| {
+            tracing::warn!("approval page not opened: {reason}");
+            CoreError::field(
+                "kind",
+                "The system browser could not be opened.",
+                "Der System-Browser konnte nicht geöffnet werden.",
+            )
+        })
+    }
+
     /// The waiting approval's page (to open it again), or why there is none.
     pub fn url(&self) -> Result<String, CoreError> {
         self.current()

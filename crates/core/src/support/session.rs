@@ -87,6 +87,19 @@ impl SupportSession {
 
     /// Every secret the guard must know for `account_id`: kept in the keyring, and shared
     /// in this session.
+    /// The password guard over every field of `draft` (checked first) with what this
+    /// session and the keyring know: what it found, masked, with its place.
+    pub async fn guard(
+        &self,
+        core: &Core,
+        account_id: Option<&str>,
+        draft: SupportDraft,
+    ) -> Result<Vec<SupportGuardHit>, CoreError> {
+        let draft = crate::validate::support::draft(draft)?;
+        let known = self.known_with_kept(core, account_id).await?;
+        Ok(guard_hits(&draft, &known))
+    }
+
     pub async fn known_with_kept(
         &self,
         core: &Core,

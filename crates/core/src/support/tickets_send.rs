@@ -6,14 +6,53 @@ use cowdesk_model::{
     NewTicket, Permission, Service, SupportCategory, SupportDraft, SupportHandOff,
 };
 
-use super::guard::KnownSecret;
+use super::guard::{blocked, KnownSecret};
+use super::session::{guard_hits, SupportSession};
 use super::tickets::{finish_ticket, prefill, Prefill, PORTAL_STEPS, PORTAL_TICKET_URL};
 use crate::billing::notice::contract_dates;
 use crate::error::CoreError;
 use crate::session::Core;
 use crate::store::{ResourceData, ResourceUpdate};
 
+/// How the window hands a ticket off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandOffVia {
+    /// With the portal connection (today's signed-in portal login).
+    Send,
+    /// The text on the clipboard, the portal's ticket page in the browser.
+    Portal,
+}
+
 impl Core {
+    /// The window's hand-off: checks and guards the draft with what `session` knows, then
+    /// sends it (`Send`, when signed in to the portal) or answers the finished text and
+    /// the portal's ticket page (`Portal`, and `Send` without a portal connection). A
+    /// guard finding stops it before anything leaves.
+    pub async fn hand_off_guarded(
+        &self,
+        session: &SupportSession,
+        account_id: Option<&str>,
+        draft: SupportDraft,
+        via: HandOffVia,
+    ) -> Result<SupportHandOff, CoreError> {
+        let draft = crate::validate::support::draft(draft)?;
+        let known = session.known_with_kept(self, account_id).await?;
+        // `hand_off_support_ticket` guards too; stopping here first names the findings the
+        // way the guard shows them.
+        let found = guard_hits(&draft, &known);
+        if !found.is_empty() {
+            let findings: Vec<_> = found.into_iter().map(|h| h.finding).collect();
+            return Err(blocked(&findings));
+        }
+        let send_with = match via {
+            HandOffVia::Send => account_id,
+            HandOffVia::Portal => None,
+        };
+        self.hand_off_support_ticket(send_with, &draft, &known)
+            .await
+    }
+
     /// A draft of `category`, prefilled from the cache of `account_id` (customer number,
     /// the login's e-mail address) and with today's date where the form asks for one.
     pub async fn support_draft(

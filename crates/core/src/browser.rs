@@ -1,14 +1,16 @@
-//! Opens an address in the system browser, from Rust: the window has no opener
-//! permission. Only HTTPS addresses (or plain HTTP to loopback, for the sandbox) open.
+//! Opens an address in the system browser: the window has no opener permission, so this
+//! runs in Rust. Only HTTPS addresses (or plain HTTP to loopback, for the sandbox) open.
 //! In debug builds a test may name the program that receives the address instead
-//! (test_hooks.rs: the end-to-end test "clicks" on the approval page that way).
+//! (`COWDESK_BROWSER`: the end-to-end tests "click" on the approval page that way); a
+//! release build reads no such variable.
 
+use std::ffi::OsString;
 use std::process::{Command, Stdio};
 
 pub fn open(url: &str) -> Result<(), String> {
-    let checked = cowdesk_core::portal::check_server(url).map_err(|e| e.kind_name())?;
+    let checked = crate::portal::check_server(url).map_err(|e| e.kind_name())?;
     let url = checked.as_str();
-    let mut command = match crate::test_hooks::browser() {
+    let mut command = match test_browser() {
         Some(program) => {
             let mut command = Command::new(program);
             command.arg(url);
@@ -27,6 +29,17 @@ pub fn open(url: &str) -> Result<(), String> {
         let _ = child.wait();
     });
     Ok(())
+}
+
+fn test_browser() -> Option<OsString> {
+    #[cfg(debug_assertions)]
+    {
+        std::env::var_os("COWDESK_BROWSER").filter(|v| !v.is_empty())
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        None
+    }
 }
 
 #[cfg(target_os = "linux")]
