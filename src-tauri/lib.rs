@@ -34,9 +34,6 @@ pub(crate) fn start_milestone(what: &str) {
 pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
-        // Dialogs are opened from Rust only (save as, export folder); the window is granted
-        // no dialog permission.
-        .plugin(tauri_plugin_dialog::init())
         .manage(clipboard::system())
         .manage(cowdesk_core::mandates::ApprovalDesk::default())
         .manage(cowdesk_core::dnscheck::pending::PendingPlans::default())
