@@ -58,3 +58,48 @@ fn ident(text: &str) -> Option<String> {
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
     (end > 0).then(|| text[..end].to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::in_module;
+
+    #[test]
+    fn perf_shape_command_list_finds_both_forms_and_nothing_else() {
+        let text = r#"
+use x;
+
+core_commands! {
+    list_accounts() -> Vec<AccountSummary> = |core| core.accounts();
+
+    /// A doc line.
+    mailcow_add_mailbox(
+        connection_id: ConnectionId,
+        address: String,
+    ) -> MailcowChangeOutcome = |core| {
+        let mailbox = MailboxInput { address };
+        core.add(connection_id.get(), mailbox)
+    };
+}
+
+#[tauri::command]
+pub async fn billing_export<R: Runtime>(app: AppHandle<R>) -> CmdResult<()> {
+    helper(app)
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub fn forget_authcode(clipboard: State<'_, SecretClipboard>) {}
+
+fn helper<R: Runtime>(app: AppHandle<R>) {}
+"#;
+        assert_eq!(
+            in_module(text),
+            [
+                "list_accounts",
+                "mailcow_add_mailbox",
+                "billing_export",
+                "forget_authcode"
+            ]
+        );
+    }
+}

@@ -395,4 +395,24 @@ mod tests {
             info.fields_de.keys().collect::<Vec<_>>()
         );
     }
+
+    #[test]
+    fn mailcow_connect_errors_are_named_beside_their_field() {
+        let refused = CoreError::InvalidCredentials.beside("apiKey").info();
+        assert_eq!(refused.kind, ErrorKind::InvalidCredentials);
+        assert_eq!(refused.fields["apiKey"], refused.message);
+        assert_eq!(refused.fields_de["apiKey"], refused.message_de);
+        let unreachable = CoreError::Offline("refused".into()).beside("password");
+        let unreachable = unreachable.info();
+        assert_eq!(unreachable.kind, ErrorKind::Offline);
+        assert!(unreachable.fields.contains_key("url"));
+        // An error that names its field already, and one no field is for, stay as they are.
+        let named = CoreError::field("totp", "Six digits.", "Sechs Ziffern.").beside("password");
+        assert_eq!(named.info().fields.keys().collect::<Vec<_>>(), ["totp"]);
+        assert!(CoreError::NotFound
+            .beside("password")
+            .info()
+            .fields
+            .is_empty());
+    }
 }
