@@ -144,25 +144,35 @@ impl CoreError {
         }
     }
 
-    /// The error with the form field it concerns named, so that a form shows it there: a
-    /// refused secret next to `secret_field`, a server that cannot be reached next to
-    /// `url`. An error that names its fields already stays as it is.
+    /// The error as the mailcow connection form shows it: a refused secret beside
+    /// `secret_field`, a server that cannot be reached beside `url`, and the fields the
+    /// mailcow clients name (`server`, `api_key`, as the command line shows them) under
+    /// the form's names (`url`, `apiKey`).
     pub fn beside(self, secret_field: &str) -> CoreError {
-        let field = match self.kind() {
-            ErrorKind::InvalidCredentials => secret_field,
-            ErrorKind::Offline | ErrorKind::InsecureServer | ErrorKind::Server => "url",
-            _ => return self,
-        };
         let info = self.info();
-        if !info.fields.is_empty() {
-            return self;
+        let (mut fields, mut fields_de) = (info.fields, info.fields_de);
+        if fields.is_empty() {
+            let field = match info.kind {
+                ErrorKind::InvalidCredentials => secret_field,
+                ErrorKind::Offline | ErrorKind::InsecureServer | ErrorKind::Server => "url",
+                _ => return self,
+            };
+            fields.insert(field.to_owned(), info.message.clone());
+            fields_de.insert(field.to_owned(), info.message_de.clone());
+        }
+        for (client, form) in [("server", "url"), ("api_key", "apiKey")] {
+            for map in [&mut fields, &mut fields_de] {
+                if let Some(problem) = map.remove(client) {
+                    map.insert(form.to_owned(), problem);
+                }
+            }
         }
         CoreError::Service {
             kind: info.kind,
-            fields: BTreeMap::from([(field.to_owned(), info.message.clone())]),
-            fields_de: BTreeMap::from([(field.to_owned(), info.message_de.clone())]),
             message: info.message,
             message_de: info.message_de,
+            fields,
+            fields_de,
             server_words: info.server_words,
         }
     }
