@@ -36,18 +36,23 @@ macro_rules! checked_arg {
     };
 }
 
+type Rule = fn(&str) -> Result<&str, CoreError>;
+
+/// `value`, once `rule` accepts it.
+fn kept(value: String, rule: Rule) -> Result<String, CoreError> {
+    rule(&value)?;
+    Ok(value)
+}
+
 /// The optional form of `rule`: absent stays absent.
-fn optional(
-    value: Option<String>,
-    rule: fn(&str) -> Result<&str, CoreError>,
-) -> Result<Option<String>, CoreError> {
-    value.map(|v| rule(&v).map(drop).map(|()| v)).transpose()
+fn optional(value: Option<String>, rule: Rule) -> Result<Option<String>, CoreError> {
+    value.map(|v| kept(v, rule)).transpose()
 }
 
 checked_arg!(
     /// An account id (a portal account's or a mailcow connection's).
     AccountId(String) from String,
-    |v| validate::account_id(&v).map(drop).map(|()| v)
+    |v| kept(v, validate::account_id)
 );
 
 checked_arg!(
@@ -65,7 +70,7 @@ checked_arg!(
 checked_arg!(
     /// A mailcow connection's id.
     SomeConnectionId(String) from String,
-    |v| mailcow::connection_id(&v).map(drop).map(|()| v)
+    |v| kept(v, mailcow::connection_id)
 );
 
 checked_arg!(

@@ -75,9 +75,10 @@ pub async fn support_replace_finding(
     expiry: SecretExpiry,
     one_time: bool,
 ) -> CmdResult<SupportDraft> {
-    let mut draft = validate::support::draft(draft)?;
     let core = state.core().await;
-    let known = session.known_with_kept(&core, account_id.get()).await?;
+    let (mut draft, known) = session
+        .checked_draft(&core, account_id.get(), draft)
+        .await?;
     let secret = core
         .replace_finding_with_link(&mut draft, field, &finding, &known, expiry, one_time)
         .await?;

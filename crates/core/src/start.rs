@@ -17,11 +17,12 @@ pub fn system_language() -> &'static str {
     supported_language(sys_locale::get_locale().as_deref())
 }
 
-/// German for any German locale (de-DE, de-AT, de_CH.UTF-8), English otherwise.
+/// German for any German locale (de-DE, de-AT, de_CH.UTF-8), English otherwise: the
+/// rule of [`Lang::from_code`].
 pub fn supported_language(locale: Option<&str>) -> &'static str {
-    match locale {
-        Some(l) if l.to_ascii_lowercase().starts_with("de") => "de",
-        _ => "en",
+    match Lang::from_code(locale.unwrap_or_default()) {
+        Lang::De => "de",
+        Lang::En => "en",
     }
 }
 
@@ -37,9 +38,8 @@ impl Core {
     /// The language of notifications and the tray: the user's choice, else the system's.
     pub async fn notification_language(&self) -> Lang {
         match self.language().await.ok().as_deref() {
-            Some("de") => Lang::De,
-            Some("en") => Lang::En,
-            _ => Lang::from_code(&sys_locale::get_locale().unwrap_or_default()),
+            Some(chosen @ ("de" | "en")) => Lang::from_code(chosen),
+            _ => Lang::from_code(system_language()),
         }
     }
 

@@ -85,8 +85,6 @@ impl SupportSession {
             .collect()
     }
 
-    /// Every secret the guard must know for `account_id`: kept in the keyring, and shared
-    /// in this session.
     /// The password guard over every field of `draft` (checked first) with what this
     /// session and the keyring know: what it found, masked, with its place.
     pub async fn guard(
@@ -95,11 +93,24 @@ impl SupportSession {
         account_id: Option<&str>,
         draft: SupportDraft,
     ) -> Result<Vec<SupportGuardHit>, CoreError> {
-        let draft = crate::validate::support::draft(draft)?;
-        let known = self.known_with_kept(core, account_id).await?;
+        let (draft, known) = self.checked_draft(core, account_id, draft).await?;
         Ok(guard_hits(&draft, &known))
     }
 
+    /// `draft` checked, and every secret the guard must know for `account_id`.
+    pub async fn checked_draft(
+        &self,
+        core: &Core,
+        account_id: Option<&str>,
+        draft: SupportDraft,
+    ) -> Result<(SupportDraft, Vec<KnownSecret>), CoreError> {
+        let draft = crate::validate::support::draft(draft)?;
+        let known = self.known_with_kept(core, account_id).await?;
+        Ok((draft, known))
+    }
+
+    /// Every secret the guard must know for `account_id`: kept in the keyring, and shared
+    /// in this session.
     pub async fn known_with_kept(
         &self,
         core: &Core,

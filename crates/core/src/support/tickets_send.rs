@@ -36,8 +36,7 @@ impl Core {
         draft: SupportDraft,
         via: HandOffVia,
     ) -> Result<SupportHandOff, CoreError> {
-        let draft = crate::validate::support::draft(draft)?;
-        let known = session.known_with_kept(self, account_id).await?;
+        let (draft, known) = session.checked_draft(self, account_id, draft).await?;
         // `hand_off_support_ticket` guards too; stopping here first names the findings the
         // way the guard shows them.
         let found = guard_hits(&draft, &known);
