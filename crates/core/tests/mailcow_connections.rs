@@ -807,3 +807,128 @@ async fn mailcow_connection_mailbox_setup_files_come_from_its_cached_mailboxes()
         .unwrap_err();
     assert_eq!(missing.kind(), ErrorKind::NotFound);
 }
+
+/// How long a sync may take before the proxy's gate is taken to hold it for good (a
+/// client that sends one request after the other never gets its first answer there).
+const GATE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A connection's sync asks for the domains, the mailboxes and the aliases at once: the
+/// proxy in front of the real mailcow answers none of them until all three have come.
+#[tokio::test]
+async fn perf_mailcow_snapshot_asks_for_domains_mailboxes_and_aliases_at_once() {
+    let p = peer();
+    let (domain, _) = p.tenant(10, 10240, 1024, PASSWORD).await;
+    for name in ["anna", "bob"] {
+        p.add_mailbox(&format!("{name}@{domain}"), name, 512, PASSWORD)
+            .await;
+    }
+    p.add_alias(&format!("info@{domain}"), &[&format!("anna@{domain}")])
+        .await;
+    let proxy = Proxy::start(&p.url).await;
+    let (core, dir) = core("perf_mailcow_snapshot_at_once").await;
+    let id = core
+        .connect_mailcow_api_key(&proxy.url, &p.ro_key)
+        .await
+        .expect("the read-only key connects")
+        .connection
+        .id;
+    record_secret("mailcow_api_key", &p.ro_key);
+
+    let reads = [
+        "/api/v1/get/domain/all",
+        "/api/v1/get/mailbox/all",
+        "/api/v1/get/alias/all",
+    ];
+    let before: Vec<usize> = reads.iter().map(|r| proxy.count("GET", r)).collect();
+    proxy.hold_until_together(&reads, reads.len());
+    let synced = tokio::time::timeout(GATE_PATIENCE, core.sync_connection(&id))
+        .await
+        .expect("the three reads were in flight together")
+        .unwrap();
+    assert_eq!(synced.error, None);
+    for (read, before) in reads.iter().zip(before) {
+        assert_eq!(proxy.count("GET", read), before + 1, "{read} asked once");
+    }
+    // What the reads brought is in the cache as one sync's rows.
+    let mut mailboxes = sql_strings(
+        &dir,
+        &format!("SELECT address FROM mailcow_mailboxes WHERE domain = '{domain}'"),
+    )
+    .await;
+    mailboxes.sort();
+    assert_eq!(
+        mailboxes,
+        [format!("anna@{domain}"), format!("bob@{domain}")]
+    );
+    assert_eq!(
+        sql_count(
+            &dir,
+            &format!("SELECT COUNT(*) FROM mailcow_aliases WHERE address = 'info@{domain}'")
+        )
+        .await,
+        1
+    );
+    assert!(core
+        .mailcow_domains()
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.name == domain));
+    core.disconnect(&id).await.unwrap();
+}
+
+/// The profile's connections are synced at once: the proxy answers no mailbox list
+/// until both connections (a domain administrator and a read-only key) have asked.
+#[tokio::test]
+async fn perf_mailcow_connections_of_a_profile_sync_at_once() {
+    let p = peer();
+    let (domain, admin) = p.tenant(10, 10240, 1024, PASSWORD).await;
+    let anna = format!("anna@{domain}");
+    p.add_mailbox(&anna, "Anna", 512, PASSWORD).await;
+    let proxy = Proxy::start(&p.url).await;
+    let (core, dir) = core("perf_mailcow_connections_at_once").await;
+    let session = connect_admin(&core, &proxy.url, &admin).await;
+    let key = core
+        .connect_mailcow_api_key(&proxy.url, &p.ro_key)
+        .await
+        .unwrap()
+        .connection
+        .id;
+    record_secret("mailcow_api_key", &p.ro_key);
+    record_login(Some(&proxy));
+
+    proxy.hold_until_together(&["/api/v1/get/mailbox/all"], 2);
+    let outcomes = tokio::time::timeout(GATE_PATIENCE, core.sync_connections())
+        .await
+        .expect("both connections asked for their mailboxes together")
+        .unwrap();
+    record_login(Some(&proxy));
+    let listed: Vec<String> = core
+        .connections()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let synced: Vec<String> = outcomes.iter().map(|o| o.connection_id.clone()).collect();
+    assert_eq!(
+        synced, listed,
+        "one outcome per connection, in the list's order"
+    );
+    assert_eq!(listed.len(), 2);
+    assert!(outcomes.iter().all(|o| o.error.is_none()), "{outcomes:?}");
+    for id in [&session, &key] {
+        let rows = sql_strings(
+            &dir,
+            &format!(
+                "SELECT address FROM mailcow_mailboxes
+                 WHERE account_id = '{id}' AND domain = '{domain}'"
+            ),
+        )
+        .await;
+        assert_eq!(rows, std::slice::from_ref(&anna), "{id}'s own row");
+    }
+    for id in [&session, &key] {
+        core.disconnect(id).await.unwrap();
+    }
+}

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use cowdesk_model::{ConnectionState, ConnectionSyncOutcome, Resource};
+use futures_util::future::join_all;
 
 use super::records::{self, Record};
 use crate::alerts::evaluate::Reach;
@@ -18,14 +19,13 @@ fn count(n: usize) -> u32 {
 }
 
 impl Core {
-    /// Syncs every mailcow connection of the profile in turn. A connection that fails
+    /// Syncs every mailcow connection of the profile, all at once. A connection that fails
     /// says so in its outcome; the others go on.
     pub async fn sync_connections(&self) -> Result<Vec<ConnectionSyncOutcome>, CoreError> {
-        let mut outcomes = Vec::new();
-        for record in records::all(&self.store).await? {
-            outcomes.push(self.sync_record(&record, &[]).await);
-        }
-        Ok(outcomes)
+        let records = records::all(&self.store).await?;
+        // Each connection is a server (or a login) of its own: they are read at once, and
+        // their writes take turns on the cache's one writer. Outcomes keep the list's order.
+        Ok(join_all(records.iter().map(|record| self.sync_record(record, &[]))).await)
     }
 
     pub async fn sync_connection(&self, id: &str) -> Result<ConnectionSyncOutcome, CoreError> {

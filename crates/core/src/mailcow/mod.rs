@@ -84,13 +84,19 @@ pub trait Mailcow: Send + Sync {
     /// Deletes an alias by its server id (`MailcowAlias::id`).
     fn delete_alias(&self, id: u64) -> impl Future<Output = Result<Accepted, MailcowError>> + Send;
 
-    /// Domains, mailboxes and aliases, read one after the other.
+    /// Domains, mailboxes and aliases, asked for at once: over a real network the sync then
+    /// waits for the slowest answer (the mailbox list, which the server builds mailbox by
+    /// mailbox) instead of all three in turn. A cookie session still sends them one at a
+    /// time (it holds its session while a request is out); the first failure is the
+    /// answer.
     fn snapshot(&self) -> impl Future<Output = Result<Snapshot, MailcowError>> + Send {
         async move {
+            let (domains, mailboxes, aliases) =
+                tokio::try_join!(self.domains(), self.mailboxes(None), self.aliases())?;
             Ok(Snapshot {
-                domains: self.domains().await?,
-                mailboxes: self.mailboxes(None).await?,
-                aliases: self.aliases().await?,
+                domains,
+                mailboxes,
+                aliases,
             })
         }
     }

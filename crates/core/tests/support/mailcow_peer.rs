@@ -488,14 +488,15 @@ pub struct Seen {
     pub sec_fetch_dest: Option<String>,
 }
 
-/// An HTTP proxy on loopback in front of the peer: it records every request and can
-/// spoil the CSRF token of the next form POSTs to `/api/v1/` (as a token gone stale
-/// would be).
+/// An HTTP proxy on loopback in front of the peer: it records every request, can spoil
+/// the CSRF token of the next form POSTs to `/api/v1/` (as a token gone stale would be)
+/// and can hold requests until several are in flight at once.
 pub struct Proxy {
     pub url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
     cookies: Arc<Mutex<Vec<String>>>,
+    gate: Arc<Mutex<Option<Arc<Gate>>>>,
 }
 
 #[derive(Clone)]
@@ -505,6 +506,27 @@ struct ProxyState {
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
     cookies: Arc<Mutex<Vec<String>>>,
+    gate: Arc<Mutex<Option<Arc<Gate>>>>,
+}
+
+/// GETs held until `together` of them have arrived (`Proxy::hold_until_together`).
+struct Gate {
+    prefixes: Vec<String>,
+    together: usize,
+    arrived: tokio::sync::watch::Sender<usize>,
+}
+
+impl Gate {
+    fn holds(&self, method: &str, path: &str) -> bool {
+        method == "GET" && self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
+    }
+
+    async fn pass(&self) {
+        self.arrived.send_modify(|n| *n += 1);
+        let together = self.together;
+        // The sender lives in the gate, so the wait ends only when enough have come.
+        let _ = self.arrived.subscribe().wait_for(|n| *n >= together).await;
+    }
 }
 
 impl Proxy {
@@ -512,6 +534,7 @@ impl Proxy {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let spoil = Arc::new(AtomicU32::new(0));
         let cookies = Arc::new(Mutex::new(Vec::new()));
+        let gate = Arc::new(Mutex::new(None));
         let state = ProxyState {
             upstream: upstream.trim_end_matches('/').to_owned(),
             client: reqwest::Client::builder()
@@ -521,6 +544,7 @@ impl Proxy {
             seen: seen.clone(),
             spoil: spoil.clone(),
             cookies: cookies.clone(),
+            gate: gate.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -535,7 +559,20 @@ impl Proxy {
             seen,
             spoil,
             cookies,
+            gate,
         }
+    }
+
+    /// From now on, GETs whose path starts with one of `prefixes` are forwarded only once
+    /// `together` of them have arrived: a client that sends them one after the other
+    /// waits for its first answer forever.
+    pub fn hold_until_together(&self, prefixes: &[&str], together: usize) {
+        let (arrived, _) = tokio::sync::watch::channel(0);
+        *self.gate.lock().expect("lock") = Some(Arc::new(Gate {
+            prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
+            together,
+            arrived,
+        }));
     }
 
     /// The values of every session cookie the peer set through this proxy (for the leak
@@ -588,6 +625,10 @@ async fn forward(
         user_agent: header("user-agent"),
         sec_fetch_dest: header("sec-fetch-dest"),
     });
+    let gate = state.gate.lock().expect("lock").clone();
+    if let Some(gate) = gate.filter(|g| g.holds(parts.method.as_str(), &path)) {
+        gate.pass().await;
+    }
     if parts.method == "POST" && path.starts_with("/api/v1/") {
         let text = String::from_utf8_lossy(&body).into_owned();
         if let Some(at) = text.find("csrf_token=") {
