@@ -24,8 +24,10 @@ BARE = Path(os.environ.get("BARE_BIN", ""))
 # The core alone (crates/core/examples/bench_core.rs): the sync part of a command and the
 # cost of the mailbox list; optional.
 CORE_BENCH = os.environ.get("BENCH_CORE_BIN")
-# Which parts to measure: sync, start (and memory), list, sizes; all by default.
-ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "sync,start,list,sizes").split(",")))
+# Which parts to measure: sync, mailcow, start (and memory), list, sizes; all by default.
+ONLY = set(
+    filter(None, os.environ.get("BENCH_ONLY", "sync,mailcow,start,list,sizes").split(","))
+)
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE", "3"))
 OUT = Path(os.environ.get("BENCH_OUT", "artifacts/bench.json"))
@@ -147,6 +149,108 @@ def curl_download(token, urls):
     started = time.perf_counter()
     subprocess.run(args, check=True)
     return time.perf_counter() - started
+
+
+# A small business's mailcow on the real mailcow peer (shared/peers/mailcow): one domain
+# with this many mailboxes and aliases, read by an API key and by the domain's administrator.
+MAILCOW_SIZE = {"mailboxes": 50, "aliases": 30}
+# What a connection's sync reads.
+MAILCOW_READS = ["get/domain/all", "get/mailbox/all", "get/alias/all"]
+
+
+class MailcowPeer:
+    """The real mailcow peer, started and filled through its API."""
+
+    def __init__(self):
+        scripts = Path(
+            os.environ.get("COWDESK_MAILCOW_PEER")
+            or Path(__file__).resolve().parents[2] / "shared/peers/mailcow"
+        )
+        if not (scripts / "start.sh").is_file():
+            scripts = Path("/work/shared/peers/mailcow")
+        self.scripts = scripts
+        # A folder of its own that MariaDB, running as its own user, may enter.
+        self.dir = Path(tempfile.mkdtemp(prefix="cowdesk-bench-mailcow-"))
+        self.dir.chmod(0o755)
+        started = subprocess.run(
+            ["bash", str(scripts / "start.sh"), str(self.dir)], capture_output=True, text=True
+        )
+        if started.returncode != 0:
+            raise SystemExit(f"the mailcow peer did not start:\n{started.stdout}{started.stderr}")
+        self.env = dict(
+            line.split("=", 1) for line in (self.dir / "peer.env").read_text().splitlines() if "=" in line
+        )
+        self.url = self.env["MAILCOW_URL"]
+        domain = self.env["MAILCOW_DOMAIN"]
+        self.api("edit/domain", {"items": [domain], "attr": {"mailboxes": "1000", "quota": "1024000"}})
+        for n in range(MAILCOW_SIZE["mailboxes"]):
+            password = f"Bench-mailbox-{n}-pw"
+            self.api("add/mailbox", {
+                "local_part": f"user{n}", "domain": domain, "name": f"User {n}", "quota": "100",
+                "password": password, "password2": password, "active": "1",
+            })
+        for n in range(MAILCOW_SIZE["aliases"]):
+            self.api("add/alias", {
+                "address": f"alias{n}@{domain}", "goto": f"user{n}@{domain}", "active": "1",
+            })
+
+    def api(self, path, body):
+        request = urllib.request.Request(
+            f"{self.url}/api/v1/{path}",
+            data=json.dumps(body).encode(),
+            headers={"X-API-Key": self.env["MAILCOW_RW_KEY"], "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as response:
+            answer = json.load(response)
+        if not all(entry.get("type") == "success" for entry in answer):
+            raise SystemExit(f"mailcow peer: {path} answered {answer}")
+
+    def curl_reads(self):
+        args = ["curl", "-sS", "--fail", "-H", f"X-API-Key: {self.env['MAILCOW_RO_KEY']}"]
+        for read in MAILCOW_READS:
+            args += [f"{self.url}/api/v1/{read}", "-o", "/dev/null"]
+        started = time.perf_counter()
+        subprocess.run(args, check=True)
+        return time.perf_counter() - started
+
+    def stop(self):
+        # stop.sh also removes the folder.
+        subprocess.run(["bash", str(self.scripts / "stop.sh"), str(self.dir)], check=True)
+
+
+def mailcow_figures(work):
+    log(f"sync of mailcow connections (the real mailcow peer, {MAILCOW_SIZE})")
+    peer = MailcowPeer()
+    key = peer.env["MAILCOW_RO_KEY"] + "\n"
+    admin = peer.env["MAILCOW_DOMAIN_ADMIN"]
+    admin_password = peer.env["MAILCOW_DOMAIN_ADMIN_PASSWORD"] + "\n"
+    try:
+        one, two = [], []
+        for run in range(RUNS):
+            data = work / f"mailcow-one-{run}"
+            cowdesk(data, "connect", "mailcow", "--url", peer.url, "--api-key-stdin", "--json", stdin=key)
+            started = time.perf_counter()
+            cowdesk(data, "sync", "--json")
+            one.append(time.perf_counter() - started)
+            data = work / f"mailcow-two-{run}"
+            cowdesk(data, "connect", "mailcow", "--url", peer.url, "--api-key-stdin", "--json", stdin=key)
+            cowdesk(
+                data, "connect", "mailcow", "--url", peer.url, "--user", admin,
+                "--password-stdin", "--json", stdin=admin_password,
+            )
+            started = time.perf_counter()
+            cowdesk(data, "sync", "--json")
+            two.append(time.perf_counter() - started)
+        curl = [peer.curl_reads() for _ in range(RUNS)]
+    finally:
+        peer.stop()
+    figures = {
+        "mailcow_sync_one_s": median(one),
+        "mailcow_sync_two_s": median(two),
+        "mailcow_curl_s": median(curl),
+    }
+    figures["mailcow_sync_ratio_to_curl"] = figures["mailcow_sync_one_s"] / figures["mailcow_curl_s"]
+    return figures
 
 
 def descendants(pid):
@@ -412,6 +516,8 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="cowdesk-bench-"))
     if "sync" in ONLY:
         figures.update(sync_figures(work))
+    if "mailcow" in ONLY:
+        figures.update(mailcow_figures(work))
     if "start" in ONLY:
         figures.update(start_figures(work))
     if "list" in ONLY:
@@ -441,6 +547,12 @@ def main():
             ]
         if "mailbox_window_100_ms" in figures:
             rows.append(("10,000 mailboxes: a window of 100 built and serialised", f"{figures['mailbox_window_100_ms']:.2f} ms, {figures['mailbox_window_100_bytes']} bytes; searched and sorted by usage {figures['mailbox_window_100_searched_ms']:.2f} ms"))
+    if "mailcow" in ONLY:
+        rows += [
+            ("mailcow: sync of one API-key connection", f"{figures['mailcow_sync_one_s']:.3f} s"),
+            ("mailcow: curl of the same three reads, one after the other", f"{figures['mailcow_curl_s']:.3f} s ({figures['mailcow_sync_ratio_to_curl']:.2f}x)"),
+            ("mailcow: sync of two connections (key, domain administrator)", f"{figures['mailcow_sync_two_s']:.3f} s"),
+        ]
     if "start" in ONLY:
         rows += [
             ("start to first dashboard paint", f"{figures['start_app_s']:.3f} s"),

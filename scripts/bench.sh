@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds cowdesk and a bare Tauri window in release mode, bundles the .deb, then prints
-# the figures of docs/PERFORMANCE.md (start, memory, sync, sizes). Figures, not tests:
-# nothing here passes or fails on a number. Set BENCH_RUNS to change the repetitions, and
-# BENCH_ONLY (sync,start,list,sizes) to measure a part only.
+# the figures of docs/PERFORMANCE.md (start, memory, sync, mailcow sync, sizes). Figures,
+# not tests: nothing here passes or fails on a number. Set BENCH_RUNS to change the
+# repetitions, and BENCH_ONLY (sync,mailcow,start,list,sizes) to measure a part only.
 source "$(dirname "$0")/lib/setup.sh"
 cd "$COWDESK_ROOT"
 
 install_apt_packages
+install_mailcow_peer_packages
 require_toolchains
 install_ui_packages
 
