@@ -154,8 +154,8 @@ def curl_download(token, urls):
 # A small business's mailcow on the real mailcow peer (shared/peers/mailcow): one domain
 # with this many mailboxes and aliases, read by an API key and by the domain's administrator.
 MAILCOW_SIZE = {"mailboxes": 50, "aliases": 30}
-# What a connection's sync reads.
-MAILCOW_READS = ["get/domain/all", "get/mailbox/all", "get/alias/all"]
+# What a connection's sync reads (crates/core/src/mailcow/ops.rs).
+MAILCOW_READS = ["get/domain/all", "get/mailbox/reduced", "get/alias/all"]
 
 
 class MailcowPeer:

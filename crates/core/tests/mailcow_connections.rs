@@ -836,7 +836,7 @@ async fn perf_mailcow_snapshot_asks_for_domains_mailboxes_and_aliases_at_once() 
 
     let reads = [
         "/api/v1/get/domain/all",
-        "/api/v1/get/mailbox/all",
+        "/api/v1/get/mailbox/reduced",
         "/api/v1/get/alias/all",
     ];
     let before: Vec<usize> = reads.iter().map(|r| proxy.count("GET", r)).collect();
@@ -897,7 +897,7 @@ async fn perf_mailcow_connections_of_a_profile_sync_at_once() {
     record_secret("mailcow_api_key", &p.ro_key);
     record_login(Some(&proxy));
 
-    proxy.hold_until_together(&["/api/v1/get/mailbox/all"], 2);
+    proxy.hold_until_together(&["/api/v1/get/mailbox/reduced"], 2);
     let outcomes = tokio::time::timeout(GATE_PATIENCE, core.sync_connections())
         .await
         .expect("both connections asked for their mailboxes together")
@@ -931,4 +931,79 @@ async fn perf_mailcow_connections_of_a_profile_sync_at_once() {
     for id in [&session, &key] {
         core.disconnect(id).await.unwrap();
     }
+}
+
+/// Mailboxes are read with the short list (`get/mailbox/reduced`); a mailcow older than
+/// that route answers it with nothing, and the sync then reads the long list: the cache
+/// holds every mailbox either way.
+#[tokio::test]
+async fn mailcow_sync_reads_the_short_mailbox_list_and_the_long_one_from_an_older_mailcow() {
+    let p = peer();
+    let (domain, admin) = p.tenant(10, 10240, 1024, PASSWORD).await;
+    for name in ["anna", "bob", "carl"] {
+        p.add_mailbox(&format!("{name}@{domain}"), name, 512, PASSWORD)
+            .await;
+    }
+    p.set_quota_usage(&format!("bob@{domain}"), 300 * MIB, 42);
+    let expected = [
+        format!("anna@{domain}"),
+        format!("bob@{domain}"),
+        format!("carl@{domain}"),
+    ];
+    let cached = |dir: std::path::PathBuf, id: String| async move {
+        let mut rows = sql_strings(
+            &dir,
+            &format!(
+                "SELECT address || ' ' || used_bytes || ' ' || messages FROM mailcow_mailboxes
+                 WHERE account_id = '{id}' ORDER BY address"
+            ),
+        )
+        .await;
+        rows.sort();
+        rows
+    };
+    let expected_rows = [
+        format!("anna@{domain} 0 0"),
+        format!("bob@{domain} {} 42", 300 * MIB),
+        format!("carl@{domain} 0 0"),
+    ];
+
+    // A current mailcow: the short list only.
+    let proxy = Proxy::start(&p.url).await;
+    let (current, dir) = core("mailcow_short_mailbox_list").await;
+    let id = connect_admin(&current, &proxy.url, &admin).await;
+    let synced = current.sync_connection(&id).await.unwrap();
+    record_login(Some(&proxy));
+    assert_eq!((synced.error, synced.mailboxes), (None, 3));
+    assert_eq!(cached(dir.clone(), id.clone()).await, expected_rows);
+    assert!(proxy.count("GET", "/api/v1/get/mailbox/reduced") >= 1);
+    assert_eq!(proxy.count("GET", "/api/v1/get/mailbox/all"), 0);
+    current.disconnect(&id).await.unwrap();
+
+    // An older mailcow: the short list answers `{}`, the long one is read.
+    let older = Proxy::start(&p.url).await;
+    older.answer_as_older_mailcow("/api/v1/get/mailbox/reduced");
+    let (reader, dir) = core("mailcow_long_mailbox_list").await;
+    let id = connect_admin(&reader, &older.url, &admin).await;
+    let synced = reader.sync_connection(&id).await.unwrap();
+    record_login(Some(&older));
+    assert_eq!((synced.error, synced.mailboxes), (None, 3));
+    assert_eq!(cached(dir, id.clone()).await, expected_rows);
+    let reads = |route: &str| older.count("GET", route);
+    assert_eq!(
+        reads("/api/v1/get/mailbox/reduced"),
+        reads("/api/v1/get/mailbox/all"),
+        "every empty short list was asked for again the long way"
+    );
+    assert!(reads("/api/v1/get/mailbox/all") >= 1);
+    let mut listed: Vec<String> = reader
+        .mailbox_entries(Some(&domain))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.address)
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+    reader.disconnect(&id).await.unwrap();
 }

@@ -489,14 +489,16 @@ pub struct Seen {
 }
 
 /// An HTTP proxy on loopback in front of the peer: it records every request, can spoil
-/// the CSRF token of the next form POSTs to `/api/v1/` (as a token gone stale would be)
-/// and can hold requests until several are in flight at once.
+/// the CSRF token of the next form POSTs to `/api/v1/` (as a token gone stale would be),
+/// can answer a route the way an older mailcow does, and can hold requests until several
+/// are in flight at once.
 pub struct Proxy {
     pub url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     spoil: Arc<AtomicU32>,
     cookies: Arc<Mutex<Vec<String>>>,
     gate: Arc<Mutex<Option<Arc<Gate>>>>,
+    unknown: Arc<Mutex<Vec<String>>>,
 }
 
 #[derive(Clone)]
@@ -507,6 +509,7 @@ struct ProxyState {
     spoil: Arc<AtomicU32>,
     cookies: Arc<Mutex<Vec<String>>>,
     gate: Arc<Mutex<Option<Arc<Gate>>>>,
+    unknown: Arc<Mutex<Vec<String>>>,
 }
 
 /// GETs held until `together` of them have arrived (`Proxy::hold_until_together`).
@@ -535,6 +538,7 @@ impl Proxy {
         let spoil = Arc::new(AtomicU32::new(0));
         let cookies = Arc::new(Mutex::new(Vec::new()));
         let gate = Arc::new(Mutex::new(None));
+        let unknown = Arc::new(Mutex::new(Vec::new()));
         let state = ProxyState {
             upstream: upstream.trim_end_matches('/').to_owned(),
             client: reqwest::Client::builder()
@@ -545,6 +549,7 @@ impl Proxy {
             spoil: spoil.clone(),
             cookies: cookies.clone(),
             gate: gate.clone(),
+            unknown: unknown.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(state);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -560,7 +565,15 @@ impl Proxy {
             spoil,
             cookies,
             gate,
+            unknown,
         }
+    }
+
+    /// From now on, GETs whose path starts with `prefix` are answered as a mailcow older
+    /// than the route answers them: the route's word is taken for an object's name that
+    /// does not exist, and the answer is `{}`.
+    pub fn answer_as_older_mailcow(&self, prefix: &str) {
+        self.unknown.lock().expect("lock").push(prefix.to_owned());
     }
 
     /// From now on, GETs whose path starts with one of `prefixes` are forwarded only once
@@ -625,6 +638,18 @@ async fn forward(
         user_agent: header("user-agent"),
         sec_fetch_dest: header("sec-fetch-dest"),
     });
+    let unknown = state
+        .unknown
+        .lock()
+        .expect("lock")
+        .iter()
+        .any(|p| path.starts_with(p.as_str()));
+    if parts.method == "GET" && unknown {
+        return axum::response::Response::builder()
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from("{}"))
+            .expect("a response");
+    }
     let gate = state.gate.lock().expect("lock").clone();
     if let Some(gate) = gate.filter(|g| g.holds(parts.method.as_str(), &path)) {
         gate.pass().await;
