@@ -84,6 +84,20 @@ async fn connect_admin(core: &Core, url: &str, admin: &str) -> String {
     id
 }
 
+/// Connects the peer's read-only API key at `url` and answers the connection's id; the
+/// key goes to the suite's leak scan.
+async fn connect_read_only_key(core: &Core, url: &str) -> String {
+    let key = &peer().ro_key;
+    let id = core
+        .connect_mailcow_api_key(url, key)
+        .await
+        .expect("the read-only key connects")
+        .connection
+        .id;
+    record_secret("mailcow_api_key", key);
+    id
+}
+
 #[tokio::test]
 async fn mailcow_connect_and_sync_cache_only_the_admins_domains() {
     let p = peer();
@@ -713,13 +727,7 @@ async fn mailcow_delete_through_one_connection_leaves_no_row_in_another() {
     let (core, _dir) = core("mailcow_two_connections_one_domain").await;
     // One mailcow, seen twice: its domain administrator and a read-only key.
     let session = connect_admin(&core, &p.url, &admin).await;
-    let key = core
-        .connect_mailcow_api_key(&p.url, &p.ro_key)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_secret("mailcow_api_key", &p.ro_key);
+    let key = connect_read_only_key(&core, &p.url).await;
     for id in [&session, &key] {
         assert_eq!(core.sync_connection(id).await.unwrap().error, None);
     }
@@ -826,13 +834,7 @@ async fn perf_mailcow_snapshot_asks_for_domains_mailboxes_and_aliases_at_once() 
         .await;
     let proxy = Proxy::start(&p.url).await;
     let (core, dir) = core("perf_mailcow_snapshot_at_once").await;
-    let id = core
-        .connect_mailcow_api_key(&proxy.url, &p.ro_key)
-        .await
-        .expect("the read-only key connects")
-        .connection
-        .id;
-    record_secret("mailcow_api_key", &p.ro_key);
+    let id = connect_read_only_key(&core, &proxy.url).await;
 
     let reads = [
         "/api/v1/get/domain/all",
@@ -888,13 +890,7 @@ async fn perf_mailcow_connections_of_a_profile_sync_at_once() {
     let proxy = Proxy::start(&p.url).await;
     let (core, dir) = core("perf_mailcow_connections_at_once").await;
     let session = connect_admin(&core, &proxy.url, &admin).await;
-    let key = core
-        .connect_mailcow_api_key(&proxy.url, &p.ro_key)
-        .await
-        .unwrap()
-        .connection
-        .id;
-    record_secret("mailcow_api_key", &p.ro_key);
+    let key = connect_read_only_key(&core, &proxy.url).await;
     record_login(Some(&proxy));
 
     proxy.hold_until_together(&["/api/v1/get/mailbox/reduced"], 2);
