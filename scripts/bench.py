@@ -162,12 +162,8 @@ class MailcowPeer:
     """The real mailcow peer, started here; `fill` makes the domain's mailboxes and aliases."""
 
     def __init__(self):
-        scripts = Path(
-            os.environ.get("COWDESK_MAILCOW_PEER")
-            or Path(__file__).resolve().parents[2] / "shared/peers/mailcow"
-        )
-        if not (scripts / "start.sh").is_file():
-            scripts = Path("/work/shared/peers/mailcow")
+        # The peer's folder as bench.sh found it (scripts/lib/setup.sh).
+        scripts = Path(os.environ["COWDESK_MAILCOW_PEER"])
         self.scripts = scripts
         # A folder of its own that MariaDB, running as its own user, may enter.
         self.dir = Path(tempfile.mkdtemp(prefix="cowdesk-bench-mailcow-"))

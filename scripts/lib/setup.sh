@@ -61,7 +61,7 @@ install_apt_packages() {
 }
 
 # The packages of the real mailcow peer the tests start (PHP, MariaDB, Redis): installed
-# once here, before the tests start peers in parallel. The tests find the peer the same way.
+# once here, before the tests start peers in parallel.
 install_mailcow_peer_packages() {
   local peer="${COWDESK_MAILCOW_PEER:-$COWDESK_ROOT/../shared/peers/mailcow}"
   [ -f "$peer/start.sh" ] || peer=/work/shared/peers/mailcow
@@ -71,6 +71,8 @@ install_mailcow_peer_packages() {
   fi
   log "mailcow peer packages"
   $SUDO bash "$peer/start.sh" --install
+  # The folder found here is the one the tests and bench.py start peers from.
+  export COWDESK_MAILCOW_PEER="$peer"
 }
 
 require_toolchains() {
