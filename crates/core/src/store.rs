@@ -117,6 +117,10 @@ impl Store {
             // A deleted row is overwritten, not left in a freed page for anyone who reads
             // the file (sign-out deletes a whole login's rows).
             .pragma("secure_delete", "ON")
+            // What does not fit the page cache (a large sync's rows on their way in, the
+            // sign-out's rebuild) stays in memory: SQLite's default puts it in unlinked
+            // files in /var/tmp, whose blocks keep the rows after the cache is scrubbed.
+            .pragma("temp_store", "MEMORY")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
