@@ -70,12 +70,8 @@ impl Profile {
             .stderr(Stdio::piped())
             .spawn()
             .expect("cowdesk runs");
-        {
-            let mut input = child.stdin.take().expect("stdin");
-            if let Some(text) = stdin {
-                writeln!(input, "{text}").expect("stdin written");
-            }
-        }
+        let input = stdin.map(|text| format!("{text}\n")).unwrap_or_default();
+        support::write_stdin(&mut child, input.as_bytes());
         let output = child.wait_with_output().expect("cowdesk ends");
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         // The debug log of every command, for the leak scan.

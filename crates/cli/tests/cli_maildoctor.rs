@@ -8,12 +8,12 @@ mod mailservers;
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use mailservers::{closed_port, mail_servers, message_of_size, Mailbox, ServicePorts, GOOD_HOST};
 use serde_json::Value;
+use support::run_with_stdin;
 
 const ALL_OK: [&str; 4] = [
     "imap_tls_ok",
@@ -41,27 +41,10 @@ fn mail_on(data: &Path, command: &str, mailbox: &Mailbox, p: ServicePorts) -> Co
     cmd
 }
 
-/// Runs `cmd` with `stdin` as its standard input.
-fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cowdesk runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("password written");
-    child.wait_with_output().expect("cowdesk ends")
-}
-
 /// The password on the first line of standard input, as `--password-stdin` reads it.
 fn with_password(cmd: &mut Command, password: &str) -> Output {
     cmd.arg("--password-stdin");
-    run_with_stdin(cmd, &format!("{password}\n"))
+    run_with_stdin(cmd, format!("{password}\n"))
 }
 
 fn json(output: &Output) -> Value {

@@ -7,9 +7,8 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use cowdesk_core::maildoctor::{forget_mailbox_password, store_mailbox_password, Sensitive};
 use cowdesk_core::secrets::KeyringSecretStore;
@@ -19,23 +18,7 @@ use cowdesk_sandbox::{
     DEMO_PASSWORD,
 };
 use serde_json::Value;
-use support::cowdesk;
-
-fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cowdesk runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("input written");
-    child.wait_with_output().expect("cowdesk ends")
-}
+use support::{cowdesk, run_with_stdin};
 
 fn run(cmd: &mut Command) -> Output {
     run_with_stdin(cmd, b"")

@@ -34,6 +34,28 @@ pub fn english(command: &mut Command) -> &mut Command {
         .env("LANG", "en_GB.UTF-8")
 }
 
+/// Writes `input` to the child's standard input and closes it. A program that refuses
+/// its arguments may end before it reads its input: the pipe it closed is not an error.
+pub fn write_stdin(child: &mut Child, input: &[u8]) {
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    match stdin.write_all(input) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.expect("input written"),
+    }
+}
+
+/// Runs `cmd` with `input` as its standard input; the output once it has ended.
+pub fn run_with_stdin(cmd: &mut Command, input: impl AsRef<[u8]>) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cowdesk runs");
+    write_stdin(&mut child, input.as_ref());
+    child.wait_with_output().expect("cowdesk ends")
+}
+
 /// `cowdesk-sandbox`, built beside `cowdesk` (where `cowdesk sandbox` looks for it).
 pub fn sandbox_program() -> PathBuf {
     let sandbox = programs::program("cowdesk-sandbox", "cowdesk-sandbox");
