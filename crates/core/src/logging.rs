@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 
 use tracing::Level;
 use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 use tracing_subscriber::prelude::*;
 
 const VARIABLE: &str = "COWDESK_LOG";
@@ -34,26 +35,22 @@ pub fn init() {
             .open(path)
             .ok()
     });
-    let layer = tracing_subscriber::fmt::layer();
-    match file {
-        Some(file) => tracing_subscriber::registry()
-            .with(
-                layer
-                    .with_ansi(false)
-                    .with_writer(std::sync::Mutex::new(file))
-                    .with_filter(filter),
-            )
-            .init(),
-        // Colours only for a terminal: a log redirected to a file stays plain text.
-        None => tracing_subscriber::registry()
-            .with(
-                layer
-                    .with_ansi(std::io::stderr().is_terminal())
-                    .with_writer(std::io::stderr)
-                    .with_filter(filter),
-            )
-            .init(),
-    }
+    // Colours only for a terminal: a log in a file stays plain text.
+    let (writer, ansi) = match file {
+        Some(file) => (BoxMakeWriter::new(std::sync::Mutex::new(file)), false),
+        None => (
+            BoxMakeWriter::new(std::io::stderr),
+            std::io::stderr().is_terminal(),
+        ),
+    };
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(ansi)
+                .with_writer(writer)
+                .with_filter(filter),
+        )
+        .init();
 }
 
 #[cfg(test)]
