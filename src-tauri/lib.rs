@@ -110,7 +110,8 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     let state = match runtime.block_on(AppState::open(data_dir.clone(), demo, hidden)) {
         Ok(state) => state,
         Err(err) => {
-            eprintln!("cowdesk: {}", err.info().message);
+            // The window never opens: this line is all the user sees, so it says why.
+            eprintln!("cowdesk: {} ({err})", err.info().message);
             return 1;
         }
     };

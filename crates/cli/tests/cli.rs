@@ -182,3 +182,30 @@ fn cli_refuses_plain_http_to_a_remote_server() {
     let error: Value = serde_json::from_slice(&output.stdout).expect("error as JSON");
     assert_eq!(error["kind"], "insecure_server");
 }
+
+/// Programs started together on a cache that does not exist yet (the window launched
+/// twice on the first day, the command line from a script beside it) all open it: the
+/// later ones wait until the first has built the schema, instead of running the same
+/// migrations at once and failing with "The local cache could not be read or written".
+#[test]
+fn cli_commands_started_at_once_on_a_new_cache_all_succeed() {
+    for round in 0..8 {
+        let data = tempfile::tempdir().expect("tempdir");
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                cowdesk(data.path())
+                    .args(["status", "--json"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("cowdesk runs")
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().expect("cowdesk ends");
+            let status = json_of(&output);
+            assert!(status["login"].is_null(), "round {round}: {status}");
+            assert_eq!(status["accounts"], serde_json::json!([]), "round {round}");
+        }
+    }
+}

@@ -93,6 +93,38 @@ pub enum ResourceUpdate {
     Mailcow(Box<crate::mailcow::Snapshot>),
 }
 
+/// The right to open the cache and bring its schema up to date, one program at a time.
+/// Two programs starting on the same cache at once (the window launched twice, the
+/// command line beside a window after an update) would otherwise run the same migrations
+/// side by side, and the later fails with "table … already exists": SQLite locks single
+/// transactions, not the migrator's sequence of them, nor the copy made before it. The
+/// lock is the system's (`flock`, `LockFileEx`) on `<cache>.lock`, so it ends when its
+/// holder ends, also by kill -9, and leaves nothing to clean up but an empty file.
+struct OpeningLock {
+    _held: std::fs::File,
+}
+
+impl OpeningLock {
+    async fn acquire(cache: &Path) -> Result<OpeningLock, CoreError> {
+        let mut name = cache.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        // Waiting may take as long as another program's migration: not on a runtime thread.
+        let locked = tokio::task::spawn_blocking(move || {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.lock().map(|()| file));
+            file.map_err(|e| CoreError::Storage(format!("{}: {e}", path.display())))
+        })
+        .await
+        .map_err(|e| CoreError::Storage(e.to_string()))?;
+        locked.map(|file| OpeningLock { _held: file })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
@@ -107,6 +139,8 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .map_err(|e| CoreError::Storage(format!("{}: {e}", dir.display())))?;
         }
+        // Held until the schema is current; released when `_opening` drops.
+        let _opening = OpeningLock::acquire(path).await?;
         let existed = path.exists();
         let options = SqliteConnectOptions::new()
             .filename(path)
