@@ -100,28 +100,37 @@ pub enum ResourceUpdate {
 /// transactions, not the migrator's sequence of them, nor the copy made before it. The
 /// lock is the system's (`flock`, `LockFileEx`) on `<cache>.lock`, so it ends when its
 /// holder ends, also by kill -9, and leaves nothing to clean up but an empty file.
+///
+/// A folder where the system cannot lock files (some network or FUSE file systems) opens
+/// the cache as before, unguarded, with a warning in the log: no worse than without it.
 struct OpeningLock {
-    _held: std::fs::File,
+    _held: Option<std::fs::File>,
 }
 
 impl OpeningLock {
-    async fn acquire(cache: &Path) -> Result<OpeningLock, CoreError> {
+    async fn acquire(cache: &Path) -> OpeningLock {
         let mut name = cache.as_os_str().to_owned();
         name.push(".lock");
         let path = PathBuf::from(name);
         // Waiting may take as long as another program's migration: not on a runtime thread.
         let locked = tokio::task::spawn_blocking(move || {
-            let file = std::fs::OpenOptions::new()
+            std::fs::OpenOptions::new()
                 .create(true)
                 .truncate(false)
                 .write(true)
                 .open(&path)
-                .and_then(|file| file.lock().map(|()| file));
-            file.map_err(|e| CoreError::Storage(format!("{}: {e}", path.display())))
+                .and_then(|file| file.lock().map(|()| file))
+                .map_err(|e| format!("{}: {e}", path.display()))
         })
         .await
-        .map_err(|e| CoreError::Storage(e.to_string()))?;
-        locked.map(|file| OpeningLock { _held: file })
+        .unwrap_or_else(|e| Err(e.to_string()));
+        match locked {
+            Ok(file) => OpeningLock { _held: Some(file) },
+            Err(err) => {
+                tracing::warn!("the cache opens without its lock: {err}");
+                OpeningLock { _held: None }
+            }
+        }
     }
 }
 
@@ -140,7 +149,7 @@ impl Store {
                 .map_err(|e| CoreError::Storage(format!("{}: {e}", dir.display())))?;
         }
         // Held until the schema is current; released when `_opening` drops.
-        let _opening = OpeningLock::acquire(path).await?;
+        let _opening = OpeningLock::acquire(path).await;
         let existed = path.exists();
         let options = SqliteConnectOptions::new()
             .filename(path)

@@ -343,6 +343,17 @@ mod reliability {
         }
     }
 
+    /// Where no lock can be taken (here: a folder in the lock file's place; elsewhere a
+    /// file system without locks), the cache opens as it did before there was one.
+    #[tokio::test]
+    async fn opening_a_cache_where_no_lock_can_be_taken_still_succeeds() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        std::fs::create_dir(dir.path().join("cache.sqlite.lock")).unwrap();
+        let store = Store::open(&path).await.expect("opens without the lock");
+        assert_eq!(store.setting("cache_owner").await.unwrap(), None);
+    }
+
     /// kill -9 at 50 moments of a sync in another process: each time the cache passes
     /// `PRAGMA integrity_check` and equals the old or the new snapshot exactly. Half of the
     /// kills fall anywhere in the sync; the other half right after the child reports that
