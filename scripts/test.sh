@@ -28,7 +28,7 @@ start_private_display
 export COWDESK_SANDBOX_SECRET_LOG="$results.secrets"
 CLEANUP_PATHS+=("$results.secrets")
 rm -rf "$COWDESK_ARTIFACTS/kept"
-find "$COWDESK_ARTIFACTS" -name app.log -delete 2>/dev/null || true
+find "$COWDESK_ARTIFACTS" -name 'app*.log' -delete 2>/dev/null || true
 log "Rust: tests (display $DISPLAY, private D-Bus session, gnome-keyring)"
 run_in_private_session cargo test --workspace --quiet --no-fail-fast 2>&1 | tee "$results.cargo"
 

@@ -566,7 +566,7 @@ fn e2e_mailcow_window_password_secret_link_and_csv_import_in_english() {
     let mut secrets = vec![typed, generated];
     secrets.extend(lines.into_iter().map(|(_, pw)| pw));
     secrets.extend(shown_passwords);
-    let log = app.artifacts.join("app.log");
+    let log = app.log.clone();
     drop(app);
     assert_no_secret_left(&log, &profile_dir(&data_dir), &secrets);
     rt.block_on(yopass.shutdown());

@@ -20,10 +20,12 @@ use std::time::Duration;
 
 use mailservers::{mail_servers, message_of_size, MailServers, Mailbox, GOOD_HOST};
 use support::demo::launch_demo;
+// What mailservers.rs takes its ports from.
 use support::driver::{kept_dir, wait_until, AppUnderTest};
 use support::page::{
     attributes, click, replace_text, scroll_to, scroll_to_top, shot, text_of, wait_for,
 };
+use support::ports;
 use support::webdriver::WebDriver;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -226,7 +228,7 @@ fn empty_trash_and_junk(
 
 /// Nothing the app wrote holds a password: not its log, not its cache.
 fn assert_no_password_left(app: AppUnderTest, data_dir: &Path, passwords: &[&str]) {
-    let log = app.artifacts.join("app.log");
+    let log = app.log.clone();
     drop(app);
     let mut files = vec![log];
     let mut dirs = vec![data_dir.to_owned()];

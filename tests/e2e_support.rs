@@ -221,7 +221,7 @@ fn start_technical_ticket_by_keyboard(d: &WebDriver) {
 
 /// Nothing the app wrote holds one of `secrets`: not its log, not its cache.
 fn assert_no_secret_left(app: AppUnderTest, data_dir: &Path, secrets: &[&str]) {
-    let log = app.artifacts.join("app.log");
+    let log = app.log.clone();
     drop(app);
     let mut files = vec![log];
     let mut dirs = vec![data_dir.to_owned()];

@@ -2,21 +2,22 @@
 //! `cowdesk-window`) and makes sure all of it is stopped again, also when a test fails
 //! half-way. The demo's `cowdesk-sandbox` is built beside the window first.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use super::ports::free_port;
 use super::webdriver::WebDriver;
 
 pub struct AppUnderTest {
     pub driver: Option<WebDriver>,
     tauri_driver: Child,
     pub artifacts: PathBuf,
-    /// Where the app logs (`COWDESK_LOG_FILE`), shown when a test fails.
-    log: PathBuf,
+    /// Where the app logs (`COWDESK_LOG_FILE`), shown when a test fails; one file per
+    /// launch, as the tests of a binary share their artifacts folder.
+    pub log: PathBuf,
 }
 
 /// How to start the app.
@@ -97,7 +98,7 @@ impl AppUnderTest {
         let artifacts = artifacts_dir(name);
         // The app's log stays with the test's artifacts, where the suite's leak scan reads
         // it; a test may name its own file.
-        let log = artifacts.join("app.log");
+        let log = artifacts.join(format!("app-{port}.log"));
         command.env("COWDESK_LOG_FILE", &log);
         // A detailed log gives the leak scan the most to read.
         command.env("COWDESK_LOG", "debug");
@@ -206,14 +207,6 @@ fn wait_for_status(driver_url: &str, limit: Duration) -> Result<(), String> {
             .filter(|r| r.status().is_success())
             .map(|_| ()))
     })
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
 }
 
 fn which(tool: &str, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {

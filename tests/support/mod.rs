@@ -12,6 +12,8 @@ pub mod mailcow_window;
 pub mod notifications;
 pub mod openpgp_js;
 pub mod page;
+#[path = "../../crates/core/tests/support/ports.rs"]
+pub mod ports;
 pub mod processes;
 pub mod programs;
 #[path = "../../crates/core/tests/support/rerun.rs"]

@@ -5,6 +5,8 @@
 
 #[path = "../../core/tests/support/mailservers.rs"]
 mod mailservers;
+#[path = "../../core/tests/support/ports.rs"]
+mod ports;
 mod support;
 
 use std::collections::BTreeSet;

@@ -38,6 +38,9 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
+// The including crate provides `ports` beside this module (support/ports.rs).
+use super::ports::free_port;
+
 /// The mail domain of every test mailbox.
 pub const DOMAIN: &str = "example.test";
 /// The name with a valid certificate (127.0.0.1).
@@ -1004,11 +1007,6 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 fn io(what: &'static str) -> impl Fn(std::io::Error) -> String {
     move |e| format!("{what}: {e}")
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(io("binding a port"))?;
-    Ok(listener.local_addr().map_err(io("a port"))?.port())
 }
 
 fn random_hex(bytes: usize) -> String {
