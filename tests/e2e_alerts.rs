@@ -2,7 +2,8 @@
 //! recording notification service. The demo's first sync fills the notification centre
 //! silently; a payment reminder sent on the demo portal arrives as exactly one desktop
 //! notification; clicking it opens the invoice list with that invoice highlighted. Start at
-//! login writes its autostart entry, and a second launch only focuses the running app. A
+//! login writes its autostart entry, and a second launch only focuses the running app (also
+//! when both start at the same moment on a new cache). A
 //! tray host on the same bus reads the tray icon's count and clicks "Sync now".
 #![cfg(target_os = "linux")]
 
@@ -194,6 +195,63 @@ fn alert_centre_notification_and_click_open_the_invoice() {
     drop(service);
     drop(tray);
     drop(bus);
+}
+
+/// Two launches at the same moment on a cache that does not exist yet (the launcher
+/// clicked twice on the first day): one window opens, the other launch hands over to it
+/// and ends. The later launch used to fail while the first was building the cache's
+/// schema ("The local cache could not be read or written"; decision 0024).
+#[test]
+fn second_launch_at_the_same_moment_on_a_new_cache_hands_over() {
+    support::driver::require_prerequisites().expect("a display");
+    let bus = PrivateBus::start();
+    for round in 0..3 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let launch = |n: usize| {
+            let log = std::fs::File::create(dir.path().join(format!("launch-{n}.log")))
+                .expect("log file");
+            Command::new(support::driver::window_binary())
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .env("COWDESK_DATA_DIR", dir.path().join("data"))
+                .env("LANG", "en_GB.UTF-8")
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("the window starts")
+        };
+        let mut launches = [launch(0), launch(1)];
+        let log = |n: usize| {
+            std::fs::read_to_string(dir.path().join(format!("launch-{n}.log"))).unwrap_or_default()
+        };
+        let (ended, status) = wait_until(PATIENCE, "one launch to hand over", || {
+            for (n, launch) in launches.iter_mut().enumerate() {
+                if let Some(status) = launch.try_wait().map_err(|e| e.to_string())? {
+                    return Ok(Some((n, status)));
+                }
+            }
+            Ok(None)
+        })
+        .expect("one launch ends");
+        let stays = 1 - ended;
+        let window = wait_until(PATIENCE, "the other launch's window", || {
+            support::xcapture::window_of(launches[stays].id())
+        });
+        let still_running = launches[stays].try_wait().ok().flatten().is_none();
+        let _ = Command::new("kill")
+            .args(["-TERM", &launches[stays].id().to_string()])
+            .status();
+        let _ = launches[stays].wait();
+        assert!(
+            status.success(),
+            "round {round}: the launch that ended failed ({status}): {}",
+            log(ended)
+        );
+        assert!(
+            window.is_ok() && still_running,
+            "round {round}: no window stayed: {}",
+            log(stays)
+        );
+    }
 }
 
 /// Waits until the tray icon's label and menu show `count` unresolved alerts.
