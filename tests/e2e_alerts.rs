@@ -3,8 +3,8 @@
 //! silently; a payment reminder sent on the demo portal arrives as exactly one desktop
 //! notification; clicking it opens the invoice list with that invoice highlighted. Start at
 //! login writes its autostart entry, and a second launch only focuses the running app (also
-//! when both start at the same moment on a new cache). A
-//! tray host on the same bus reads the tray icon's count and clicks "Sync now".
+//! when both start at the same moment on a new cache). A tray host on the same bus reads
+//! the tray icon's count and clicks "Sync now".
 #![cfg(target_os = "linux")]
 
 mod support;
