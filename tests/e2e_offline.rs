@@ -1,6 +1,7 @@
 //! The app starts from its cache when the portal cannot be reached: the dashboard shows
 //! the cached data at once and a banner says how old it is. Run with a German system
-//! language, so the German UI is exercised too.
+//! language, so the German UI is exercised too. A damaged cache file is set aside and the
+//! window opens with a new one.
 #![cfg(target_os = "linux")]
 
 mod support;
@@ -111,6 +112,43 @@ fn offline_start_shows_the_cache_and_its_age() {
         "the banner says how old the data is: {banner}"
     );
     app.screenshot("01-dashboard-offline").expect("screenshot");
+}
+
+/// A cache file the window cannot read (damaged on disk) no longer keeps the window from
+/// opening: it is kept aside, byte for byte, a new cache starts, and the sign-in screen
+/// says so and where the old file is.
+#[test]
+fn offline_a_damaged_cache_is_set_aside_and_the_window_says_so() {
+    let data_dir = support::driver::kept_dir(module_path!());
+    let damaged = vec![0x5a_u8; 64 * 1024];
+    std::fs::write(data_dir.path().join("default.sqlite"), &damaged).expect("cache file");
+    let app = AppUnderTest::launch(
+        "offline-de",
+        Launch {
+            data_dir: Some(data_dir.path()),
+            env: &[("LANG", "de_DE.UTF-8")],
+            ..Launch::default()
+        },
+    )
+    .expect("app starts");
+    let d = app.driver();
+    let notice = d
+        .find("[data-testid=damaged-cache]")
+        .expect("the sign-in screen says the cache was replaced");
+    let said = d.text(&notice).expect("text");
+    let kept: Vec<_> = std::fs::read_dir(data_dir.path())
+        .expect("data folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("default.sqlite.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).expect("kept file"), damaged);
+    assert!(
+        said.contains("Der lokale Zwischenspeicher war beschädigt"),
+        "{said}"
+    );
+    assert!(said.contains(&kept[0].display().to_string()), "{said}");
+    app.screenshot("02-damaged-cache").expect("screenshot");
 }
 
 /// Issue 17, item 13: without a Secret Service the test above fails and says what it

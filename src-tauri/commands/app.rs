@@ -14,6 +14,8 @@ use crate::AppState;
 /// the accounts, the one shown last and its dashboard.
 #[tauri::command]
 pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
+    // Said of the user's own cache, before `--demo` puts the demo's core in its place.
+    let damaged_cache = (state.core().await.damaged_cache()).map(|p| p.display().to_string());
     // First the sign-in: with `--demo` it replaces the core the rest is read from.
     let login = state.resume().await?;
     let core = state.core().await;
@@ -32,6 +34,7 @@ pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
         info,
         login,
         connections,
+        damaged_cache,
         signed_in,
     })
 }

@@ -85,9 +85,21 @@ impl Context {
     /// reads or writes a secret.
     pub async fn core(&self) -> Result<Core, ErrorInfo> {
         let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecretStore::new());
-        Core::open(&self.data_dir(), DEFAULT_PROFILE, secrets)
+        let core = Core::open(&self.data_dir(), DEFAULT_PROFILE, secrets)
             .await
-            .map_err(|e| e.info())
+            .map_err(|e| e.info())?;
+        if let Some(kept) = core.damaged_cache() {
+            // On standard error, so that a command's JSON on standard output stays whole.
+            let said = self.lang.pick(
+                "The local cache was damaged and could not be read; it is kept as {} and a new one was started. Sign in again.",
+                "Der lokale Zwischenspeicher war beschädigt und nicht lesbar; er liegt jetzt unter {}, ein neuer wurde angelegt. Melden Sie sich erneut an.",
+            );
+            eprintln!(
+                "cowdesk: {}",
+                said.replace("{}", &kept.display().to_string())
+            );
+        }
+        Ok(core)
     }
 
     /// The cache with the stored sign-in resumed; `not_signed_in` without one.

@@ -70,6 +70,12 @@ impl Core {
         })
     }
 
+    /// Where a damaged cache was kept when opening this profile replaced it with a new
+    /// one (`Store::open`).
+    pub fn damaged_cache(&self) -> Option<&Path> {
+        self.store.set_aside()
+    }
+
     /// Pins "today" (tests).
     pub fn set_today(&self, day: NaiveDate) {
         *lock(&self.today) = Some(day);

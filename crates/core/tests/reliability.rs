@@ -354,6 +354,61 @@ mod reliability {
         assert_eq!(store.setting("cache_owner").await.unwrap(), None);
     }
 
+    /// A cache SQLite cannot read (not a database at all; a database whose schema page is
+    /// damaged) is kept aside, byte for byte, with the time in its name, and a new cache
+    /// starts in its place: the window opens instead of failing at every start.
+    #[tokio::test]
+    async fn a_damaged_cache_is_kept_aside_and_a_new_one_starts() {
+        for damage in ["not a database", "a damaged schema page"] {
+            let dir = TempDir::new().unwrap();
+            let path = dir.path().join("cache.sqlite");
+            let store = Store::open(&path).await.unwrap();
+            store
+                .set_cache_owner("https://portal.example", "anna@example.com")
+                .await
+                .unwrap();
+            store.close().await;
+            // Everything in the file itself, as after a clean exit: the damage is to it.
+            checkpoint(&path).await;
+            let mut bytes = std::fs::read(&path).unwrap();
+            match damage {
+                "not a database" => bytes.iter_mut().for_each(|b| *b = 0x5a),
+                // Page 1 after the file header holds the schema's root page.
+                _ => bytes[100..4096].iter_mut().for_each(|b| *b = 0xff),
+            }
+            std::fs::write(&path, &bytes).unwrap();
+
+            let store = Store::open(&path).await.expect(damage);
+            let kept = store
+                .set_aside()
+                .unwrap_or_else(|| panic!("{damage}: nothing set aside"))
+                .to_owned();
+            let name = kept.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(
+                name.starts_with("cache.sqlite.damaged-"),
+                "{damage}: {name}"
+            );
+            assert_eq!(
+                std::fs::read(&kept).unwrap(),
+                bytes,
+                "{damage}: kept as it was"
+            );
+            assert_eq!(
+                store.cache_owner().await.unwrap(),
+                None,
+                "{damage}: a new cache"
+            );
+            // It holds rows of a login: a sign-out's scrub removes it with the backups.
+            assert!(store.backups().contains(&kept), "{damage}");
+            store.scrub().await.unwrap();
+            assert!(!kept.exists(), "{damage}: removed at sign-out");
+            store.close().await;
+            // The next start finds the new cache sound: nothing more is set aside.
+            let again = Store::open(&path).await.unwrap();
+            assert_eq!(again.set_aside(), None, "{damage}");
+        }
+    }
+
     /// kill -9 at 50 moments of a sync in another process: each time the cache passes
     /// `PRAGMA integrity_check` and equals the old or the new snapshot exactly. Half of the
     /// kills fall anywhere in the sync; the other half right after the child reports that
@@ -597,6 +652,25 @@ async fn vacuum_into(from: &Path, to: &Path) {
         .execute(&mut conn)
         .await
         .unwrap();
+}
+
+/// Moves a closed cache's WAL into its file and removes the WAL.
+async fn checkpoint(db: &Path) {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(db)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::Connection::close(conn).await.unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(name);
+    }
 }
 
 fn fresh_copy(db: &Path, dir: &Path) -> PathBuf {

@@ -691,6 +691,9 @@ pub struct AppStart {
     pub login: Option<LoginInfo>,
     /// The profile's mailcow connections, with or without a portal sign-in.
     pub connections: Vec<Connection>,
+    /// Where the cache this start found damaged was kept when a new one replaced it: the
+    /// sign-in form says so, as the sign-in and settings it held are gone.
+    pub damaged_cache: Option<String>,
     /// Signed in, what the window shows first (the same answer as after a sign-in, its
     /// fields beside the others); empty without a sign-in.
     #[serde(flatten)]

@@ -310,6 +310,7 @@ export function installMock(): void {
             info: { version: "0.1.0", system_locale: params.get("lang") ?? "en", language: "system" },
             login: signedIn ? login : null,
             connections: [],
+            damaged_cache: null,
             accounts: signedIn ? summaries() : [],
             selected: signedIn ? selected : null,
             dashboard: signedIn && selected ? dashboard(selected) : null,

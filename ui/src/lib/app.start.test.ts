@@ -34,6 +34,7 @@ const start: AppStart = {
   info: { version: "0.1.0", system_locale: "de", language: "system" },
   login: { server: "https://portal.example", email: "demo@cowdesk.example", demo: false, remembered: true },
   connections: [],
+  damaged_cache: null,
   accounts: [{ account, last_synced: "2026-12-04T20:00:00Z", overdue_count: 1 }],
   selected: "acc-100001",
   dashboard,

@@ -72,6 +72,8 @@ interface AppState {
   languageChoice: string;
   systemLocale: string;
   fatal: ErrorInfo | null;
+  /** Where the damaged cache this start replaced was kept (`app_start`), if it did. */
+  damagedCache: string | null;
 }
 
 export const app = $state<AppState>({
@@ -88,6 +90,7 @@ export const app = $state<AppState>({
   languageChoice: "system",
   systemLocale: "en",
   fatal: null,
+  damagedCache: null,
 });
 
 /** The message of an error in the current language. */
@@ -155,6 +158,7 @@ export async function boot(): Promise<void> {
     await (language === likely ? strings : loadLanguage(language));
     setLanguage(language);
     app.connections = start.connections;
+    app.damagedCache = start.damaged_cache;
     if (login) {
       handOver(start.dashboard);
       showSignedIn(login, start.accounts, start.selected);

@@ -19,6 +19,7 @@ function start(language: string, systemLocale: string): AppStart {
     info: { version: "0.1.0", system_locale: systemLocale, language },
     login: null,
     connections: [],
+    damaged_cache: null,
     accounts: [],
     selected: null,
     dashboard: null,

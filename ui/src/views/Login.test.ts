@@ -3,6 +3,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Login from "./Login.svelte";
 import { locale } from "../lib/i18n.svelte";
+import { app } from "../lib/app.svelte";
 import { until } from "../test/util";
 
 function type(input: HTMLInputElement | null, value: string) {
@@ -15,9 +16,32 @@ function type(input: HTMLInputElement | null, value: string) {
 afterEach(() => {
   clearMocks();
   locale.lang = "en";
+  app.damagedCache = null;
 });
 
 describe("login", () => {
+  it("says where a damaged cache was kept, in both languages, and nothing without one", () => {
+    const target = document.createElement("div");
+    let component = mount(Login, { target });
+    flushSync();
+    expect(target.querySelector("[data-testid=damaged-cache]")).toBeNull();
+    unmount(component);
+    app.damagedCache = "/home/anna/.local/share/cowdesk/default.sqlite.damaged-20261206T063300Z";
+    const said = [
+      ["en", "The local cache was damaged"],
+      ["de", "Der lokale Zwischenspeicher war beschädigt"],
+    ] as const;
+    for (const [lang, words] of said) {
+      locale.lang = lang;
+      component = mount(Login, { target });
+      flushSync();
+      const notice = target.querySelector("[data-testid=damaged-cache]")?.textContent ?? "";
+      expect(notice).toContain(words);
+      expect(notice).toContain(app.damagedCache);
+      unmount(component);
+    }
+  });
+
   it("submits on Enter and shows a wrong password in the chosen language", async () => {
     const calls: unknown[] = [];
     mockIPC((cmd, args) => {

@@ -17,7 +17,12 @@ login: LoginInfo | null,
 /**
  * The profile's mailcow connections, with or without a portal sign-in.
  */
-connections: Array<Connection>, accounts: Array<AccountSummary>, 
+connections: Array<Connection>, 
+/**
+ * Where the cache this start found damaged was kept when a new one replaced it: the
+ * sign-in form says so, as the sign-in and settings it held are gone.
+ */
+damaged_cache: string | null, accounts: Array<AccountSummary>, 
 /**
  * The account shown last if the login still sees it, else the first.
  */
