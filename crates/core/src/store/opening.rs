@@ -1,0 +1,239 @@
+//! Opening the cache: one program at a time, the copy kept before a migration, and a
+//! damaged file set aside for a new cache.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use super::{Store, BUSY_TIMEOUT, MAX_CONNECTIONS, MIGRATOR};
+use crate::error::CoreError;
+
+/// The right to open the cache and bring its schema up to date, one program at a time.
+/// Two programs starting on the same cache at once (the window launched twice, the
+/// command line beside a window after an update) would otherwise run the same migrations
+/// side by side, and the later fails with "table … already exists": SQLite locks single
+/// transactions, not the migrator's sequence of them, nor the copy made before it. The
+/// lock is the system's (`flock`, `LockFileEx`) on `<cache>.lock`, so it ends when its
+/// holder ends, also by kill -9, and leaves nothing to clean up but an empty file.
+///
+/// A folder where the system cannot lock files (some network or FUSE file systems) opens
+/// the cache as before, unguarded, with a warning in the log: no worse than without it.
+struct OpeningLock {
+    _held: Option<std::fs::File>,
+}
+
+impl OpeningLock {
+    async fn acquire(cache: &Path) -> OpeningLock {
+        let path = sibling(cache, ".lock");
+        // Waiting may take as long as another program's migration: not on a runtime thread.
+        let locked = tokio::task::spawn_blocking(move || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.lock().map(|()| file))
+                .map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()));
+        match locked {
+            Ok(file) => OpeningLock { _held: Some(file) },
+            Err(err) => {
+                tracing::warn!("the cache opens without its lock: {err}");
+                OpeningLock { _held: None }
+            }
+        }
+    }
+}
+
+/// Moves a damaged cache and its WAL out of the way as `<file>.damaged-<UTC time>`; the
+/// shared-memory index is rebuilt from the WAL by whoever opens the copy, so it goes.
+fn set_aside(path: &Path) -> Result<PathBuf, CoreError> {
+    let stamp = Utc::now().format(".damaged-%Y%m%dT%H%M%SZ").to_string();
+    // A rename replaces what it lands on: an earlier copy of the same second is kept too.
+    let kept = (1..)
+        .map(|n| match n {
+            1 => sibling(path, &stamp),
+            n => sibling(path, &format!("{stamp}-{n}")),
+        })
+        .find(|candidate| !candidate.exists())
+        .expect("a free name");
+    let moved = std::fs::rename(path, &kept).and_then(|()| {
+        match std::fs::rename(sibling(path, "-wal"), sibling(&kept, "-wal")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        match std::fs::remove_file(sibling(path, "-shm")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    });
+    moved.map_err(|e| CoreError::Storage(format!("{}: {e}", path.display())))?;
+    Ok(kept)
+}
+
+/// `<file><suffix>`: a file beside the cache named after it.
+fn sibling(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Why a cache did not open.
+enum OpenError {
+    /// The file is no SQLite database SQLite can read ("file is not a database", "database
+    /// disk image is malformed"): no second try will read it.
+    Damaged(CoreError),
+    /// Anything else (no space, no permission, a lock held too long): worth another try.
+    Failed(CoreError),
+}
+
+impl From<sqlx::Error> for OpenError {
+    fn from(err: sqlx::Error) -> Self {
+        // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with their extended codes.
+        let damaged = err
+            .as_database_error()
+            .and_then(|e| e.code())
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 11 | 26));
+        match damaged {
+            true => OpenError::Damaged(err.into()),
+            false => OpenError::Failed(err.into()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for OpenError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        use sqlx::migrate::MigrateError;
+        match err {
+            MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => e.into(),
+            other => OpenError::Failed(other.into()),
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating) the cache file and brings its schema up to date, keeping a copy
+    /// of the previous file before a migration changes it.
+    ///
+    /// A file SQLite cannot read as a database (damaged on disk, overwritten) is set
+    /// aside as `<file>.damaged-<time>`, with its WAL, and a new cache starts in its
+    /// place: the cache holds what the servers hold and the user's settings, and without
+    /// this the window would not open at all. [`Store::set_aside`] says where it went.
+    pub async fn open(path: &Path) -> Result<Store, CoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CoreError::Storage(format!("{}: {e}", dir.display())))?;
+        }
+        // Held until the schema is current; released when `_opening` drops.
+        let _opening = OpeningLock::acquire(path).await;
+        match Store::open_file(path).await {
+            Ok(store) => Ok(store),
+            Err(OpenError::Failed(err)) => Err(err),
+            Err(OpenError::Damaged(err)) => {
+                let kept = set_aside(path)?;
+                tracing::warn!(
+                    "the cache was damaged ({err}); kept as {}, a new one starts",
+                    kept.display()
+                );
+                let mut store = Store::open_file(path).await.map_err(|e| match e {
+                    OpenError::Damaged(e) | OpenError::Failed(e) => e,
+                })?;
+                store.set_aside = Some(kept);
+                Ok(store)
+            }
+        }
+    }
+
+    async fn open_file(path: &Path) -> Result<Store, OpenError> {
+        let existed = path.exists();
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // A deleted row is overwritten, not left in a freed page for anyone who reads
+            // the file (sign-out deletes a whole login's rows).
+            .pragma("secure_delete", "ON")
+            // What does not fit the page cache (a large sync's rows on their way in, the
+            // sign-out's rebuild) stays in memory: SQLite's default puts it in unlinked
+            // files in /var/tmp, whose blocks keep the rows after the cache is scrubbed.
+            .pragma("temp_store", "MEMORY")
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        let store = Store {
+            pool,
+            path: path.to_owned(),
+            set_aside: None,
+        };
+        let migrated = async {
+            if existed {
+                store.backup_before_migrating().await?;
+            }
+            MIGRATOR.run(&store.pool).await?;
+            Ok::<(), OpenError>(())
+        };
+        if let Err(err) = migrated.await {
+            // Closed before anything renames the file it has open.
+            store.pool.close().await;
+            return Err(err);
+        }
+        Ok(store)
+    }
+
+    /// Where the damaged cache this one replaced was kept, if opening found one.
+    pub fn set_aside(&self) -> Option<&Path> {
+        self.set_aside.as_deref()
+    }
+
+    async fn backup_before_migrating(&self) -> Result<(), OpenError> {
+        let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        // Runtime query: the migrations table is sqlx's own, not part of our schema.
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&self.pool)
+                .await
+                .unwrap_or(None);
+        let applied = applied.unwrap_or(0);
+        if applied < latest {
+            let backup = self.path.with_extension(format!("sqlite.before-v{latest}"));
+            let _ = std::fs::remove_file(&backup);
+            sqlx::query("VACUUM INTO ?")
+                .bind(backup.to_string_lossy().into_owned())
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The copies of this cache kept before migrations (`<file>.before-vN`) and the
+    /// damaged caches set aside (`<file>.damaged-<time>`, with their WAL).
+    pub fn backups(&self) -> Vec<PathBuf> {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return Vec::new();
+        };
+        let name = name.to_string_lossy();
+        let prefixes = [format!("{name}.before-v"), format!("{name}.damaged-")];
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name().is_some_and(|n| {
+                            let n = n.to_string_lossy();
+                            prefixes.iter().any(|prefix| n.starts_with(prefix.as_str()))
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
