@@ -102,7 +102,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Waits for open connections to finish and checkpoints the WAL into the file.
+    /// Waits for open connections to finish and closes them. The WAL can still be beside
+    /// the file when this returns (seen in tests): whoever needs the file whole
+    /// checkpoints first, as the sign-out's scrub does.
     pub async fn close(&self) {
         self.pool.close().await;
     }
