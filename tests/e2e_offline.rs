@@ -28,6 +28,19 @@ fn cowdesk(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .expect("cowdesk runs")
 }
 
+/// The window on `data_dir` with a German system language.
+fn launch_in_german(data_dir: &std::path::Path) -> AppUnderTest {
+    AppUnderTest::launch(
+        "offline-de",
+        Launch {
+            data_dir: Some(data_dir),
+            env: &[("LANG", "de_DE.UTF-8")],
+            ..Launch::default()
+        },
+    )
+    .expect("app starts")
+}
+
 #[test]
 fn offline_start_shows_the_cache_and_its_age() {
     let data_dir = support::driver::kept_dir(module_path!());
@@ -80,15 +93,7 @@ fn offline_start_shows_the_cache_and_its_age() {
     // The portal goes away.
     runtime.block_on(sandbox.shutdown());
 
-    let app = AppUnderTest::launch(
-        "offline-de",
-        Launch {
-            data_dir: Some(data_dir.path()),
-            env: &[("LANG", "de_DE.UTF-8")],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts");
+    let app = launch_in_german(data_dir.path());
     let d = app.driver();
     d.find(&format!("[data-testid=dashboard][data-account-id={OWN}]"))
         .expect("dashboard from the cache, without a server");
@@ -122,15 +127,7 @@ fn offline_a_damaged_cache_is_set_aside_and_the_window_says_so() {
     let data_dir = support::driver::kept_dir(module_path!());
     let damaged = vec![0x5a_u8; 64 * 1024];
     std::fs::write(data_dir.path().join("default.sqlite"), &damaged).expect("cache file");
-    let app = AppUnderTest::launch(
-        "offline-de",
-        Launch {
-            data_dir: Some(data_dir.path()),
-            env: &[("LANG", "de_DE.UTF-8")],
-            ..Launch::default()
-        },
-    )
-    .expect("app starts");
+    let app = launch_in_german(data_dir.path());
     let d = app.driver();
     let notice = d
         .find("[data-testid=damaged-cache]")

@@ -105,11 +105,7 @@ fn small() -> SandboxConfig {
 /// `since`) left out: they are the only columns that differ between two syncs of the same
 /// data.
 async fn snapshot(db: &Path) -> Vec<String> {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(db)
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = connect(db).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
            AND name NOT LIKE '_sqlx%' ORDER BY name",
@@ -140,12 +136,17 @@ async fn snapshot(db: &Path) -> Vec<String> {
     rows
 }
 
-async fn integrity(db: &Path) -> String {
-    let mut conn = SqliteConnectOptions::new()
+/// A connection of its own to the cache file, as another program's would be.
+async fn connect(db: &Path) -> sqlx::SqliteConnection {
+    SqliteConnectOptions::new()
         .filename(db)
         .connect()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn integrity(db: &Path) -> String {
+    let mut conn = connect(db).await;
     sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await
@@ -642,11 +643,7 @@ fn child_sync(server: &str, dir: &Path) -> Command {
 
 /// A single-file copy of a cache (no WAL beside it).
 async fn vacuum_into(from: &Path, to: &Path) {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(from)
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = connect(from).await;
     sqlx::query("VACUUM INTO ?")
         .bind(to.to_str().unwrap())
         .execute(&mut conn)
@@ -656,11 +653,7 @@ async fn vacuum_into(from: &Path, to: &Path) {
 
 /// Moves a closed cache's WAL into its file and removes the WAL.
 async fn checkpoint(db: &Path) {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(db)
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = connect(db).await;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(&mut conn)
         .await
