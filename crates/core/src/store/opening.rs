@@ -1,7 +1,9 @@
 //! Opening the cache: one program at a time, the copy kept before a migration, and a
 //! damaged file set aside for a new cache.
 
+use std::fs::TryLockError;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -23,26 +25,48 @@ struct OpeningLock {
     _held: Option<std::fs::File>,
 }
 
+/// How long a program waits for another to finish opening the cache: a migration with
+/// its copy takes seconds at most; a holder that takes longer is stuck (stopped, on a
+/// hung network file system), and waiting for it would leave the window unopened for good.
+const OPENING_PATIENCE: Duration = Duration::from_secs(60);
+
 impl OpeningLock {
-    async fn acquire(cache: &Path) -> OpeningLock {
+    async fn acquire(cache: &Path, patience: Duration) -> OpeningLock {
         let path = sibling(cache, ".lock");
-        // Waiting may take as long as another program's migration: not on a runtime thread.
-        let locked = tokio::task::spawn_blocking(move || {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .and_then(|file| file.lock().map(|()| file))
-                .map_err(|e| format!("{}: {e}", path.display()))
-        })
-        .await
-        .unwrap_or_else(|e| Err(e.to_string()));
-        match locked {
+        match OpeningLock::take(&path, patience).await {
             Ok(file) => OpeningLock { _held: Some(file) },
             Err(err) => {
-                tracing::warn!("the cache opens without its lock: {err}");
+                tracing::warn!(
+                    "the cache opens without its lock: {}: {err}",
+                    path.display()
+                );
                 OpeningLock { _held: None }
+            }
+        }
+    }
+
+    /// The lock, tried again every few milliseconds while another program holds it.
+    /// Tried, not waited on: a blocked `lock()` could not be given up after `patience`.
+    async fn take(path: &Path, patience: Duration) -> std::io::Result<std::fs::File> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        let deadline = Instant::now() + patience;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(std::io::Error::other(format!(
+                        "another program has held it for {} s",
+                        patience.as_secs()
+                    )))
+                }
+                Err(TryLockError::Error(e)) => return Err(e),
             }
         }
     }
@@ -129,7 +153,7 @@ impl Store {
                 .map_err(|e| CoreError::Storage(format!("{}: {e}", dir.display())))?;
         }
         // Held until the schema is current; released when `_opening` drops.
-        let _opening = OpeningLock::acquire(path).await;
+        let _opening = OpeningLock::acquire(path, OPENING_PATIENCE).await;
         match Store::open_file(path).await {
             Ok(store) => Ok(store),
             Err(OpenError::Failed(err)) => Err(err),
@@ -235,5 +259,34 @@ impl Store {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A program that holds the lock and never lets go (stopped, hung) delays another's
+    /// start by the patience, not for ever; once it lets go, the lock is taken at once.
+    #[tokio::test]
+    async fn a_lock_held_for_good_is_given_up_after_the_patience() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let cache = dir.path().join("cache.sqlite");
+        let holder = std::fs::File::create(sibling(&cache, ".lock")).unwrap();
+        holder.lock().unwrap();
+        let patience = Duration::from_millis(300);
+        let started = Instant::now();
+        let opening = OpeningLock::acquire(&cache, patience).await;
+        assert!(
+            opening._held.is_none(),
+            "given up, the cache opens unguarded"
+        );
+        assert!(
+            started.elapsed() >= patience,
+            "it waited its patience first"
+        );
+        drop(holder);
+        let opening = OpeningLock::acquire(&cache, patience).await;
+        assert!(opening._held.is_some());
     }
 }
