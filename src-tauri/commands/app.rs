@@ -15,7 +15,11 @@ use crate::AppState;
 #[tauri::command]
 pub async fn app_start(state: State<'_, AppState>) -> CmdResult<AppStart> {
     // Said of the user's own cache, before `--demo` puts the demo's core in its place.
-    let damaged_cache = (state.core().await.damaged_cache()).map(|p| p.display().to_string());
+    let damaged_cache = state
+        .core()
+        .await
+        .damaged_cache()
+        .map(|p| p.display().to_string());
     // First the sign-in: with `--demo` it replaces the core the rest is read from.
     let login = state.resume().await?;
     let core = state.core().await;

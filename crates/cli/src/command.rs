@@ -91,12 +91,12 @@ impl Context {
         if let Some(kept) = core.damaged_cache() {
             // On standard error, so that a command's JSON on standard output stays whole.
             let said = self.lang.pick(
-                "The local cache was damaged and could not be read; it is kept as {} and a new one was started. Sign in again.",
-                "Der lokale Zwischenspeicher war beschädigt und nicht lesbar; er liegt jetzt unter {}, ein neuer wurde angelegt. Melden Sie sich erneut an.",
+                "The local cache was damaged and could not be read; it is kept as {path} and a new one was started. Sign in again.",
+                "Der lokale Zwischenspeicher war beschädigt und nicht lesbar; er liegt jetzt unter {path}, ein neuer wurde angelegt. Melden Sie sich erneut an.",
             );
             eprintln!(
                 "cowdesk: {}",
-                said.replace("{}", &kept.display().to_string())
+                said.replace("{path}", &kept.display().to_string())
             );
         }
         Ok(core)

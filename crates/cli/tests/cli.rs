@@ -222,11 +222,20 @@ fn cli_a_damaged_cache_is_kept_aside_and_the_command_goes_on() {
             .output()
             .unwrap(),
     );
-    let cache = data.path().join("default.sqlite");
     let damaged = vec![0x5a; 8192];
-    std::fs::write(&cache, &damaged).unwrap();
-    let _ = std::fs::remove_file(data.path().join("default.sqlite-wal"));
+    let damage = || {
+        std::fs::write(data.path().join("default.sqlite"), &damaged).unwrap();
+        let _ = std::fs::remove_file(data.path().join("default.sqlite-wal"));
+    };
+    let copies = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(data.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains(".damaged-"))
+            .collect()
+    };
 
+    damage();
     let output = cowdesk(data.path())
         .args(["status", "--json"])
         .output()
@@ -234,31 +243,19 @@ fn cli_a_damaged_cache_is_kept_aside_and_the_command_goes_on() {
     let status = json_of(&output);
     assert!(status["login"].is_null(), "{status}");
     let said = String::from_utf8_lossy(&output.stderr);
-    let kept: Vec<_> = std::fs::read_dir(data.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".damaged-"))
-        .collect();
+    let kept = copies();
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).unwrap(), damaged);
     assert!(said.contains("was damaged"), "{said}");
     assert!(said.contains(&kept[0].display().to_string()), "{said}");
 
     // In German, and nothing is said once the cache is sound again.
-    std::fs::write(&cache, &damaged).unwrap();
-    let _ = std::fs::remove_file(data.path().join("default.sqlite-wal"));
+    damage();
     let mut german = cowdesk(data.path());
     german.env("LANG", "de_DE.UTF-8").args(["status"]);
     let said = String::from_utf8_lossy(&german.output().unwrap().stderr).into_owned();
     assert!(said.contains("war beschädigt"), "{said}");
-    let kept = std::fs::read_dir(data.path())
-        .unwrap()
-        .filter(|e| {
-            let name = e.as_ref().unwrap().file_name();
-            name.to_string_lossy().contains(".damaged-")
-        })
-        .count();
-    assert_eq!(kept, 2, "the first damaged copy is kept too");
+    assert_eq!(copies().len(), 2, "the first damaged copy is kept too");
     let output = cowdesk(data.path()).args(["status"]).output().unwrap();
     assert!(output.status.success());
     assert!(

@@ -129,6 +129,14 @@ impl From<sqlx::Error> for OpenError {
     }
 }
 
+impl From<OpenError> for CoreError {
+    fn from(err: OpenError) -> Self {
+        match err {
+            OpenError::Damaged(e) | OpenError::Failed(e) => e,
+        }
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for OpenError {
     fn from(err: sqlx::migrate::MigrateError) -> Self {
         use sqlx::migrate::MigrateError;
@@ -163,9 +171,7 @@ impl Store {
                     "the cache was damaged ({err}); kept as {}, a new one starts",
                     kept.display()
                 );
-                let mut store = Store::open_file(path).await.map_err(|e| match e {
-                    OpenError::Damaged(e) | OpenError::Failed(e) => e,
-                })?;
+                let mut store = Store::open_file(path).await?;
                 store.set_aside = Some(kept);
                 Ok(store)
             }
@@ -227,7 +233,7 @@ impl Store {
                 .unwrap_or(None);
         let applied = applied.unwrap_or(0);
         if applied < latest {
-            let backup = self.path.with_extension(format!("sqlite.before-v{latest}"));
+            let backup = sibling(&self.path, &format!(".before-v{latest}"));
             let _ = std::fs::remove_file(&backup);
             sqlx::query("VACUUM INTO ?")
                 .bind(backup.to_string_lossy().into_owned())
