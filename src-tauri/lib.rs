@@ -7,11 +7,13 @@ mod background;
 mod clipboard;
 mod commands;
 mod dialogs;
+mod start_failure;
 mod state;
 mod test_hooks;
 mod tray;
 mod window;
 
+use cowdesk_core::start::failure::StartFailure;
 use cowdesk_core::window_args;
 use tauri::{Builder, Manager, Runtime};
 
@@ -100,8 +102,8 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
-            eprintln!("cowdesk: cannot start the async runtime: {err}");
-            return 1;
+            let line = format!("cannot start the async runtime: {err}");
+            return start_failure::tell(&line, |lang| StartFailure::window(lang, &line));
         }
     };
     tauri::async_runtime::set(runtime.handle().clone());
@@ -110,9 +112,8 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     let state = match runtime.block_on(AppState::open(data_dir.clone(), demo, hidden)) {
         Ok(state) => state,
         Err(err) => {
-            // The window never opens: this line is all the user sees, so it says why.
-            eprintln!("cowdesk: {} ({err})", err.info().message);
-            return 1;
+            let line = format!("{} ({err})", err.info().message);
+            return start_failure::tell(&line, |lang| StartFailure::cache(lang, &err, &data_dir));
         }
     };
     start_milestone("cache opened");
@@ -128,8 +129,8 @@ fn run_app(demo: bool, hidden: bool, data_dir: Option<std::path::PathBuf>) -> i3
     match result {
         Ok(()) => 0,
         Err(err) => {
-            eprintln!("cowdesk: {err}");
-            1
+            let line = err.to_string();
+            start_failure::tell(&line, |lang| StartFailure::window(lang, &line))
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The app starts from its cache when the portal cannot be reached: the dashboard shows
 //! the cached data at once and a banner says how old it is. Run with a German system
 //! language, so the German UI is exercised too. A damaged cache file is set aside and the
-//! window opens with a new one.
+//! window opens with a new one; a cache that cannot be opened at all is explained in the
+//! system's error dialog.
 #![cfg(target_os = "linux")]
 
 mod support;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use cowdesk_sandbox::{Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use support::demo::OWN;
 use support::driver::{wait_until, AppUnderTest, Launch};
+use support::xcapture;
 
 /// The command line (`cowdesk`, crates/cli), built beside the window.
 fn cowdesk_cli() -> std::path::PathBuf {
@@ -146,6 +148,67 @@ fn offline_a_damaged_cache_is_set_aside_and_the_window_says_so() {
     );
     assert!(said.contains(&kept[0].display().to_string()), "{said}");
     app.screenshot("02-damaged-cache").expect("screenshot");
+}
+
+/// A window that cannot open its cache (here a file stands where the data folder should
+/// be) used to end with a line on standard error only, which a desktop launch does not
+/// show. It now says why in the system's error dialog, in the system's language, ends
+/// with exit code 1 once that is closed, and leaves the file as it was.
+#[test]
+fn offline_a_cache_that_cannot_be_opened_is_explained_in_a_dialog() {
+    let dir = support::driver::kept_dir(module_path!());
+    let not_a_folder = dir.path().join("data");
+    let contents = b"a file where the data folder should be";
+    std::fs::write(&not_a_folder, contents).expect("the file");
+    let window = Command::new(support::driver::window_binary())
+        .arg("--data-dir")
+        .arg(&not_a_folder)
+        .env("LANG", "de_DE.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the window's program starts");
+    let mut window = StoppedOnDrop(window);
+    let pid = window.0.id();
+
+    let dialog = wait_until(Duration::from_secs(30), "the error dialog", || {
+        xcapture::window_of(pid)
+    })
+    .expect("an error dialog is on screen");
+    assert_eq!(
+        xcapture::title_of(dialog).expect("its title"),
+        "cowdesk konnte nicht starten"
+    );
+    let picture = xcapture::png_of(pid).expect("the dialog's pixels");
+    let shot = support::driver::artifacts_dir("offline-de").join("03-start-failure.png");
+    std::fs::write(&shot, picture).expect("screenshot");
+    eprintln!("screenshot: {}", shot.display());
+
+    xcapture::ask_to_close(dialog).expect("closing the dialog");
+    let status = wait_until(Duration::from_secs(30), "the program to end", || {
+        window.0.try_wait().map_err(|e| e.to_string())
+    })
+    .expect("the program ends once the dialog is closed");
+    assert_eq!(status.code(), Some(1));
+    let mut said = String::new();
+    let stderr = window.0.stderr.as_mut().expect("standard error");
+    std::io::Read::read_to_string(stderr, &mut said).expect("standard error");
+    assert!(
+        said.contains("The local cache could not be read or written"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&not_a_folder).expect("the file"), contents);
+}
+
+/// A program a test started, stopped when the test ends however it ends: a dialog left
+/// open would wait for good.
+struct StoppedOnDrop(std::process::Child);
+
+impl Drop for StoppedOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Issue 17, item 13: without a Secret Service the test above fails and says what it

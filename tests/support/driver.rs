@@ -230,7 +230,7 @@ fn artifacts_root() -> PathBuf {
 }
 
 /// `<artifacts>/<test>`, where screenshots and the app's log go.
-fn artifacts_dir(test: &str) -> PathBuf {
+pub fn artifacts_dir(test: &str) -> PathBuf {
     let dir = artifacts_root().join(test);
     let _ = std::fs::create_dir_all(&dir);
     dir

@@ -1,5 +1,6 @@
 //! The window's pixels, read from the X server: WebKitWebDriver takes no screenshot of a
-//! page drawn without GPU compositing, the way cowdesk draws (decision 0022).
+//! page drawn without GPU compositing, the way cowdesk draws (decision 0022). Also a
+//! window's title and its closing, for windows no WebDriver reaches (a native dialog).
 //!
 //! Every top-level window's contents are kept off screen by the X server (the Composite
 //! extension's automatic redirection, in force while this test binary's connection
@@ -9,7 +10,10 @@ use std::sync::{Mutex, OnceLock};
 
 use x11rb::connection::Connection;
 use x11rb::protocol::composite::{ConnectionExt as _, Redirect};
-use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, ImageFormat, MapState, Window};
+use x11rb::protocol::xproto::{
+    Atom, AtomEnum, ClientMessageEvent, ConnectionExt as _, EventMask, ImageFormat, MapState,
+    Window,
+};
 use x11rb::rust_connection::RustConnection;
 
 struct Display {
@@ -88,6 +92,43 @@ pub fn window_of(pid: u32) -> Result<Option<Window>, String> {
             }
         }
         Ok(None)
+    })
+}
+
+fn atom(conn: &RustConnection, name: &str) -> Result<Atom, String> {
+    Ok(conn
+        .intern_atom(false, name.as_bytes())
+        .map_err(|e| e.to_string())?
+        .reply()
+        .map_err(|e| e.to_string())?
+        .atom)
+}
+
+/// The window's title as the window manager reads it (`_NET_WM_NAME`, UTF-8).
+pub fn title_of(window: Window) -> Result<String, String> {
+    with_display(|x| {
+        let conn = &x.conn;
+        let (name, utf8) = (atom(conn, "_NET_WM_NAME")?, atom(conn, "UTF8_STRING")?);
+        let title = conn
+            .get_property(false, window, name, utf8, 0, 1024)
+            .map_err(|e| e.to_string())?
+            .reply()
+            .map_err(|e| e.to_string())?;
+        String::from_utf8(title.value).map_err(|e| e.to_string())
+    })
+}
+
+/// Asks the window to close, as its title bar's close button does (`WM_DELETE_WINDOW`).
+pub fn ask_to_close(window: Window) -> Result<(), String> {
+    with_display(|x| {
+        let conn = &x.conn;
+        let protocols = atom(conn, "WM_PROTOCOLS")?;
+        let delete = atom(conn, "WM_DELETE_WINDOW")?;
+        let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+        conn.send_event(false, window, EventMask::NO_EVENT, event)
+            .map_err(|e| e.to_string())?
+            .check()
+            .map_err(|e| e.to_string())
     })
 }
 

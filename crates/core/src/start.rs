@@ -2,6 +2,8 @@
 //! system's), the account shown last, and the signed-in login's first screen in one
 //! answer.
 
+pub mod failure;
+
 use cowdesk_model::SignedInStart;
 
 use crate::alerts::Lang;
