@@ -57,6 +57,10 @@ pub enum CoreError {
     Secrets(#[from] SecretsError),
     #[error("local cache: {0}")]
     Storage(String),
+    /// SQLite found the cache file damaged after it had opened: the next start checks it
+    /// and keeps it aside (store/damage.rs).
+    #[error("local cache damaged: {0}")]
+    CacheDamaged(String),
     #[error("internal: {0}")]
     Internal(String),
     /// An outside service's error (a mailcow, …), already worded for the user; `fields`
@@ -75,6 +79,11 @@ pub enum CoreError {
 
 impl From<sqlx::Error> for CoreError {
     fn from(err: sqlx::Error) -> Self {
+        if crate::store::damage::is_damage(&err) {
+            // Every error of the cache passes here: the one place that sees them all.
+            crate::store::damage::seen();
+            return CoreError::CacheDamaged(err.to_string());
+        }
         CoreError::Storage(err.to_string())
     }
 }
@@ -192,7 +201,7 @@ impl CoreError {
             CoreError::InsecureServer(_) => ErrorKind::InsecureServer,
             CoreError::Secrets(SecretsError::Unavailable(_)) => ErrorKind::KeyringUnavailable,
             CoreError::Secrets(SecretsError::Failed(_)) => ErrorKind::Internal,
-            CoreError::Storage(_) => ErrorKind::Storage,
+            CoreError::Storage(_) | CoreError::CacheDamaged(_) => ErrorKind::Storage,
             CoreError::Internal(_) => ErrorKind::Internal,
             CoreError::Service { kind, .. } => *kind,
         }
@@ -322,6 +331,10 @@ impl CoreError {
             CoreError::Storage(_) => pair(
                 "The local cache could not be read or written.",
                 "Der lokale Zwischenspeicher konnte nicht gelesen oder geschrieben werden.",
+            ),
+            CoreError::CacheDamaged(_) => pair(
+                "The local cache is damaged. Quit cowdesk and start it again: the damaged file is kept aside and a new cache starts, which the next sync fills.",
+                "Der lokale Zwischenspeicher ist beschädigt. Beenden Sie cowdesk und starten Sie es erneut: Die beschädigte Datei wird beiseitegelegt und ein neuer Zwischenspeicher angelegt, den die nächste Synchronisierung füllt.",
             ),
             CoreError::Internal(_) => pair(
                 "Something went wrong inside cowdesk.",

@@ -20,6 +20,7 @@ mod activity;
 mod billing;
 pub(crate) mod changes;
 mod counts;
+pub mod damage;
 pub(crate) mod entries;
 pub(crate) mod mailcow;
 mod opening;

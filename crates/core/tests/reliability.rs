@@ -410,6 +410,83 @@ mod reliability {
         }
     }
 
+    /// Damage in a page no start reads (here every page after the tables' root pages)
+    /// used to show as "could not be read or written" in every view that read it, start
+    /// after start. The error now says the cache is damaged and what to do, the next start
+    /// checks the file, keeps it aside byte for byte and starts a new cache.
+    #[tokio::test]
+    async fn a_cache_damaged_after_it_opened_is_kept_aside_at_the_next_start() {
+        let synced = synced(SandboxConfig {
+            mailboxes: 2000,
+            ..small()
+        })
+        .await;
+        let db = synced.db.clone();
+        assert!(!synced.store.mailboxes(OWN).await.unwrap().is_empty());
+        synced.store.close().await;
+        checkpoint(&db).await;
+        let roots: i64 = {
+            let mut conn = connect(&db).await;
+            sqlx::query_scalar("SELECT MAX(rootpage) FROM sqlite_master")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        };
+        let mut bytes = std::fs::read(&db).unwrap();
+        let after_roots = usize::try_from(roots).unwrap() * 4096;
+        assert!(
+            after_roots < bytes.len(),
+            "the rows fill pages of their own"
+        );
+        bytes[after_roots..].iter_mut().for_each(|b| *b = 0x5a);
+        std::fs::write(&db, &bytes).unwrap();
+        let mark = cowdesk_core::store::damage::mark_of(&db);
+
+        let store = Store::open(&db)
+            .await
+            .expect("the schema's pages are sound");
+        assert_eq!(store.set_aside(), None, "nothing was seen yet");
+        let err = store
+            .mailboxes(OWN)
+            .await
+            .expect_err("the rows are damaged");
+        let info = err.info();
+        assert_eq!(info.kind, ErrorKind::Storage);
+        assert!(info.message.contains("damaged"), "{}", info.message);
+        assert!(
+            info.message_de.contains("beschädigt"),
+            "{}",
+            info.message_de
+        );
+        assert!(mark.exists(), "the next start is asked to check");
+        store.close().await;
+
+        let store = Store::open(&db).await.unwrap();
+        let kept = store.set_aside().expect("kept aside").to_owned();
+        assert_eq!(std::fs::read(&kept).unwrap(), bytes, "kept as it was");
+        assert!(!mark.exists());
+        assert_eq!(store.mailboxes(OWN).await.unwrap(), vec![], "a new cache");
+        store.close().await;
+    }
+
+    /// A mark on a sound cache (damage seen in another cache of the same process) costs
+    /// one check: the cache and its rows stay.
+    #[tokio::test]
+    async fn a_sound_cache_marked_for_a_check_is_kept() {
+        let synced = synced(small()).await;
+        let before = synced.store.mailboxes(OWN).await.unwrap();
+        assert!(!before.is_empty());
+        synced.store.close().await;
+        let mark = cowdesk_core::store::damage::mark_of(&synced.db);
+        std::fs::write(&mark, b"").unwrap();
+
+        let store = Store::open(&synced.db).await.unwrap();
+        assert_eq!(store.set_aside(), None);
+        assert!(!mark.exists(), "checked once");
+        assert_eq!(store.mailboxes(OWN).await.unwrap(), before);
+        store.close().await;
+    }
+
     /// kill -9 at 50 moments of a sync in another process: each time the cache passes
     /// `PRAGMA integrity_check` and equals the old or the new snapshot exactly. Half of the
     /// kills fall anywhere in the sync; the other half right after the child reports that

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{Store, BUSY_TIMEOUT, MAX_CONNECTIONS, MIGRATOR};
+use super::{damage, Store, BUSY_TIMEOUT, MAX_CONNECTIONS, MIGRATOR};
 use crate::error::CoreError;
 
 /// The right to open the cache and bring its schema up to date, one program at a time.
@@ -99,7 +99,7 @@ fn set_aside(path: &Path) -> Result<PathBuf, CoreError> {
 }
 
 /// `<file><suffix>`: a file beside the cache named after it.
-fn sibling(file: &Path, suffix: &str) -> PathBuf {
+pub(super) fn sibling(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
@@ -116,15 +116,13 @@ enum OpenError {
 
 impl From<sqlx::Error> for OpenError {
     fn from(err: sqlx::Error) -> Self {
-        // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with their extended codes.
-        let damaged = err
-            .as_database_error()
-            .and_then(|e| e.code())
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| matches!(code & 0xff, 11 | 26));
+        // Not `CoreError::from`: damage met while opening is dealt with here, it marks
+        // nothing for a later check.
+        let damaged = damage::is_damage(&err);
+        let err = CoreError::Storage(err.to_string());
         match damaged {
-            true => OpenError::Damaged(err.into()),
-            false => OpenError::Failed(err.into()),
+            true => OpenError::Damaged(err),
+            false => OpenError::Failed(err),
         }
     }
 }
@@ -154,7 +152,9 @@ impl Store {
     /// A file SQLite cannot read as a database (damaged on disk, overwritten) is set
     /// aside as `<file>.damaged-<time>`, with its WAL, and a new cache starts in its
     /// place: the cache holds what the servers hold and the user's settings, and without
-    /// this the window would not open at all. [`Store::set_aside`] says where it went.
+    /// this the window would not open at all. [`Store::set_aside`] says where it went. So
+    /// is a file in which damage was seen after it had opened (store/damage.rs), once a
+    /// check confirms it.
     pub async fn open(path: &Path) -> Result<Store, CoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
@@ -162,11 +162,37 @@ impl Store {
         }
         // Held until the schema is current; released when `_opening` drops.
         let _opening = OpeningLock::acquire(path, OPENING_PATIENCE).await;
-        match Store::open_file(path).await {
+        let store = Store::open_and_check(path).await;
+        if store.is_ok() {
+            damage::opened(path);
+        }
+        store
+    }
+
+    async fn open_and_check(path: &Path) -> Result<Store, CoreError> {
+        let opened = match Store::open_file(path).await {
+            Ok(store) => match damage::found(path, &store.pool).await {
+                Ok(false) => Ok(store),
+                Ok(true) => {
+                    store.pool.close().await;
+                    Err(OpenError::Damaged(CoreError::CacheDamaged(
+                        "the check at opening found damage".to_owned(),
+                    )))
+                }
+                Err(err) => {
+                    store.pool.close().await;
+                    Err(OpenError::Failed(CoreError::Storage(err.to_string())))
+                }
+            },
+            Err(err) => Err(err),
+        };
+        match opened {
             Ok(store) => Ok(store),
             Err(OpenError::Failed(err)) => Err(err),
             Err(OpenError::Damaged(err)) => {
                 let kept = set_aside(path)?;
+                // A check asked for is answered: the new cache needs none.
+                let _ = std::fs::remove_file(damage::mark_of(path));
                 tracing::warn!(
                     "the cache was damaged ({err}); kept as {}, a new one starts",
                     kept.display()

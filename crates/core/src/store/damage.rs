@@ -1,0 +1,82 @@
+//! Damage SQLite meets after the cache opened, in a page no start reads (damaged on disk,
+//! a sync tool's half copy): the error says what to do, and the next start checks the file
+//! and keeps it aside if the check finds the damage (store/opening.rs). Checking the whole
+//! file at every start would hold up the first paint; a mark beside the cache asks for the
+//! check only after damage was seen.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sqlx::SqlitePool;
+
+use super::opening::sibling;
+
+/// The caches this process opened: an error does not say which cache it came from, so
+/// damage seen marks all of them; a false mark costs one check at the next start.
+static OPENED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Whether `err` is SQLite finding its file damaged: SQLITE_CORRUPT (11) or SQLITE_NOTADB
+/// (26), with their extended codes.
+pub(crate) fn is_damage(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 11 | 26))
+}
+
+/// The file beside `cache` that asks its next opening for a check.
+pub fn mark_of(cache: &Path) -> PathBuf {
+    sibling(cache, ".damage-seen")
+}
+
+pub(crate) fn opened(cache: &Path) {
+    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
+    if !opened.iter().any(|p| p == cache) {
+        opened.push(cache.to_owned());
+    }
+}
+
+/// Marks every cache this process opened for a check at its next opening.
+pub(crate) fn seen() {
+    let opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
+    for cache in opened.iter() {
+        if let Err(e) = std::fs::write(mark_of(cache), b"") {
+            tracing::warn!("cannot mark {} for a check: {e}", cache.display());
+        }
+    }
+}
+
+/// Whether the check asked for finds damage (`PRAGMA quick_check`: every page read, the
+/// indexes' order, not their agreement with the tables). `Ok(false)` also when no check
+/// was asked for.
+pub(crate) async fn found(cache: &Path, pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let mark = mark_of(cache);
+    if !mark.exists() {
+        return Ok(false);
+    }
+    let verdict: Result<Vec<String>, sqlx::Error> = sqlx::query_scalar("PRAGMA quick_check")
+        .fetch_all(pool)
+        .await;
+    let damaged = match verdict {
+        Ok(lines) => lines != ["ok"],
+        Err(err) if is_damage(&err) => true,
+        Err(err) => return Err(err), // not decided: the mark stays for the next start
+    };
+    let _ = std::fs::remove_file(&mark);
+    if !damaged {
+        tracing::info!("{} was checked and is sound", cache.display());
+    }
+    Ok(damaged)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_mark_is_named_after_the_cache() {
+        let mark = super::mark_of(std::path::Path::new("/data/default.sqlite"));
+        assert_eq!(
+            mark,
+            std::path::Path::new("/data/default.sqlite.damage-seen")
+        );
+    }
+}
