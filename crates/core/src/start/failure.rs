@@ -39,11 +39,16 @@ impl StartFailure {
             CoreError::Storage(detail) => detail.clone(),
             other => other.to_string(),
         };
-        let details = format!(
-            "{}\n\n{folder}: {}\n\n{hint}",
+        let mut details = format!(
+            "{}\n\n{folder}: {}",
             cause(lang, &detail),
             data_dir.display()
         );
+        // A damaged cache's headline already says what to do (start again).
+        if !matches!(err, CoreError::CacheDamaged(_)) {
+            details.push_str("\n\n");
+            details.push_str(hint);
+        }
         StartFailure::new(lang, headline, details)
     }
 
@@ -120,6 +125,14 @@ mod tests {
             (en.close.as_str(), de.close.as_str()),
             ("Close", "Schließen")
         );
+    }
+
+    #[test]
+    fn a_cache_found_damaged_at_the_start_says_to_start_again_only() {
+        let err = CoreError::CacheDamaged("database disk image is malformed".into());
+        let en = StartFailure::cache(Lang::En, &err, Path::new("/data/x"));
+        assert!(en.headline.contains("start it again"), "{}", en.headline);
+        assert!(!en.details.contains("free space"), "{}", en.details);
     }
 
     #[test]

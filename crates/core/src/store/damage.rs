@@ -60,7 +60,7 @@ pub(crate) async fn found(cache: &Path, pool: &SqlitePool) -> Result<bool, sqlx:
     let damaged = match verdict {
         Ok(lines) => lines != ["ok"],
         Err(err) if is_damage(&err) => true,
-        Err(err) => return Err(err), // not decided: the mark stays for the next start
+        Err(err) => return Err(err), // not decided: the mark stays
     };
     let _ = std::fs::remove_file(&mark);
     if !damaged {

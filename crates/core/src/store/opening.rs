@@ -180,8 +180,10 @@ impl Store {
                     )))
                 }
                 Err(err) => {
-                    store.pool.close().await;
-                    Err(OpenError::Failed(CoreError::Storage(err.to_string())))
+                    // Not decided (no space, a lock): the cache opened, so it is used,
+                    // and the mark stays for the next start.
+                    tracing::warn!("the check asked for could not finish: {err}");
+                    Ok(store)
                 }
             },
             Err(err) => Err(err),
