@@ -30,6 +30,33 @@ fn cowdesk(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .expect("cowdesk runs")
 }
 
+/// Signs in and syncs through the command line, keeping the sign-in in the keyring.
+fn sign_in_and_sync(data_dir: &std::path::Path, server: &str) {
+    let mut login = Command::new(cowdesk_cli())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["login", "--server", server, "--email", DEMO_EMAIL])
+        .args(["--password-stdin", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("login");
+    writeln!(login.stdin.take().expect("stdin"), "{DEMO_PASSWORD}").expect("password");
+    let login = login.wait_with_output().expect("login ends");
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stdout)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&login.stdout).expect("JSON");
+    assert_eq!(
+        info["remembered"], true,
+        "the sign-in was not kept: this test needs a Secret Service on the session bus \
+         (gnome-keyring; ./scripts/test.sh runs the tests in a private session with one)"
+    );
+    assert!(cowdesk(data_dir, &["sync"]).status.success());
+}
+
 /// The window on `data_dir` with a German system language.
 fn launch_in_german(data_dir: &std::path::Path) -> AppUnderTest {
     AppUnderTest::launch(
@@ -61,36 +88,7 @@ fn offline_start_shows_the_cache_and_its_age() {
         .flatten()
         .expect("demo reminder");
 
-    // Sign in and sync through the command line, keeping the sign-in in the keyring.
-    let mut login = Command::new(cowdesk_cli())
-        .arg("--data-dir")
-        .arg(data_dir.path())
-        .args([
-            "login",
-            "--server",
-            &sandbox.base_url(),
-            "--email",
-            DEMO_EMAIL,
-        ])
-        .args(["--password-stdin", "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("login");
-    writeln!(login.stdin.take().expect("stdin"), "{DEMO_PASSWORD}").expect("password");
-    let login = login.wait_with_output().expect("login ends");
-    assert!(
-        login.status.success(),
-        "{}",
-        String::from_utf8_lossy(&login.stdout)
-    );
-    let info: serde_json::Value = serde_json::from_slice(&login.stdout).expect("JSON");
-    assert_eq!(
-        info["remembered"], true,
-        "the sign-in was not kept: this test needs a Secret Service on the session bus \
-         (gnome-keyring; ./scripts/test.sh runs the tests in a private session with one)"
-    );
-    assert!(cowdesk(data_dir.path(), &["sync"]).status.success());
+    sign_in_and_sync(data_dir.path(), &sandbox.base_url());
 
     // The portal goes away.
     runtime.block_on(sandbox.shutdown());
@@ -148,6 +146,97 @@ fn offline_a_damaged_cache_is_set_aside_and_the_window_says_so() {
     );
     assert!(said.contains(&kept[0].display().to_string()), "{said}");
     app.screenshot("02-damaged-cache").expect("screenshot");
+}
+
+/// Damage in pages no start reads (every page after the tables' root pages of a synced
+/// cache) shows in the view that reads them as "damaged, start again", not as a storage
+/// error that comes back at every start; the next start keeps the file aside, byte for
+/// byte, and says so on the sign-in screen.
+#[test]
+fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start() {
+    let data_dir = support::driver::kept_dir(module_path!());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig {
+            mailboxes: 2000,
+            ..SandboxConfig::default()
+        }))
+        .expect("sandbox");
+    sign_in_and_sync(data_dir.path(), &sandbox.base_url());
+    runtime.block_on(sandbox.shutdown());
+    let cache = data_dir.path().join("default.sqlite");
+    let roots = runtime.block_on(roots_written_into(&cache));
+    let mut damaged = std::fs::read(&cache).expect("cache file");
+    let after_roots = usize::try_from(roots).expect("page number") * 4096;
+    assert!(
+        after_roots < damaged.len(),
+        "the rows fill pages of their own"
+    );
+    damaged[after_roots..].iter_mut().for_each(|b| *b = 0x5a);
+    std::fs::write(&cache, &damaged).expect("cache file");
+
+    {
+        let app = launch_in_german(data_dir.path());
+        let d = app.driver();
+        let said = wait_until(Duration::from_secs(30), "the damage said", || {
+            for error in d.find_all("[data-testid=load-error]")? {
+                let text = d.text(&error)?;
+                if text.contains("Zwischenspeicher ist beschädigt") {
+                    return Ok(Some(text));
+                }
+            }
+            Ok(None)
+        })
+        .expect("a view says the cache is damaged");
+        assert!(said.contains("starten Sie es erneut"), "{said}");
+        app.screenshot("04-damage-seen").expect("screenshot");
+    }
+
+    let app = launch_in_german(data_dir.path());
+    let d = app.driver();
+    let notice = d
+        .find("[data-testid=damaged-cache]")
+        .expect("the sign-in screen says the cache was replaced");
+    // The file, and beside it the WAL of what the first window wrote, when it wrote.
+    let kept: Vec<_> = std::fs::read_dir(data_dir.path())
+        .expect("data folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("default.sqlite.damaged-"))
+        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    // The damaged pages as they were: a checkpoint of the first window's writes, had one
+    // run, would have written other pages.
+    let kept_bytes = std::fs::read(&kept[0]).expect("kept file");
+    assert_eq!(
+        kept_bytes.get(after_roots..damaged.len()),
+        Some(&damaged[after_roots..])
+    );
+    assert!(d
+        .text(&notice)
+        .expect("text")
+        .contains(&kept[0].display().to_string()));
+}
+
+/// Checkpoints the cache (the command line leaves its WAL) and says the last page the
+/// schema's tables and indexes start on: the pages after it hold rows only.
+async fn roots_written_into(cache: &std::path::Path) -> i64 {
+    use sqlx::ConnectOptions;
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(cache)
+        .connect()
+        .await
+        .expect("the cache opens");
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await
+        .expect("checkpoint");
+    let roots = sqlx::query_scalar("SELECT MAX(rootpage) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await
+        .expect("schema");
+    sqlx::Connection::close(conn).await.expect("closed");
+    roots
 }
 
 /// A window that cannot open its cache (here a file stands where the data folder should
