@@ -155,25 +155,7 @@ fn offline_a_damaged_cache_is_set_aside_and_the_window_says_so() {
 #[test]
 fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start() {
     let data_dir = support::driver::kept_dir(module_path!());
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let sandbox = runtime
-        .block_on(Sandbox::start(SandboxConfig {
-            mailboxes: 2000,
-            ..SandboxConfig::default()
-        }))
-        .expect("sandbox");
-    sign_in_and_sync(data_dir.path(), &sandbox.base_url());
-    runtime.block_on(sandbox.shutdown());
-    let cache = data_dir.path().join("default.sqlite");
-    let roots = runtime.block_on(roots_written_into(&cache));
-    let mut damaged = std::fs::read(&cache).expect("cache file");
-    let after_roots = usize::try_from(roots).expect("page number") * 4096;
-    assert!(
-        after_roots < damaged.len(),
-        "the rows fill pages of their own"
-    );
-    damaged[after_roots..].iter_mut().for_each(|b| *b = 0x5a);
-    std::fs::write(&cache, &damaged).expect("cache file");
+    let (damaged, after_roots) = signed_in_cache_damaged_behind_its_first_pages(data_dir.path());
 
     {
         let app = launch_in_german(data_dir.path());
@@ -218,25 +200,98 @@ fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start
         .contains(&kept[0].display().to_string()));
 }
 
-/// Checkpoints the cache (the command line leaves its WAL) and says the last page the
-/// schema's tables and indexes start on: the pages after it hold rows only.
-async fn roots_written_into(cache: &std::path::Path) -> i64 {
+/// A cache the command line signed in and synced (2,000 mailboxes, so that rows fill
+/// pages of their own), the portal gone, then damaged where no start reads: every page
+/// after the last one a table or an index starts on. Returns the damaged bytes and where
+/// the damage begins.
+fn signed_in_cache_damaged_behind_its_first_pages(data_dir: &std::path::Path) -> (Vec<u8>, usize) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig {
+            mailboxes: 2000,
+            ..SandboxConfig::default()
+        }))
+        .expect("sandbox");
+    sign_in_and_sync(data_dir, &sandbox.base_url());
+    runtime.block_on(sandbox.shutdown());
+    let cache = data_dir.join("default.sqlite");
+    let roots = runtime.block_on(async {
+        let mut conn = connect(&cache).await;
+        // The command line leaves its WAL: its rows go into the file first.
+        let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut conn)
+            .await
+            .expect("checkpoint");
+        assert_eq!(busy, 0, "no other program has the cache open");
+        let roots: i64 = sqlx::query_scalar("SELECT MAX(rootpage) FROM sqlite_master")
+            .fetch_one(&mut conn)
+            .await
+            .expect("schema");
+        sqlx::Connection::close(conn).await.expect("closed");
+        roots
+    });
+    let mut damaged = std::fs::read(&cache).expect("cache file");
+    let after_roots = usize::try_from(roots).expect("page number") * 4096;
+    assert!(
+        after_roots < damaged.len(),
+        "the rows fill pages of their own"
+    );
+    damaged[after_roots..].iter_mut().for_each(|b| *b = 0x5a);
+    std::fs::write(&cache, &damaged).expect("cache file");
+    (damaged, after_roots)
+}
+
+async fn connect(cache: &std::path::Path) -> sqlx::SqliteConnection {
     use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+    sqlx::sqlite::SqliteConnectOptions::new()
         .filename(cache)
         .connect()
         .await
-        .expect("the cache opens");
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&mut conn)
-        .await
-        .expect("checkpoint");
-    let roots = sqlx::query_scalar("SELECT MAX(rootpage) FROM sqlite_master")
-        .fetch_one(&mut conn)
-        .await
-        .expect("schema");
-    sqlx::Connection::close(conn).await.expect("closed");
-    roots
+        .expect("the cache opens")
+}
+
+/// A sign-out leaves nothing of the login in the data folder; a cache too damaged to
+/// clear row by row is removed whole, and the window goes on to its sign-in screen with a
+/// new cache.
+#[test]
+fn offline_signing_out_of_a_damaged_cache_leaves_nothing_of_it() {
+    let data_dir = support::driver::kept_dir(module_path!());
+    let (damaged, _) = signed_in_cache_damaged_behind_its_first_pages(data_dir.path());
+    let app = launch_in_german(data_dir.path());
+    let d = app.driver();
+    d.click(&d.find("[data-testid=logout-button]").expect("sign-out"))
+        .expect("click");
+    d.click(&d.find("[data-testid=logout-confirm]").expect("confirm"))
+        .expect("click");
+    d.find("[data-testid=login-hosted]")
+        .expect("the sign-in screen follows");
+    let names: Vec<String> = std::fs::read_dir(data_dir.path())
+        .expect("data folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains(".damaged-") || n.contains(".damage-seen")),
+        "{names:?}"
+    );
+    let cache = data_dir.path().join("default.sqlite");
+    assert_ne!(
+        std::fs::read(&cache).ok(),
+        Some(damaged),
+        "the damaged file is gone"
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (logins, mailboxes): (i64, i64) = runtime.block_on(async {
+        let mut conn = connect(&cache).await;
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM login), (SELECT COUNT(*) FROM mailboxes)")
+            .fetch_one(&mut conn)
+            .await
+            .expect("the new cache reads")
+    });
+    assert_eq!((logins, mailboxes), (0, 0));
+    app.screenshot("05-signed-out-of-a-damaged-cache")
+        .expect("screenshot");
 }
 
 /// A window that cannot open its cache (here a file stands where the data folder should

@@ -242,8 +242,15 @@ impl ActiveCore {
     pub async fn logout(&self) -> Result<(), CoreError> {
         let mut active = self.active.write().await;
         active.core.logout().await?;
-        if let Some(sandbox) = active.sandbox.take() {
-            sandbox.shutdown().await;
+        let left_demo = match active.sandbox.take() {
+            Some(sandbox) => {
+                sandbox.shutdown().await;
+                true
+            }
+            None => false,
+        };
+        // A damaged cache's sign-out removed its files: a new cache takes its place.
+        if left_demo || active.core.cache_closed() {
             active.core = Arc::new(own_profile(&self.data_dir).await?);
         }
         Ok(())

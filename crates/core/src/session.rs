@@ -70,6 +70,12 @@ impl Core {
         })
     }
 
+    /// Closes the cache once its connections are done, before another program or a
+    /// test reads the file.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
     /// Where a damaged cache was kept when opening this profile replaced it with a new
     /// one (`Store::open`).
     pub fn damaged_cache(&self) -> Option<&Path> {
@@ -279,10 +285,26 @@ impl Core {
             self.forget(&stored).await;
         }
         self.remove_files();
-        self.store.clear_login_and_cache().await?;
         // Nothing of the login may stay readable in the profile folder: not in freed
         // pages of the cache, not in its WAL, not in a backup taken before a migration.
-        self.store.scrub().await
+        let cleared = match self.store.clear_login_and_cache().await {
+            Ok(()) => self.store.scrub().await,
+            Err(err) => Err(err),
+        };
+        match cleared {
+            // Rows SQLite cannot read cannot be cleared one by one: the files go instead.
+            Err(CoreError::CacheDamaged(why)) => {
+                tracing::warn!("the cache is damaged ({why}); its files are removed");
+                self.store.discard().await
+            }
+            other => other,
+        }
+    }
+
+    /// Whether this profile's cache was closed for good (a damaged cache's sign-out
+    /// removed it): a program that goes on opens the profile again.
+    pub fn cache_closed(&self) -> bool {
+        self.store.is_closed()
     }
 
     /// Stores each rotated refresh token of `server`/`email` in the keyring at once, so

@@ -33,12 +33,15 @@ async fn open_core(dir: &Path, secrets: &Arc<MemorySecretStore>) -> Core {
 }
 
 async fn fixture() -> Fixture {
-    let sandbox = Sandbox::start(SandboxConfig {
+    fixture_with(SandboxConfig {
         today: today(),
         ..SandboxConfig::default()
     })
     .await
-    .unwrap();
+}
+
+async fn fixture_with(config: SandboxConfig) -> Fixture {
+    let sandbox = Sandbox::start(config).await.unwrap();
     let dir = TempDir::new().unwrap();
     let secrets = Arc::new(MemorySecretStore::default());
     let core = open_core(dir.path(), &secrets).await;
@@ -553,6 +556,53 @@ async fn logout_forgets_the_token_and_the_cache() {
 
     let err = f.core.sync_all(&no_progress).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotSignedIn);
+}
+
+/// A sign-out leaves nothing of the login in the profile folder. A cache too damaged to
+/// clear row by row is removed whole instead, with what was kept beside it; the keyring
+/// entry goes as always, and the next opening starts a new cache.
+#[tokio::test]
+async fn logout_of_a_damaged_cache_removes_its_files() {
+    // Enough rows to fill pages of their own beside the tables' first pages.
+    let Fixture {
+        sandbox,
+        dir,
+        secrets,
+        core,
+    } = fixture_with(SandboxConfig {
+        today: today(),
+        mailboxes: 2000,
+        ..SandboxConfig::default()
+    })
+    .await;
+    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
+        .await
+        .unwrap();
+    core.sync_all(&no_progress).await.unwrap();
+    let key = secret_key(&sandbox.base_url(), DEMO_EMAIL);
+    core.close().await;
+    let db = dir.path().join("default.sqlite");
+    fixtures::damage_behind_the_schema(&db).await;
+    let core = open_core(dir.path(), &secrets).await;
+    assert!(core.resume().await.unwrap().is_some());
+
+    core.logout().await.expect("signed out");
+    assert_eq!(secrets.get(&key).unwrap(), None);
+    assert!(core.cache_closed());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("default.sqlite") && name != "default.sqlite.lock")
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "nothing of the cache is left");
+
+    let core = open_core(dir.path(), &secrets).await;
+    assert_eq!(
+        core.damaged_cache(),
+        None,
+        "a new cache, not a set-aside one"
+    );
+    assert_eq!(core.resume().await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -424,22 +424,7 @@ mod reliability {
         let db = synced.db.clone();
         assert!(!synced.store.mailboxes(OWN).await.unwrap().is_empty());
         synced.store.close().await;
-        checkpoint(&db).await;
-        let roots: i64 = {
-            let mut conn = connect(&db).await;
-            sqlx::query_scalar("SELECT MAX(rootpage) FROM sqlite_master")
-                .fetch_one(&mut conn)
-                .await
-                .unwrap()
-        };
-        let mut bytes = std::fs::read(&db).unwrap();
-        let after_roots = usize::try_from(roots).unwrap() * 4096;
-        assert!(
-            after_roots < bytes.len(),
-            "the rows fill pages of their own"
-        );
-        bytes[after_roots..].iter_mut().for_each(|b| *b = 0x5a);
-        std::fs::write(&db, &bytes).unwrap();
+        let (bytes, _) = fixtures::damage_behind_the_schema(&db).await;
         let mark = cowdesk_core::store::damage::mark_of(&db);
 
         let store = Store::open(&db)

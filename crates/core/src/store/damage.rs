@@ -2,7 +2,8 @@
 //! a sync tool's half copy): the error says what to do, and the next start checks the file
 //! and keeps it aside if the check finds the damage (store/opening.rs). Checking the whole
 //! file at every start would hold up the first paint; a mark beside the cache asks for the
-//! check only after damage was seen.
+//! check only after damage was seen. A sign-out, which must leave nothing of the login
+//! behind, removes a damaged cache's files instead of clearing its rows.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -10,6 +11,8 @@ use std::sync::Mutex;
 use sqlx::SqlitePool;
 
 use super::opening::sibling;
+use super::Store;
+use crate::error::CoreError;
 
 /// The caches this process opened: an error does not say which cache it came from, so
 /// damage seen marks all of them; a false mark costs one check at the next start.
@@ -67,6 +70,35 @@ pub(crate) async fn found(cache: &Path, pool: &SqlitePool) -> Result<bool, sqlx:
         tracing::info!("{} was checked and is sound", cache.display());
     }
     Ok(damaged)
+}
+
+impl Store {
+    /// The sign-out of a cache whose rows cannot be cleared because it is damaged: its
+    /// files go instead (the cache, its WAL and shared memory, the copies kept beside it,
+    /// the mark). The store is closed; a program that goes on opens a new cache.
+    pub async fn discard(&self) -> Result<(), CoreError> {
+        self.pool.close().await;
+        let mut files = vec![
+            self.path.clone(),
+            sibling(&self.path, "-wal"),
+            sibling(&self.path, "-shm"),
+            mark_of(&self.path),
+        ];
+        files.extend(self.backups());
+        for file in files {
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(CoreError::Storage(format!("{}: {e}", file.display()))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether [`Store::discard`] closed this store.
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
+    }
 }
 
 #[cfg(test)]
