@@ -287,11 +287,11 @@ impl Core {
         self.remove_files();
         // Nothing of the login may stay readable in the profile folder: not in freed
         // pages of the cache, not in its WAL, not in a backup taken before a migration.
-        let cleared = match self.store.clear_login_and_cache().await {
-            Ok(()) => self.store.scrub().await,
-            Err(err) => Err(err),
+        let cleared = async {
+            self.store.clear_login_and_cache().await?;
+            self.store.scrub().await
         };
-        match cleared {
+        match cleared.await {
             // Rows SQLite cannot read cannot be cleared one by one: the files go instead.
             Err(CoreError::CacheDamaged(why)) => {
                 tracing::warn!("the cache is damaged ({why}); its files are removed");
