@@ -133,11 +133,7 @@ fn offline_a_damaged_cache_is_set_aside_and_the_window_says_so() {
         .find("[data-testid=damaged-cache]")
         .expect("the sign-in screen says the cache was replaced");
     let said = d.text(&notice).expect("text");
-    let kept: Vec<_> = std::fs::read_dir(data_dir.path())
-        .expect("data folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.to_string_lossy().contains("default.sqlite.damaged-"))
-        .collect();
+    let kept = damaged_copies(data_dir.path());
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).expect("kept file"), damaged);
     assert!(
@@ -179,11 +175,8 @@ fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start
     let notice = d
         .find("[data-testid=damaged-cache]")
         .expect("the sign-in screen says the cache was replaced");
-    // The file, and beside it the WAL of what the first window wrote, when it wrote.
-    let kept: Vec<_> = std::fs::read_dir(data_dir.path())
-        .expect("data folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.to_string_lossy().contains("default.sqlite.damaged-"))
+    let kept: Vec<_> = damaged_copies(data_dir.path())
+        .into_iter()
         .filter(|p| !p.to_string_lossy().ends_with("-wal"))
         .collect();
     assert_eq!(kept.len(), 1, "{kept:?}");
@@ -200,6 +193,16 @@ fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start
         .contains(&kept[0].display().to_string()));
 }
 
+/// What was kept aside of damaged caches in `data_dir`: the files, and the WAL beside
+/// one when the window that met the damage had written.
+fn damaged_copies(data_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(data_dir)
+        .expect("data folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("default.sqlite.damaged-"))
+        .collect()
+}
+
 /// A cache the command line signed in and synced (2,000 mailboxes, so that rows fill
 /// pages of their own), the portal gone, then damaged where no start reads: every page
 /// after the last one a table or an index starts on. Returns the damaged bytes and where
@@ -214,31 +217,9 @@ fn signed_in_cache_damaged_behind_its_first_pages(data_dir: &std::path::Path) ->
         .expect("sandbox");
     sign_in_and_sync(data_dir, &sandbox.base_url());
     runtime.block_on(sandbox.shutdown());
-    let cache = data_dir.join("default.sqlite");
-    let roots = runtime.block_on(async {
-        let mut conn = connect(&cache).await;
-        // The command line leaves its WAL: its rows go into the file first.
-        let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&mut conn)
-            .await
-            .expect("checkpoint");
-        assert_eq!(busy, 0, "no other program has the cache open");
-        let roots: i64 = sqlx::query_scalar("SELECT MAX(rootpage) FROM sqlite_master")
-            .fetch_one(&mut conn)
-            .await
-            .expect("schema");
-        sqlx::Connection::close(conn).await.expect("closed");
-        roots
-    });
-    let mut damaged = std::fs::read(&cache).expect("cache file");
-    let after_roots = usize::try_from(roots).expect("page number") * 4096;
-    assert!(
-        after_roots < damaged.len(),
-        "the rows fill pages of their own"
-    );
-    damaged[after_roots..].iter_mut().for_each(|b| *b = 0x5a);
-    std::fs::write(&cache, &damaged).expect("cache file");
-    (damaged, after_roots)
+    runtime.block_on(support::damage::damage_behind_the_schema(
+        &data_dir.join("default.sqlite"),
+    ))
 }
 
 async fn connect(cache: &std::path::Path) -> sqlx::SqliteConnection {

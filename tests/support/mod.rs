@@ -1,6 +1,8 @@
 // Shared by several test binaries, each of which uses only part of it.
 #![allow(dead_code)]
 
+#[path = "../../crates/core/tests/support/damage.rs"]
+pub mod damage;
 pub mod demo;
 pub mod driver;
 pub mod frame;

@@ -37,12 +37,7 @@ fn open() -> Result<Display, String> {
         .map_err(|e| e.to_string())
         .and_then(|c| c.check().map_err(|e| e.to_string()))
         .map_err(failed("redirecting the windows"))?;
-    let net_wm_pid = conn
-        .intern_atom(false, b"_NET_WM_PID")
-        .map_err(|e| e.to_string())
-        .and_then(|c| c.reply().map_err(|e| e.to_string()))
-        .map_err(failed("_NET_WM_PID"))?
-        .atom;
+    let net_wm_pid = atom(&conn, "_NET_WM_PID").map_err(failed("_NET_WM_PID"))?;
     Ok(Display {
         conn,
         root,

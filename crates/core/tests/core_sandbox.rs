@@ -14,6 +14,8 @@ use cowdesk_core::session::{secret_key, Core};
 use cowdesk_sandbox::{Fault, Sandbox, SandboxConfig, DEMO_EMAIL, DEMO_PASSWORD};
 use tempfile::TempDir;
 
+#[path = "support/damage.rs"]
+mod damage;
 #[path = "support/fixtures.rs"]
 mod fixtures;
 use fixtures::{no_progress, today, OWN, SHARED};
@@ -582,7 +584,7 @@ async fn logout_of_a_damaged_cache_removes_its_files() {
     let key = secret_key(&sandbox.base_url(), DEMO_EMAIL);
     core.close().await;
     let db = dir.path().join("default.sqlite");
-    fixtures::damage_behind_the_schema(&db).await;
+    damage::damage_behind_the_schema(&db).await;
     let core = open_core(dir.path(), &secrets).await;
     assert!(core.resume().await.unwrap().is_some());
 

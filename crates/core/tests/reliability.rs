@@ -21,6 +21,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
 use tempfile::TempDir;
 
+#[path = "support/damage.rs"]
+mod damage;
 #[path = "support/fixtures.rs"]
 mod fixtures;
 use fixtures::{no_progress, today, OWN};
@@ -424,7 +426,7 @@ mod reliability {
         let db = synced.db.clone();
         assert!(!synced.store.mailboxes(OWN).await.unwrap().is_empty());
         synced.store.close().await;
-        let (bytes, _) = fixtures::damage_behind_the_schema(&db).await;
+        let (bytes, _) = damage::damage_behind_the_schema(&db).await;
         let mark = cowdesk_core::store::damage::mark_of(&db);
 
         let store = Store::open(&db)
