@@ -28,6 +28,7 @@ pub fn exit_code(kind: ErrorKind) -> i32 {
         | ErrorKind::InsecureServer
         | ErrorKind::KeyringUnavailable
         | ErrorKind::Storage
+        | ErrorKind::CacheDamaged
         | ErrorKind::Internal => REFUSED,
     }
 }
@@ -78,6 +79,7 @@ mod tests {
         assert_eq!(exit_code(ErrorKind::RateLimited), TROUBLE);
         assert_eq!(exit_code(ErrorKind::InvalidInput), REFUSED);
         assert_eq!(exit_code(ErrorKind::NotSignedIn), REFUSED);
+        assert_eq!(exit_code(ErrorKind::CacheDamaged), REFUSED);
         assert_eq!(always_refused(ErrorKind::Offline), REFUSED);
     }
 }

@@ -7,8 +7,10 @@ mod support;
 use std::process::{Output, Stdio};
 
 use serde_json::Value;
-use support::{cowdesk, login, start_sandbox};
+use support::{cowdesk, login, start_sandbox, start_sandbox_with};
 
+#[path = "../../core/tests/support/damage.rs"]
+mod damage;
 #[path = "../../core/tests/support/rerun.rs"]
 mod rerun;
 
@@ -208,6 +210,67 @@ fn cli_commands_started_at_once_on_a_new_cache_all_succeed() {
             assert_eq!(status["accounts"], serde_json::json!([]), "round {round}");
         }
     }
+}
+
+/// Damage SQLite meets only after the cache opened (a page no start reads): the command
+/// that meets it answers with a kind of its own, `cache_damaged` (exit code 1, English
+/// and German), and the next command keeps the file aside and goes on with a new cache.
+#[test]
+fn cli_a_cache_damaged_after_it_opened_is_said_with_its_own_kind() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (sandbox, info) = start_sandbox_with(data.path(), &["--invoices", "2000"]);
+    let server = info["base_url"].as_str().expect("base_url");
+    let email = info["email"].as_str().expect("email");
+    let password = info["password"].as_str().expect("password");
+    json_of(&login(data.path(), server, email, password));
+    json_of(
+        &cowdesk(data.path())
+            .args(["sync", "--json"])
+            .output()
+            .unwrap(),
+    );
+    drop(sandbox);
+    let db = data.path().join("default.sqlite");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (damaged, after_roots) = runtime.block_on(damage::damage_behind_the_schema(&db));
+
+    let output = cowdesk(data.path())
+        .args(["invoices", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&output.stdout).expect("error as JSON");
+    assert_eq!(error["kind"], "cache_damaged", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("damaged"),
+        "{error}"
+    );
+    let mut german = cowdesk(data.path());
+    german.env("LANG", "de_DE.UTF-8").args(["invoices"]);
+    let said = german.output().unwrap();
+    assert_eq!(said.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&said.stderr).into_owned();
+    assert!(said.contains("beschädigt"), "{said}");
+
+    let output = cowdesk(data.path())
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    assert!(json_of(&output)["login"].is_null());
+    let kept: Vec<_> = std::fs::read_dir(data.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.contains(".damaged-") && !name.ends_with("-wal")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept_bytes = std::fs::read(&kept[0]).unwrap();
+    assert_eq!(
+        kept_bytes.get(after_roots..damaged.len()),
+        Some(&damaged[after_roots..])
+    );
 }
 
 /// A cache file SQLite cannot read: the command says where it was kept (on standard

@@ -201,7 +201,8 @@ impl CoreError {
             CoreError::InsecureServer(_) => ErrorKind::InsecureServer,
             CoreError::Secrets(SecretsError::Unavailable(_)) => ErrorKind::KeyringUnavailable,
             CoreError::Secrets(SecretsError::Failed(_)) => ErrorKind::Internal,
-            CoreError::Storage(_) | CoreError::CacheDamaged(_) => ErrorKind::Storage,
+            CoreError::Storage(_) => ErrorKind::Storage,
+            CoreError::CacheDamaged(_) => ErrorKind::CacheDamaged,
             CoreError::Internal(_) => ErrorKind::Internal,
             CoreError::Service { kind, .. } => *kind,
         }

@@ -438,7 +438,7 @@ mod reliability {
             .await
             .expect_err("the rows are damaged");
         let info = err.info();
-        assert_eq!(info.kind, ErrorKind::Storage);
+        assert_eq!(info.kind, ErrorKind::CacheDamaged);
         assert!(info.message.contains("damaged"), "{}", info.message);
         assert!(
             info.message_de.contains("beschädigt"),

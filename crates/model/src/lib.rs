@@ -601,6 +601,9 @@ pub enum ErrorKind {
     InsecureServer,
     KeyringUnavailable,
     Storage,
+    /// SQLite found the cache's pages damaged after it opened: a new start sets the file
+    /// aside and begins a new one, so the window offers a restart instead of a retry.
+    CacheDamaged,
     Internal,
 }
 

@@ -80,9 +80,15 @@ impl Drop for SandboxProcess {
 /// Starts `cowdesk sandbox` on a free port: the process and the JSON it printed (the
 /// address, the login).
 pub fn start_sandbox(data_dir: &Path) -> (SandboxProcess, Value) {
+    start_sandbox_with(data_dir, &[])
+}
+
+/// `start_sandbox` with more of the sandbox's options (`--invoices 2000`, say).
+pub fn start_sandbox_with(data_dir: &Path, options: &[&str]) -> (SandboxProcess, Value) {
     sandbox_program();
     let mut child = cowdesk(data_dir)
         .args(["sandbox", "--port", "0", "--json"])
+        .args(options)
         .stdout(Stdio::piped())
         .spawn()
         .expect("sandbox starts");

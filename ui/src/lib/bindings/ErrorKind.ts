@@ -3,4 +3,4 @@
 /**
  * A stable error kind the UI can branch on; never a raw string to match.
  */
-export type ErrorKind = "invalid_input" | "invalid_credentials" | "not_signed_in" | "session_expired" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "offline" | "server" | "insecure_server" | "keyring_unavailable" | "storage" | "internal";
+export type ErrorKind = "invalid_input" | "invalid_credentials" | "not_signed_in" | "session_expired" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "offline" | "server" | "insecure_server" | "keyring_unavailable" | "storage" | "cache_damaged" | "internal";
