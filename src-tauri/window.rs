@@ -71,3 +71,17 @@ fn show<R: Runtime>(app: &AppHandle<R>) {
         }
     }
 }
+
+/// Quits and starts the window again, with this run's arguments but `--hidden`: the user
+/// asked from the window, so it comes back where they can see it. As in Tauri's own
+/// restart, the clean-up (the single-instance name, the tray) runs on the main thread
+/// before the new process starts, so that it does not find this one still there.
+pub fn restart<R: Runtime>(app: &AppHandle<R>) {
+    let mut env = app.env();
+    env.args_os.retain(|arg| arg != "--hidden");
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        handle.cleanup_before_exit();
+        tauri::process::restart(&env);
+    });
+}

@@ -193,6 +193,103 @@ fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start
         .contains(&kept[0].display().to_string()));
 }
 
+/// A view that meets a damaged cache offers a restart, not a retry that cannot help: the
+/// window quits, starts again with the same folder, sets the file aside there and shows
+/// its window again.
+#[test]
+fn offline_a_damaged_cache_offers_a_restart_that_sets_it_aside() {
+    let data_dir = support::driver::kept_dir(module_path!());
+    let (damaged, after_roots) = signed_in_cache_damaged_behind_its_first_pages(data_dir.path());
+    let app = launch_in_german(data_dir.path());
+    let d = app.driver();
+    let restart = wait_until(Duration::from_secs(30), "the restart offered", || {
+        for error in d.find_all("[data-testid=load-error]")? {
+            if d.text(&error)?.contains("Zwischenspeicher ist beschädigt") {
+                return Ok(Some(
+                    d.find("[data-testid=load-error] [data-testid=restart]")?,
+                ));
+            }
+        }
+        Ok(None)
+    })
+    .expect("a view says the cache is damaged");
+    assert_eq!(d.text(&restart).expect("label"), "cowdesk neu starten");
+    app.screenshot("05-restart-offered").expect("screenshot");
+    let first = app.window_pid().expect("the window runs");
+    let folder = data_dir.path().display().to_string();
+    // The window's process ends under the click: WebDriver may answer with an error.
+    let _ = d.click(&restart);
+
+    let again = wait_until(Duration::from_secs(30), "the window started again", || {
+        let started =
+            support::processes::named_with_env("cowdesk-window", "COWDESK_DATA_DIR", &folder);
+        Ok(started.into_iter().find(|pid| *pid != first))
+    })
+    .expect("a new window process with the same folder");
+    let _stopped = KilledOnDrop(again);
+    wait_until(Duration::from_secs(30), "the first window to end", || {
+        Ok((!std::path::Path::new(&format!("/proc/{first}")).exists()).then_some(()))
+    })
+    .expect("the window that met the damage quits");
+    let window = wait_until(Duration::from_secs(30), "the new window shown", || {
+        xcapture::window_of(again)
+    })
+    .expect("the new start shows its window");
+    assert_eq!(xcapture::title_of(window).expect("title"), "cowdesk");
+
+    let kept: Vec<_> = damaged_copies(data_dir.path())
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept_bytes = std::fs::read(&kept[0]).expect("kept file");
+    assert_eq!(
+        kept_bytes.get(after_roots..damaged.len()),
+        Some(&damaged[after_roots..])
+    );
+    // The new start painted its first screen (the sign-in, with the notice the second
+    // start of the test above reads) after it set the file aside.
+    let log = wait_until(
+        Duration::from_secs(30),
+        "the new start's first paint",
+        || {
+            let log = std::fs::read_to_string(&app.log).map_err(|e| e.to_string())?;
+            let set_aside = log.find("a new one starts");
+            let painted = log.rfind("ui_ready at");
+            Ok((set_aside.is_some() && painted > set_aside).then_some(log))
+        },
+    )
+    .expect("the log of both starts");
+    assert!(
+        log.contains(&kept[0].display().to_string()),
+        "the log names the kept file"
+    );
+    // The window is mapped before WebKit's first frame reaches it.
+    wait_until(Duration::from_secs(30), "the new window drawn", || {
+        let (_, _, rgb) = xcapture::rgb_of(window)?;
+        let background = &rgb[..3];
+        let drawn = rgb.chunks_exact(3).filter(|p| p != &background).count();
+        Ok((drawn * 100 > rgb.len() / 3).then_some(()))
+    })
+    .expect("the new window has content");
+    let picture = xcapture::png_of(again).expect("the new window's pixels");
+    let shot = app.artifacts.join("06-restarted.png");
+    std::fs::write(&shot, picture).expect("screenshot");
+    eprintln!("screenshot: {}", shot.display());
+}
+
+/// A window a restart started, which descends from the test no longer: stopped when the
+/// test ends however it ends.
+struct KilledOnDrop(u32);
+
+impl Drop for KilledOnDrop {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.to_string()])
+            .status();
+    }
+}
+
 /// What was kept aside of damaged caches in `data_dir`: the files, and the WAL beside
 /// one when the window that met the damage had written.
 fn damaged_copies(data_dir: &std::path::Path) -> Vec<std::path::PathBuf> {

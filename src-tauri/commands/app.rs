@@ -49,6 +49,13 @@ pub fn ui_ready<R: Runtime>(app: AppHandle<R>) {
     crate::window::first_paint(&app);
 }
 
+/// Quits and starts cowdesk again: what a cache found damaged needs, since a new start
+/// sets the file aside. The window comes back shown, also when this run began hidden.
+#[tauri::command]
+pub fn restart_app<R: Runtime>(app: AppHandle<R>) {
+    crate::window::restart(&app);
+}
+
 core_commands! {
     set_language(language: String) -> () = |core| core.set_language(&language);
 

@@ -147,10 +147,16 @@ impl AppUnderTest {
 }
 
 impl AppUnderTest {
+    /// The window's process, while it runs.
+    pub fn window_pid(&self) -> Option<u32> {
+        super::processes::descendant_named(self.tauri_driver.id(), "cowdesk-window")
+    }
+
     /// The window's pixels as the X server has them: WebKitWebDriver takes no screenshot
     /// of a page drawn without GPU compositing, the way cowdesk draws (decision 0022).
     fn picture(&self) -> Result<Vec<u8>, String> {
-        let app = super::processes::descendant_named(self.tauri_driver.id(), "cowdesk-window")
+        let app = self
+            .window_pid()
             .ok_or("the window's process is not running")?;
         super::xcapture::png_of(app)
     }

@@ -12,6 +12,26 @@ pub fn descendant_named(ancestor: u32, comm: &str) -> Option<u32> {
         })
 }
 
+/// The processes named `comm` started with `key=value` in their environment: a program
+/// started again by the one a test started descends from the test no longer.
+pub fn named_with_env(comm: &str, key: &str, value: &str) -> Vec<u32> {
+    let wanted = format!("{key}={value}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            name.trim() == comm
+                && environ
+                    .split(|b| *b == 0)
+                    .any(|entry| entry == wanted.as_bytes())
+        })
+        .collect()
+}
+
 fn parent_of(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name may hold spaces and parentheses: the fields follow the last ')'.

@@ -59,6 +59,8 @@ export const api = {
   appStart: () => takeEarlyStart() ?? invoke<AppStart>("app_start"),
   setLanguage: (language: string) => invoke<void>("set_language", { language }),
   uiReady: () => invoke<void>("ui_ready"),
+  /** Quits and starts cowdesk again; the promise does not settle when it works. */
+  restartApp: () => invoke<void>("restart_app"),
   login: (server: string, email: string, password: string) =>
     invoke<LoginInfo>("login", { server, email, password }),
   startDemo: () => invoke<LoginInfo>("start_demo"),

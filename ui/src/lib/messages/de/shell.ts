@@ -138,6 +138,7 @@ export const de: Record<keyof typeof en, string> = {
   "mail.appleText": "Apple Mail ändert die Verbindungseinstellungen manchmal selbst: Der SMTP-Port springt von 587 auf 25 und die Passwort-Authentifizierung wird abgeschaltet, sodass das Senden fehlschlägt. So beheben Sie es:",
   "common.loadFailed": "Das konnte nicht geladen werden: {message}",
   "common.retry": "Erneut versuchen",
+  "common.restart": "cowdesk neu starten",
   "common.busy": "Bitte warten",
   "common.serverMessage": "Meldung des Portals, nicht übersetzt",
   "common.quoted": "„{text}“",

@@ -136,6 +136,7 @@ export const en = {
   "mail.appleText": "Apple Mail sometimes changes the connection settings on its own: the SMTP port flips from 587 to 25 and password authentication is turned off, so sending fails. To fix it:",
   "common.loadFailed": "This could not be loaded: {message}",
   "common.retry": "Try again",
+  "common.restart": "Restart cowdesk",
   "common.busy": "Please wait",
   "common.serverMessage": "Portal message",
   "common.quoted": "“{text}”",
