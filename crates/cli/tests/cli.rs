@@ -6,6 +6,8 @@ mod support;
 
 use std::process::{Output, Stdio};
 
+use cowdesk_core::secrets::{KeyringSecretStore, SecretStore};
+use cowdesk_core::session::secret_key;
 use serde_json::Value;
 use support::{cowdesk, login, start_sandbox, start_sandbox_with};
 
@@ -214,7 +216,8 @@ fn cli_commands_started_at_once_on_a_new_cache_all_succeed() {
 
 /// Damage SQLite meets only after the cache opened (a page no start reads): the command
 /// that meets it answers with a kind of its own, `cache_damaged` (exit code 1, English
-/// and German), and the next command keeps the file aside and goes on with a new cache.
+/// and German), and the next command keeps the file aside, forgets the sign-in it held in
+/// the system keyring, and goes on with a new cache.
 #[test]
 fn cli_a_cache_damaged_after_it_opened_is_said_with_its_own_kind() {
     let data = tempfile::tempdir().expect("tempdir");
@@ -233,6 +236,9 @@ fn cli_a_cache_damaged_after_it_opened_is_said_with_its_own_kind() {
     let db = data.path().join("default.sqlite");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (damaged, after_roots) = runtime.block_on(damage::damage_behind_the_schema(&db));
+    let keyring = KeyringSecretStore::new();
+    let sign_in = secret_key(server, email);
+    assert!(keyring.get(&sign_in).unwrap().is_some(), "signed in");
 
     let output = cowdesk(data.path())
         .args(["invoices", "--json"])
@@ -257,6 +263,8 @@ fn cli_a_cache_damaged_after_it_opened_is_said_with_its_own_kind() {
         .output()
         .unwrap();
     assert!(json_of(&output)["login"].is_null());
+    // The kept copy's sign-in goes from the system keyring with it.
+    assert_eq!(keyring.get(&sign_in).unwrap(), None);
     let kept: Vec<_> = std::fs::read_dir(data.path())
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -58,7 +58,7 @@ impl Core {
         secrets: Arc<dyn SecretStore>,
     ) -> Result<Core, CoreError> {
         let store = Store::open(&data_dir.join(format!("{profile}.sqlite"))).await?;
-        Ok(Core {
+        let core = Core {
             store,
             secrets,
             session: Mutex::new(None),
@@ -67,7 +67,51 @@ impl Core {
             sync_locks: Mutex::new(HashMap::new()),
             profile: profile.to_owned(),
             mailcow_clients: Default::default(),
-        })
+        };
+        if let Some(kept) = core.damaged_cache().map(Path::to_owned) {
+            core.forget_secrets_of_damaged(&kept).await;
+        }
+        Ok(core)
+    }
+
+    /// A cache kept aside as damaged belongs to no profile any more: the keyring entries
+    /// it refers to (its login's sign-in, its mailcow connections' secrets, the profile's
+    /// DNS API access, which the new cache would otherwise inherit) would stay with
+    /// nothing to use or remove them. Best effort: what its pages still tell, what the
+    /// keyring lets go without unlocking, within a few seconds, so that a keyring that
+    /// does not answer cannot hold up the start.
+    async fn forget_secrets_of_damaged(&self, kept: &Path) {
+        let references = crate::store::damage::references(kept).await;
+        let mut keys = vec![self.dns_api_secret_key()];
+        keys.extend(
+            references
+                .login
+                .map(|(server, email)| secret_key(&server, &email)),
+        );
+        keys.extend(
+            references
+                .connections
+                .iter()
+                .map(|id| crate::connections::secret_key(id)),
+        );
+        let forget = async {
+            let mut forgotten = 0;
+            for key in keys {
+                match self.secret_delete(key).await {
+                    Ok(()) => forgotten += 1,
+                    Err(err) => tracing::info!("a keyring entry of the damaged cache stays: {err}"),
+                }
+            }
+            forgotten
+        };
+        match tokio::time::timeout(KEYRING_PATIENCE_AFTER_DAMAGE, forget).await {
+            Ok(forgotten) => {
+                tracing::info!("{forgotten} keyring entries of the damaged cache forgotten")
+            }
+            Err(_) => {
+                tracing::warn!("the keyring did not answer: entries of the damaged cache stay")
+            }
+        }
     }
 
     /// Closes the cache once its connections are done, before another program or a
@@ -638,6 +682,9 @@ impl Core {
         blocking(move || secrets.delete(&key)).await
     }
 }
+
+/// How long the start waits for the keyring to forget a damaged cache's entries.
+const KEYRING_PATIENCE_AFTER_DAMAGE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The keyring entry of one login's refresh token.
 pub fn secret_key(server: &str, email: &str) -> String {

@@ -607,6 +607,80 @@ async fn logout_of_a_damaged_cache_removes_its_files() {
     assert_eq!(core.resume().await.unwrap(), None);
 }
 
+/// A cache kept aside as damaged takes its keyring entries with it: the login's sign-in,
+/// its mailcow connections' secrets and the profile's DNS API access (which the new cache
+/// would otherwise inherit) are forgotten, as far as its pages still tell; the kept copy
+/// stays as it was, and an entry it does not refer to stays too.
+#[tokio::test]
+async fn a_damaged_cache_set_aside_forgets_its_keyring_entries() {
+    let Fixture {
+        sandbox,
+        dir,
+        secrets,
+        core,
+    } = fixture_with(SandboxConfig {
+        today: today(),
+        mailboxes: 2000,
+        ..SandboxConfig::default()
+    })
+    .await;
+    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
+        .await
+        .unwrap();
+    core.sync_all(&no_progress).await.unwrap();
+    core.close().await;
+    let db = dir.path().join("default.sqlite");
+    let connection = "mailcow-0123456789ab";
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO mailcow_connections (id, profile, kind, url, user_name, access, state, \
+         created_at) VALUES (?, 'default', 'api_key', 'https://mail.example.net', NULL, \
+         'read_only', 'connected', '2026-12-06T10:00:00Z')",
+    )
+    .bind(connection)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let login_key = secret_key(&sandbox.base_url(), DEMO_EMAIL);
+    let connection_key = cowdesk_core::connections::secret_key(connection);
+    let dns_key = format!("dns-api:{}", db.display());
+    let unrelated = cowdesk_core::connections::secret_key("mailcow-ba9876543210");
+    for key in [&connection_key, &dns_key, &unrelated] {
+        secrets.set(key, "kept in the keyring").unwrap();
+    }
+    assert!(secrets.get(&login_key).unwrap().is_some());
+    let (damaged, _) = damage::damage_behind_the_schema(&db).await;
+
+    // The damage seen asks the next start for a check.
+    let core = open_core(dir.path(), &secrets).await;
+    let seen = core.mailboxes(OWN).await.expect_err("the rows are damaged");
+    assert_eq!(seen.kind(), ErrorKind::CacheDamaged);
+    assert_eq!(
+        secrets.get(&connection_key).unwrap().as_deref(),
+        Some("kept in the keyring")
+    );
+    core.close().await;
+
+    let core = open_core(dir.path(), &secrets).await;
+    let kept = core.damaged_cache().expect("kept aside").to_owned();
+    for key in [&login_key, &connection_key, &dns_key] {
+        assert_eq!(secrets.get(key).unwrap(), None, "{key} forgotten");
+    }
+    assert_eq!(
+        secrets.get(&unrelated).unwrap().as_deref(),
+        Some("kept in the keyring")
+    );
+    assert_eq!(
+        std::fs::read(&kept).unwrap(),
+        damaged,
+        "the copy as it was found"
+    );
+    assert_eq!(core.resume().await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn resume_restores_the_login_without_network() {
     let (f, _) = synced().await;

@@ -112,3 +112,37 @@ mod tests {
         );
     }
 }
+
+/// What a cache kept aside as damaged refers to in the keyring, as far as its pages can
+/// still be read: its login and its mailcow connections.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct KeptReferences {
+    /// The login's server and e-mail address.
+    pub login: Option<(String, String)>,
+    /// The ids of its mailcow connections.
+    pub connections: Vec<String>,
+}
+
+/// Reads `kept` without changing it (immutable: no lock, no WAL, no checkpoint, so the
+/// copy stays as it was found); what cannot be read is left out.
+pub async fn references(kept: &Path) -> KeptReferences {
+    use sqlx::ConnectOptions;
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(kept)
+        .read_only(true)
+        .immutable(true);
+    let Ok(mut conn) = options.connect().await else {
+        return KeptReferences::default();
+    };
+    let login = sqlx::query_as("SELECT server, email FROM login WHERE id = 1")
+        .fetch_optional(&mut conn)
+        .await
+        .ok()
+        .flatten();
+    let connections = sqlx::query_scalar("SELECT id FROM mailcow_connections")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_default();
+    let _ = sqlx::Connection::close(conn).await;
+    KeptReferences { login, connections }
+}
