@@ -175,22 +175,11 @@ fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start
     let notice = d
         .find("[data-testid=damaged-cache]")
         .expect("the sign-in screen says the cache was replaced");
-    let kept: Vec<_> = damaged_copies(data_dir.path())
-        .into_iter()
-        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
-        .collect();
-    assert_eq!(kept.len(), 1, "{kept:?}");
-    // The damaged pages as they were: a checkpoint of the first window's writes, had one
-    // run, would have written other pages.
-    let kept_bytes = std::fs::read(&kept[0]).expect("kept file");
-    assert_eq!(
-        kept_bytes.get(after_roots..damaged.len()),
-        Some(&damaged[after_roots..])
-    );
+    let kept = the_one_kept_copy(data_dir.path(), &damaged, after_roots);
     assert!(d
         .text(&notice)
         .expect("text")
-        .contains(&kept[0].display().to_string()));
+        .contains(&kept.display().to_string()));
 }
 
 /// A view that meets a damaged cache offers a restart, not a retry that cannot help: the
@@ -237,16 +226,7 @@ fn offline_a_damaged_cache_offers_a_restart_that_sets_it_aside() {
     .expect("the new start shows its window");
     assert_eq!(xcapture::title_of(window).expect("title"), "cowdesk");
 
-    let kept: Vec<_> = damaged_copies(data_dir.path())
-        .into_iter()
-        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
-        .collect();
-    assert_eq!(kept.len(), 1, "{kept:?}");
-    let kept_bytes = std::fs::read(&kept[0]).expect("kept file");
-    assert_eq!(
-        kept_bytes.get(after_roots..damaged.len()),
-        Some(&damaged[after_roots..])
-    );
+    let kept = the_one_kept_copy(data_dir.path(), &damaged, after_roots);
     // The new start painted its first screen (the sign-in, with the notice the second
     // start of the test above reads) after it set the file aside.
     let log = wait_until(
@@ -261,7 +241,7 @@ fn offline_a_damaged_cache_offers_a_restart_that_sets_it_aside() {
     )
     .expect("the log of both starts");
     assert!(
-        log.contains(&kept[0].display().to_string()),
+        log.contains(&kept.display().to_string()),
         "the log names the kept file"
     );
     // The window is mapped before WebKit's first frame reaches it.
@@ -288,6 +268,27 @@ impl Drop for KilledOnDrop {
             .args(["-TERM", &self.0.to_string()])
             .status();
     }
+}
+
+/// The one damaged cache kept aside in `data_dir`, its damaged pages as they were: a
+/// checkpoint of the first window's writes, had one run, would have written other pages.
+fn the_one_kept_copy(
+    data_dir: &std::path::Path,
+    damaged: &[u8],
+    after_roots: usize,
+) -> std::path::PathBuf {
+    let mut kept: Vec<_> = damaged_copies(data_dir)
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with("-wal"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept = kept.remove(0);
+    let kept_bytes = std::fs::read(&kept).expect("kept file");
+    assert_eq!(
+        kept_bytes.get(after_roots..damaged.len()),
+        Some(&damaged[after_roots..])
+    );
+    kept
 }
 
 /// What was kept aside of damaged caches in `data_dir`: the files, and the WAL beside

@@ -55,6 +55,23 @@ async fn fixture_with(config: SandboxConfig) -> Fixture {
     }
 }
 
+/// Signed in and synced with enough rows to fill pages of their own beside the tables'
+/// first pages, where damage can be put that no opening reads.
+async fn synced_with_pages_of_rows() -> Fixture {
+    let f = fixture_with(SandboxConfig {
+        today: today(),
+        mailboxes: 2000,
+        ..SandboxConfig::default()
+    })
+    .await;
+    f.core
+        .login(&f.sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
+        .await
+        .unwrap();
+    f.core.sync_all(&no_progress).await.unwrap();
+    f
+}
+
 async fn signed_in() -> Fixture {
     let f = fixture().await;
     f.core
@@ -565,22 +582,12 @@ async fn logout_forgets_the_token_and_the_cache() {
 /// entry goes as always, and the next opening starts a new cache.
 #[tokio::test]
 async fn logout_of_a_damaged_cache_removes_its_files() {
-    // Enough rows to fill pages of their own beside the tables' first pages.
     let Fixture {
         sandbox,
         dir,
         secrets,
         core,
-    } = fixture_with(SandboxConfig {
-        today: today(),
-        mailboxes: 2000,
-        ..SandboxConfig::default()
-    })
-    .await;
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    core.sync_all(&no_progress).await.unwrap();
+    } = synced_with_pages_of_rows().await;
     let key = secret_key(&sandbox.base_url(), DEMO_EMAIL);
     core.close().await;
     let db = dir.path().join("default.sqlite");
@@ -618,16 +625,7 @@ async fn a_damaged_cache_set_aside_forgets_its_keyring_entries() {
         dir,
         secrets,
         core,
-    } = fixture_with(SandboxConfig {
-        today: today(),
-        mailboxes: 2000,
-        ..SandboxConfig::default()
-    })
-    .await;
-    core.login(&sandbox.base_url(), DEMO_EMAIL, DEMO_PASSWORD, false)
-        .await
-        .unwrap();
-    core.sync_all(&no_progress).await.unwrap();
+    } = synced_with_pages_of_rows().await;
     core.close().await;
     let db = dir.path().join("default.sqlite");
     let connection = "mailcow-0123456789ab";
