@@ -77,6 +77,32 @@ describe("shell", () => {
     unmount(component);
   });
 
+  it("offline: offers a restart when the sync met a damaged cache, and only then", async () => {
+    setUp({ ...offline, kind: "cache_damaged", message: "The local cache is damaged." });
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      return cmd === "mail_client_config" ? { servers: [], username_rule: "", authentication: "password" } : null;
+    });
+    const target = document.createElement("div");
+    const component = mount(Shell, { target });
+    flushSync();
+    const banner = target.querySelector("[data-testid=sync-damaged-banner]");
+    expect(banner?.textContent).toContain("The local cache is damaged.");
+    const restart = banner?.querySelector<HTMLButtonElement>("[data-testid=restart]");
+    expect(restart?.textContent).toBe("Restart cowdesk");
+    restart?.click();
+    await until(() => asked.includes("restart_app"));
+    unmount(component);
+
+    setUp({ ...offline, kind: "server", message: "The portal had a problem (HTTP 503)." });
+    const other = document.createElement("div");
+    const shown = mount(Shell, { target: other });
+    flushSync();
+    expect(other.querySelector("[data-testid=restart]")).toBeNull();
+    unmount(shown);
+  });
+
   it("opens another view at its top, not where the last one was scrolled to", () => {
     setUp(null);
     const target = document.createElement("div");
