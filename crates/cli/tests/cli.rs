@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use cowdesk_core::secrets::{KeyringSecretStore, SecretStore};
 use cowdesk_core::session::secret_key;
@@ -211,6 +211,97 @@ fn cli_commands_started_at_once_on_a_new_cache_all_succeed() {
             assert!(status["login"].is_null(), "round {round}: {status}");
             assert_eq!(status["accounts"], serde_json::json!([]), "round {round}");
         }
+    }
+}
+
+/// A disk that fills up while a sync writes (a file size limit on the command line, so
+/// that SQLite's own write stops short, as on a full disk): the sync says so in English and
+/// German with what to do, nothing of it is left in the cache, and with room again the
+/// same sync succeeds.
+#[test]
+fn cli_a_full_disk_during_a_sync_is_said_and_leaves_the_cache_as_it_was() {
+    const INVOICES: usize = 20_000;
+    let data = tempfile::tempdir().expect("tempdir");
+    let (_sandbox, info) = start_sandbox_with(data.path(), &["--invoices", &INVOICES.to_string()]);
+    let server = info["base_url"].as_str().expect("base_url");
+    let email = info["email"].as_str().expect("email");
+    let password = info["password"].as_str().expect("password");
+    json_of(&login(data.path(), server, email, password));
+    let largest_file = std::fs::read_dir(data.path())
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .max()
+        .unwrap_or(0);
+    // Room for far less than one account's invoices, in the cache and in its WAL alike.
+    let limit = largest_file + 100_001;
+    let invoices = |account: &str| {
+        let listed = cowdesk(data.path())
+            .args(["invoices", "--account", account, "--json"])
+            .output()
+            .unwrap();
+        json_of(&listed)["items"].as_array().expect("a list").len()
+    };
+
+    let mut accounts = Vec::new();
+    for (lang, failed, said) in [
+        (
+            "en_GB.UTF-8",
+            "failed:",
+            "took no more: it is full, over its quota or failing",
+        ),
+        (
+            "de_DE.UTF-8",
+            "fehlgeschlagen:",
+            "nimmt nichts mehr auf: Er ist voll",
+        ),
+    ] {
+        let mut sync = cowdesk(data.path());
+        sync.env("LANG", lang).arg("sync");
+        let output = with_file_size_limit(&mut sync, limit).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{stdout}");
+        // Every account's sync failed, saying why; none left a row of its invoices.
+        accounts = stdout
+            .lines()
+            .map(|line| {
+                let (account, rest) = line.split_once(": ").expect("account: outcome");
+                assert!(rest.starts_with(failed) && rest.contains(said), "{line}");
+                account.to_owned()
+            })
+            .collect();
+        assert_eq!(accounts.len(), 2, "{stdout}");
+        for account in &accounts {
+            assert_eq!(invoices(account), 0, "nothing of {account}'s sync stays");
+        }
+    }
+    json_of(
+        &cowdesk(data.path())
+            .args(["sync", "--json"])
+            .output()
+            .unwrap(),
+    );
+    for account in &accounts {
+        assert_eq!(invoices(account), INVOICES, "{account} with room again");
+    }
+}
+
+/// `command` with a limit on the size of the files it writes, beyond which a write stops
+/// short (and does not end the program with SIGXFSZ, which it ignores).
+fn with_file_size_limit(command: &mut Command, bytes: u64) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only async-signal-safe calls (setrlimit, signal).
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        })
     }
 }
 

@@ -57,6 +57,11 @@ pub enum CoreError {
     Secrets(#[from] SecretsError),
     #[error("local cache: {0}")]
     Storage(String),
+    /// The disk that holds the cache took no more of a write (SQLITE_FULL, or a write the
+    /// system refused: a quota, a file size limit, a failing disk): SQLite rolled back
+    /// what it was writing, so the cache holds what it held before.
+    #[error("local cache: the disk took no more: {0}")]
+    CacheUnwritable(String),
     /// SQLite found the cache file damaged after it had opened: the next start checks it
     /// and keeps it aside (store/damage.rs).
     #[error("local cache damaged: {0}")]
@@ -84,8 +89,32 @@ impl From<sqlx::Error> for CoreError {
             crate::store::damage::seen();
             return CoreError::CacheDamaged(err.to_string());
         }
+        if is_unwritable(&err) {
+            return CoreError::CacheUnwritable(err.to_string());
+        }
         CoreError::Storage(err.to_string())
     }
+}
+
+/// Whether SQLite could not write to the disk: SQLITE_FULL (a full disk), or
+/// SQLITE_IOERR_WRITE (the system refused the write: over a quota, beyond a file size
+/// limit, a failing disk; SQLite says FULL only when the system said "no space").
+fn is_unwritable(err: &sqlx::Error) -> bool {
+    const SQLITE_FULL: i32 = 13;
+    const SQLITE_IOERR_WRITE: &str = "778";
+    sqlite_primary_code(err) == Some(SQLITE_FULL)
+        || err
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == SQLITE_IOERR_WRITE)
+}
+
+/// The primary result code of an error SQLite gave (its extended code's low byte).
+pub(crate) fn sqlite_primary_code(err: &sqlx::Error) -> Option<i32> {
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .map(|code| code & 0xff)
 }
 
 impl From<sqlx::migrate::MigrateError> for CoreError {
@@ -201,7 +230,7 @@ impl CoreError {
             CoreError::InsecureServer(_) => ErrorKind::InsecureServer,
             CoreError::Secrets(SecretsError::Unavailable(_)) => ErrorKind::KeyringUnavailable,
             CoreError::Secrets(SecretsError::Failed(_)) => ErrorKind::Internal,
-            CoreError::Storage(_) => ErrorKind::Storage,
+            CoreError::Storage(_) | CoreError::CacheUnwritable(_) => ErrorKind::Storage,
             CoreError::CacheDamaged(_) => ErrorKind::CacheDamaged,
             CoreError::Internal(_) => ErrorKind::Internal,
             CoreError::Service { kind, .. } => *kind,
@@ -333,6 +362,10 @@ impl CoreError {
                 "The local cache could not be read or written.",
                 "Der lokale Zwischenspeicher konnte nicht gelesen oder geschrieben werden.",
             ),
+            CoreError::CacheUnwritable(_) => pair(
+                "The disk that holds cowdesk's local cache took no more: it is full, over its quota or failing. Free some space there, or check the disk, and try again: nothing was lost, the cache still holds what it held before.",
+                "Der Datenträger mit dem lokalen Zwischenspeicher von cowdesk nimmt nichts mehr auf: Er ist voll, sein Kontingent ist erschöpft oder er ist defekt. Geben Sie dort Platz frei oder prüfen Sie den Datenträger und versuchen Sie es dann erneut: Es ist nichts verloren gegangen, der Zwischenspeicher enthält weiterhin, was er vorher enthielt.",
+            ),
             CoreError::CacheDamaged(_) => pair(
                 "The local cache is damaged. Quit cowdesk and start it again: the damaged file is kept aside and a new cache starts, which the next sync fills.",
                 "Der lokale Zwischenspeicher ist beschädigt. Beenden Sie cowdesk und starten Sie es erneut: Die beschädigte Datei wird beiseitegelegt und ein neuer Zwischenspeicher angelegt, den die nächste Synchronisierung füllt.",
@@ -372,12 +405,51 @@ mod tests {
             CoreError::InsecureServer("http://x".into()),
             CoreError::Secrets(SecretsError::Unavailable("no bus".into())),
             CoreError::Storage("disk".into()),
+            CoreError::CacheUnwritable("disk".into()),
         ];
         for err in errors {
             let info = err.info();
             assert!(!info.message.is_empty() && !info.message_de.is_empty());
             assert_ne!(info.message, info.message_de);
         }
+    }
+
+    /// SQLite's own "database or disk is full" (SQLITE_FULL, here from a page limit the
+    /// connection sets) is said as a disk that took no more, in both languages; other
+    /// errors of the cache stay "could not be read or written".
+    #[tokio::test]
+    async fn storage_a_full_disk_is_said_as_such() {
+        use sqlx::{ConnectOptions, Connection};
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .in_memory(true)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA max_page_count = 2; CREATE TABLE t (b BLOB)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let full = sqlx::query("INSERT INTO t VALUES (zeroblob(100000))")
+            .execute(&mut conn)
+            .await
+            .expect_err("no room for the row");
+        let err = CoreError::from(full);
+        assert!(matches!(err, CoreError::CacheUnwritable(_)), "{err:?}");
+        let info = err.info();
+        assert_eq!(info.kind, ErrorKind::Storage);
+        assert!(info.message.contains("it is full"), "{}", info.message);
+        assert!(
+            info.message_de.contains("Er ist voll"),
+            "{}",
+            info.message_de
+        );
+
+        let other = sqlx::query("SELECT * FROM nowhere")
+            .execute(&mut conn)
+            .await
+            .expect_err("no such table");
+        assert!(matches!(CoreError::from(other), CoreError::Storage(_)));
+        conn.close().await.unwrap();
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl StartFailure {
         };
         let detail = match err {
             // Without the "local cache:" its headline already says.
-            CoreError::Storage(detail) => detail.clone(),
+            CoreError::Storage(detail) | CoreError::CacheUnwritable(detail) => detail.clone(),
             other => other.to_string(),
         };
         let mut details = format!(

@@ -3,7 +3,8 @@
 //! and keeps it aside if the check finds the damage (store/opening.rs). Checking the whole
 //! file at every start would hold up the first paint; a mark beside the cache asks for the
 //! check only after damage was seen. A sign-out, which must leave nothing of the login
-//! behind, removes a damaged cache's files instead of clearing its rows.
+//! behind, removes a damaged cache's files instead of clearing its rows. What a copy kept
+//! aside refers to in the keyring is read from it, so that its entries can go with it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,10 +22,7 @@ static OPENED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// Whether `err` is SQLite finding its file damaged: SQLITE_CORRUPT (11) or SQLITE_NOTADB
 /// (26), with their extended codes.
 pub(crate) fn is_damage(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .and_then(|e| e.code())
-        .and_then(|code| code.parse::<i32>().ok())
-        .is_some_and(|code| matches!(code & 0xff, 11 | 26))
+    matches!(crate::error::sqlite_primary_code(err), Some(11 | 26))
 }
 
 /// The file beside `cache` that asks its next opening for a check.
@@ -101,22 +99,10 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_mark_is_named_after_the_cache() {
-        let mark = super::mark_of(std::path::Path::new("/data/default.sqlite"));
-        assert_eq!(
-            mark,
-            std::path::Path::new("/data/default.sqlite.damage-seen")
-        );
-    }
-}
-
 /// What a cache kept aside as damaged refers to in the keyring, as far as its pages can
 /// still be read: its login and its mailcow connections.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct KeptReferences {
+pub(crate) struct KeptReferences {
     /// The login's server and e-mail address.
     pub login: Option<(String, String)>,
     /// The ids of its mailcow connections.
@@ -125,7 +111,7 @@ pub struct KeptReferences {
 
 /// Reads `kept` without changing it (immutable: no lock, no WAL, no checkpoint, so the
 /// copy stays as it was found); what cannot be read is left out.
-pub async fn references(kept: &Path) -> KeptReferences {
+pub(crate) async fn references(kept: &Path) -> KeptReferences {
     use sqlx::ConnectOptions;
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(kept)
@@ -145,4 +131,16 @@ pub async fn references(kept: &Path) -> KeptReferences {
         .unwrap_or_default();
     let _ = sqlx::Connection::close(conn).await;
     KeptReferences { login, connections }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_mark_is_named_after_the_cache() {
+        let mark = super::mark_of(std::path::Path::new("/data/default.sqlite"));
+        assert_eq!(
+            mark,
+            std::path::Path::new("/data/default.sqlite.damage-seen")
+        );
+    }
 }

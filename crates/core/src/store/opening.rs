@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    SqliteTransactionManager,
+};
+use sqlx::TransactionManager;
 
 use super::{damage, Store, BUSY_TIMEOUT, MAX_CONNECTIONS, MIGRATOR};
 use crate::error::CoreError;
@@ -224,6 +228,14 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            // A write whose COMMIT failed (a full disk) may have been rolled back by
+            // SQLite itself; the rollback sqlx then sends fails, and the connection would
+            // stay "in a transaction" for good, refusing every later write. It is closed
+            // instead, and the pool opens a new one.
+            .before_acquire(|conn, _| {
+                let in_transaction = SqliteTransactionManager::get_transaction_depth(conn) > 0;
+                Box::pin(async move { Ok(!in_transaction) })
+            })
             .connect_with(options)
             .await?;
         let store = Store {
