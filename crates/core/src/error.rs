@@ -101,20 +101,20 @@ impl From<sqlx::Error> for CoreError {
 /// limit, a failing disk; SQLite says FULL only when the system said "no space").
 fn is_unwritable(err: &sqlx::Error) -> bool {
     const SQLITE_FULL: i32 = 13;
-    const SQLITE_IOERR_WRITE: &str = "778";
-    sqlite_primary_code(err) == Some(SQLITE_FULL)
-        || err
-            .as_database_error()
-            .and_then(|e| e.code())
-            .is_some_and(|code| code == SQLITE_IOERR_WRITE)
+    const SQLITE_IOERR_WRITE: i32 = 778;
+    sqlite_code(err).is_some_and(|code| code & 0xff == SQLITE_FULL || code == SQLITE_IOERR_WRITE)
 }
 
 /// The primary result code of an error SQLite gave (its extended code's low byte).
 pub(crate) fn sqlite_primary_code(err: &sqlx::Error) -> Option<i32> {
+    sqlite_code(err).map(|code| code & 0xff)
+}
+
+/// The (extended) result code of an error SQLite gave.
+fn sqlite_code(err: &sqlx::Error) -> Option<i32> {
     err.as_database_error()
         .and_then(|e| e.code())
         .and_then(|code| code.parse::<i32>().ok())
-        .map(|code| code & 0xff)
 }
 
 impl From<sqlx::migrate::MigrateError> for CoreError {
