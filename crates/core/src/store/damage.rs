@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use sqlx::SqlitePool;
 
-use super::opening::sibling;
+use super::opening::{sibling, unless_absent};
 use super::Store;
 use crate::error::CoreError;
 
@@ -84,11 +84,8 @@ impl Store {
         ];
         files.extend(self.backups());
         for file in files {
-            match std::fs::remove_file(&file) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(CoreError::Storage(format!("{}: {e}", file.display()))),
-            }
+            unless_absent(std::fs::remove_file(&file))
+                .map_err(|e| CoreError::Storage(format!("{}: {e}", file.display())))?;
         }
         Ok(())
     }

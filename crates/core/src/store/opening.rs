@@ -89,17 +89,23 @@ fn set_aside(path: &Path) -> Result<PathBuf, CoreError> {
         .find(|candidate| !candidate.exists())
         .expect("a free name");
     let moved = std::fs::rename(path, &kept).and_then(|()| {
-        match std::fs::rename(sibling(path, "-wal"), sibling(&kept, "-wal")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        match std::fs::remove_file(sibling(path, "-shm")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        unless_absent(std::fs::rename(
+            sibling(path, "-wal"),
+            sibling(&kept, "-wal"),
+        ))?;
+        unless_absent(std::fs::remove_file(sibling(path, "-shm")))
     });
     moved.map_err(|e| CoreError::Storage(format!("{}: {e}", path.display())))?;
     Ok(kept)
+}
+
+/// `result`, with "there was no such file" counted as done: a WAL, a shared-memory index
+/// or a copy that was never made has nothing to move or remove.
+pub(super) fn unless_absent(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
 }
 
 /// `<file><suffix>`: a file beside the cache named after it.
