@@ -87,7 +87,7 @@ describe("shell", () => {
     const target = document.createElement("div");
     const component = mount(Shell, { target });
     flushSync();
-    const banner = target.querySelector("[data-testid=sync-damaged-banner]");
+    const banner = target.querySelector("[data-testid=sync-error-banner]");
     expect(banner?.textContent).toContain("The local cache is damaged.");
     const restart = banner?.querySelector<HTMLButtonElement>("[data-testid=restart]");
     expect(restart?.textContent).toBe("Restart cowdesk");
