@@ -155,17 +155,7 @@ fn offline_a_cache_damaged_behind_its_first_pages_is_set_aside_at_the_next_start
 
     {
         let app = launch_in_german(data_dir.path());
-        let d = app.driver();
-        let said = wait_until(Duration::from_secs(30), "the damage said", || {
-            for error in d.find_all("[data-testid=load-error]")? {
-                let text = d.text(&error)?;
-                if text.contains("Zwischenspeicher ist beschädigt") {
-                    return Ok(Some(text));
-                }
-            }
-            Ok(None)
-        })
-        .expect("a view says the cache is damaged");
+        let said = damage_said(app.driver());
         assert!(said.contains("starten Sie es erneut"), "{said}");
         app.screenshot("04-damage-seen").expect("screenshot");
     }
@@ -191,17 +181,10 @@ fn offline_a_damaged_cache_offers_a_restart_that_sets_it_aside() {
     let (damaged, after_roots) = signed_in_cache_damaged_behind_its_first_pages(data_dir.path());
     let app = launch_in_german(data_dir.path());
     let d = app.driver();
-    let restart = wait_until(Duration::from_secs(30), "the restart offered", || {
-        for error in d.find_all("[data-testid=load-error]")? {
-            if d.text(&error)?.contains("Zwischenspeicher ist beschädigt") {
-                return Ok(Some(
-                    d.find("[data-testid=load-error] [data-testid=restart]")?,
-                ));
-            }
-        }
-        Ok(None)
-    })
-    .expect("a view says the cache is damaged");
+    damage_said(d);
+    let restart = d
+        .find("[data-testid=load-error] [data-testid=restart]")
+        .expect("the restart offered");
     assert_eq!(d.text(&restart).expect("label"), "cowdesk neu starten");
     app.screenshot("05-restart-offered").expect("screenshot");
     let first = app.window_pid().expect("the window runs");
@@ -268,6 +251,20 @@ impl Drop for KilledOnDrop {
             .args(["-TERM", &self.0.to_string()])
             .status();
     }
+}
+
+/// The text of the view's error that says the cache is damaged, once one does.
+fn damage_said(d: &support::webdriver::WebDriver) -> String {
+    wait_until(Duration::from_secs(30), "the damage said", || {
+        for error in d.find_all("[data-testid=load-error]")? {
+            let text = d.text(&error)?;
+            if text.contains("Zwischenspeicher ist beschädigt") {
+                return Ok(Some(text));
+            }
+        }
+        Ok(None)
+    })
+    .expect("a view says the cache is damaged")
 }
 
 /// The one damaged cache kept aside in `data_dir`, its damaged pages as they were: a
