@@ -16,18 +16,11 @@ fn main() {
     println!("cargo:rerun-if-changed=src-tauri/commands");
     println!("cargo:rerun-if-changed=src-tauri/command_list.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let commands: &'static [String] = command_list::commands(Path::new("src-tauri/commands"))
-        .expect("failed to read src-tauri/commands")
-        .leak();
-    write_if_changed(
-        &out.join("commands.rs"),
-        &format!("cowdesk_commands! {{ {} }}\n", commands.join(", ")),
-    )
-    .expect("failed to write the handler's command list");
-    let names: Vec<&'static str> = commands
-        .iter()
-        .filter_map(|c| c.split("::").nth(1))
-        .collect();
+    let commands = command_list::commands(Path::new("src-tauri/commands"))
+        .expect("failed to read src-tauri/commands");
+    write_if_changed(&out.join("commands.rs"), &handler_list(&commands))
+        .expect("failed to write the handler's command list");
+    let names: Vec<&'static str> = commands.into_iter().map(|c| &*c.name.leak()).collect();
     let permissions = command_set(&out, &names).expect("failed to write the permission set");
     tauri_build::try_build(
         tauri_build::Attributes::new()
@@ -39,6 +32,28 @@ fn main() {
             ),
     )
     .expect("failed to run tauri-build");
+}
+
+/// The `cowdesk_commands!` call commands/mod.rs includes: the `#[tauri::command]`
+/// functions for Tauri's handler, and the modules whose `core_commands!` blocks answer the
+/// others.
+fn handler_list(commands: &[command_list::Command]) -> String {
+    let written: Vec<String> = commands
+        .iter()
+        .filter(|c| !c.in_core_block)
+        .map(|c| format!("{}::{}", c.module, c.name))
+        .collect();
+    let mut blocks: Vec<&str> = commands
+        .iter()
+        .filter(|c| c.in_core_block)
+        .map(|c| c.module.as_str())
+        .collect();
+    blocks.dedup();
+    format!(
+        "cowdesk_commands! {{ written: [{}], core_blocks: [{}] }}\n",
+        written.join(", "),
+        blocks.join(", ")
+    )
 }
 
 /// Writes the set of every command's `allow-…` permission; answers the pattern that

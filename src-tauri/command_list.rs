@@ -1,14 +1,24 @@
 //! The window's IPC commands, read from src-tauri/commands/*.rs: each `#[tauri::command]`
-//! function and each entry of a `core_commands!` block, as `module::function`. Writing the
-//! command is the one edit: build.rs registers the handler over this list and declares a
-//! permission for each, granted to the main window; tests/security.rs checks the result.
-//! A command written some other way is not found, is never called, and fails the build's
-//! dead-code check.
+//! function and each entry of a `core_commands!` block. Writing the command is the one
+//! edit: build.rs registers the handler over this list and declares a permission for
+//! each, granted to the main window; tests/security.rs checks the result. A command
+//! written some other way is not found, is never called, and fails the build's dead-code
+//! check.
 
 use std::path::Path;
 
+/// One command: where it is written, and how.
+#[derive(Debug, PartialEq)]
+pub struct Command {
+    pub module: String,
+    pub name: String,
+    /// An entry of the module's `core_commands!` block (answered by the module's
+    /// `core_command`), not a `#[tauri::command]` function.
+    pub in_core_block: bool,
+}
+
 /// Every command of the `.rs` files in `dir`, in file order.
-pub fn commands(dir: &Path) -> std::io::Result<Vec<String>> {
+pub fn commands(dir: &Path) -> std::io::Result<Vec<Command>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
@@ -21,13 +31,18 @@ pub fn commands(dir: &Path) -> std::io::Result<Vec<String>> {
         found.extend(
             in_module(&text)
                 .into_iter()
-                .map(|c| format!("{module}::{c}")),
+                .map(|(name, in_core_block)| Command {
+                    module: module.to_string(),
+                    name,
+                    in_core_block,
+                }),
         );
     }
     Ok(found)
 }
 
-fn in_module(text: &str) -> Vec<String> {
+/// The module's commands, each with whether it is an entry of a `core_commands!` block.
+fn in_module(text: &str) -> Vec<(String, bool)> {
     let mut found = Vec::new();
     let mut attributed = false;
     let mut in_block = false;
@@ -37,7 +52,7 @@ fn in_module(text: &str) -> Vec<String> {
             match line.strip_prefix("    ") {
                 _ if line == "}" => in_block = false,
                 Some(rest) if rest.starts_with(|c: char| c.is_ascii_lowercase()) => {
-                    found.extend(ident(rest));
+                    found.extend(ident(rest).map(|name| (name, true)));
                 }
                 _ => {}
             }
@@ -47,7 +62,7 @@ fn in_module(text: &str) -> Vec<String> {
             attributed = true;
         } else if attributed && !line.starts_with("#[") {
             let after_fn = line.split_once("fn ").map(|(_, rest)| rest);
-            found.extend(after_fn.and_then(ident));
+            found.extend(after_fn.and_then(ident).map(|name| (name, false)));
             attributed = false;
         }
     }
@@ -95,10 +110,10 @@ fn helper<R: Runtime>(app: AppHandle<R>) {}
         assert_eq!(
             in_module(text),
             [
-                "list_accounts",
-                "mailcow_add_mailbox",
-                "billing_export",
-                "forget_authcode"
+                ("list_accounts".to_owned(), true),
+                ("mailcow_add_mailbox".to_owned(), true),
+                ("billing_export".to_owned(), false),
+                ("forget_authcode".to_owned(), false)
             ]
         );
     }

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use cowdesk_core::model::{Invoice, InvoiceStatus};
 use cowdesk_sandbox::{Sandbox, SandboxConfig};
-use support::demo::{OWN, SHARED};
-use support::driver::{wait_until, AppUnderTest, Launch};
+use serde_json::json;
+use support::demo::{launch_demo, OWN, SHARED};
+use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
+use support::page::invoke;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -165,4 +167,64 @@ fn demo_dashboard_then_shared_account_invoices() {
         .collect();
     std::fs::write(data_dir.path().join("SIGNED-OUT"), marker.join("\n")).expect("marker written");
     runtime.block_on(sandbox.shutdown());
+}
+
+/// The commands of the `core_commands!` blocks (src-tauri/commands/mod.rs, answered
+/// without Tauri's per-command wrapper) read their arguments as Tauri's own commands do,
+/// in the real window: camelCase keys, an absent optional one as none; a checked argument
+/// that is refused answers with the same `ErrorInfo` as any command error, and arguments
+/// that cannot be read are refused with the command's and the key's names.
+#[test]
+fn perf_shape_core_commands_read_and_refuse_arguments_as_the_page_sends_them() {
+    let data_dir = kept_dir(module_path!());
+    let app = launch_demo("demo-commands", data_dir.path(), &[("LANG", "en_GB.UTF-8")]);
+    let d = app.driver();
+
+    let dashboard = invoke(d, "dashboard", &json!({ "accountId": OWN })).expect("a dashboard");
+    assert_eq!(dashboard["account"]["id"], OWN, "{dashboard}");
+
+    let refused = invoke(d, "dashboard", &json!({ "accountId": "../etc" }))
+        .expect_err("an account id with a path in it");
+    assert_eq!(refused["kind"], "invalid_input", "{refused}");
+    assert_eq!(
+        refused["message"], "This account id is not valid.",
+        "{refused}"
+    );
+    assert_eq!(
+        refused["message_de"], "Diese Konto-ID ist ungültig.",
+        "{refused}"
+    );
+    assert!(refused["fields"]["accountId"].is_string(), "{refused}");
+
+    for (arguments, said) in [
+        (json!({}), "missing field `accountId`"),
+        (json!({ "accountId": 7 }), "invalid type: integer `7`"),
+        (json!({ "account_id": OWN }), "missing field `accountId`"),
+    ] {
+        let refused = invoke(d, "dashboard", &arguments).expect_err("unreadable arguments");
+        let text = refused.as_str().unwrap_or_default();
+        assert!(
+            text.starts_with("invalid arguments for command dashboard:") && text.contains(said),
+            "{arguments}: {refused}"
+        );
+    }
+
+    // An optional checked argument left out is none: the hosted mailcow's servers.
+    let config = invoke(d, "mail_client_config", &json!({})).expect("the hosted servers");
+    assert!(
+        config["servers"]
+            .as_array()
+            .is_some_and(|servers| !servers.is_empty()),
+        "{config}"
+    );
+
+    // A `#[tauri::command]` function still answers through Tauri's handler, and a name
+    // no block or function has is refused before any of them.
+    let schedule = invoke(d, "sync_schedule", &json!({})).expect("the schedule");
+    assert!(schedule["state"].is_string(), "{schedule}");
+    let unknown = invoke(d, "no_such_command", &json!({})).expect_err("not a command");
+    assert!(
+        unknown.as_str().is_some_and(|t| t.contains("not allowed")),
+        "{unknown}"
+    );
 }

@@ -29,11 +29,11 @@ use serde_json::json;
 use support::driver::{kept_dir, wait_until, AppUnderTest, Launch};
 use support::mailcow_peer::{assert_success, peer, totp_code, unique, Proxy};
 use support::mailcow_window::{
-    cached_rows_of, card_text, connection_ids, host_of, in_card, in_row, invoke, keyring_secret,
+    cached_rows_of, card_text, connection_ids, host_of, in_card, in_row, keyring_secret,
     listed_mailboxes, open_view, runtime, submit_hosted, submit_managed, submit_totp,
     wait_connections, wait_listed, wait_state, PATIENCE,
 };
-use support::page::{attributes, click, painted, replace_text, shot, text_of, wait_for};
+use support::page::{attributes, click, invoke, painted, replace_text, shot, text_of, wait_for};
 
 const ARTIFACTS: &str = "mailcow-flows";
 const MIB: u64 = 1024 * 1024;

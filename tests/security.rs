@@ -19,10 +19,7 @@ mod command_list;
 fn commands_in_sources() -> BTreeSet<String> {
     let dir = std::path::Path::new(ROOT).join("src-tauri/commands");
     let found = command_list::commands(&dir).expect("src-tauri/commands is readable");
-    found
-        .iter()
-        .map(|c| c.rsplit("::").next().unwrap_or("").to_owned())
-        .collect()
+    found.into_iter().map(|c| c.name).collect()
 }
 
 /// The permissions of the set build.rs declared, as tauri-build resolved them (it writes

@@ -8,8 +8,23 @@ use cowdesk_core::domains;
 use cowdesk_core::error::CoreError;
 use cowdesk_core::model::ErrorInfo;
 use cowdesk_core::validate::{self, mailcow};
+use serde::de::DeserializeOwned;
 use tauri::ipc::{CommandArg, CommandItem, InvokeError};
 use tauri::Runtime;
+
+/// An argument of a `core_commands!` command: read as `Raw` from the invocation's JSON,
+/// then checked. Any other argument is taken as it was read.
+pub trait Argument: Sized {
+    type Raw: DeserializeOwned;
+    fn check(raw: Self::Raw) -> Result<Self, CoreError>;
+}
+
+impl<T: DeserializeOwned> Argument for T {
+    type Raw = T;
+    fn check(raw: T) -> Result<T, CoreError> {
+        Ok(raw)
+    }
+}
 
 /// Declares an argument read as `$raw` and kept as `rule`'s answer.
 macro_rules! checked_arg {
@@ -17,13 +32,18 @@ macro_rules! checked_arg {
         $(#[$doc])*
         pub struct $name($kept);
 
+        impl Argument for $name {
+            type Raw = $raw;
+            fn check(raw: $raw) -> Result<Self, CoreError> {
+                let rule: fn($raw) -> Result<$kept, CoreError> = $rule;
+                rule(raw).map($name)
+            }
+        }
+
         impl<'de, R: Runtime> CommandArg<'de, R> for $name {
             fn from_command(item: CommandItem<'de, R>) -> Result<Self, InvokeError> {
-                let rule: fn($raw) -> Result<$kept, CoreError> = $rule;
                 let raw = <$raw as CommandArg<'de, R>>::from_command(item)?;
-                rule(raw)
-                    .map($name)
-                    .map_err(|e| InvokeError::from(ErrorInfo::from(e)))
+                <$name as Argument>::check(raw).map_err(|e| InvokeError::from(ErrorInfo::from(e)))
             }
         }
 

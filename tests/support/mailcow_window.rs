@@ -119,21 +119,6 @@ pub fn in_row(address: &str, css: &str) -> String {
     format!("[data-testid=mcb-row][data-address=\"{address}\"] {css}")
 }
 
-/// Calls one of the window's commands as its UI would and returns the error it answered
-/// with (`Ok` with the answer when it succeeded).
-pub fn invoke(d: &WebDriver, command: &str, args: &Value) -> Result<Value, Value> {
-    let answer = d
-        .execute(&format!(
-            "return window.__TAURI_INTERNALS__.invoke({command:?}, {args})
-               .then(ok => ({{ ok }}), err => ({{ err }}))"
-        ))
-        .expect("script");
-    match answer.get("err") {
-        Some(err) => Err(err.clone()),
-        None => Ok(answer["ok"].clone()),
-    }
-}
-
 /// The secret the app keeps in the (real) keyring for a mailcow connection.
 pub fn keyring_secret(connection_id: &str) -> Option<String> {
     use cowdesk_core::secrets::{KeyringSecretStore, SecretStore};

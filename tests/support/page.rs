@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use serde_json::Value;
+
 use super::driver::{wait_until, AppUnderTest};
 use super::webdriver::WebDriver;
 
@@ -87,4 +89,19 @@ pub fn scroll_to(d: &WebDriver, css: &str) {
     ))
     .unwrap_or_else(|e| panic!("no {css} to scroll to: {e}"));
     painted(d);
+}
+
+/// Calls one of the window's commands as its UI would and returns the error it answered
+/// with (`Ok` with the answer when it succeeded).
+pub fn invoke(d: &WebDriver, command: &str, args: &Value) -> Result<Value, Value> {
+    let answer = d
+        .execute(&format!(
+            "return window.__TAURI_INTERNALS__.invoke({command:?}, {args})
+               .then(ok => ({{ ok }}), err => ({{ err }}))"
+        ))
+        .expect("script");
+    match answer.get("err") {
+        Some(err) => Err(err.clone()),
+        None => Ok(answer["ok"].clone()),
+    }
 }
