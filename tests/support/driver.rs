@@ -162,8 +162,12 @@ impl AppUnderTest {
     }
 }
 
+/// How long a window may take to end once its driver has.
+const WINDOW_EXIT: Duration = Duration::from_secs(20);
+
 impl Drop for AppUnderTest {
     fn drop(&mut self) {
+        let window = self.window_pid();
         if let Some(driver) = self.driver.take() {
             let _ = driver.close();
         }
@@ -173,6 +177,19 @@ impl Drop for AppUnderTest {
             .args(["-TERM", &self.tauri_driver.id().to_string()])
             .status();
         let _ = self.tauri_driver.wait();
+        // One window runs per cache: a launch on the same cache while this one is still
+        // on its way out would hand over to it and end at once.
+        if let Some(pid) = window {
+            let gone = wait_until(WINDOW_EXIT, "the window's exit", || {
+                Ok((!super::processes::running(pid)).then_some(()))
+            });
+            if gone.is_err() {
+                eprintln!("the window {pid} outlived its driver; killed");
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        }
         if std::thread::panicking() {
             if let Ok(log) = std::fs::read_to_string(&self.log) {
                 let tail: Vec<&str> = log.lines().rev().take(40).collect();
