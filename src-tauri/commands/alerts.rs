@@ -15,45 +15,43 @@ core_commands! {
     list_alerts() -> Vec<Alert> = |core| core.alerts();
     alert_counts() -> AlertCounts = |core| core.alert_counts();
     get_alert_settings() -> AlertSettings = |core| core.alert_settings();
-}
 
-#[tauri::command]
-pub async fn mark_alert_read<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: i64,
-) -> CmdResult<()> {
-    state.core().await.mark_alert_read(id).await?;
-    background::refresh_counts(&app).await;
-    Ok(())
-}
+    mark_alert_read(id: i64) -> () = |core, app| async move {
+        core.mark_alert_read(id).await?;
+        background::refresh_counts(&app).await;
+        Ok::<_, CoreError>(())
+    };
 
-/// Marks every alert read, or those of one account.
-#[tauri::command]
-pub async fn mark_all_alerts_read<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: AnyAccountId,
-) -> CmdResult<()> {
-    let core = state.core().await;
-    core.mark_all_alerts_read(account_id.get()).await?;
-    background::refresh_counts(&app).await;
-    Ok(())
-}
+    /// Marks every alert read, or those of one account.
+    mark_all_alerts_read(account_id: AnyAccountId) -> () = |core, app| async move {
+        core.mark_all_alerts_read(account_id.get()).await?;
+        background::refresh_counts(&app).await;
+        Ok::<_, CoreError>(())
+    };
 
-/// Validated in the core; a new interval applies to the wait under way.
-#[tauri::command]
-pub async fn set_alert_settings<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    settings: AlertSettings,
-) -> CmdResult<AlertSettings> {
-    let saved = state.core().await.set_alert_settings(settings).await?;
-    let minutes = u64::from(saved.sync_interval_minutes);
-    let scheduler = state.scheduler();
-    scheduler.set_interval(std::time::Duration::from_secs(minutes * 60));
-    let _ = app.emit(background::EVENT_SCHEDULE, scheduler.status());
-    Ok(saved)
+    /// Validated in the core; a new interval applies to the wait under way.
+    set_alert_settings(settings: AlertSettings) -> AlertSettings = |core, app| async move {
+        let saved = core.set_alert_settings(settings).await?;
+        let minutes = u64::from(saved.sync_interval_minutes);
+        let scheduler = app.state::<AppState>().scheduler();
+        scheduler.set_interval(std::time::Duration::from_secs(minutes * 60));
+        let _ = app.emit(background::EVENT_SCHEDULE, scheduler.status());
+        Ok::<_, CoreError>(saved)
+    };
+
+    set_keep_running(enabled: bool) -> DesktopSettings = |_, app| async move {
+        let state = app.state::<AppState>();
+        state.set_keep_running(enabled).await?;
+        Ok::<_, CoreError>(desktop_settings(&app, &state))
+    };
+
+    /// Demo only: makes something happen on the demo's portal, then syncs, so the alerts
+    /// can be seen arriving.
+    demo_event(kind: String) -> () = |_, app| async move {
+        app.state::<AppState>().active().demo_event(&kind).await?;
+        background::request_sync(&app);
+        Ok::<_, CoreError>(())
+    };
 }
 
 /// Where the last clicked notification leads, once.
@@ -86,35 +84,12 @@ pub fn set_start_at_login<R: Runtime>(
     Ok(desktop_settings(&app, &state))
 }
 
-#[tauri::command]
-pub async fn set_keep_running<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    enabled: bool,
-) -> CmdResult<DesktopSettings> {
-    state.set_keep_running(enabled).await?;
-    Ok(desktop_settings(&app, &state))
-}
-
 fn desktop_settings<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> DesktopSettings {
     DesktopSettings {
         start_at_login: autostart::is_enabled(app).unwrap_or(false),
         keep_running: state.keep_running(),
         tray_available: state.tray_available(),
     }
-}
-
-/// Demo only: makes something happen on the demo's portal, then syncs, so the alerts
-/// can be seen arriving.
-#[tauri::command]
-pub async fn demo_event<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    kind: String,
-) -> CmdResult<()> {
-    state.active().demo_event(&kind).await?;
-    background::request_sync(&app);
-    Ok(())
 }
 
 /// When the background sync runs next, and why it waits.

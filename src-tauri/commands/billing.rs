@@ -7,13 +7,13 @@
 use chrono::NaiveDate;
 use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{
-    BillingRequest, BillingSettings, CancellationRequest, ExportProgress, ExportReport,
+    BillingRequest, BillingSettings, CancellationRequest, ErrorInfo, ExportProgress, ExportReport,
     ExtensionRequest, InvoiceDetail, Listing, PaymentNotice, PdfResult, Profile, ProfileUpdate,
     RestoreRequest, ServiceContract, ServiceDetail,
 };
 use cowdesk_core::validate::billing::{self as rules, PdfAction};
 use cowdesk_core::validate::reference;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime};
 
 use super::error::write_failed;
 use super::input::AccountId;
@@ -65,34 +65,42 @@ core_commands! {
             rules::profile_update(&update)?;
             core.update_billing_settings(&account_id, &update)
         };
-}
 
-/// Opens the invoice's PDF with the system viewer, or saves a copy where the user says.
-/// `None` when the save dialog was cancelled.
-#[tauri::command]
-pub async fn billing_invoice_pdf<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: AccountId,
-    number: String,
-    action: String,
-) -> CmdResult<Option<PdfResult>> {
-    let number = reference(&number, "number")?;
-    let action = rules::pdf_action(&action)?;
-    let pdf = state.core().await.invoice_pdf(&account_id, number).await?;
-    deliver(&app, pdf, &format!("{number}.pdf"), action).await
-}
+    /// Opens the invoice's PDF with the system viewer, or saves a copy where the user
+    /// says. `None` when the save dialog was cancelled.
+    billing_invoice_pdf(account_id: AccountId, number: String, action: String)
+        -> Option<PdfResult> = |core, app| async move {
+            let number = reference(&number, "number")?;
+            let action = rules::pdf_action(&action)?;
+            let pdf = core.invoice_pdf(&account_id, number).await?;
+            drop(core);
+            deliver(&app, pdf, &format!("{number}.pdf"), action).await
+        };
 
-#[tauri::command]
-pub async fn billing_dpa<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: AccountId,
-    action: String,
-) -> CmdResult<Option<PdfResult>> {
-    let action = rules::pdf_action(&action)?;
-    let pdf = state.core().await.dpa_pdf(&account_id).await?;
-    deliver(&app, pdf, "Servercow-data-processing-agreement.pdf", action).await
+    billing_dpa(account_id: AccountId, action: String) -> Option<PdfResult>
+        = |core, app| async move {
+            let action = rules::pdf_action(&action)?;
+            let pdf = core.dpa_pdf(&account_id).await?;
+            drop(core);
+            deliver(&app, pdf, "Servercow-data-processing-agreement.pdf", action).await
+        };
+
+    /// Exports the PDFs and a CSV of every invoice issued from `from` to `to` into a
+    /// folder the user picks; progress arrives as `billing-export-progress`. `None` when
+    /// the folder dialog was cancelled.
+    billing_export(account_id: AccountId, from: NaiveDate, to: NaiveDate)
+        -> Option<ExportReport> = |_, app| async move {
+            rules::period(from, to)?;
+            let Some(folder) = choose_folder(&app).await? else {
+                return Ok(None);
+            };
+            let core = app.state::<AppState>().core().await;
+            let progress = |p: ExportProgress| {
+                let _ = app.emit(EVENT_EXPORT_PROGRESS, p);
+            };
+            let report = core.export_invoices(&account_id, from, to, &folder, &progress);
+            Ok::<_, ErrorInfo>(Some(report.await?))
+        };
 }
 
 async fn deliver<R: Runtime>(
@@ -124,29 +132,4 @@ async fn deliver<R: Runtime>(
             }))
         }
     }
-}
-
-/// Exports the PDFs and a CSV of every invoice issued from `from` to `to` into a folder
-/// the user picks; progress arrives as `billing-export-progress`. `None` when the folder
-/// dialog was cancelled.
-#[tauri::command]
-pub async fn billing_export<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: AccountId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> CmdResult<Option<ExportReport>> {
-    rules::period(from, to)?;
-    let Some(folder) = choose_folder(&app).await? else {
-        return Ok(None);
-    };
-    let core = state.core().await;
-    let progress = |p: ExportProgress| {
-        let _ = app.emit(EVENT_EXPORT_PROGRESS, p);
-    };
-    Ok(core
-        .export_invoices(&account_id, from, to, &folder, &progress)
-        .await
-        .map(Some)?)
 }

@@ -4,13 +4,12 @@
 //! DNS changes of its own.
 
 use cowdesk_core::dnscheck::pending::{self as rules, PendingPlans};
+use cowdesk_core::error::CoreError;
 use cowdesk_core::model::{DnsFixOutcome, DnsFixPlan, DnsProgress, DnsReport, DnsSettings};
 use cowdesk_core::portal::Sensitive;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 
 use super::input::DomainName;
-use super::CmdResult;
-use crate::AppState;
 
 pub const EVENT_PROGRESS: &str = "dns-progress";
 
@@ -35,42 +34,23 @@ core_commands! {
     };
 
     clear_dns_api_credentials() -> DnsSettings = |core| core.clear_dns_api_credentials();
-}
 
-#[tauri::command]
-pub async fn dns_check<R: Runtime>(
-    app: AppHandle<R>,
-    domain_name: DomainName,
-) -> CmdResult<DnsReport> {
-    let core = app.state::<AppState>().core().await;
-    Ok(core.check_dns(&domain_name, None, &progress(&app)).await?)
-}
+    dns_check(domain_name: DomainName) -> DnsReport
+        = |core, app| async move { core.check_dns(&domain_name, None, &progress(&app)).await };
 
-/// Checks, reads the zone through the DNS API and plans; the plan is kept for
-/// `dns_fix_apply`. `dkim`: a DKIM record pasted from mailcow, if any.
-#[tauri::command]
-pub async fn dns_fix_plan<R: Runtime>(
-    app: AppHandle<R>,
-    domain_name: DomainName,
-    dkim: Option<String>,
-) -> CmdResult<DnsFixPlan> {
-    let dkim = rules::dkim(dkim.as_deref())?;
-    let core = app.state::<AppState>().core().await;
-    let plan = core
-        .plan_dns_fix(&domain_name, dkim, &progress(&app))
-        .await?;
-    app.state::<PendingPlans>()
-        .keep(domain_name.to_string(), plan.clone());
-    Ok(plan)
-}
+    /// Checks, reads the zone through the DNS API and plans; the plan is kept for
+    /// `dns_fix_apply`. `dkim`: a DKIM record pasted from mailcow, if any.
+    dns_fix_plan(domain_name: DomainName, dkim: Option<String>) -> DnsFixPlan
+        = |core, app| async move {
+            let dkim = rules::dkim(dkim.as_deref())?;
+            let plan = core.plan_dns_fix(&domain_name, dkim, &progress(&app)).await?;
+            app.state::<PendingPlans>().keep(domain_name.to_string(), plan.clone());
+            Ok::<_, CoreError>(plan)
+        };
 
-/// Applies the plan last shown for this domain, then checks again.
-#[tauri::command]
-pub async fn dns_fix_apply<R: Runtime>(
-    app: AppHandle<R>,
-    domain_name: DomainName,
-) -> CmdResult<DnsFixOutcome> {
-    let plan = app.state::<PendingPlans>().take(&domain_name)?;
-    let core = app.state::<AppState>().core().await;
-    Ok(core.apply_dns_fix(&plan, &progress(&app)).await?)
+    /// Applies the plan last shown for this domain, then checks again.
+    dns_fix_apply(domain_name: DomainName) -> DnsFixOutcome = |core, app| async move {
+        let plan = app.state::<PendingPlans>().take(&domain_name)?;
+        core.apply_dns_fix(&plan, &progress(&app)).await
+    };
 }

@@ -10,7 +10,6 @@ use super::error::copy_failed;
 use super::input::{AccountId, DomainName};
 use super::CmdResult;
 use crate::clipboard::{CopyError, SecretClipboard};
-use crate::AppState;
 
 core_commands! {
     domain_checklist(account_id: AccountId, domain_name: DomainName) -> TransferChecklist
@@ -24,23 +23,16 @@ core_commands! {
 
     list_activity(account_id: AccountId) -> Vec<ActivityEntry>
         = |core| core.activity(&account_id);
-}
 
-/// The new code goes to the window once; it is held in memory for the copy button only.
-#[tauri::command]
-pub async fn generate_authcode(
-    state: State<'_, AppState>,
-    clipboard: State<'_, SecretClipboard>,
-    support: State<'_, SupportSession>,
-    account_id: AccountId,
-    domain_name: DomainName,
-) -> CmdResult<Authcode> {
-    let core = state.core().await;
-    let code = core.generate_authcode(&account_id, &domain_name).await?;
-    clipboard.hold(&account_id, &code.domain, &code.code);
-    // The password guard stops it from being pasted into a support ticket.
-    support.remember_authcode(&code.domain, &code.code);
-    Ok(code)
+    /// The new code goes to the window once; it is held in memory for the copy button only.
+    generate_authcode(account_id: AccountId, domain_name: DomainName) -> Authcode
+        = |core, app| async move {
+            let code = core.generate_authcode(&account_id, &domain_name).await?;
+            app.state::<SecretClipboard>().hold(&account_id, &code.domain, &code.code);
+            // The password guard stops it from being pasted into a support ticket.
+            app.state::<SupportSession>().remember_authcode(&code.domain, &code.code);
+            Ok::<_, CoreError>(code)
+        };
 }
 
 /// Copies the authcode generated last for this domain; the clipboard is cleared after

@@ -3,20 +3,39 @@
 //! configuration file through the same save dialog as billing.
 
 use cowdesk_core::mailsetup::{copyable_setting, file_filter, file_format};
-use cowdesk_core::model::MailAllowance;
+use cowdesk_core::model::{ErrorInfo, MailAllowance};
 use cowdesk_core::validate::mailbox_address;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 use super::error::{copy_failed, write_failed};
 use super::input::AccountId;
 use super::CmdResult;
 use crate::clipboard::SecretClipboard;
 use crate::dialogs::choose_save_path_for;
-use crate::AppState;
 
 core_commands! {
     mail_allowance(account_id: AccountId) -> Option<MailAllowance>
         = |core| core.mail_allowance(&account_id);
+
+    /// Saves the Thunderbird or Apple file of one mailbox (`scope` "mailbox", `value` its
+    /// address) or of a domain (`scope` "domain"). Returns where it was written; `None`
+    /// when the save dialog was cancelled.
+    export_mail_config(account_id: AccountId, scope: String, value: String, format: String)
+        -> Option<String> = |core, app| async move {
+            let format = file_format(&format)?;
+            let file = core.config_file(&account_id, &scope, &value, format).await?;
+            // The core is not held while the dialog is open.
+            drop(core);
+            let (filter, extension) = file_filter(format);
+            let extensions = [extension];
+            let chosen = choose_save_path_for(&app, &file.file_name, filter, &extensions);
+            let Some(target) = chosen.await? else {
+                return Ok(None);
+            };
+            std::fs::write(&target, file.contents.as_bytes())
+                .map_err(|e| write_failed(&target, &e))?;
+            Ok::<_, ErrorInfo>(Some(target.display().to_string()))
+        };
 }
 
 /// The address rules (FAQ) while the user types: `Ok` with the address as it will be
@@ -32,32 +51,4 @@ pub fn check_mailbox_address(address: String) -> CmdResult<String> {
 pub fn copy_mail_setting(clipboard: State<'_, SecretClipboard>, value: String) -> CmdResult<()> {
     let value = copyable_setting(value)?;
     clipboard.copy_plain(&value).map_err(copy_failed)
-}
-
-/// Saves the Thunderbird or Apple file of one mailbox (`scope` "mailbox", `value` its
-/// address) or of a domain (`scope` "domain"). Returns where it was written; `None` when
-/// the save dialog was cancelled.
-#[tauri::command]
-pub async fn export_mail_config<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    account_id: AccountId,
-    scope: String,
-    value: String,
-    format: String,
-) -> CmdResult<Option<String>> {
-    let format = file_format(&format)?;
-    // The core is not held while the dialog is open.
-    let core = state.core().await;
-    let file = core
-        .config_file(&account_id, &scope, &value, format)
-        .await?;
-    drop(core);
-    let (filter, extension) = file_filter(format);
-    let Some(target) = choose_save_path_for(&app, &file.file_name, filter, &[extension]).await?
-    else {
-        return Ok(None);
-    };
-    std::fs::write(&target, file.contents.as_bytes()).map_err(|e| write_failed(&target, &e))?;
-    Ok(Some(target.display().to_string()))
 }

@@ -4,19 +4,29 @@
 use cowdesk_core::connections::{AliasInput, ImportDesk, MailboxInput};
 use cowdesk_core::mailcow::MailboxChange;
 use cowdesk_core::model::{
-    ImportProgress, ImportReport, MailcowAliasEntry, MailcowChangeOutcome, MailcowDomainEntry,
+    ErrorInfo, ImportProgress, ImportReport, MailcowAliasEntry, MailcowChangeOutcome,
+    MailcowDomainEntry,
 };
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use super::input::ConnectionId;
-use super::CmdResult;
 use crate::dialogs::{choose_file, choose_save_path_for};
-use crate::AppState;
 
 /// The window sends an empty password for "generate one".
 fn typed(password: Option<String>) -> Option<String> {
     password.filter(|p| !p.is_empty())
 }
+
+/// The import's state between its steps (core's `ImportDesk`), registered the first
+/// time a command needs it (kept in this module, so the app's builder does not have to
+/// know it). The window has no file-system or dialog permission: the files are chosen
+/// here, in Rust (docs/MAILCOW-CSV.md).
+fn import_desk<R: Runtime>(app: &AppHandle<R>) -> State<'_, ImportDesk> {
+    app.manage(ImportDesk::default());
+    app.state::<ImportDesk>()
+}
+
+pub const EVENT_IMPORT_PROGRESS: &str = "mailcow-import-progress";
 
 // The address, name, quota, password and alias rules are core's (mailcow::rules),
 // checked there before anything is sent, for the window and the command line alike.
@@ -74,73 +84,46 @@ core_commands! {
     ) -> MailcowChangeOutcome = |core| {
         core.mailcow_set_mailbox_password(connection_id.get(), &address, typed(password))
     };
-}
 
-/// The import's state between its steps (core's `ImportDesk`), registered the first
-/// time a command needs it (kept in this module, so the app's builder does not have to
-/// know it). The window has no file-system or dialog permission: the files are chosen
-/// here, in Rust (docs/MAILCOW-CSV.md).
-fn import_desk<R: Runtime>(app: &AppHandle<R>) -> State<'_, ImportDesk> {
-    app.manage(ImportDesk::default());
-    app.state::<ImportDesk>()
-}
-
-pub const EVENT_IMPORT_PROGRESS: &str = "mailcow-import-progress";
-
-/// Opens the system's file dialog for a provisioning CSV file; the file is kept here for
-/// the dry run and the import. Answers with its path, to be shown, or `None` when the
-/// dialog was cancelled.
-#[tauri::command]
-pub async fn mailcow_import_choose_file<R: Runtime>(
-    app: AppHandle<R>,
-) -> CmdResult<Option<String>> {
-    let path = choose_file(&app, "CSV", &["csv", "txt"], dirs::document_dir()).await?;
-    let Some(path) = path else {
-        return Ok(None);
+    /// Opens the system's file dialog for a provisioning CSV file; the file is kept here
+    /// for the dry run and the import. Answers with its path, to be shown, or `None` when
+    /// the dialog was cancelled.
+    mailcow_import_choose_file() -> Option<String> = |_, app| async move {
+        let path = choose_file(&app, "CSV", &["csv", "txt"], dirs::document_dir()).await?;
+        Ok::<_, ErrorInfo>(path.map(|path| {
+            let shown = path.display().to_string();
+            import_desk(&app).choose_file(path);
+            shown
+        }))
     };
-    let shown = path.display().to_string();
-    import_desk(&app).choose_file(path);
-    Ok(Some(shown))
-}
 
-/// The save dialog for the generated passwords (`address,password`, written mode 0600 by
-/// the core); `None` when cancelled.
-#[tauri::command]
-pub async fn mailcow_import_choose_passwords_file<R: Runtime>(
-    app: AppHandle<R>,
-) -> CmdResult<Option<String>> {
-    let Some(path) = choose_save_path_for(&app, "mailcow-passwords.csv", "CSV", &["csv"]).await?
-    else {
-        return Ok(None);
+    /// The save dialog for the generated passwords (`address,password`, written mode 0600
+    /// by the core); `None` when cancelled.
+    mailcow_import_choose_passwords_file() -> Option<String> = |_, app| async move {
+        let path = choose_save_path_for(&app, "mailcow-passwords.csv", "CSV", &["csv"]).await?;
+        Ok::<_, ErrorInfo>(path.map(|path| {
+            let shown = path.display().to_string();
+            import_desk(&app).choose_passwords_file(path);
+            shown
+        }))
     };
-    let shown = path.display().to_string();
-    import_desk(&app).choose_passwords_file(path);
-    Ok(Some(shown))
-}
 
-/// Plans (`dry_run`) or applies the chosen file through the mailcow, in a task of its own
-/// so the window stays responsive; progress after each row arrives as
-/// `mailcow-import-progress`, and `mailcow_import_cancel` stops it after the current
-/// row. Generated passwords go to the chosen passwords file when `passwords_to_file`,
-/// else into the answer, to be shown once.
-#[tauri::command]
-pub async fn mailcow_import_run<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    connection_id: ConnectionId,
-    dry_run: bool,
-    passwords_to_file: bool,
-) -> CmdResult<ImportReport> {
-    let emitter = app.clone();
-    let progress = move |p: ImportProgress| {
-        let _ = emitter.emit(EVENT_IMPORT_PROGRESS, p);
-    };
-    let connection = connection_id.get().map(str::to_owned);
-    let core = state.core().await;
-    let desk = import_desk(&app);
-    Ok(core
-        .import_chosen(&desk, connection, dry_run, passwords_to_file, progress)
-        .await?)
+    /// Plans (`dry_run`) or applies the chosen file through the mailcow, in a task of its
+    /// own so the window stays responsive; progress after each row arrives as
+    /// `mailcow-import-progress`, and `mailcow_import_cancel` stops it after the current
+    /// row. Generated passwords go to the chosen passwords file when `passwords_to_file`,
+    /// else into the answer, to be shown once.
+    mailcow_import_run(connection_id: ConnectionId, dry_run: bool, passwords_to_file: bool)
+        -> ImportReport = |core, app| async move {
+            let emitter = app.clone();
+            let progress = move |p: ImportProgress| {
+                let _ = emitter.emit(EVENT_IMPORT_PROGRESS, p);
+            };
+            let connection = connection_id.get().map(str::to_owned);
+            let desk = import_desk(&app);
+            core.import_chosen(&desk, connection, dry_run, passwords_to_file, progress)
+                .await
+        };
 }
 
 /// Stops the running import after the row it is sending; what was created stays.

@@ -14,23 +14,21 @@ use cowdesk_core::maildoctor::{self, DoctorRequest};
 use cowdesk_core::model::{
     MailDoctorProgress, MailDoctorReport, MailDoctorTarget, MailTrashOutcome, MailTrashPreview,
 };
+use cowdesk_core::session::Core;
 use cowdesk_core::support::SupportSession;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-
-use super::CmdResult;
-use crate::AppState;
 
 pub const EVENT_PROGRESS: &str = "mail-doctor-progress";
 
 /// The core's request for `target`, with the typed password or the kept one.
 async fn request<R: Runtime>(
+    core: &Core,
     app: &AppHandle<R>,
     target: MailDoctorTarget,
     typed: Option<String>,
-) -> CmdResult<(MailDoctorTarget, DoctorRequest)> {
-    let core = app.state::<AppState>().core().await;
+) -> Result<(MailDoctorTarget, DoctorRequest), CoreError> {
     let support = app.state::<SupportSession>();
-    Ok(core.window_doctor_request(&support, target, typed).await?)
+    core.window_doctor_request(&support, target, typed).await
 }
 
 fn emitter<R: Runtime>(app: &AppHandle<R>) -> impl Fn(MailDoctorProgress) + Send + Sync + 'static {
@@ -40,63 +38,47 @@ fn emitter<R: Runtime>(app: &AppHandle<R>) -> impl Fn(MailDoctorProgress) + Send
     }
 }
 
-/// Checks the four connections (and the round trip when asked), then reads the usage.
-#[tauri::command]
-pub async fn mail_doctor_check<R: Runtime>(
-    app: AppHandle<R>,
-    target: MailDoctorTarget,
-    password: Option<String>,
-    round_trip: bool,
-) -> CmdResult<MailDoctorReport> {
-    let (target, mut req) = request(&app, target, password).await?;
-    req.round_trip = round_trip;
-    let progress = emitter(&app);
-    let work = maildoctor::run_doctor_with_progress(&req, &progress);
-    Ok(stepped(&target.address, None, &progress, work).await?)
-}
-
-/// Quota and folders over IMAP with SSL/TLS.
-#[tauri::command]
-pub async fn mail_doctor_usage<R: Runtime>(
-    app: AppHandle<R>,
-    target: MailDoctorTarget,
-    password: Option<String>,
-) -> CmdResult<MailDoctorReport> {
-    let (target, req) = request(&app, target, password).await?;
-    let work = maildoctor::mailbox_usage(&req);
-    Ok(stepped(&target.address, Some("usage"), &emitter(&app), work).await?)
-}
-
-/// What emptying Trash and Junk would free; kept for `mail_doctor_trash_empty`.
-#[tauri::command]
-pub async fn mail_doctor_trash_preview<R: Runtime>(
-    app: AppHandle<R>,
-    target: MailDoctorTarget,
-    password: Option<String>,
-) -> CmdResult<MailTrashPreview> {
-    let (target, req) = request(&app, target, password).await?;
-    let work = maildoctor::preview_empty_trash(&req);
-    let preview = stepped(&target.address, Some("trash_preview"), &emitter(&app), work).await?;
-    app.state::<PendingTrash>().keep(target, preview.clone());
-    Ok(preview)
-}
-
-/// Empties what the last preview of this mailbox showed, then reads the quota again.
-#[tauri::command]
-pub async fn mail_doctor_trash_empty<R: Runtime>(
-    app: AppHandle<R>,
-    target: MailDoctorTarget,
-    password: Option<String>,
-) -> CmdResult<MailTrashOutcome> {
-    let shown = app
-        .state::<PendingTrash>()
-        .take_shown(&checked::normalise(target.clone())?)?;
-    let (target, req) = request(&app, target, password).await?;
-    let work = maildoctor::empty_trash(&req, &shown);
-    Ok(stepped(&target.address, Some("trash_empty"), &emitter(&app), work).await?)
-}
-
 core_commands! {
+    /// Checks the four connections (and the round trip when asked), then reads the usage.
+    mail_doctor_check(target: MailDoctorTarget, password: Option<String>, round_trip: bool)
+        -> MailDoctorReport = |core, app| async move {
+            let (target, mut req) = request(&core, &app, target, password).await?;
+            req.round_trip = round_trip;
+            let progress = emitter(&app);
+            let work = maildoctor::run_doctor_with_progress(&req, &progress);
+            stepped(&target.address, None, &progress, work).await
+        };
+
+    /// Quota and folders over IMAP with SSL/TLS.
+    mail_doctor_usage(target: MailDoctorTarget, password: Option<String>) -> MailDoctorReport
+        = |core, app| async move {
+            let (target, req) = request(&core, &app, target, password).await?;
+            let work = maildoctor::mailbox_usage(&req);
+            stepped(&target.address, Some("usage"), &emitter(&app), work).await
+        };
+
+    /// What emptying Trash and Junk would free; kept for `mail_doctor_trash_empty`.
+    mail_doctor_trash_preview(target: MailDoctorTarget, password: Option<String>)
+        -> MailTrashPreview = |core, app| async move {
+            let (target, req) = request(&core, &app, target, password).await?;
+            let work = maildoctor::preview_empty_trash(&req);
+            let progress = emitter(&app);
+            let preview = stepped(&target.address, Some("trash_preview"), &progress, work).await?;
+            app.state::<PendingTrash>().keep(target, preview.clone());
+            Ok::<_, CoreError>(preview)
+        };
+
+    /// Empties what the last preview of this mailbox showed, then reads the quota again.
+    mail_doctor_trash_empty(target: MailDoctorTarget, password: Option<String>)
+        -> MailTrashOutcome = |core, app| async move {
+            let shown = app
+                .state::<PendingTrash>()
+                .take_shown(&checked::normalise(target.clone())?)?;
+            let (target, req) = request(&core, &app, target, password).await?;
+            let work = maildoctor::empty_trash(&req, &shown);
+            stepped(&target.address, Some("trash_empty"), &emitter(&app), work).await
+        };
+
     /// Whether a password is kept in the keyring for this mailbox (never the password).
     mailbox_password_kept(address: String) -> bool = |core| async {
         let address = checked::address(&address)?;

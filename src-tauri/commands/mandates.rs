@@ -6,11 +6,10 @@ use cowdesk_core::mandates::ApprovalDesk;
 use cowdesk_core::model::{ApprovalProgress, Mandate, MandateImpact, SepaCheck};
 use cowdesk_core::validate::mandate::{self as rules, MandateChange};
 use cowdesk_core::validate::{self, sepa};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{Emitter, State};
 
 use super::input::AccountId;
 use super::CmdResult;
-use crate::AppState;
 
 pub const EVENT_APPROVAL: &str = "mandate-approval";
 
@@ -22,26 +21,6 @@ pub fn check_sepa(holder: String, iban: String, bic: String) -> CmdResult<SepaCh
         rules::sepa_field("iban", &iban)?,
         rules::sepa_field("bic", &bic)?,
     ))
-}
-
-/// Starts a PayPal or card mandate, opens the provider's page in the system browser and
-/// waits (polling, with a time limit, cancellable) until it is decided. Progress reaches
-/// the window as `mandate-approval` events.
-#[tauri::command]
-pub async fn add_provider_mandate<R: Runtime>(
-    app: AppHandle<R>,
-    account_id: AccountId,
-    kind: String,
-) -> CmdResult<Mandate> {
-    let kind = rules::provider_kind(&kind)?;
-    let core = app.state::<AppState>().core().await;
-    let progress = |p: ApprovalProgress| {
-        let _ = app.emit(EVENT_APPROVAL, p);
-    };
-    let desk = app.state::<ApprovalDesk>();
-    Ok(core
-        .add_provider_mandate(&desk, &account_id, kind, &progress)
-        .await?)
 }
 
 /// Stops waiting; the approval is withdrawn and nothing is added.
@@ -77,5 +56,18 @@ core_commands! {
                 MandateChange::MakeDefault => core.set_default_mandate(account, mandate).await,
                 MandateChange::Cancel => core.cancel_mandate(account, mandate).await,
             }
+        };
+
+    /// Starts a PayPal or card mandate, opens the provider's page in the system browser
+    /// and waits (polling, with a time limit, cancellable) until it is decided. Progress
+    /// reaches the window as `mandate-approval` events.
+    add_provider_mandate(account_id: AccountId, kind: String) -> Mandate
+        = |core, app| async move {
+            let kind = rules::provider_kind(&kind)?;
+            let progress = |p: ApprovalProgress| {
+                let _ = app.emit(EVENT_APPROVAL, p);
+            };
+            let desk = app.state::<ApprovalDesk>();
+            core.add_provider_mandate(&desk, &account_id, kind, &progress).await
         };
 }

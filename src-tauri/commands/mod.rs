@@ -6,9 +6,11 @@
 //! registers the handler below over it, declares its permission and grants it to the main
 //! window (the permission set `cowdesk-commands`, the one the capability names).
 
-/// Declares commands that only read their (checked) arguments and ask the core, each
-/// `name(arguments) -> Answer = |core| call;`: the command takes the active core, awaits
-/// `call` and answers with its result, a core error as `ErrorInfo`.
+/// Declares the window's async commands, each `name(arguments) -> Answer = |core| call;`
+/// or, for one that also needs the window's app (its dialogs, events, state),
+/// `= |core, app| call;`: the command reads its (checked) arguments, takes the active
+/// core (`_` when it has no use for it), awaits `call` and answers with its result, an
+/// error as `ErrorInfo`.
 ///
 /// The block becomes the module's `core_command`, which the handler asks first. Tauri's
 /// `#[tauri::command]` would give each command a task type of its own (its spawn, poll
@@ -18,9 +20,12 @@
 macro_rules! core_commands {
     ($(
         $(#[$doc:meta])*
-        $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $answer:ty = |$core:ident| $call:expr;
+        $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $answer:ty
+            = |$core:pat_param $(, $app:ident)?| $call:expr;
     )*) => {
         /// The answer to the invoked command when this module's block declares it.
+        // `Ok(call?)` converts a core error; a call that has `ErrorInfo` already needs none.
+        #[allow(clippy::needless_question_mark)]
         pub(super) fn core_command<R: tauri::Runtime>(
             invoked: &$crate::commands::Invoked<'_, R>,
         ) -> Option<Result<$crate::commands::Answer, tauri::ipc::InvokeError>> {
@@ -38,6 +43,7 @@ macro_rules! core_commands {
                     let answer: $crate::commands::Answer = Box::pin(async move {
                         use tauri::Manager;
                         let $core = app.state::<$crate::AppState>().core().await;
+                        $(let $app = app;)?
                         let answer = async {
                             $crate::commands::CmdResult::<$answer>::Ok($call.await?)
                         };

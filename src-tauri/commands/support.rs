@@ -14,13 +14,10 @@ use cowdesk_core::model::{
 };
 use cowdesk_core::support::{forms, HandOffVia, SupportSession};
 use cowdesk_core::validate;
-use tauri::State;
 
 use super::error::copy_failed;
 use super::input::{AccountId, AnyAccountId};
-use super::CmdResult;
 use crate::clipboard::{CopyError, SecretClipboard};
-use crate::AppState;
 
 #[tauri::command]
 pub fn support_forms() -> Vec<SupportForm> {
@@ -44,18 +41,31 @@ core_commands! {
     /// The finished text, or every bad field in English and German.
     support_check(draft: SupportDraft) -> SupportTicketText
         = |core| async { core.support_preview(&validate::support::draft(draft)?) };
-}
 
-/// The password guard over every field: what it found, masked, with its place.
-#[tauri::command]
-pub async fn support_guard(
-    state: State<'_, AppState>,
-    session: State<'_, SupportSession>,
-    account_id: AnyAccountId,
-    draft: SupportDraft,
-) -> CmdResult<Vec<SupportGuardHit>> {
-    let core = state.core().await;
-    Ok(session.guard(&core, account_id.get(), draft).await?)
+    /// The password guard over every field: what it found, masked, with its place.
+    support_guard(account_id: AnyAccountId, draft: SupportDraft) -> Vec<SupportGuardHit>
+        = |core, app| async move {
+            app.state::<SupportSession>().guard(&core, account_id.get(), draft).await
+        };
+
+    /// Sends the checked and guarded draft or, for the portal's ticket page, copies its
+    /// text and opens the page (core's `hand_off_guarded`).
+    support_hand_off(account_id: AnyAccountId, draft: SupportDraft, via: HandOffVia)
+        -> SupportHandOff = |core, app| async move {
+            let session = app.state::<SupportSession>();
+            let handed = core.hand_off_guarded(&session, account_id.get(), draft, via).await?;
+            if let SupportHandOff::Portal { url, subject, body, .. } = &handed {
+                app.state::<SecretClipboard>()
+                    .copy_plain(&format!("{subject}\n\n{body}"))
+                    .map_err(clipboard_failed)?;
+                if let Err(reason) = cowdesk_core::browser::open(url) {
+                    // The text is on the clipboard; the window names the address to open
+                    // by hand.
+                    tracing::warn!("browser not opened: {reason}");
+                }
+            }
+            Ok::<_, ErrorInfo>(handed)
+        };
 }
 
 fn clipboard_failed(err: CopyError) -> ErrorInfo {
@@ -72,34 +82,4 @@ fn clipboard_failed(err: CopyError) -> ErrorInfo {
         }
         other => copy_failed(other),
     }
-}
-
-/// Sends the checked and guarded draft or, for the portal's ticket page, copies its text
-/// and opens the page (core's `hand_off_guarded`).
-#[tauri::command]
-pub async fn support_hand_off(
-    state: State<'_, AppState>,
-    session: State<'_, SupportSession>,
-    clipboard: State<'_, SecretClipboard>,
-    account_id: AnyAccountId,
-    draft: SupportDraft,
-    via: HandOffVia,
-) -> CmdResult<SupportHandOff> {
-    let core = state.core().await;
-    let handed = core
-        .hand_off_guarded(&session, account_id.get(), draft, via)
-        .await?;
-    if let SupportHandOff::Portal {
-        url, subject, body, ..
-    } = &handed
-    {
-        clipboard
-            .copy_plain(&format!("{subject}\n\n{body}"))
-            .map_err(clipboard_failed)?;
-        if let Err(reason) = cowdesk_core::browser::open(url) {
-            // The text is on the clipboard; the window names the address to open by hand.
-            tracing::warn!("browser not opened: {reason}");
-        }
-    }
-    Ok(handed)
 }

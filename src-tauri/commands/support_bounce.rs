@@ -25,12 +25,13 @@ core_commands! {
             let explanation = core.explain_bounce_text(account_id.get(), &text).await?;
             Ok::<_, CoreError>(mail_not_arriving_draft(&explanation, &text))
         };
+
+    /// Opens the system's file dialog for a saved bounce and answers with its text;
+    /// `None` when the dialog was cancelled.
+    support_open_bounce_file() -> Option<String> = |_, app| open_bounce_file(app);
 }
 
-/// Opens the system's file dialog for a saved bounce and answers with its text; `None`
-/// when the dialog was cancelled.
-#[tauri::command]
-pub async fn support_open_bounce_file<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<String>> {
+async fn open_bounce_file<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<String>> {
     let chosen = choose_file(&app, "E-mail (.eml)", &["eml", "txt"], None).await?;
     let Some(path) = chosen else {
         return Ok(None);

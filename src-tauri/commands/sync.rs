@@ -11,9 +11,8 @@ pub const EVENT_STARTED: &str = "sync-started";
 pub const EVENT_PROGRESS: &str = "sync-progress";
 pub const EVENT_FINISHED: &str = "sync-finished";
 
-#[tauri::command]
-pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<SyncOutcome>> {
-    sync_and_report(&app).await
+core_commands! {
+    sync_now() -> Vec<SyncOutcome> = |_, app| async move { sync_and_report(&app).await };
 }
 
 /// Syncs the profile (core's `sync_profile`), then plans the next sync and shows new
