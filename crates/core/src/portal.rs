@@ -382,26 +382,51 @@ impl HttpPortal {
     /// Every page of a collection; only page 1 is conditional (one ETag per collection).
     /// Should the collection change between pages, the next sync sees a new ETag and
     /// fetches it again.
-    async fn get_collection<T: DeserializeOwned>(
+    async fn get_collection<T: DeserializeOwned + Send>(
         &self,
         path: &str,
         etag: Option<&str>,
     ) -> Result<Fetched<Vec<T>>, CoreError> {
-        let (mut page, mut etag) = match self
-            .get_conditional::<Page<T>>(&page_path(path, 1), etag)
-            .await?
-        {
-            Fetched::Unchanged => return Ok(Fetched::Unchanged),
-            Fetched::Fresh { value, etag } => (value, etag),
+        let mut items = Vec::new();
+        let mut take = |body: &[u8]| {
+            let mut page: Page<T> = decode(body)?;
+            items.append(&mut page.items);
+            Ok(PageRead {
+                next_page: page.next_page,
+                pages: page_count(&page),
+            })
         };
+        let fetched = self.get_pages(path, etag, &mut take).await?;
+        Ok(match fetched {
+            Fetched::Unchanged => Fetched::Unchanged,
+            Fetched::Fresh { etag, .. } => Fetched::Fresh { value: items, etag },
+        })
+    }
+
+    /// The paging of `get_collection`, compiled once for every item type: `take` decodes
+    /// a page's body and keeps its items.
+    async fn get_pages(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        take: &mut (dyn FnMut(&[u8]) -> Result<PageRead, CoreError> + Send),
+    ) -> Result<Fetched<()>, CoreError> {
+        let first = self
+            .authed(Method::GET, &page_path(path, 1), |request| match etag {
+                Some(tag) => request.header(IF_NONE_MATCH, tag),
+                None => request,
+            })
+            .await?;
+        if first.status() == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::Unchanged);
+        }
+        let mut etag = response_etag(first.headers());
+        let mut page = take(&ok_bytes(first).await?)?;
         // The pages are numbered one after another: the next page is asked for while this
         // one is read. A guess the page's own `next_page` does not confirm is dropped.
-        let pages = page_count(&page);
-        let mut items = Vec::new();
+        let pages = page.pages;
         let mut ahead: Option<(u32, Result<Response, CoreError>)> = None;
-        loop {
-            items.append(&mut page.items);
-            let Some(next) = page.next_page else { break };
+        while let Some(next) = page.next_page {
             let response = match ahead.take() {
                 Some((guess, response)) if guess == next => response?,
                 _ => {
@@ -417,17 +442,16 @@ impl HttpPortal {
             if guess <= pages {
                 // The request first, so it is on its way before the reading starts.
                 let guessed_path = page_path(path, guess);
-                let (early, read) = tokio::join!(
-                    self.authed(Method::GET, &guessed_path, |r| r),
-                    ok_json::<Page<T>>(response)
-                );
+                let read = async { take(&ok_bytes(response).await?) };
+                let (early, read) =
+                    tokio::join!(self.authed(Method::GET, &guessed_path, |r| r), read);
                 ahead = Some((guess, early));
                 page = read?;
             } else {
-                page = ok_json(response).await?;
+                page = take(&ok_bytes(response).await?)?;
             }
         }
-        Ok(Fetched::Fresh { value: items, etag })
+        Ok(Fetched::Fresh { value: (), etag })
     }
 
     /// An authenticated request with an optional JSON body, answered with JSON: the
@@ -464,6 +488,12 @@ pub(crate) fn account_path(account_id: &str, rest: &str) -> String {
 /// One path segment, percent-encoded.
 pub(crate) fn segment(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// What `get_pages` needs of a page once its items are kept.
+struct PageRead {
+    next_page: Option<u32>,
+    pages: u32,
 }
 
 /// How many pages the first page says there are (a guess for asking ahead, never a limit).
@@ -584,11 +614,19 @@ async fn fail(response: Response) -> CoreError {
 }
 
 async fn ok_json<T: DeserializeOwned>(response: Response) -> Result<T, CoreError> {
+    decode(&ok_bytes(response).await?)
+}
+
+/// A successful answer's body; an error answer as its `CoreError`.
+async fn ok_bytes(response: Response) -> Result<Vec<u8>, CoreError> {
     if !response.status().is_success() {
         return Err(fail(response).await);
     }
-    let body = read_capped(response, MAX_JSON_BYTES).await?;
-    serde_json::from_slice(&body).map_err(|e| CoreError::Server(format!("unexpected answer: {e}")))
+    read_capped(response, MAX_JSON_BYTES).await
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CoreError> {
+    serde_json::from_slice(body).map_err(|e| CoreError::Server(format!("unexpected answer: {e}")))
 }
 
 /// The body, refused as soon as it is known to exceed `limit` bytes (before reading it
