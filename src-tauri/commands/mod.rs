@@ -1,8 +1,8 @@
 //! The IPC surface of the window: thin commands that validate their input and call the
 //! core. Every command returns `Result<_, ErrorInfo>`, so the UI branches on `kind`.
 //!
-//! Adding a command is one edit: the `#[tauri::command]` function, or an entry in a
-//! module's `core_commands!` block. The build finds it there (src-tauri/command_list.rs),
+//! Adding a command is one edit: an entry in the module's `core_commands!` block, or a
+//! `#[tauri::command]` function for one that answers at once, without awaiting anything. The build finds it there (src-tauri/command_list.rs),
 //! registers the handler below over it, declares its permission and grants it to the main
 //! window (the permission set `cowdesk-commands`, the one the capability names).
 
