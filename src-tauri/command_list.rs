@@ -94,6 +94,16 @@ core_commands! {
         let mailbox = MailboxInput { address };
         core.add(connection_id.get(), mailbox)
     };
+
+    sync_now() -> Vec<SyncOutcome> = |_, app| async move { sync_and_report(&app).await };
+
+    /// One that needs the window's app beside the core.
+    generate_authcode(account_id: AccountId) -> Authcode
+        = |core, app| async move {
+            let code = core.generate_authcode(&account_id).await?;
+            app.state::<SecretClipboard>().hold(&code);
+            Ok::<_, CoreError>(code)
+        };
 }
 
 #[tauri::command]
@@ -112,6 +122,8 @@ fn helper<R: Runtime>(app: AppHandle<R>) {}
             [
                 ("list_accounts".to_owned(), true),
                 ("mailcow_add_mailbox".to_owned(), true),
+                ("sync_now".to_owned(), true),
+                ("generate_authcode".to_owned(), true),
                 ("billing_export".to_owned(), false),
                 ("forget_authcode".to_owned(), false)
             ]
