@@ -365,6 +365,21 @@ impl HttpPortal {
         path: &str,
         etag: Option<&str>,
     ) -> Result<Fetched<T>, CoreError> {
+        Ok(match self.get_conditional_body(path, etag).await? {
+            Fetched::Unchanged => Fetched::Unchanged,
+            Fetched::Fresh { value, etag } => Fetched::Fresh {
+                value: decode(&value)?,
+                etag,
+            },
+        })
+    }
+
+    /// `get_conditional` before the body is decoded, compiled once for every type.
+    async fn get_conditional_body(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Fetched<Vec<u8>>, CoreError> {
         let response = self
             .authed(Method::GET, path, |request| match etag {
                 Some(tag) => request.header(IF_NONE_MATCH, tag),
@@ -375,8 +390,8 @@ impl HttpPortal {
             return Ok(Fetched::Unchanged);
         }
         let etag = response_etag(response.headers());
-        let data = ok_json(response).await?;
-        Ok(Fetched::Fresh { value: data, etag })
+        let body = ok_bytes(response).await?;
+        Ok(Fetched::Fresh { value: body, etag })
     }
 
     /// Every page of a collection; only page 1 is conditional (one ETag per collection).
@@ -411,17 +426,11 @@ impl HttpPortal {
         etag: Option<&str>,
         take: &mut (dyn FnMut(&[u8]) -> Result<PageRead, CoreError> + Send),
     ) -> Result<Fetched<()>, CoreError> {
-        let first = self
-            .authed(Method::GET, &page_path(path, 1), |request| match etag {
-                Some(tag) => request.header(IF_NONE_MATCH, tag),
-                None => request,
-            })
-            .await?;
-        if first.status() == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched::Unchanged);
-        }
-        let mut etag = response_etag(first.headers());
-        let mut page = take(&ok_bytes(first).await?)?;
+        let (first, mut etag) = match self.get_conditional_body(&page_path(path, 1), etag).await? {
+            Fetched::Unchanged => return Ok(Fetched::Unchanged),
+            Fetched::Fresh { value, etag } => (value, etag),
+        };
+        let mut page = take(&first)?;
         // The pages are numbered one after another: the next page is asked for while this
         // one is read. A guess the page's own `next_page` does not confirm is dropped.
         let pages = page.pages;
