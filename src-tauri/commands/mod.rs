@@ -2,9 +2,10 @@
 //! core. Every command returns `Result<_, ErrorInfo>`, so the UI branches on `kind`.
 //!
 //! Adding a command is one edit: an entry in the module's `core_commands!` block, or a
-//! `#[tauri::command]` function for one that answers at once, without awaiting anything. The build finds it there (src-tauri/command_list.rs),
-//! registers the handler below over it, declares its permission and grants it to the main
-//! window (the permission set `cowdesk-commands`, the one the capability names).
+//! `#[tauri::command]` function for one that answers at once, without awaiting anything.
+//! The build finds it there (src-tauri/command_list.rs), registers the handler below over
+//! it, declares its permission and grants it to the main window (the permission set
+//! `cowdesk-commands`, the one the capability names).
 
 /// Declares the window's async commands, each `name(arguments) -> Answer = |core| call;`
 /// or, for one that also needs the window's app (its dialogs, events, state),

@@ -34,29 +34,19 @@ pub fn named_with_env(comm: &str, key: &str, value: &str) -> Vec<u32> {
 
 /// Whether `pid` still runs; a zombie does not, it only waits to be reaped.
 pub fn running(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            let state = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .next()?
-                .to_owned();
-            Some(state != "Z")
-        })
-        .unwrap_or(false)
+    stat_field(pid, 0).is_some_and(|state| state != "Z")
 }
 
 fn parent_of(pid: u32) -> Option<u32> {
+    stat_field(pid, 1)?.parse().ok()
+}
+
+/// Field `n` of /proc/`pid`/stat after the command name (0 is the state, 1 the parent).
+fn stat_field(pid: u32, n: usize) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name may hold spaces and parentheses: the fields follow the last ')'.
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    let field = stat.rsplit_once(')')?.1.split_whitespace().nth(n)?;
+    Some(field.to_owned())
 }
 
 fn descends_from(mut pid: u32, ancestor: u32) -> bool {
