@@ -456,15 +456,19 @@ impl Core {
                 value
             }
         };
-        let mut outcomes = Vec::with_capacity(accounts.len());
-        for account in &accounts {
-            let lock = self.sync_lock(&account.id);
-            let _one_at_a_time = lock.lock().await;
-            let today = self.today();
-            outcomes.push(
-                sync::sync_account(portal.as_ref(), &self.store, account, today, progress).await,
-            );
+        // Every account's lock for the whole run (the next account is read while one is
+        // written), taken in the order of the ids, so that two runs over lists in
+        // different orders cannot each wait for a lock the other holds.
+        let mut ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut held = Vec::with_capacity(ids.len());
+        for id in ids {
+            held.push(self.sync_lock(id).lock_owned().await);
         }
+        let today = self.today();
+        let outcomes =
+            sync::sync_accounts(portal.as_ref(), &self.store, &accounts, today, progress).await;
         self.keep_refresh_token(&portal).await;
         Ok(outcomes)
     }

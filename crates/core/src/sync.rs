@@ -1,7 +1,8 @@
-//! Sync of one account: fetch every resource the role may read (conditionally, with the
+//! Sync of an account: fetch every resource the role may read (conditionally, with the
 //! ETag of the last sync), then write all of it in one transaction through the write path
 //! (`commit`), which also records the alerts the changes cause. Any failure before or
-//! during the write leaves the previous cache and ledger exactly as they were.
+//! during the write leaves the previous cache and ledger exactly as they were. A list of
+//! accounts is synced in turn, each account's write beside the next one's fetch.
 
 pub(crate) mod commit;
 
@@ -9,10 +10,47 @@ use chrono::{NaiveDate, Utc};
 use cowdesk_model::{Account, Resource, SyncOutcome, SyncProgress, SyncStage};
 
 use crate::alerts::evaluate::Reach;
+use crate::alerts::ledger::LedgerReport;
 use crate::error::CoreError;
 use crate::portal::{Fetched, Portal};
 use crate::store::{ResourceData, ResourceUpdate, Store};
 
+/// Syncs each of `accounts` in turn, reading the next account's pages while this one's
+/// rows are written: the download waits on the server and the write on SQLite's thread,
+/// so the two overlap. Each account is still fetched whole before its one transaction,
+/// and a failure of one account leaves the others' outcomes as they are.
+/// The caller holds every account's sync lock.
+pub async fn sync_accounts<P: Portal>(
+    portal: &P,
+    store: &Store,
+    accounts: &[Account],
+    today: NaiveDate,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Vec<SyncOutcome> {
+    let mut outcomes = Vec::with_capacity(accounts.len());
+    let mut fetched: Option<Fetch> = None;
+    for next in accounts.iter().map(Some).chain([None]) {
+        let (written, next_fetched) = tokio::join!(
+            async {
+                match fetched.take() {
+                    Some(fetch) => Some(write(store, fetch, today, progress).await),
+                    None => None,
+                }
+            },
+            async {
+                match next {
+                    Some(account) => Some(fetch_timed(portal, store, account, progress).await),
+                    None => None,
+                }
+            }
+        );
+        outcomes.extend(written);
+        fetched = next_fetched;
+    }
+    outcomes
+}
+
+/// Syncs one account; the caller holds its sync lock.
 pub async fn sync_account<P: Portal>(
     portal: &P,
     store: &Store,
@@ -20,9 +58,49 @@ pub async fn sync_account<P: Portal>(
     today: NaiveDate,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
 ) -> SyncOutcome {
+    let fetched = fetch_timed(portal, store, account, progress).await;
+    write(store, fetched, today, progress).await
+}
+
+/// One account's answers from the server, not yet written.
+struct Fetch<'a> {
+    account: &'a Account,
+    updates: Result<Vec<ResourceUpdate>, CoreError>,
+    took: std::time::Duration,
+    requests: u32,
+}
+
+async fn fetch_timed<'a, P: Portal>(
+    portal: &P,
+    store: &Store,
+    account: &'a Account,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Fetch<'a> {
+    let started = std::time::Instant::now();
+    // A sync's fetches run one after another, and only they ask the server: the requests
+    // counted are this one's.
     let requests_before = portal.requests();
-    let result = fetch_and_write(portal, store, account, today, progress).await;
-    let requests = portal.requests().saturating_sub(requests_before);
+    let updates = fetch_updates(portal, store, account, progress).await;
+    Fetch {
+        account,
+        updates,
+        took: started.elapsed(),
+        requests: portal.requests().saturating_sub(requests_before),
+    }
+}
+
+async fn write(
+    store: &Store,
+    fetch: Fetch<'_>,
+    today: NaiveDate,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> SyncOutcome {
+    let Fetch {
+        account,
+        updates,
+        took,
+        requests,
+    } = fetch;
     let mut outcome = SyncOutcome {
         account_id: account.id.clone(),
         changed: Vec::new(),
@@ -31,8 +109,22 @@ pub async fn sync_account<P: Portal>(
         requests,
         error: None,
     };
-    match result {
-        Ok(updates) => {
+    let started = std::time::Instant::now();
+    let written = match updates {
+        Ok(updates) => write_updates(store, account, &updates, today, progress)
+            .await
+            .map(|report| (updates, report)),
+        Err(err) => Err(err),
+    };
+    match written {
+        Ok((updates, report)) => {
+            tracing::debug!(
+                account = %account.id,
+                alerts = ?report,
+                fetch_ms = took.as_millis() as u64,
+                write_ms = started.elapsed().as_millis() as u64,
+                "synced"
+            );
             for update in updates {
                 match update {
                     ResourceUpdate::Changed { data, .. } | ResourceUpdate::Patched { data, .. } => {
@@ -53,16 +145,14 @@ pub async fn sync_account<P: Portal>(
     outcome
 }
 
-async fn fetch_and_write<P: Portal>(
-    portal: &P,
+/// Writes one account's updates in one transaction: the old rows or the new, never a mix.
+async fn write_updates(
     store: &Store,
     account: &Account,
+    updates: &[ResourceUpdate],
     today: NaiveDate,
     progress: &(dyn Fn(SyncProgress) + Send + Sync),
-) -> Result<Vec<ResourceUpdate>, CoreError> {
-    let started = std::time::Instant::now();
-    let updates = fetch_updates(portal, store, account, progress).await?;
-    let fetched = started.elapsed();
+) -> Result<LedgerReport, CoreError> {
     let total = Resource::ALL.len() as u32;
     let report = |stage| SyncProgress {
         account_id: account.id.clone(),
@@ -77,17 +167,10 @@ async fn fetch_and_write<P: Portal>(
     progress(report(SyncStage::Saving));
     let clock = (today, Utc::now());
     let committed =
-        commit::commit_in(&mut tx, &account.id, &updates, clock, Reach::ChangeSet, &[]).await?;
+        commit::commit_in(&mut tx, &account.id, updates, clock, Reach::ChangeSet, &[]).await?;
     tx.commit().await?;
-    tracing::debug!(
-        account = %account.id,
-        alerts = ?committed.report,
-        fetch_ms = fetched.as_millis() as u64,
-        write_ms = (started.elapsed() - fetched).as_millis() as u64,
-        "synced"
-    );
     progress(report(SyncStage::Saved));
-    Ok(updates)
+    Ok(committed.report)
 }
 
 /// Asks the server for every resource the role may read, each with the ETag of the last

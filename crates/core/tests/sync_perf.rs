@@ -17,10 +17,11 @@ use cowdesk_core::model::{
     InvoiceSort, InvoiceStatus, Mailbox, MailboxFilter, MailboxQuery, MailboxSort, Window,
 };
 use cowdesk_core::model::{MailboxEntry, MailboxEntryQuery, MailboxSource};
+use cowdesk_core::model::{Resource, SyncOutcome, SyncProgress, SyncStage};
 use cowdesk_sandbox::SandboxConfig;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
-use synced::{no_progress, synced, today, OWN};
+use synced::{no_progress, synced, today, OWN, SHARED};
 
 const SYNCED_TABLES: [&str; 8] = [
     "profiles",
@@ -132,6 +133,109 @@ async fn perf_only_changed_rows_are_written_and_unchanged_resources_not_at_all()
 
 /// The dashboard and the account list count in SQL; these are the same figures computed
 /// from every row, as the rules define them.
+/// On the server, a mailbox of the own account one byte fuller and an invoice of the shared
+/// one (whose role reads no mailboxes) a cent dearer: what each account's sync then changes.
+fn change_each_account(p: &synced::Profile) -> [(&'static str, Resource, u32); 2] {
+    let handle = p.sandbox.handle();
+    handle
+        .with_account(OWN, |a| a.mailboxes[0].used_bytes += 1)
+        .unwrap();
+    handle
+        .with_account(SHARED, |a| a.invoices[0].amount_cents += 1)
+        .unwrap();
+    // The own account's role reads all eight resources, the shared one's four.
+    [
+        (OWN, Resource::Mailboxes, 8),
+        (SHARED, Resource::Invoices, 4),
+    ]
+}
+
+fn assert_changed(outcomes: &[SyncOutcome], expected: &[(&str, Resource, u32)]) {
+    for (account, resource, requests) in expected {
+        let outcome = outcomes
+            .iter()
+            .find(|o| o.account_id == *account)
+            .unwrap_or_else(|| panic!("no outcome of {account}: {outcomes:?}"));
+        assert_eq!(outcome.error, None, "{account}");
+        assert_eq!(outcome.changed, [*resource], "{account}");
+        assert_eq!(outcome.requests, *requests, "{account}");
+    }
+}
+
+#[tokio::test]
+async fn perf_sync_reads_the_next_account_while_one_is_written() {
+    let p = synced(SandboxConfig::default()).await;
+    let expected = change_each_account(&p);
+    // The cache's write lock held by another connection: the first account's write waits
+    // for it, and it is let go only once the second account's pages are being read.
+    let mut other = connect(&p.dir.path().join("default.sqlite")).await;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let (reports, mut reported) = tokio::sync::mpsc::unbounded_channel::<SyncProgress>();
+    let progress = move |report: SyncProgress| {
+        let _ = reports.send(report);
+    };
+    let watch = async {
+        let mut seen = Vec::new();
+        while let Some(report) = reported.recv().await {
+            let last_fetch_of_second = seen.first().is_some_and(|first: &SyncProgress| {
+                first.account_id != report.account_id
+                    && report.stage == SyncStage::Fetching
+                    && report.done + 1 == report.total
+            });
+            seen.push(report);
+            if last_fetch_of_second {
+                break;
+            }
+        }
+        sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+        seen
+    };
+    let (outcomes, seen) = tokio::join!(p.core.sync_all(&progress), watch);
+    drop(progress);
+    let outcomes = outcomes.unwrap();
+    let mut seen = seen;
+    while let Some(report) = reported.recv().await {
+        seen.push(report);
+    }
+
+    assert_changed(&outcomes, &expected);
+    let at = |account: &str, stage: SyncStage| {
+        seen.iter()
+            .position(|r| r.account_id == account && r.stage == stage)
+            .unwrap_or_else(|| panic!("no {stage:?} of {account} in {seen:?}"))
+    };
+    let (first, second) = (&outcomes[0].account_id, &outcomes[1].account_id);
+    assert!(at(second, SyncStage::Fetching) < at(first, SyncStage::Saving));
+    assert!(at(first, SyncStage::Saved) < at(second, SyncStage::Saving));
+}
+
+#[tokio::test]
+async fn perf_sync_of_every_account_and_of_one_at_once_both_finish() {
+    let p = synced(SandboxConfig::default()).await;
+    let expected = change_each_account(&p);
+    let (all, one) = tokio::join!(
+        p.core.sync_all(&no_progress),
+        p.core.sync_account(SHARED, &no_progress)
+    );
+    let (all, one) = (all.unwrap(), one.unwrap());
+    // The shared account's change is written by whichever sync took its lock first; the
+    // other finds it unchanged.
+    assert_eq!(one.error, None);
+    let shared_of_all = all.iter().find(|o| o.account_id == SHARED).unwrap();
+    let mut shared_changes = [one.changed.clone(), shared_of_all.changed.clone()].concat();
+    shared_changes.sort_by_key(|r| format!("{r:?}"));
+    assert_eq!(shared_changes, [Resource::Invoices]);
+    assert_changed(&all, &expected[..1]);
+    // Nothing is left to write.
+    for outcome in p.core.sync_all(&no_progress).await.unwrap() {
+        assert_eq!(outcome.error, None, "{}", outcome.account_id);
+        assert!(outcome.changed.is_empty(), "{outcome:?}");
+    }
+}
+
 #[tokio::test]
 async fn perf_dashboard_counts_from_sql_match_the_rows() {
     let p = synced(SandboxConfig {

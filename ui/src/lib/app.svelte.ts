@@ -191,10 +191,12 @@ async function listenToSync(): Promise<void> {
       app.progress = null;
     }),
     events.syncProgress((p) => {
-      // Progress over all accounts: finished accounts count fully.
+      // Progress over all accounts: finished accounts count fully. The next account is
+      // read while one is saved, so its reports may come in between: the bar never goes back.
       const index = Math.max(0, app.accounts.findIndex((a) => a.account.id === p.account_id));
       const total = Math.max(1, app.accounts.length) * p.total;
-      app.progress = { done: index * p.total + p.done, total };
+      const done = Math.max(index * p.total + p.done, app.progress?.done ?? 0);
+      app.progress = { done, total };
     }),
     events.syncFinished(async (outcomes) => {
       app.outcomes = outcomes;
