@@ -70,6 +70,7 @@ struct Fetch<'a> {
     requests: u32,
 }
 
+/// Reads one account from the server, with how long it took and how many requests.
 async fn fetch_timed<'a, P: Portal>(
     portal: &P,
     store: &Store,
@@ -89,6 +90,8 @@ async fn fetch_timed<'a, P: Portal>(
     }
 }
 
+/// Writes what one account's fetch brought (or reports why it brought nothing): the
+/// account's outcome.
 async fn write(
     store: &Store,
     fetch: Fetch<'_>,
