@@ -8,12 +8,17 @@ pub(crate) mod commit;
 
 use chrono::{NaiveDate, Utc};
 use cowdesk_model::{Account, Resource, SyncOutcome, SyncProgress, SyncStage};
+use futures_util::stream::{self, StreamExt};
 
 use crate::alerts::evaluate::Reach;
 use crate::alerts::ledger::LedgerReport;
 use crate::error::CoreError;
 use crate::portal::{Fetched, Portal};
 use crate::store::{ResourceData, ResourceUpdate, Store};
+
+/// How many of an account's resources are read from the server at once (each keeps one
+/// page ahead): a few connections, as a browser would open.
+const RESOURCES_AT_ONCE: usize = 4;
 
 /// Syncs each of `accounts` in turn, reading the next account's pages while this one's
 /// rows are written: the download waits on the server and the write on SQLite's thread,
@@ -186,34 +191,50 @@ pub(crate) async fn fetch_updates<P: Portal>(
 ) -> Result<Vec<ResourceUpdate>, CoreError> {
     let states = store.sync_states(&account.id).await?;
     let total = Resource::ALL.len() as u32;
-    let mut updates = Vec::with_capacity(Resource::ALL.len());
-    for (done, resource) in Resource::ALL.into_iter().enumerate() {
+    let report = |resource, done| {
         progress(SyncProgress {
             account_id: account.id.clone(),
             resource,
-            done: done as u32,
+            done,
             total,
             stage: SyncStage::Fetching,
-        });
-        if !account.role.allows(resource.permission()) {
-            updates.push(ResourceUpdate::NotPermitted(resource));
-            continue;
-        }
+        })
+    };
+    report(Resource::ALL[0], 0);
+    let read = |index: usize, resource: Resource| {
         // Only a version we hold rows for may be answered with "unchanged".
         let etag = states
             .get(&resource)
             .filter(|s| s.permitted)
             .and_then(|s| s.etag.clone());
-        match fetch(portal, &account.id, resource, etag.as_deref()).await {
-            Ok(update) => updates.push(update),
-            // The server knows better than the cached role: treat as not permitted.
-            Err(CoreError::Forbidden { .. }) => {
-                updates.push(ResourceUpdate::NotPermitted(resource))
-            }
-            Err(err) => return Err(err),
+        async move {
+            let update = if !account.role.allows(resource.permission()) {
+                Ok(ResourceUpdate::NotPermitted(resource))
+            } else {
+                match fetch(portal, &account.id, resource, etag.as_deref()).await {
+                    // The server knows better than the cached role: treat as not permitted.
+                    Err(CoreError::Forbidden { .. }) => Ok(ResourceUpdate::NotPermitted(resource)),
+                    read => read,
+                }
+            };
+            (index, resource, update)
         }
+    };
+    // A server far away answers each request a round trip later: the resources are read
+    // a few at a time, each page after page, instead of one after the other.
+    let mut reads = stream::iter(Resource::ALL.into_iter().enumerate())
+        .map(|(index, resource)| read(index, resource))
+        .buffer_unordered(RESOURCES_AT_ONCE);
+    let mut updates: Vec<Option<ResourceUpdate>> = Resource::ALL.iter().map(|_| None).collect();
+    let mut done = 0;
+    while let Some((index, resource, update)) = reads.next().await {
+        // The first failure ends the fetch; the reads still on their way are dropped.
+        updates[index] = Some(update?);
+        done += 1;
+        report(resource, done);
     }
-    Ok(updates)
+    // In the order of `Resource::ALL`, as the write path expects.
+    Ok(updates.into_iter().flatten().collect())
 }
 
 async fn fetch<P: Portal>(

@@ -533,7 +533,8 @@ pub struct SyncProgress {
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStage {
-    /// Asking the server, resource by resource (`resource` is the one asked now).
+    /// Asking the server, a few resources at once (`resource` is the one just read; the
+    /// first report, with `done` 0, comes as the reading starts).
     Fetching,
     /// Writing what arrived into the cache, in one transaction with the alerts it causes.
     Saving,

@@ -167,7 +167,12 @@ pub(crate) async fn count_and_fault(
     next: Next,
 ) -> Response {
     h.count_request();
-    let action = h.lock().faults.take(request.uri().path());
+    let path = request.uri().path();
+    let action = {
+        let mut state = h.lock();
+        *state.paths.entry(path.to_owned()).or_default() += 1;
+        state.faults.take(path)
+    };
     match action {
         None | Some(Action::Shift) => next.run(request).await,
         Some(Action::Status(fault)) => status_answer(&fault),

@@ -45,6 +45,8 @@ pub(crate) struct State {
     pub grants: Vec<Grant>,
     pub sessions: Sessions,
     pub faults: Faults,
+    /// How many requests each path received, faulty answers included.
+    pub paths: HashMap<String, u64>,
     /// (account id, Idempotency-Key) -> the ticket it created.
     pub idempotency: HashMap<(String, String), IdempotentTicket>,
     pub ticket_seq: u64,
@@ -85,6 +87,7 @@ impl SandboxHandle {
                     grants,
                     sessions: Sessions::default(),
                     faults: Faults::default(),
+                    paths: HashMap::new(),
                     idempotency: HashMap::new(),
                     ticket_seq: 1000,
                     received: Vec::new(),
@@ -173,6 +176,16 @@ impl SandboxHandle {
     /// Requests served so far, faulty answers included.
     pub fn request_count(&self) -> u64 {
         self.inner.requests.load(Ordering::SeqCst)
+    }
+
+    /// Requests served so far to the paths that contain `path_contains`.
+    pub fn requests_to(&self, path_contains: &str) -> u64 {
+        let state = self.lock();
+        let matching = state
+            .paths
+            .iter()
+            .filter(|(path, _)| path.contains(path_contains));
+        matching.map(|(_, count)| count).sum()
     }
 
     /// How many authcodes were generated for `domain` of `account_id` (a retry answered
