@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::stream::{FuturesOrdered, StreamExt};
 use reqwest::header::{HeaderMap, AUTHORIZATION, ETAG, IF_NONE_MATCH, RETRY_AFTER};
 pub(crate) use reqwest::Method;
 use reqwest::{RequestBuilder, Response, StatusCode};
@@ -431,14 +432,27 @@ impl HttpPortal {
             Fetched::Fresh { value, etag } => (value, etag),
         };
         let mut page = take(&first)?;
-        // The pages are numbered one after another: the next page is asked for while this
-        // one is read. A guess the page's own `next_page` does not confirm is dropped.
+        // The pages are numbered one after another: the next few are asked for while one
+        // is read, and answered in order. A guess a page's own `next_page` does not
+        // confirm is dropped, and no more are made.
         let pages = page.pages;
-        let mut ahead: Option<(u32, Result<Response, CoreError>)> = None;
+        let ask = |number: u32| {
+            let page_path = page_path(path, number);
+            async move { (number, self.authed(Method::GET, &page_path, |r| r).await) }
+        };
+        let mut asked = 1;
+        let mut ahead = FuturesOrdered::new();
+        let mut answered = None;
         while let Some(next) = page.next_page {
-            let response = match ahead.take() {
+            if answered.is_none() {
+                ask_ahead(&mut ahead, &mut asked, pages, ask);
+                answered = ahead.next().await;
+            }
+            let response = match answered.take() {
                 Some((guess, response)) if guess == next => response?,
                 _ => {
+                    ahead = FuturesOrdered::new();
+                    asked = u32::MAX;
                     self.authed(Method::GET, &page_path(path, next), |r| r)
                         .await?
                 }
@@ -447,18 +461,12 @@ impl HttpPortal {
                 // Changed between pages: keep no ETag, so the next sync fetches it whole.
                 etag = None;
             }
-            let guess = next.saturating_add(1);
-            if guess <= pages {
-                // The request first, so it is on its way before the reading starts.
-                let guessed_path = page_path(path, guess);
-                let read = async { take(&ok_bytes(response).await?) };
-                let (early, read) =
-                    tokio::join!(self.authed(Method::GET, &guessed_path, |r| r), read);
-                ahead = Some((guess, early));
-                page = read?;
-            } else {
-                page = take(&ok_bytes(response).await?)?;
-            }
+            // The requests first, so they are on their way before the reading starts.
+            ask_ahead(&mut ahead, &mut asked, pages, ask);
+            let read = async { take(&ok_bytes(response).await?) };
+            let (read, head) = tokio::join!(read, ahead.next());
+            answered = head;
+            page = read?;
         }
         Ok(Fetched::Fresh { value: (), etag })
     }
@@ -503,6 +511,23 @@ pub(crate) fn segment(value: &str) -> String {
 struct PageRead {
     next_page: Option<u32>,
     pages: u32,
+}
+
+/// Pages of one collection on their way while one is read: a few connections, as a
+/// browser would open, not one per page.
+const PAGES_AHEAD: usize = 2;
+
+/// Asks for the pages after `asked`, up to `pages`, until `PAGES_AHEAD` are on their way.
+fn ask_ahead<F: Future>(
+    ahead: &mut FuturesOrdered<F>,
+    asked: &mut u32,
+    pages: u32,
+    ask: impl Fn(u32) -> F,
+) {
+    while ahead.len() < PAGES_AHEAD && *asked < pages {
+        *asked += 1;
+        ahead.push_back(ask(*asked));
+    }
 }
 
 /// How many pages the first page says there are (a guess for asking ahead, never a limit).
