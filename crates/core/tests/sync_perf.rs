@@ -18,7 +18,7 @@ use cowdesk_core::model::{
 };
 use cowdesk_core::model::{MailboxEntry, MailboxEntryQuery, MailboxSource};
 use cowdesk_core::model::{Resource, SyncOutcome, SyncProgress, SyncStage};
-use cowdesk_sandbox::SandboxConfig;
+use cowdesk_sandbox::{Disruption, DisruptionKind, SandboxConfig};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
 use synced::{no_progress, synced, today, OWN, SHARED};
@@ -210,6 +210,62 @@ async fn perf_sync_reads_the_next_account_while_one_is_written() {
     let (first, second) = (&outcomes[0].account_id, &outcomes[1].account_id);
     assert!(at(second, SyncStage::Fetching) < at(first, SyncStage::Saving));
     assert!(at(first, SyncStage::Saved) < at(second, SyncStage::Saving));
+}
+
+/// Syncs every account with one answer held at the server until the client has asked for
+/// `until`: it can only finish when the client asks for that before it has the held answer.
+async fn sync_with_an_answer_held(
+    p: &synced::Profile,
+    held: String,
+    until: String,
+) -> Vec<SyncOutcome> {
+    p.sandbox.handle().inject_disruption(Disruption {
+        path_contains: held.clone(),
+        kind: DisruptionKind::HeldUntilAsked(until.clone()),
+        times: 1,
+    });
+    // A bound for the failure only: asked one after the other, the held answer waits for
+    // a request that never comes.
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        p.core.sync_all(&no_progress),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{held} was held, and {until} was never asked for"))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn perf_sync_reads_an_accounts_resources_at_once() {
+    let p = synced(SandboxConfig::default()).await;
+    let expected = change_each_account(&p);
+    // The invoices come before the mailboxes in the order of the resources.
+    let outcomes =
+        sync_with_an_answer_held(&p, format!("{OWN}/invoices"), format!("{OWN}/mailboxes")).await;
+    assert_changed(&outcomes, &expected);
+}
+
+#[tokio::test]
+async fn perf_sync_asks_for_the_next_pages_while_one_is_read() {
+    // Three pages of mailboxes at 500 a page.
+    let p = synced(SandboxConfig {
+        mailboxes: 1200,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let mut expected = change_each_account(&p);
+    expected[0].2 += 2; // the mailboxes' second and third pages
+    let page = |n: u32| format!("{OWN}/mailboxes?page={n}&");
+    let outcomes = sync_with_an_answer_held(&p, page(2), page(3)).await;
+    // Every page arrived: the change and the whole list are in the cache.
+    assert_changed(&outcomes, &expected);
+    let served = p
+        .sandbox
+        .handle()
+        .with_account(OWN, |a| a.mailboxes.len())
+        .unwrap();
+    assert_eq!(p.core.mailboxes(OWN).await.unwrap().items.len(), served);
+    assert_eq!(served, 1200);
 }
 
 #[tokio::test]

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use crate::http::error;
 use crate::state::SandboxHandle;
 
-/// Answer `status` to the next `times` requests whose path contains `path_contains`.
+/// Answer `status` to the next `times` requests whose path (with its query) contains
+/// `path_contains`.
 #[derive(Debug, Clone)]
 pub struct Fault {
     pub path_contains: String,
@@ -22,8 +23,8 @@ pub struct Fault {
     pub times: u32,
 }
 
-/// Disrupt the next `times` requests whose path contains `path_contains` in the way
-/// `kind` says, as a flaky network or a broken server would.
+/// Disrupt the next `times` requests whose path (with its query) contains `path_contains`
+/// in the way `kind` says, as a flaky network or a broken server would.
 #[derive(Debug, Clone)]
 pub struct Disruption {
     pub path_contains: String,
@@ -48,7 +49,13 @@ pub enum DisruptionKind {
     /// The request is served (the work is done), then the answer is lost: the client
     /// gets this status instead, as from a proxy whose upstream timed out.
     AfterWork(u16),
+    /// Answered only once a request whose path (with its query) contains this has arrived
+    /// (at most after a minute), as a slow answer a client asking ahead overtakes.
+    HeldUntilAsked(String),
 }
+
+/// How long a held answer waits at most for the request it waits for.
+const HOLD_LIMIT: Duration = Duration::from_secs(60);
 
 /// The next `times` pages after the first of the collections whose path contains
 /// `path_contains` start one item early, as if an item had been added at the front of the
@@ -166,17 +173,17 @@ pub(crate) async fn count_and_fault(
     request: Request,
     next: Next,
 ) -> Response {
-    h.count_request();
-    let path = request.uri().path();
-    let action = {
-        let mut state = h.lock();
-        *state.paths.entry(path.to_owned()).or_default() += 1;
-        state.faults.take(path)
-    };
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("", |p| p.as_str())
+        .to_owned();
+    let action = h.lock().faults.take(&path);
+    h.count_request(&path);
     match action {
         None | Some(Action::Shift) => next.run(request).await,
         Some(Action::Status(fault)) => status_answer(&fault),
-        Some(Action::Disrupt(kind)) => disrupted(kind, request, next).await,
+        Some(Action::Disrupt(kind)) => disrupted(&h, kind, request, next).await,
     }
 }
 
@@ -194,8 +201,19 @@ fn status_answer(fault: &Fault) -> Response {
 /// The largest real answer a disruption rewrites; every sandbox answer is far smaller.
 const REWRITE_LIMIT: usize = 64 * 1024 * 1024;
 
-async fn disrupted(kind: DisruptionKind, request: Request, next: Next) -> Response {
+async fn disrupted(
+    h: &SandboxHandle,
+    kind: DisruptionKind,
+    request: Request,
+    next: Next,
+) -> Response {
     match kind {
+        DisruptionKind::HeldUntilAsked(other) => {
+            if !h.asked_for(&other, HOLD_LIMIT).await {
+                tracing::warn!("no request for {other} came while one was held");
+            }
+            next.run(request).await
+        }
         DisruptionKind::Delay(delay) => {
             tokio::time::sleep(delay).await;
             next.run(request).await

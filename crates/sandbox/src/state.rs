@@ -28,6 +28,8 @@ struct Shared {
     /// The day the data was generated around.
     today: NaiveDate,
     requests: AtomicU64,
+    /// Told of every request, for answers held until another request arrives.
+    arrived: tokio::sync::Notify,
     state: Mutex<State>,
     /// DNS zones (the DNS API simulator and the DNS server), with their own lock.
     dns: crate::dns::DnsZones,
@@ -45,7 +47,7 @@ pub(crate) struct State {
     pub grants: Vec<Grant>,
     pub sessions: Sessions,
     pub faults: Faults,
-    /// How many requests each path received, faulty answers included.
+    /// How many requests each path (with its query) received, faulty answers included.
     pub paths: HashMap<String, u64>,
     /// (account id, Idempotency-Key) -> the ticket it created.
     pub idempotency: HashMap<(String, String), IdempotentTicket>,
@@ -80,6 +82,7 @@ impl SandboxHandle {
                 token_ttl: config.token_ttl,
                 today: config.today,
                 requests: AtomicU64::new(0),
+                arrived: tokio::sync::Notify::new(),
                 dns,
                 state: Mutex::new(State {
                     passwords,
@@ -122,8 +125,30 @@ impl SandboxHandle {
         self.inner.today
     }
 
-    pub(crate) fn count_request(&self) {
+    /// Counts a request to `path` (with its query) and tells whoever waits for one.
+    pub(crate) fn count_request(&self, path: &str) {
         self.inner.requests.fetch_add(1, Ordering::SeqCst);
+        *self.lock().paths.entry(path.to_owned()).or_default() += 1;
+        self.inner.arrived.notify_waiters();
+    }
+
+    /// Waits until a new request to a path (with its query) that contains `path_contains`
+    /// has arrived, or `limit` has passed: true when one arrived.
+    pub(crate) async fn asked_for(&self, path_contains: &str, limit: Duration) -> bool {
+        let before = self.requests_to(path_contains);
+        let waiting = async {
+            loop {
+                let arrived = self.inner.arrived.notified();
+                let mut arrived = std::pin::pin!(arrived);
+                // Listening before looking: a request counted in between is not missed.
+                arrived.as_mut().enable();
+                if self.requests_to(path_contains) > before {
+                    return;
+                }
+                arrived.await;
+            }
+        };
+        tokio::time::timeout(limit, waiting).await.is_ok()
     }
 
     /// Reads or changes one account's data; `None` for an unknown account.
@@ -178,7 +203,8 @@ impl SandboxHandle {
         self.inner.requests.load(Ordering::SeqCst)
     }
 
-    /// Requests served so far to the paths that contain `path_contains`.
+    /// Requests served so far to the paths (with their queries) that contain
+    /// `path_contains`.
     pub fn requests_to(&self, path_contains: &str) -> u64 {
         let state = self.lock();
         let matching = state
