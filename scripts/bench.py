@@ -6,6 +6,7 @@ a session bus and a keyring. Everything runs on loopback; nothing here is a test
 figures are printed (and written as JSON), never asserted.
 """
 
+import copy
 import json
 import os
 import statistics
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -409,6 +411,41 @@ def core_figures(sandbox):
     return json.loads(result.stdout)
 
 
+# The round trip of a server that far away, added by scripts/lib/delay_line.py.
+DELAY_MS = 20
+
+
+def delayed_sync_figures(work, sandbox):
+    """The full sync and curl's download through a delay line in front of the sandbox:
+    what the number of round trips in a row costs, which loopback hides."""
+    address = urllib.parse.urlsplit(sandbox.url)
+    line = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "lib" / "delay_line.py"),
+         address.hostname, str(address.port), str(DELAY_MS)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = line.stdout.readline().strip()
+        delayed = copy.copy(sandbox)
+        delayed.url = address._replace(netloc=f"127.0.0.1:{port}").geturl()
+        times = []
+        for run in range(3):
+            data = work / f"delayed-{run}"
+            login(data, delayed)
+            times.append(timed_sync(data)[0])
+        token, urls = sync_urls(delayed)
+        curl = median(curl_download(token, urls) for _ in range(3))
+    finally:
+        line.terminate()
+        line.wait()
+    return {
+        "delay_ms": DELAY_MS,
+        "sync_full_delayed_s": median(times),
+        "curl_download_delayed_s": curl,
+    }
+
+
 def sync_figures(work):
     figures = {}
     log(f"sync of a large account ({LARGE})")
@@ -438,6 +475,8 @@ def sync_figures(work):
         token, urls = sync_urls(large)
         curl_times = [curl_download(token, urls) for _ in range(3)]
         store_s, stored_rows = sqlite_floor(token, urls)
+        log(f"the same through a delay line of {DELAY_MS} ms")
+        figures.update(delayed_sync_figures(work, large))
         if CORE_BENCH:
             log("the same inside one process (the sync part, the mailbox list)")
             figures.update(core_figures(large))
@@ -542,6 +581,7 @@ def main():
             ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {figures['curl_urls']} URLs"),
             ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
             ("floor: the download plus SQLite keeping each item as a row", f"{figures['sqlite_store_floor_s'] * 1000:.1f} ms for {figures['sqlite_store_floor_rows']} rows; {figures['sync_floor_ratio_to_curl']:.2f}x curl"),
+            (f"full sync over a {figures['delay_ms']} ms round trip", f"{figures['sync_full_delayed_s']:.2f} s (curl, one URL after the other: {figures['curl_download_delayed_s']:.2f} s)"),
             ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
             ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
             ("incremental sync, nothing changed", f"{figures['sync_incremental_s']:.3f} s, {figures['sync_incremental_requests']} requests"),
