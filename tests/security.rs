@@ -11,14 +11,11 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-#[path = "../src-tauri/command_list.rs"]
-mod command_list;
-
 /// The commands written in src-tauri/commands, as the build finds them, without their
 /// module.
 fn commands_in_sources() -> BTreeSet<String> {
     let dir = std::path::Path::new(ROOT).join("src-tauri/commands");
-    let found = command_list::commands(&dir).expect("src-tauri/commands is readable");
+    let found = cowdesk_command_list::commands(&dir).expect("src-tauri/commands is readable");
     found.into_iter().map(|c| c.name).collect()
 }
 
@@ -47,7 +44,7 @@ fn capability() -> Value {
 /// The only non-command permissions the window may hold: listening to cowdesk's events.
 const ALLOWED_CORE: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
 /// The app's one permission the capability grants: every registered command.
-const COMMAND_SET: &str = "cowdesk-commands";
+use cowdesk_command_list::COMMAND_SET;
 
 mod security {
     use super::*;

@@ -3,7 +3,7 @@
 //!
 //! Adding a command is one edit: an entry in the module's `core_commands!` block, or a
 //! `#[tauri::command]` function for one that answers at once, without awaiting anything.
-//! The build finds it there (src-tauri/command_list.rs), registers the handler below over
+//! The build finds it there (crates/command-list), registers the handler below over
 //! it, declares its permission and grants it to the main window (the permission set
 //! `cowdesk-commands`, the one the capability names).
 

@@ -1,11 +1,14 @@
 //! The window's IPC commands, read from src-tauri/commands/*.rs: each `#[tauri::command]`
 //! function and each entry of a `core_commands!` block. Writing the command is the one
-//! edit: build.rs registers the handler over this list and declares a permission for
-//! each, granted to the main window; tests/security.rs checks the result. A command
-//! written some other way is not found, is never called, and fails the build's dead-code
-//! check.
+//! edit: the window's build script (src-tauri/build.rs) registers the handler over this
+//! list and declares a permission for each, granted to the main window; tests/security.rs
+//! checks the result. A command written some other way is not found, is never called, and
+//! fails the build's dead-code check.
 
 use std::path::Path;
+
+/// The permission set src-tauri/capabilities/main.json grants to the main window.
+pub const COMMAND_SET: &str = "cowdesk-commands";
 
 /// One command: where it is written, and how.
 #[derive(Debug, PartialEq)]
@@ -39,6 +42,70 @@ pub fn commands(dir: &Path) -> std::io::Result<Vec<Command>> {
         );
     }
     Ok(found)
+}
+
+/// What the build hands to tauri-build: every command's name, and the pattern that finds
+/// the permission set holding an `allow-…` permission for each.
+pub struct Prepared {
+    pub names: Vec<String>,
+    pub permissions: String,
+}
+
+/// Reads the commands of `commands_dir` and writes, into `out`, the handler's list
+/// (`commands.rs`, which src-tauri/commands/mod.rs includes) and the permission set.
+pub fn prepare(commands_dir: &Path, out: &Path) -> std::io::Result<Prepared> {
+    let commands = commands(commands_dir)?;
+    write_if_changed(&out.join("commands.rs"), &handler_list(&commands))?;
+    let names: Vec<String> = commands.into_iter().map(|c| c.name).collect();
+    let permissions = command_set(out, &names)?;
+    Ok(Prepared { names, permissions })
+}
+
+/// The `cowdesk_commands!` call commands/mod.rs includes: the `#[tauri::command]`
+/// functions for Tauri's handler, and the modules whose `core_commands!` blocks answer the
+/// others.
+fn handler_list(commands: &[Command]) -> String {
+    let written: Vec<String> = commands
+        .iter()
+        .filter(|c| !c.in_core_block)
+        .map(|c| format!("{}::{}", c.module, c.name))
+        .collect();
+    let mut blocks: Vec<&str> = commands
+        .iter()
+        .filter(|c| c.in_core_block)
+        .map(|c| c.module.as_str())
+        .collect();
+    blocks.dedup();
+    format!(
+        "cowdesk_commands! {{ written: [{}], core_blocks: [{}] }}\n",
+        written.join(", "),
+        blocks.join(", ")
+    )
+}
+
+/// Writes the set of every command's `allow-…` permission; answers the pattern that
+/// finds it.
+fn command_set(out: &Path, names: &[String]) -> std::io::Result<String> {
+    let dir = out.join("app-permissions");
+    std::fs::create_dir_all(&dir)?;
+    let allowed: Vec<String> = names
+        .iter()
+        .map(|c| format!("\"allow-{}\"", c.replace('_', "-")))
+        .collect();
+    let toml = format!(
+        "[[set]]\nidentifier = \"{COMMAND_SET}\"\ndescription = \"Every command of src-tauri/commands.\"\npermissions = [{}]\n",
+        allowed.join(", ")
+    );
+    write_if_changed(&dir.join(format!("{COMMAND_SET}.toml")), &toml)?;
+    Ok(format!("{}/*.toml", dir.display()))
+}
+
+/// Leaves a file that is already right untouched, so that nothing rebuilds for it.
+fn write_if_changed(file: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(file).ok().as_deref() != Some(text) {
+        std::fs::write(file, text)?;
+    }
+    Ok(())
 }
 
 /// The module's commands, each with whether it is an entry of a `core_commands!` block.
