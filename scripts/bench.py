@@ -627,6 +627,7 @@ def main():
             ("curl download of the same JSON", f"{figures['curl_download_s']:.2f} s, {figures['curl_urls']} URLs"),
             ("full sync / curl", f"{figures['sync_full_ratio_to_curl']:.2f}x"),
             ("floor: the download plus SQLite keeping each item as a row", f"{figures['sqlite_store_floor_s'] * 1000:.1f} ms for {figures['sqlite_store_floor_rows']} rows; {figures['sync_floor_ratio_to_curl']:.2f}x curl"),
+            ("floor of this cache: download, its tables and indexes filled, a command's start", f"{figures['sqlite_schema_floor_s'] * 1000:.1f} ms for {figures['sqlite_schema_floor_rows']} rows; {figures['sync_schema_floor_ratio_to_curl']:.2f}x curl"),
             (f"full sync over a {figures['delay_ms']} ms round trip", f"{figures['sync_full_delayed_s']:.2f} s (curl, one URL after the other: {figures['curl_download_delayed_s']:.2f} s)"),
             ("a command without network (status)", f"{figures['cli_status_s']:.3f} s"),
             ("the same on an empty cache", f"{figures['cli_status_empty_s']:.3f} s"),
