@@ -143,7 +143,43 @@ fn ident(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_module;
+    use super::{in_module, prepare};
+
+    #[test]
+    fn perf_shape_command_list_writes_the_handler_list_and_the_permission_set() {
+        let root =
+            std::env::temp_dir().join(format!("cowdesk-command-list-{}", std::process::id()));
+        let (commands, out) = (root.join("commands"), root.join("out"));
+        std::fs::create_dir_all(&commands).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        let block = "core_commands! {\n    list_alerts() -> Vec<Alert> = |core| core.alerts();\n    alert_counts() -> AlertCounts = |core| core.alert_counts();\n}\n";
+        let written = "#[tauri::command]\npub fn ui_ready<R: Runtime>(app: AppHandle<R>) {}\n";
+        std::fs::write(commands.join("alerts.rs"), block).unwrap();
+        std::fs::write(commands.join("app.rs"), written).unwrap();
+        std::fs::write(commands.join("notes.txt"), written).unwrap();
+
+        let prepared = prepare(&commands, &out).unwrap();
+
+        assert_eq!(prepared.names, ["list_alerts", "alert_counts", "ui_ready"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("commands.rs")).unwrap(),
+            "cowdesk_commands! { written: [app::ui_ready], core_blocks: [alerts] }\n"
+        );
+        let set = out.join("app-permissions/cowdesk-commands.toml");
+        assert_eq!(
+            prepared.permissions,
+            format!("{}/*.toml", set.parent().unwrap().display())
+        );
+        let toml = std::fs::read_to_string(&set).unwrap();
+        assert!(toml.contains("identifier = \"cowdesk-commands\""), "{toml}");
+        assert!(
+            toml.contains(
+                r#"permissions = ["allow-list-alerts", "allow-alert-counts", "allow-ui-ready"]"#
+            ),
+            "{toml}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn perf_shape_command_list_finds_both_forms_and_nothing_else() {
