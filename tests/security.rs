@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+// The app's one permission the capability grants: every registered command.
+use cowdesk_command_list::COMMAND_SET;
 use serde_json::Value;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -43,8 +45,6 @@ fn capability() -> Value {
 
 /// The only non-command permissions the window may hold: listening to cowdesk's events.
 const ALLOWED_CORE: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
-/// The app's one permission the capability grants: every registered command.
-use cowdesk_command_list::COMMAND_SET;
 
 mod security {
     use super::*;

@@ -174,9 +174,8 @@ fn change_the_own_account(sandbox: &Sandbox) {
 }
 
 /// Syncs the own account with `inject` applied, after changing its data on the server;
-/// asserts the cache is byte-for-byte the previous one and intact, and returns the error.
-/// The own account synced with `inject`'s fault in place: the error, and how many requests
-/// the faulty path (the own account's invoices) received.
+/// asserts the cache is byte-for-byte the previous one and intact, and returns the error
+/// and how many requests the faulty path (the own account's invoices) received.
 async fn sync_under(
     inject: impl FnOnce(&cowdesk_sandbox::SandboxHandle),
 ) -> (ErrorInfo, u64, Synced) {
